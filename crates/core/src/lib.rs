@@ -1,0 +1,44 @@
+//! Recon's domain types, shared by every stage.
+//!
+//! Owns: [`Money`] (exact decimal + ISO 4217 [`Currency`]), [`Day`],
+//! [`StatementLine`], [`Order`], [`Slip`], [`Party`], the contract
+//! [`Status`] words and the outcome rows, the quarantine [`Rejection`], and
+//! helpers to mask personal data ([`mask`]).
+//!
+//! Never does I/O: types are parsed once at the edge (ingest, ocr-client)
+//! and trusted inside.
+
+mod day;
+pub mod mask;
+mod money;
+mod outcome;
+mod party;
+mod records;
+mod slip;
+
+pub use day::Day;
+pub use money::{Currency, Money};
+pub use outcome::{
+    DayResult, NameScore, OrderOutcome, Reason, SlipOutcome, StatementOutcome, Status,
+    join_reasons,
+};
+pub use party::{AccountMask, Party, Proxy, ProxyKind, ThaiBank, thai_bank};
+pub use records::{Order, OrderId, Rejection, SourceRef, StatementLine};
+pub use slip::{Evidence, FieldSource, Provider, Slip, SlipField, SlipKey, SlipRead, TransRef};
+
+pub use rust_decimal::Decimal;
+
+/// Errors of parsing domain values at the edge.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CoreError {
+    #[error("unknown currency {0:?} (expected THB, USD or KHR)")]
+    UnknownCurrency(String),
+    #[error("not an amount: {0:?}")]
+    BadAmount(String),
+    #[error("amount {amount} has more decimals than {currency} allows")]
+    TooManyDecimals { amount: String, currency: Currency },
+    #[error("not a day: {0:?} (expected YYYY-MM-DD)")]
+    BadDay(String),
+    #[error("unknown status {0:?}")]
+    UnknownStatus(String),
+}
