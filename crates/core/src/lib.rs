@@ -14,16 +14,17 @@ mod money;
 mod outcome;
 mod party;
 mod records;
+mod run;
 mod slip;
 
 pub use day::Day;
 pub use money::{Currency, Money};
 pub use outcome::{
-    DayResult, NameScore, OrderOutcome, Reason, SlipOutcome, StatementOutcome, Status,
-    join_reasons,
+    DayResult, NameScore, OrderOutcome, Reason, SlipOutcome, StatementOutcome, Status, join_reasons,
 };
 pub use party::{AccountMask, Party, Proxy, ProxyKind, ThaiBank, thai_bank};
 pub use records::{Order, OrderId, Rejection, SourceRef, StatementLine};
+pub use run::{InputFile, PriorUse, SlipCache, TrendPoint};
 pub use slip::{Evidence, FieldSource, Provider, Slip, SlipField, SlipKey, SlipRead, TransRef};
 
 pub use rust_decimal::Decimal;

@@ -25,7 +25,11 @@ pub fn name(text: &str) -> String {
     text.split_whitespace()
         .map(|w| {
             let head: String = w.chars().take(2).collect();
-            if w.chars().count() > 2 { format!("{head}***") } else { head }
+            if w.chars().count() > 2 {
+                format!("{head}***")
+            } else {
+                head
+            }
         })
         .collect::<Vec<_>>()
         .join(" ")

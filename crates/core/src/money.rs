@@ -100,8 +100,8 @@ impl Money {
     /// Rejects more fractional digits than the currency has, so that a
     /// mis-mapped column (a rate, a quantity) is caught at the edge.
     pub fn parse(text: &str, currency: Currency) -> Result<Money, CoreError> {
-        let amount = Decimal::from_str(text.trim())
-            .map_err(|_| CoreError::BadAmount(text.to_string()))?;
+        let amount =
+            Decimal::from_str(text.trim()).map_err(|_| CoreError::BadAmount(text.to_string()))?;
         Money::checked(amount, currency)
     }
 
@@ -191,7 +191,10 @@ mod tests {
     #[test]
     fn too_many_decimals_is_rejected_but_trailing_zeros_are_not() {
         assert!(Money::parse("1.005", Currency::Thb).is_err());
-        assert_eq!(Money::parse("1.500", Currency::Thb).unwrap().plain(), "1.50");
+        assert_eq!(
+            Money::parse("1.500", Currency::Thb).unwrap().plain(),
+            "1.50"
+        );
         assert!(Money::parse("abc", Currency::Thb).is_err());
     }
 

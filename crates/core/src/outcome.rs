@@ -89,11 +89,17 @@ pub struct Reason {
 
 impl Reason {
     pub fn new(code: impl Into<String>) -> Reason {
-        Reason { code: code.into(), detail: None }
+        Reason {
+            code: code.into(),
+            detail: None,
+        }
     }
 
     pub fn with(code: impl Into<String>, detail: impl fmt::Display) -> Reason {
-        Reason { code: code.into(), detail: Some(detail.to_string()) }
+        Reason {
+            code: code.into(),
+            detail: Some(detail.to_string()),
+        }
     }
 }
 
@@ -108,7 +114,11 @@ impl fmt::Display for Reason {
 
 /// Joins reasons the way every report writes them.
 pub fn join_reasons(reasons: &[Reason]) -> String {
-    reasons.iter().map(Reason::to_string).collect::<Vec<_>>().join("; ")
+    reasons
+        .iter()
+        .map(Reason::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// A name similarity in [0, 1]. Reports print it with three decimals.
@@ -191,13 +201,19 @@ mod tests {
         for s in Status::ALL {
             assert_eq!(s.as_str().parse::<Status>().unwrap(), s);
             // serde agrees with as_str
-            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.as_str())
+            );
         }
     }
 
     #[test]
     fn reasons_render_machine_readably() {
-        let r = vec![Reason::new("no_statement_line"), Reason::with("short_by", "50.00 THB")];
+        let r = vec![
+            Reason::new("no_statement_line"),
+            Reason::with("short_by", "50.00 THB"),
+        ];
         assert_eq!(join_reasons(&r), "no_statement_line; short_by=50.00 THB");
     }
 }

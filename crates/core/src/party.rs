@@ -108,7 +108,10 @@ pub struct Party {
 impl Party {
     /// The names to compare, first the primary one.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.name.iter().chain(self.alt_name.iter()).map(String::as_str)
+        self.name
+            .iter()
+            .chain(self.alt_name.iter())
+            .map(String::as_str)
     }
 
     pub fn is_empty(&self) -> bool {

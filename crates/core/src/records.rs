@@ -19,7 +19,10 @@ pub struct SourceRef {
 
 impl SourceRef {
     pub fn new(file: impl Into<String>, line: u64) -> SourceRef {
-        SourceRef { file: file.into(), line }
+        SourceRef {
+            file: file.into(),
+            line,
+        }
     }
 }
 

@@ -187,7 +187,13 @@ pub enum SlipRead {
     Read(Slip),
     /// Read, but nothing usable came out (no amount, bad file, provider said
     /// the slip is not a slip). Final for this input.
-    Unreadable { file: String, reason: String },
+    Unreadable {
+        file: String,
+        reason: String,
+    },
     /// Not read this run (quota exhausted, provider down); retried next run.
-    Pending { file: String, reason: String },
+    Pending {
+        file: String,
+        reason: String,
+    },
 }

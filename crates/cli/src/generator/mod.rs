@@ -1,0 +1,1 @@
+//! The synthetic day generator (`recon gen`). Work in progress.
