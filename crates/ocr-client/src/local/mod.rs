@@ -1,0 +1,1 @@
+//! The local slip reader (QR + tesseract). Work in progress.

@@ -1,0 +1,1 @@
+//! EMVCo TLV payloads of slip QR codes. Work in progress.
