@@ -1,0 +1,28 @@
+# Recon tasks. `just --list` shows them.
+
+config := "jobs/nightly.toml"
+
+# Reconcile one day (rerunnable): just reconcile 2026-11-21
+reconcile day:
+    cargo run --quiet -p recon-cli -- reconcile --config {{config}} --day {{day}}
+
+# Reconcile the last business day that ended (what cron runs)
+nightly:
+    cargo run --quiet -p recon-cli -- nightly --config {{config}}
+
+# The whole test suite (installs tesseract, LibreOffice, Chromium if missing)
+test:
+    bash scripts/test.sh
+
+# Benchmarks: prints figures per stage
+bench:
+    bash scripts/bench.sh
+
+# Regenerate the committed sample days from the generator
+sample-data:
+    cargo run --quiet -p recon-cli -- gen --sample --out sample-data
+
+# Formatting and lints, as CI checks them
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
