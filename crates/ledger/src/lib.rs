@@ -1,1 +1,162 @@
-//! TODO
+//! Recon's ledger: the one shared memory between runs, in one SQLite file.
+//!
+//! Owns:
+//! - the schema and its migrations ([`SCHEMA_VERSION`]); a file written by a
+//!   newer recon is refused, never misread;
+//! - run history ([`Ledger::begin_run`], [`Ledger::finish_run`],
+//!   [`Ledger::history`], [`Ledger::last_run`]), with the run manifest chain
+//!   ready for audit ([`Ledger::record_manifest`]);
+//! - per-day results, replaced as a whole in one transaction on every rerun
+//!   ([`Ledger::record_day`], [`Ledger::day_result`], [`Ledger::trend`]);
+//! - the slip registry behind cross-day `duplicate_slip`
+//!   ([`Ledger::prior_uses`]);
+//! - the OCR cache ([`recon_core::SlipCache`] for [`Ledger`]);
+//! - the per-day run lock ([`Ledger::lock_day`]).
+//!
+//! Never does: business rules. It stores what the matcher concluded and
+//! answers lookups; it does not decide what a slip or a status means.
+//!
+//! The file runs in WAL mode (readers such as `recon status` never block a
+//! run) with foreign keys on. Money is stored as integer minor units.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use recon_core::Day;
+use rusqlite::Connection;
+
+mod cache;
+#[cfg(test)]
+mod crash_tests;
+mod error;
+mod lock;
+mod results;
+mod runs;
+mod schema;
+
+pub use error::LedgerError;
+pub use lock::DayLock;
+pub use runs::{RunId, RunRecord, RunStatus};
+pub use schema::SCHEMA_VERSION;
+
+/// How long a statement waits for another process's write transaction
+/// before giving up with "database is locked". Runs of different days
+/// share the file; their write transactions are short, so this is ample.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An open ledger. `&self` methods are safe to call from several threads:
+/// the connection sits behind a mutex.
+pub struct Ledger {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+    locks_dir: PathBuf,
+}
+
+impl std::fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ledger").field("path", &self.path).finish()
+    }
+}
+
+impl Ledger {
+    /// Opens (or creates) the ledger at `path`, creating missing folders,
+    /// switching to WAL, turning foreign keys on and applying any pending
+    /// migrations.
+    pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(|source| LedgerError::CreateDir {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let open_err = |source| LedgerError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut conn = Connection::open(path).map_err(open_err)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))
+            .map_err(open_err)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(LedgerError::NotWal {
+                path: path.to_path_buf(),
+                mode,
+            });
+        }
+        // In WAL mode NORMAL is durable against process crashes and keeps
+        // the database consistent on power loss (the last commit may roll
+        // back), at a fraction of FULL's fsyncs.
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open_err)?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(open_err)?;
+        schema::migrate(&mut conn, path)?;
+        Ok(Ledger {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+            locks_dir: lock::locks_dir(path),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Takes the day for this run: two runs of one day never interleave.
+    /// With `wait`, blocks until the other run ends; without, fails at once
+    /// with [`LedgerError::DayLocked`]. The lock is released when the
+    /// returned guard is dropped or the process ends in any way.
+    pub fn lock_day(&self, day: Day, wait: bool) -> Result<DayLock, LedgerError> {
+        lock::lock_day(&self.locks_dir, day, wait)
+    }
+
+    /// The connection. A panic in another thread while it held the mutex
+    /// cannot leave a half-done write behind (an unfinished transaction is
+    /// rolled back when it is dropped), so a poisoned mutex is used as is.
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pragmas_are_set_on_the_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open(&dir.path().join("ledger.sqlite")).unwrap();
+        let conn = ledger.conn();
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        // Foreign keys are enforced, not just switched on: a result for a
+        // run that does not exist is refused by SQLite itself.
+        conn.execute(
+            "INSERT INTO runs (id, day, started_at, inputs_json) VALUES (1, '2026-11-21', 'x', '[]')",
+            [],
+        )
+        .unwrap();
+        let err = conn
+            .execute(
+                "INSERT INTO days (day, run_id) VALUES ('2026-11-21', 99)",
+                [],
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("FOREIGN KEY"), "{err}");
+        conn.execute(
+            "INSERT INTO days (day, run_id) VALUES ('2026-11-21', 1)",
+            [],
+        )
+        .unwrap();
+    }
+}

@@ -1,0 +1,163 @@
+//! A run killed inside `record_day`'s transaction: the test binary runs
+//! itself as a child process that takes the day lock, starts a run, and
+//! aborts (SIGABRT, no unwinding, no destructors) after the day's old
+//! results were deleted and the new ones inserted but before the commit.
+//! The parent then checks the ledger as the next run would find it.
+//!
+//! It lives inside the crate because the abort point is a test-only hook in
+//! `record_day`; a process kill from outside could not hit that moment
+//! reliably.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rusqlite::Transaction;
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use crate::{Ledger, RunStatus};
+use common::{at, day, day_result, inputs};
+
+static ABORT_BEFORE_COMMIT: AtomicBool = AtomicBool::new(false);
+
+const CHILD_DB: &str = "RECON_LEDGER_CRASH_CHILD_DB";
+const CHILD_MARKER: &str = "RECON_LEDGER_CRASH_CHILD_MARKER";
+const TEST_NAME: &str = "crash_tests::a_run_killed_inside_record_day_leaves_the_previous_results";
+
+/// Called by `record_day` just before it commits.
+pub(crate) fn maybe_abort_before_commit(tx: &Transaction<'_>) {
+    if !ABORT_BEFORE_COMMIT.load(Ordering::SeqCst) {
+        return;
+    }
+    // Proof for the parent that the transaction really held the new set
+    // when the process died.
+    let orders: i64 = tx
+        .query_row("SELECT COUNT(*) FROM order_results", [], |r| r.get(0))
+        .unwrap_or(-1);
+    if let Ok(marker) = std::env::var(CHILD_MARKER) {
+        let _ = std::fs::write(marker, orders.to_string());
+    }
+    std::process::abort();
+}
+
+fn child(db: &Path) -> ! {
+    let d = day("2026-11-21");
+    let ledger = Ledger::open(db).expect("child opens the ledger");
+    let _lock = ledger.lock_day(d, false).expect("child takes the day");
+    let run = ledger
+        .begin_run(d, at("2026-11-22T02:00:00+07:00"), &inputs())
+        .expect("child begins a run");
+    let (result, slips) = day_result(d, 7, "crashed");
+    ABORT_BEFORE_COMMIT.store(true, Ordering::SeqCst);
+    let _ = ledger.record_day(run, &result, &slips);
+    // Reaching this line means the hook did not fire: tell the parent.
+    std::process::exit(3);
+}
+
+#[test]
+fn a_run_killed_inside_record_day_leaves_the_previous_results() {
+    if let Some(db) = std::env::var_os(CHILD_DB) {
+        child(Path::new(&db));
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("var").join("ledger.sqlite");
+    let marker = dir.path().join("marker");
+    let d = day("2026-11-21");
+
+    let (before, before_slips) = day_result(d, 4, "first");
+    {
+        let ledger = Ledger::open(&db).unwrap();
+        let run = ledger
+            .begin_run(d, at("2026-11-22T01:00:00+07:00"), &inputs())
+            .unwrap();
+        ledger.record_day(run, &before, &before_slips).unwrap();
+        ledger
+            .finish_run(
+                run,
+                at("2026-11-22T01:00:05+07:00"),
+                RunStatus::Exceptions,
+                "{}",
+            )
+            .unwrap();
+    }
+
+    let status = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", TEST_NAME, "--nocapture", "--test-threads=1"])
+        .env(CHILD_DB, &db)
+        .env(CHILD_MARKER, &marker)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!status.success(), "the child should have died: {status:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(
+            status.signal(),
+            Some(6),
+            "child must die by SIGABRT: {status:?}"
+        );
+    }
+    // Inside its transaction the child had replaced the 4 orders by its 7.
+    assert_eq!(std::fs::read_to_string(&marker).unwrap(), "7");
+
+    let ledger = Ledger::open(&db).unwrap();
+    // The previous results and registrations are exactly what they were.
+    assert_eq!(ledger.day_result(d).unwrap().as_ref(), Some(&before));
+    let keys: Vec<_> = before_slips
+        .iter()
+        .flat_map(|s| s.registry_keys())
+        .collect();
+    let later = ledger.prior_uses(&keys, d.next()).unwrap();
+    assert_eq!(later.len(), keys.len());
+    assert!(
+        later
+            .values()
+            .all(|u| u.order_id.as_ref().unwrap().0.starts_with("first-"))
+    );
+    let crashed_keys: Vec<_> = day_result(d, 7, "crashed")
+        .1
+        .iter()
+        .flat_map(|s| s.registry_keys())
+        .collect();
+    assert!(
+        ledger
+            .prior_uses(&crashed_keys, d.next())
+            .unwrap()
+            .is_empty()
+    );
+    // The dead run shows as unfinished; the day lock died with the process.
+    let last = ledger.last_run(d).unwrap().unwrap();
+    assert_eq!(last.status, None);
+    assert_eq!(last.finished_at, None);
+    let _lock = ledger.lock_day(d, false).expect("lock released by the OS");
+
+    // And the next run completes.
+    let (after, after_slips) = day_result(d, 2, "next");
+    let run = ledger
+        .begin_run(d, at("2026-11-22T03:00:00+07:00"), &inputs())
+        .unwrap();
+    ledger.record_day(run, &after, &after_slips).unwrap();
+    ledger
+        .finish_run(
+            run,
+            at("2026-11-22T03:00:01+07:00"),
+            RunStatus::Exceptions,
+            "{}",
+        )
+        .unwrap();
+    assert_eq!(ledger.day_result(d).unwrap().as_ref(), Some(&after));
+    let runs = ledger.history(10).unwrap();
+    let statuses: Vec<_> = runs.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            Some(RunStatus::Exceptions),
+            None,
+            Some(RunStatus::Exceptions)
+        ]
+    );
+}

@@ -1,0 +1,116 @@
+//! The ledger's errors: each names the file, day or run it is about, so the
+//! CLI can print one clear line for a person.
+
+use std::path::PathBuf;
+
+use recon_core::Day;
+
+use crate::RunId;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("cannot create the ledger folder {}: {source}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("cannot open the ledger {}: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+
+    #[error(
+        "the ledger {} has schema version {found}, but this recon only knows versions up to \
+         {supported}: it was written by a newer recon; run that version (or restore a backup) \
+         instead of downgrading",
+        path.display()
+    )]
+    SchemaTooNew {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+
+    #[error("migrating the ledger {} to schema version {version} failed: {source}", path.display())]
+    Migration {
+        path: PathBuf,
+        version: u32,
+        source: rusqlite::Error,
+    },
+
+    #[error(
+        "the ledger {} could not be switched to WAL mode (journal mode is {mode:?}); \
+         put it on a local file system",
+        path.display()
+    )]
+    NotWal { path: PathBuf, mode: String },
+
+    #[error(
+        "day {day} is being reconciled by another run right now (lock {}); \
+         wait for it to finish, or run again asking to wait for the lock",
+        path.display()
+    )]
+    DayLocked { day: Day, path: PathBuf },
+
+    #[error("cannot lock day {day} with {}: {source}", path.display())]
+    Lock {
+        day: Day,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("run {0} is not in the ledger")]
+    UnknownRun(RunId),
+
+    #[error("run {run} is for day {run_day}, but the results are for day {result_day}")]
+    RunDayMismatch {
+        run: RunId,
+        run_day: Day,
+        result_day: Day,
+    },
+
+    #[error("day {day}: {what} amount {amount} does not fit the ledger's integer minor units")]
+    AmountOutOfRange {
+        day: Day,
+        what: String,
+        amount: String,
+    },
+
+    #[error("run {run}: the summary is not valid JSON: {source}")]
+    BadSummary {
+        run: RunId,
+        source: serde_json::Error,
+    },
+
+    /// A stored row that cannot be read back: the file was edited by hand or
+    /// damaged. Names the table and row so it can be inspected with sqlite3.
+    #[error("ledger table {table}, row {row}: {detail}")]
+    Corrupt {
+        table: &'static str,
+        row: String,
+        detail: String,
+    },
+
+    /// Any other SQLite failure, with what the ledger was doing.
+    #[error("ledger: {context}: {source}")]
+    Sql {
+        context: String,
+        source: rusqlite::Error,
+    },
+}
+
+/// Attaches what the ledger was doing to a SQLite error.
+pub(crate) trait SqlContext<T> {
+    fn context(self, what: impl FnOnce() -> String) -> Result<T, LedgerError>;
+}
+
+impl<T> SqlContext<T> for Result<T, rusqlite::Error> {
+    fn context(self, what: impl FnOnce() -> String) -> Result<T, LedgerError> {
+        self.map_err(|source| LedgerError::Sql {
+            context: what(),
+            source,
+        })
+    }
+}

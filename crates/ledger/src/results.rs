@@ -1,0 +1,714 @@
+//! Per-day results and the slip registry: what a day concluded, replaced as
+//! a whole on every rerun, and which slip keys were used by which orders.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Days;
+use recon_core::{
+    Currency, Day, DayResult, Decimal, Money, OrderId, OrderOutcome, PriorUse, Reason, Slip,
+    SlipKey, SlipOutcome, SourceRef, StatementOutcome, Status, TrendPoint, join_reasons,
+};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+
+use crate::error::SqlContext;
+use crate::runs::parse_day;
+use crate::{Ledger, LedgerError, RunId};
+
+/// Integer minor units of `money`, refusing (instead of rounding or
+/// overflowing) an amount the ledger cannot hold exactly.
+fn minor_units(day: Day, what: impl FnOnce() -> String, money: &Money) -> Result<i64, LedgerError> {
+    let factor = Decimal::from(10i64.pow(money.currency.minor_digits()));
+    money
+        .amount
+        .checked_mul(factor)
+        .filter(|scaled| scaled.fract().is_zero())
+        .and_then(|scaled| i64::try_from(scaled).ok())
+        .ok_or_else(|| LedgerError::AmountOutOfRange {
+            day,
+            what: what(),
+            amount: money.to_string(),
+        })
+}
+
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    // Serializing plain data structs (strings, numbers, vectors) into a
+    // String cannot fail.
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
+}
+
+/// Deletes everything the ledger holds for `day` except the runs.
+fn delete_day(tx: &Transaction<'_>, day: &str) -> rusqlite::Result<()> {
+    for table in [
+        "order_results",
+        "statement_results",
+        "slip_results",
+        "slip_registry",
+    ] {
+        tx.execute(&format!("DELETE FROM {table} WHERE day = ?1"), [day])?;
+    }
+    Ok(())
+}
+
+impl Ledger {
+    /// Replaces `result.day`'s results and slip registrations with this
+    /// run's, in one transaction: afterwards the ledger holds exactly this
+    /// run's set, or (on any error, crash or power cut) exactly the previous
+    /// one.
+    ///
+    /// `slips` are the slips read this run; each registers all its
+    /// [`Slip::registry_keys`] under the orders its slip outcome names (or
+    /// under no order when it paid none).
+    pub fn record_day(
+        &self,
+        run: RunId,
+        result: &DayResult,
+        slips: &[Slip],
+    ) -> Result<(), LedgerError> {
+        let day = result.day;
+        let day_text = day.to_string();
+        let ctx = || format!("recording day {day} (run {run})");
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .context(ctx)?;
+
+        let run_day: Option<String> = tx
+            .query_row("SELECT day FROM runs WHERE id = ?1", [run.0], |r| r.get(0))
+            .optional()
+            .context(ctx)?;
+        let run_day = match run_day {
+            Some(d) => parse_day("runs", &format!("id {run}"), &d)?,
+            None => return Err(LedgerError::UnknownRun(run)),
+        };
+        if run_day != day {
+            return Err(LedgerError::RunDayMismatch {
+                run,
+                run_day,
+                result_day: day,
+            });
+        }
+
+        delete_day(&tx, &day_text).context(ctx)?;
+        tx.execute(
+            "INSERT INTO days (day, run_id) VALUES (?1, ?2)
+             ON CONFLICT (day) DO UPDATE SET run_id = excluded.run_id",
+            params![day_text, run.0],
+        )
+        .context(ctx)?;
+
+        insert_orders(&tx, run, day, &result.orders)?;
+        insert_statement(&tx, run, day, &result.statement)?;
+        insert_slips(&tx, run, day, &result.slips)?;
+        insert_registrations(&tx, run, day, &result.slips, slips)?;
+
+        #[cfg(test)]
+        crate::crash_tests::maybe_abort_before_commit(&tx);
+
+        tx.commit().context(ctx)?;
+        Ok(())
+    }
+
+    /// For each key, its earliest registration on a day strictly before
+    /// `before` (on the same day the matcher decides by itself, from the
+    /// day's own slips). Keys never seen before are absent.
+    pub fn prior_uses(
+        &self,
+        keys: &[SlipKey],
+        before: Day,
+    ) -> Result<BTreeMap<SlipKey, PriorUse>, LedgerError> {
+        let ctx = || format!("looking up earlier uses of {} slip keys", keys.len());
+        let before_text = before.to_string();
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(
+                // Earliest day first; on that day an order beats none, then
+                // the smallest order id and file, so the answer is stable.
+                "SELECT day, order_id, file FROM slip_registry
+                 WHERE key_kind = ?1 AND key_value = ?2 AND day < ?3
+                 ORDER BY day, order_id IS NULL, order_id, file
+                 LIMIT 1",
+            )
+            .context(ctx)?;
+        let mut hits = BTreeMap::new();
+        for key in keys {
+            let hit: Option<(String, Option<String>, String)> = stmt
+                .query_row(params![key.kind(), key.value(), before_text], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()
+                .context(ctx)?;
+            if let Some((day, order_id, file)) = hit {
+                let row = format!("{} {}", key.kind(), key.value());
+                hits.insert(
+                    key.clone(),
+                    PriorUse {
+                        day: parse_day("slip_registry", &row, &day)?,
+                        order_id: order_id.map(OrderId),
+                        file,
+                    },
+                );
+            }
+        }
+        Ok(hits)
+    }
+
+    /// Headline figures of the recorded days in `[until - (days - 1), until]`,
+    /// oldest first, computed from the stored order results: orders,
+    /// matched orders, and orders with any other status. Days that were
+    /// never recorded are left out rather than shown as zero.
+    pub fn trend(&self, until: Day, days: u32) -> Result<Vec<TrendPoint>, LedgerError> {
+        if days == 0 {
+            return Ok(Vec::new());
+        }
+        let from = until
+            .date()
+            .checked_sub_days(Days::new(u64::from(days - 1)))
+            .map(Day::new)
+            .unwrap_or(until);
+        let ctx = || format!("reading the trend up to {until}");
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT d.day,
+                        COUNT(o.order_id),
+                        COALESCE(SUM(o.status = 'matched'), 0)
+                 FROM days d LEFT JOIN order_results o ON o.day = d.day
+                 WHERE d.day BETWEEN ?1 AND ?2
+                 GROUP BY d.day ORDER BY d.day",
+            )
+            .context(ctx)?;
+        let rows = stmt
+            .query_map(params![from.to_string(), until.to_string()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .context(ctx)?;
+        rows.into_iter()
+            .map(|(day, orders, matched)| {
+                let orders = orders.max(0) as u64;
+                let matched = matched.max(0) as u64;
+                Ok(TrendPoint {
+                    day: parse_day("days", &day, &day)?,
+                    orders,
+                    matched,
+                    exceptions: orders - matched.min(orders),
+                })
+            })
+            .collect()
+    }
+
+    /// Every day the ledger holds results for, in order, with the run
+    /// whose results they are.
+    pub fn recorded_days(&self) -> Result<Vec<(Day, RunId)>, LedgerError> {
+        let ctx = || "listing recorded days".to_string();
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare("SELECT day, run_id FROM days ORDER BY day")
+            .context(ctx)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .context(ctx)?;
+        rows.into_iter()
+            .map(|(d, run)| Ok((parse_day("days", &d, &d)?, RunId(run))))
+            .collect()
+    }
+
+    /// Later days whose results depend on `day`: they carry an item that
+    /// came from `day` (issue 9), so rerunning `day` means rerunning them.
+    pub fn days_depending_on(&self, day: Day) -> Result<Vec<Day>, LedgerError> {
+        let ctx = || format!("finding the days that depend on {day}");
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT day FROM order_results WHERE origin_day = ?1 AND day > ?1
+                 UNION SELECT day FROM statement_results WHERE origin_day = ?1 AND day > ?1
+                 UNION SELECT day FROM slip_results WHERE origin_day = ?1 AND day > ?1
+                 ORDER BY 1",
+            )
+            .context(ctx)?;
+        let rows = stmt
+            .query_map([day.to_string()], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .context(ctx)?;
+        rows.iter()
+            .map(|d| parse_day("order_results", d, d))
+            .collect()
+    }
+
+    /// The stored results of `day`, as the matcher produced them, or `None`
+    /// when the day was never recorded.
+    pub fn day_result(&self, day: Day) -> Result<Option<DayResult>, LedgerError> {
+        let day_text = day.to_string();
+        let ctx = || format!("reading the results of {day}");
+        let conn = self.conn();
+        let recorded: Option<i64> = conn
+            .query_row("SELECT run_id FROM days WHERE day = ?1", [&day_text], |r| {
+                r.get(0)
+            })
+            .optional()
+            .context(ctx)?;
+        if recorded.is_none() {
+            return Ok(None);
+        }
+
+        let mut stmt = conn
+            .prepare(
+                "SELECT source_file, source_line, order_id, status, customer_name, slip,
+                        statement_lines, expected_minor, currency, paid_minor, paid_currency,
+                        name_score, reasons_json
+                 FROM order_results WHERE day = ?1 ORDER BY seq",
+            )
+            .context(ctx)?;
+        let raw = stmt
+            .query_map([&day_text], |r| {
+                Ok(RawOrder {
+                    file: r.get(0)?,
+                    line: r.get(1)?,
+                    order_id: r.get(2)?,
+                    status: r.get(3)?,
+                    customer_name: r.get(4)?,
+                    slip: r.get(5)?,
+                    statement_lines: r.get(6)?,
+                    expected_minor: r.get(7)?,
+                    currency: r.get(8)?,
+                    paid_minor: r.get(9)?,
+                    paid_currency: r.get(10)?,
+                    name_score: r.get(11)?,
+                    reasons_json: r.get(12)?,
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .context(ctx)?;
+        let orders = raw
+            .into_iter()
+            .map(RawOrder::decode)
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let mut stmt = conn
+            .prepare(
+                "SELECT source_file, source_line, status, order_ids, amount_minor, currency,
+                        counterparty_name, reasons_json
+                 FROM statement_results WHERE day = ?1 ORDER BY seq",
+            )
+            .context(ctx)?;
+        let raw = stmt
+            .query_map([&day_text], |r| {
+                Ok(RawStatement {
+                    file: r.get(0)?,
+                    line: r.get(1)?,
+                    status: r.get(2)?,
+                    order_ids: r.get(3)?,
+                    amount_minor: r.get(4)?,
+                    currency: r.get(5)?,
+                    counterparty_name: r.get(6)?,
+                    reasons_json: r.get(7)?,
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .context(ctx)?;
+        let statement = raw
+            .into_iter()
+            .map(RawStatement::decode)
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let mut stmt = conn
+            .prepare(
+                "SELECT file, status, order_ids, statement_file, statement_line, amount_minor,
+                        currency, trans_ref, reasons_json
+                 FROM slip_results WHERE day = ?1 ORDER BY seq",
+            )
+            .context(ctx)?;
+        let raw = stmt
+            .query_map([&day_text], |r| {
+                Ok(RawSlip {
+                    file: r.get(0)?,
+                    status: r.get(1)?,
+                    order_ids: r.get(2)?,
+                    statement_file: r.get(3)?,
+                    statement_line: r.get(4)?,
+                    amount_minor: r.get(5)?,
+                    currency: r.get(6)?,
+                    trans_ref: r.get(7)?,
+                    reasons_json: r.get(8)?,
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .context(ctx)?;
+        let slips = raw
+            .into_iter()
+            .map(RawSlip::decode)
+            .collect::<Result<Vec<_>, _>>()?;
+
+        Ok(Some(DayResult {
+            day,
+            orders,
+            statement,
+            slips,
+        }))
+    }
+}
+
+fn line_number(line: u64) -> i64 {
+    i64::try_from(line).unwrap_or(i64::MAX)
+}
+
+fn insert_orders(
+    tx: &Transaction<'_>,
+    run: RunId,
+    day: Day,
+    orders: &[OrderOutcome],
+) -> Result<(), LedgerError> {
+    let day_text = day.to_string();
+    let mut stmt = tx
+        .prepare_cached(
+            "INSERT INTO order_results (day, origin_day, source_file, source_line, run_id, seq,
+                 order_id, status, customer_name, slip, statement_lines, expected_minor, currency,
+                 paid_minor, paid_currency, name_score, reasons, reasons_json)
+             VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        )
+        .context(|| format!("recording the orders of {day}"))?;
+    for (seq, o) in orders.iter().enumerate() {
+        let expected = minor_units(
+            day,
+            || format!("order {} expected", o.order_id),
+            &o.expected,
+        )?;
+        let paid = match &o.paid {
+            Some(m) => Some(minor_units(
+                day,
+                || format!("order {} paid", o.order_id),
+                m,
+            )?),
+            None => None,
+        };
+        stmt.execute(params![
+            day_text,
+            o.source.file,
+            line_number(o.source.line),
+            run.0,
+            seq as i64,
+            o.order_id.0,
+            o.status.as_str(),
+            o.customer_name,
+            o.slip,
+            to_json(&o.statement_lines),
+            expected,
+            o.expected.currency.code(),
+            paid,
+            o.paid.map(|m| m.currency.code()),
+            o.name_score,
+            join_reasons(&o.reasons),
+            to_json(&o.reasons),
+        ])
+        .context(|| format!("recording order {} of {day} ({})", o.order_id, o.source))?;
+    }
+    Ok(())
+}
+
+fn insert_statement(
+    tx: &Transaction<'_>,
+    run: RunId,
+    day: Day,
+    lines: &[StatementOutcome],
+) -> Result<(), LedgerError> {
+    let day_text = day.to_string();
+    let mut stmt = tx
+        .prepare_cached(
+            "INSERT INTO statement_results (day, origin_day, source_file, source_line, run_id, seq,
+                 status, order_ids, amount_minor, currency, counterparty_name, reasons, reasons_json)
+             VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )
+        .context(|| format!("recording the statement lines of {day}"))?;
+    for (seq, s) in lines.iter().enumerate() {
+        let amount = minor_units(day, || format!("statement line {}", s.line), &s.amount)?;
+        stmt.execute(params![
+            day_text,
+            s.line.file,
+            line_number(s.line.line),
+            run.0,
+            seq as i64,
+            s.status.as_str(),
+            to_json(&s.order_ids),
+            amount,
+            s.amount.currency.code(),
+            s.counterparty_name,
+            join_reasons(&s.reasons),
+            to_json(&s.reasons),
+        ])
+        .context(|| format!("recording statement line {} of {day}", s.line))?;
+    }
+    Ok(())
+}
+
+fn insert_slips(
+    tx: &Transaction<'_>,
+    run: RunId,
+    day: Day,
+    slips: &[SlipOutcome],
+) -> Result<(), LedgerError> {
+    let day_text = day.to_string();
+    let mut stmt = tx
+        .prepare_cached(
+            "INSERT INTO slip_results (day, origin_day, file, run_id, seq, status, order_ids,
+                 statement_file, statement_line, amount_minor, currency, trans_ref, reasons,
+                 reasons_json)
+             VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )
+        .context(|| format!("recording the slips of {day}"))?;
+    for (seq, s) in slips.iter().enumerate() {
+        let amount = match &s.amount {
+            Some(m) => Some(minor_units(day, || format!("slip {}", s.file), m)?),
+            None => None,
+        };
+        stmt.execute(params![
+            day_text,
+            s.file,
+            run.0,
+            seq as i64,
+            s.status.as_str(),
+            to_json(&s.order_ids),
+            s.statement_line.as_ref().map(|l| l.file.clone()),
+            s.statement_line.as_ref().map(|l| line_number(l.line)),
+            amount,
+            s.amount.map(|m| m.currency.code()),
+            s.trans_ref,
+            join_reasons(&s.reasons),
+            to_json(&s.reasons),
+        ])
+        .context(|| format!("recording slip {} of {day}", s.file))?;
+    }
+    Ok(())
+}
+
+fn insert_registrations(
+    tx: &Transaction<'_>,
+    run: RunId,
+    day: Day,
+    outcomes: &[SlipOutcome],
+    slips: &[Slip],
+) -> Result<(), LedgerError> {
+    let orders_by_file: BTreeMap<&str, &[OrderId]> = outcomes
+        .iter()
+        .map(|o| (o.file.as_str(), o.order_ids.as_slice()))
+        .collect();
+    // A set: the same slip listed twice, or one key under several orders,
+    // registers once per (key, order, file).
+    let mut rows: BTreeSet<(SlipKey, Option<&str>, &str)> = BTreeSet::new();
+    for slip in slips {
+        let file = slip.file.as_deref().unwrap_or_default();
+        let orders = orders_by_file.get(file).copied().unwrap_or_default();
+        for key in slip.registry_keys() {
+            if orders.is_empty() {
+                rows.insert((key.clone(), None, file));
+            }
+            for order in orders {
+                rows.insert((key.clone(), Some(order.0.as_str()), file));
+            }
+        }
+    }
+    let day_text = day.to_string();
+    let mut stmt = tx
+        .prepare_cached(
+            "INSERT INTO slip_registry (key_kind, key_value, day, order_id, file, run_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .context(|| format!("registering the slips of {day}"))?;
+    for (key, order, file) in rows {
+        stmt.execute(params![
+            key.kind(),
+            key.value(),
+            day_text,
+            order,
+            file,
+            run.0
+        ])
+        .context(|| format!("registering slip {file} of {day}"))?;
+    }
+    Ok(())
+}
+
+// Reading results back: raw columns first, decoded outside rusqlite's
+// closures so that a damaged row is a `Corrupt` error naming it.
+
+fn corrupt(table: &'static str, row: &str, detail: impl Into<String>) -> LedgerError {
+    LedgerError::Corrupt {
+        table,
+        row: row.to_string(),
+        detail: detail.into(),
+    }
+}
+
+fn decode_status(table: &'static str, row: &str, text: &str) -> Result<Status, LedgerError> {
+    text.parse()
+        .map_err(|_| corrupt(table, row, format!("unknown status {text:?}")))
+}
+
+fn decode_money(
+    table: &'static str,
+    row: &str,
+    minor: i64,
+    currency: &str,
+) -> Result<Money, LedgerError> {
+    let currency: Currency = currency
+        .parse()
+        .map_err(|_| corrupt(table, row, format!("unknown currency {currency:?}")))?;
+    Ok(Money::from_minor(minor, currency))
+}
+
+fn decode_optional_money(
+    table: &'static str,
+    row: &str,
+    minor: Option<i64>,
+    currency: Option<String>,
+) -> Result<Option<Money>, LedgerError> {
+    match (minor, currency) {
+        (Some(m), Some(c)) => decode_money(table, row, m, &c).map(Some),
+        (None, None) => Ok(None),
+        _ => Err(corrupt(
+            table,
+            row,
+            "amount without currency or currency without amount",
+        )),
+    }
+}
+
+fn decode_json<T: serde::de::DeserializeOwned>(
+    table: &'static str,
+    row: &str,
+    column: &str,
+    text: &str,
+) -> Result<T, LedgerError> {
+    serde_json::from_str(text).map_err(|e| corrupt(table, row, format!("{column}: {e}")))
+}
+
+fn source_line(table: &'static str, row: &str, line: i64) -> Result<u64, LedgerError> {
+    u64::try_from(line).map_err(|_| corrupt(table, row, format!("negative line {line}")))
+}
+
+struct RawOrder {
+    file: String,
+    line: i64,
+    order_id: String,
+    status: String,
+    customer_name: String,
+    slip: Option<String>,
+    statement_lines: String,
+    expected_minor: i64,
+    currency: String,
+    paid_minor: Option<i64>,
+    paid_currency: Option<String>,
+    name_score: Option<f64>,
+    reasons_json: String,
+}
+
+impl RawOrder {
+    fn decode(self) -> Result<OrderOutcome, LedgerError> {
+        const T: &str = "order_results";
+        let row = format!("{}:{}", self.file, self.line);
+        Ok(OrderOutcome {
+            source: SourceRef::new(self.file.clone(), source_line(T, &row, self.line)?),
+            status: decode_status(T, &row, &self.status)?,
+            order_id: OrderId(self.order_id),
+            customer_name: self.customer_name,
+            slip: self.slip,
+            statement_lines: decode_json(T, &row, "statement_lines", &self.statement_lines)?,
+            expected: decode_money(T, &row, self.expected_minor, &self.currency)?,
+            paid: decode_optional_money(T, &row, self.paid_minor, self.paid_currency)?,
+            name_score: self.name_score,
+            reasons: decode_json::<Vec<Reason>>(T, &row, "reasons_json", &self.reasons_json)?,
+        })
+    }
+}
+
+struct RawStatement {
+    file: String,
+    line: i64,
+    status: String,
+    order_ids: String,
+    amount_minor: i64,
+    currency: String,
+    counterparty_name: Option<String>,
+    reasons_json: String,
+}
+
+impl RawStatement {
+    fn decode(self) -> Result<StatementOutcome, LedgerError> {
+        const T: &str = "statement_results";
+        let row = format!("{}:{}", self.file, self.line);
+        Ok(StatementOutcome {
+            line: SourceRef::new(self.file.clone(), source_line(T, &row, self.line)?),
+            status: decode_status(T, &row, &self.status)?,
+            order_ids: decode_json(T, &row, "order_ids", &self.order_ids)?,
+            amount: decode_money(T, &row, self.amount_minor, &self.currency)?,
+            counterparty_name: self.counterparty_name,
+            reasons: decode_json(T, &row, "reasons_json", &self.reasons_json)?,
+        })
+    }
+}
+
+struct RawSlip {
+    file: String,
+    status: String,
+    order_ids: String,
+    statement_file: Option<String>,
+    statement_line: Option<i64>,
+    amount_minor: Option<i64>,
+    currency: Option<String>,
+    trans_ref: Option<String>,
+    reasons_json: String,
+}
+
+impl RawSlip {
+    fn decode(self) -> Result<SlipOutcome, LedgerError> {
+        const T: &str = "slip_results";
+        let row = self.file.clone();
+        let statement_line = match (self.statement_file, self.statement_line) {
+            (Some(f), Some(l)) => Some(SourceRef::new(f, source_line(T, &row, l)?)),
+            (None, None) => None,
+            _ => {
+                return Err(corrupt(
+                    T,
+                    &row,
+                    "statement line without file or file without line",
+                ));
+            }
+        };
+        Ok(SlipOutcome {
+            status: decode_status(T, &row, &self.status)?,
+            order_ids: decode_json(T, &row, "order_ids", &self.order_ids)?,
+            statement_line,
+            amount: decode_optional_money(T, &row, self.amount_minor, self.currency)?,
+            trans_ref: self.trans_ref,
+            reasons: decode_json(T, &row, "reasons_json", &self.reasons_json)?,
+            file: self.file,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minor_units_refuse_what_cannot_be_stored_exactly() {
+        let day: Day = "2026-11-21".parse().unwrap();
+        let m = Money::parse("1500.25", Currency::Thb).unwrap();
+        assert_eq!(minor_units(day, String::new, &m).unwrap(), 150025);
+        let neg = Money::parse("-0.05", Currency::Usd).unwrap();
+        assert_eq!(minor_units(day, String::new, &neg).unwrap(), -5);
+        // Too large for i64 minor units, and too large to even scale: an
+        // error naming the amount, never a panic or a silent rounding.
+        let huge = Money::new(Decimal::MAX, Currency::Thb);
+        let err = minor_units(day, || "order A-1 expected".into(), &huge).unwrap_err();
+        assert!(err.to_string().contains("order A-1 expected"), "{err}");
+        let big = Money::new(Decimal::from(i64::MAX), Currency::Thb);
+        assert!(minor_units(day, String::new, &big).is_err());
+        let fraction = Money::new(Decimal::new(1005, 3), Currency::Thb);
+        assert!(minor_units(day, String::new, &fraction).is_err());
+    }
+}

@@ -1,0 +1,193 @@
+//! The ledger's schema as an ordered list of migrations.
+//!
+//! `PRAGMA user_version` is the number of migrations applied. A migration is
+//! never edited once released: a change is a new entry at the end, so a
+//! ledger file written by any earlier recon upgrades step by step, and a file
+//! written by a newer recon is refused instead of being misread.
+//!
+//! Conventions: days are `YYYY-MM-DD` text (they sort as dates); instants
+//! are RFC 3339 text with their offset; money is INTEGER minor units plus an
+//! ISO 4217 code, never REAL.
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::LedgerError;
+
+/// Every migration, in order. `MIGRATIONS[i]` brings the schema from version
+/// `i` to `i + 1`.
+pub(crate) const MIGRATIONS: &[&str] = &[
+    // 1: runs, OCR cache, slip registry, per-day results.
+    r#"
+    -- One row per `recon reconcile` of one day. `status` stays NULL while
+    -- the run is going (or if its process died); finish_run sets it.
+    CREATE TABLE runs (
+        id                       INTEGER PRIMARY KEY,
+        day                      TEXT    NOT NULL,
+        started_at               TEXT    NOT NULL,
+        finished_at              TEXT,
+        status                   TEXT    CHECK (status IN ('clean', 'exceptions', 'failed')),
+        exit_code                INTEGER,
+        -- JSON array of InputFile (kind, name, sha256, bytes), sorted.
+        inputs_json              TEXT    NOT NULL,
+        -- JSON object with the run's headline figures or its error.
+        summary_json             TEXT,
+        -- Issue 9: SHA-256 of the run manifest (inputs + reports) and of the
+        -- manifest recorded before it, chaining runs for auditors.
+        manifest_sha256          TEXT,
+        previous_manifest_sha256 TEXT
+    );
+    CREATE INDEX runs_by_day ON runs (day, id);
+
+    -- A read slip per image and provider, so a rerun never pays twice.
+    CREATE TABLE ocr_cache (
+        image_sha256 TEXT NOT NULL,
+        provider     TEXT NOT NULL,
+        slip_json    TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        PRIMARY KEY (image_sha256, provider)
+    ) WITHOUT ROWID;
+
+    -- The days whose results the ledger holds, and the run that produced them.
+    CREATE TABLE days (
+        day    TEXT    PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs (id)
+    ) WITHOUT ROWID;
+
+    -- Every key of every read slip, with the order it paid: the memory
+    -- behind `duplicate_slip` across days.
+    CREATE TABLE slip_registry (
+        key_kind  TEXT    NOT NULL CHECK (key_kind IN ('trans_ref', 'qr_payload', 'image_sha256')),
+        key_value TEXT    NOT NULL,
+        day       TEXT    NOT NULL REFERENCES days (day),
+        order_id  TEXT,
+        file      TEXT    NOT NULL,
+        run_id    INTEGER NOT NULL REFERENCES runs (id)
+    );
+    CREATE INDEX slip_registry_by_key ON slip_registry (key_kind, key_value, day);
+    CREATE INDEX slip_registry_by_day ON slip_registry (day);
+
+    -- Per-day verdicts. `origin_day` is the day the item (order, statement
+    -- line, slip) came from: today for today's inputs, an earlier day for an
+    -- open item carried over (issue 9). It is part of every key so that an
+    -- old `orders.csv:5` and today's `orders.csv:5` can sit side by side.
+    -- `seq` keeps the matcher's deterministic order.
+    CREATE TABLE order_results (
+        day             TEXT    NOT NULL REFERENCES days (day),
+        origin_day      TEXT    NOT NULL,
+        source_file     TEXT    NOT NULL,
+        source_line     INTEGER NOT NULL,
+        run_id          INTEGER NOT NULL REFERENCES runs (id),
+        seq             INTEGER NOT NULL,
+        order_id        TEXT    NOT NULL,
+        status          TEXT    NOT NULL,
+        customer_name   TEXT    NOT NULL,
+        slip            TEXT,
+        statement_lines TEXT    NOT NULL,  -- JSON array of {file, line}
+        expected_minor  INTEGER NOT NULL,
+        currency        TEXT    NOT NULL,
+        paid_minor      INTEGER,
+        paid_currency   TEXT,
+        name_score      REAL,
+        reasons         TEXT    NOT NULL,  -- as the reports print them
+        reasons_json    TEXT    NOT NULL,
+        PRIMARY KEY (day, origin_day, source_file, source_line)
+    );
+    CREATE INDEX order_results_by_order ON order_results (order_id, day);
+    CREATE INDEX order_results_by_origin ON order_results (origin_day, day);
+
+    CREATE TABLE statement_results (
+        day               TEXT    NOT NULL REFERENCES days (day),
+        origin_day        TEXT    NOT NULL,
+        source_file       TEXT    NOT NULL,
+        source_line       INTEGER NOT NULL,
+        run_id            INTEGER NOT NULL REFERENCES runs (id),
+        seq               INTEGER NOT NULL,
+        status            TEXT    NOT NULL,
+        order_ids         TEXT    NOT NULL,  -- JSON array
+        amount_minor      INTEGER NOT NULL,
+        currency          TEXT    NOT NULL,
+        counterparty_name TEXT,
+        reasons           TEXT    NOT NULL,
+        reasons_json      TEXT    NOT NULL,
+        PRIMARY KEY (day, origin_day, source_file, source_line)
+    );
+    CREATE INDEX statement_results_by_origin ON statement_results (origin_day, day);
+
+    CREATE TABLE slip_results (
+        day            TEXT    NOT NULL REFERENCES days (day),
+        origin_day     TEXT    NOT NULL,
+        file           TEXT    NOT NULL,
+        run_id         INTEGER NOT NULL REFERENCES runs (id),
+        seq            INTEGER NOT NULL,
+        status         TEXT    NOT NULL,
+        order_ids      TEXT    NOT NULL,  -- JSON array
+        statement_file TEXT,
+        statement_line INTEGER,
+        amount_minor   INTEGER,
+        currency       TEXT,
+        trans_ref      TEXT,
+        reasons        TEXT    NOT NULL,
+        reasons_json   TEXT    NOT NULL,
+        PRIMARY KEY (day, origin_day, file)
+    );
+    CREATE INDEX slip_results_by_origin ON slip_results (origin_day, day);
+    "#,
+];
+
+/// The schema version this build writes and understands.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+fn user_version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
+        .map(|v| v.clamp(0, u32::MAX as i64) as u32)
+}
+
+/// Brings the file up to [`SCHEMA_VERSION`], one migration per transaction.
+///
+/// The version is re-read inside each write transaction, so two processes
+/// opening a fresh ledger at once apply each migration exactly once.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), LedgerError> {
+    let open_err = |source| LedgerError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let check_not_newer = |found: u32| {
+        if found > SCHEMA_VERSION {
+            Err(LedgerError::SchemaTooNew {
+                path: path.to_path_buf(),
+                found,
+                supported: SCHEMA_VERSION,
+            })
+        } else {
+            Ok(())
+        }
+    };
+    let found = user_version(conn).map_err(open_err)?;
+    check_not_newer(found)?;
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    loop {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(open_err)?;
+        let current = user_version(&tx).map_err(open_err)?;
+        check_not_newer(current)?;
+        if current == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let next = current + 1;
+        let migration_err = |source| LedgerError::Migration {
+            path: path.to_path_buf(),
+            version: next,
+            source,
+        };
+        tx.execute_batch(MIGRATIONS[current as usize])
+            .map_err(migration_err)?;
+        tx.pragma_update(None, "user_version", next as i64)
+            .map_err(migration_err)?;
+        tx.commit().map_err(migration_err)?;
+    }
+}
