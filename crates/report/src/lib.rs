@@ -1,1 +1,185 @@
-//! TODO
+//! Recon's reports for one business day, written as one atomic set.
+//!
+//! Owns: turning a matcher [`DayResult`] (plus the quarantine, the input
+//! manifest and the ledger's trend) into the files of `reports/<day>/`:
+//!
+//! | file | what |
+//! | --- | --- |
+//! | `reconciliation.csv` | one row per order |
+//! | `statement.csv` | one row per statement line |
+//! | `exceptions.csv` | every order, statement line and slip that is not `matched` |
+//! | `quarantine.csv` | input rows ingest rejected |
+//! | `summary.json` | the figures a monitoring check needs |
+//! | `reconciliation.xlsx` | a Summary sheet and the four tables, typed |
+//! | `summary.html` | one self-contained page with charts |
+//!
+//! Never does: decide a match or a status (the matcher does), read inputs,
+//! touch the ledger, or read the wall clock. The same input gives
+//! byte-identical files; the XLSX creation time is the day itself.
+//!
+//! CSV conventions (a public contract, see the README): UTF-8 with a BOM so
+//! that Excel shows Thai and Khmer names, comma separated, **CRLF** line ends
+//! (RFC 4180 and what Excel writes itself), amounts as plain decimals with
+//! the currency's minor digits, `name_score` with three decimals, times ISO
+//! 8601 with their offset, several ids in one cell joined with `|`, reasons
+//! joined with `; `. A text cell starting with `=`, `+`, `-`, `@`, tab or CR
+//! that is not a plain number gets a leading `'` so that a spreadsheet never
+//! runs customer input as a formula; the XLSX writes such cells as strings.
+//!
+//! Atomicity: every file is first written into `out_root/.<day>.tmp-<pid>`
+//! and fsynced, then the directory is swapped with `out_root/<day>` (Linux
+//! `renameat2(RENAME_EXCHANGE)`, else rename-aside + rename). Readers see the
+//! previous complete set or the new complete set, never a mix.
+
+mod atomic;
+mod csv_out;
+mod html;
+mod summary;
+mod tables;
+mod width;
+mod xlsx;
+
+use std::path::{Path, PathBuf};
+
+use recon_core::{DayResult, InputFile, Rejection, TrendPoint};
+
+pub use recon_core::{Order, SlipRead, StatementLine};
+pub use summary::{ExceptionCounts, MoneyOut, SUMMARY_SCHEMA, Section, Summary, Tally};
+
+/// Everything one day's reports are made of.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportInput<'a> {
+    pub result: &'a DayResult,
+    /// Rows ingest rejected: `quarantine.csv`.
+    pub quarantine: &'a [Rejection],
+    /// The run's input files with their SHA-256, for the Summary sheet and
+    /// `summary.json`.
+    pub inputs: &'a [InputFile],
+    /// Earlier days' headline figures from the ledger (the chart shows the
+    /// last 30 up to this day).
+    pub trend: &'a [TrendPoint],
+    /// `recon` version, written into `summary.json` and the Summary sheet.
+    pub tool_version: &'a str,
+}
+
+/// The day's input rows, optional: when given, the reports add the times
+/// (`ordered_at`, `booked_at`, slip `transferred_at`) and statement
+/// references that [`DayResult`] does not carry. Rows are looked up by order
+/// id, statement line `<file>:<line>` and slip file name.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DayRecords<'a> {
+    pub orders: &'a [Order],
+    pub lines: &'a [StatementLine],
+    pub slips: &'a [SlipRead],
+}
+
+/// The files of one day's report set, in the order they are returned.
+pub const REPORT_FILES: [&str; 7] = [
+    "reconciliation.csv",
+    "statement.csv",
+    "exceptions.csv",
+    "quarantine.csv",
+    "summary.json",
+    "reconciliation.xlsx",
+    "summary.html",
+];
+
+/// Why a report set could not be written. The previous set, if any, is
+/// still in place whenever one of these is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("cannot write reports at {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot build {file} for {day}: {source}")]
+    Xlsx {
+        day: String,
+        file: &'static str,
+        #[source]
+        source: rust_xlsxwriter::XlsxError,
+    },
+    #[error("cannot render {file} for {day}: {message}")]
+    Render {
+        day: String,
+        file: &'static str,
+        message: String,
+    },
+}
+
+impl ReportError {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> ReportError {
+        ReportError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// Writes `out_root/<day>/` (every file of [`REPORT_FILES`]) atomically and
+/// returns the written paths. Equivalent to [`write_day_reports_with`]
+/// without [`DayRecords`]: time columns stay empty.
+pub fn write_day_reports(out_root: &Path, input: &ReportInput) -> Result<Vec<PathBuf>, ReportError> {
+    write_day_reports_with(out_root, input, &DayRecords::default())
+}
+
+/// Like [`write_day_reports`], with the day's input rows for the time
+/// columns.
+pub fn write_day_reports_with(
+    out_root: &Path,
+    input: &ReportInput,
+    records: &DayRecords,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let files = render_day_reports(input, records)?;
+    atomic::publish(out_root, &input.result.day.to_string(), &files)
+}
+
+/// The day's headline figures (what `summary.json` holds), e.g. for the
+/// ledger's run record and the CLI's exit code.
+pub fn day_summary(input: &ReportInput) -> Summary {
+    let tables = tables::build(input, &DayRecords::default());
+    Summary::build(input, &tables)
+}
+
+/// Renders every report file in memory, in [`REPORT_FILES`] order, without
+/// touching the disk. Useful to inspect the output or write it elsewhere.
+pub fn render_day_reports(
+    input: &ReportInput,
+    records: &DayRecords,
+) -> Result<Vec<(&'static str, Vec<u8>)>, ReportError> {
+    let day = input.result.day.to_string();
+    let tables = tables::build(input, records);
+    let summary = Summary::build(input, &tables);
+    let render_err = |file: &'static str, message: String| ReportError::Render {
+        day: day.clone(),
+        file,
+        message,
+    };
+
+    let mut files = Vec::with_capacity(REPORT_FILES.len());
+    for table in tables.all() {
+        let bytes = csv_out::render(table).map_err(|e| render_err(table.file, e.to_string()))?;
+        files.push((table.file, bytes));
+    }
+    let json = summary
+        .to_json()
+        .map_err(|e| render_err("summary.json", e.to_string()))?;
+    files.push(("summary.json", json));
+    let xlsx = xlsx::render(&summary, &tables).map_err(|source| ReportError::Xlsx {
+        day: day.clone(),
+        file: "reconciliation.xlsx",
+        source,
+    })?;
+    files.push(("reconciliation.xlsx", xlsx));
+    files.push((
+        "summary.html",
+        html::render(&summary, &tables, input.trend).into_bytes(),
+    ));
+    debug_assert_eq!(
+        files.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+        REPORT_FILES
+    );
+    Ok(files)
+}

@@ -1,0 +1,81 @@
+//! Excel-friendly CSV: UTF-8 BOM, comma, CRLF, formula-safe cells.
+
+use std::borrow::Cow;
+
+use crate::tables::Table;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+pub(crate) fn render(table: &Table) -> Result<Vec<u8>, csv::Error> {
+    let mut out = BOM.to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        w.write_record(table.header.iter().map(|h| defuse(h).into_owned()))?;
+        for row in &table.rows {
+            w.write_record(row.cells.iter().map(|c| defuse(&c.plain()).into_owned()))?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+/// A cell a spreadsheet would read as a formula (or as DDE) gets a leading
+/// `'`, which Excel and LibreOffice show as text. Plain numbers such as a
+/// money-out amount `-50.00` are left alone so they stay numbers.
+pub(crate) fn defuse(cell: &str) -> Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_plain_number(cell) => {
+            Cow::Owned(format!("'{cell}"))
+        }
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+/// `-12`, `+3.50`, `1500.00`: an optional sign, digits, an optional
+/// fraction. Nothing else (no exponent, no separators).
+pub(crate) fn is_plain_number(s: &str) -> bool {
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_text_is_defused() {
+        for evil in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tcmd",
+            "\rcmd",
+            "=1",
+            "-",
+            "--5",
+            "-1e3",
+        ] {
+            assert_eq!(defuse(evil), format!("'{evil}"), "{evil:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_ordinary_text_stay() {
+        for fine in ["-50.00", "+3.5", "1500.00", "12", "นาย สมชาย", "a=b", "", "0.917"] {
+            assert_eq!(defuse(fine), fine, "{fine:?}");
+        }
+        assert!(!is_plain_number("-"));
+        assert!(!is_plain_number("1."));
+        assert!(!is_plain_number(".5"));
+        assert!(!is_plain_number("1,000.00"));
+    }
+}

@@ -1,0 +1,460 @@
+//! `summary.html`: one self-contained page (inline CSS, inline SVG, no
+//! script, nothing fetched) that opens from a mail attachment or a file
+//! share. Every piece of text is escaped: names are customer input.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use recon_core::{Currency, Decimal, Status, TrendPoint};
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::summary::Summary;
+use crate::tables::{Cell, EXC_STATUS, Tables};
+
+/// Escapes text for element content and quoted attribute values.
+pub(crate) fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Chart colours by status, in the same families as the XLSX fills.
+fn status_color(status: Status) -> &'static str {
+    match status {
+        Status::Matched => "#2e7d32",
+        Status::DuplicateSlip | Status::ReceiverMismatch | Status::SlipNotOnStatement => "#c62828",
+        Status::AmountMismatch
+        | Status::NameMismatch
+        | Status::Ambiguous
+        | Status::UnreadableSlip => "#ef6c00",
+        Status::StatementUnmatched | Status::Unpaid => "#b8860b",
+        Status::Pending => "#1565c0",
+    }
+}
+
+/// `1234567.50` → `1,234,567.50` for display (the CSV keeps it plain).
+fn grouped(plain: &str) -> String {
+    let (sign, rest) = match plain.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", plain),
+    };
+    let (int, frac) = match rest.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (rest, None),
+    };
+    let mut g = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            g.push(',');
+        }
+        g.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{g}.{f}"),
+        None => format!("{sign}{g}"),
+    }
+}
+
+const CSS: &str = r#"
+body{font-family:"Noto Sans Thai","Noto Sans Khmer","Noto Sans",Tahoma,Arial,sans-serif;margin:24px;color:#222;background:#fafafa}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}
+.sub{color:#666;margin-bottom:16px}
+.cards{display:flex;flex-wrap:wrap;gap:12px}
+.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px 16px;min-width:140px}
+.card .v{font-size:26px;font-weight:bold}.card .l{color:#666;font-size:13px}
+.charts{display:flex;flex-wrap:wrap;gap:16px}
+.chart{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px}
+.chart h3{font-size:14px;margin:0 0 8px}
+table{border-collapse:collapse;background:#fff;font-size:13px}
+th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#eee}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.st{font-weight:bold}
+.empty{color:#666;font-style:italic}
+svg text{font-family:inherit}
+"#;
+
+pub(crate) fn render(summary: &Summary, tables: &Tables, trend: &[TrendPoint]) -> String {
+    let mut h = String::new();
+    let day = esc(&summary.day.to_string());
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"th\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>Reconciliation {day}</title>\n<style>{CSS}</style>\n</head>\n<body>\n\
+         <h1>Reconciliation {day}</h1>\n<div class=\"sub\">recon {}</div>\n",
+        esc(&summary.tool_version)
+    );
+
+    headline(&mut h, summary);
+
+    h.push_str("<h2>Charts</h2>\n<div class=\"charts\">\n");
+    match_rate_chart(&mut h, summary);
+    amounts_chart(&mut h, summary);
+    exceptions_chart(&mut h, summary);
+    trend_chart(&mut h, summary, trend);
+    h.push_str("</div>\n");
+
+    let _ = writeln!(h, "<h2>Exceptions ({})</h2>", tables.exceptions.rows.len());
+    if tables.exceptions.rows.is_empty() {
+        h.push_str("<p class=\"empty\">Nothing to review.</p>\n");
+    } else {
+        table_html(
+            &mut h,
+            "exceptions",
+            &[
+                "Kind", "Id", "Status", "Amount", "Currency", "Reasons", "Name", "Related",
+            ],
+            tables.exceptions.rows.iter().map(|r| {
+                let c = &r.cells;
+                (
+                    r.status,
+                    vec![
+                        &c[0], &c[1], &c[EXC_STATUS], &c[3], &c[4], &c[5], &c[6], &c[7],
+                    ],
+                )
+            }),
+        );
+    }
+
+    let _ = writeln!(h, "<h2>Quarantined input rows ({})</h2>", summary.quarantine);
+    if tables.quarantine.rows.is_empty() {
+        h.push_str("<p class=\"empty\">No input row was rejected.</p>\n");
+    } else {
+        table_html(
+            &mut h,
+            "quarantine",
+            &["File", "Line", "Column", "Value", "Reason"],
+            tables
+                .quarantine
+                .rows
+                .iter()
+                .map(|r| (None, r.cells.iter().collect())),
+        );
+    }
+
+    h.push_str("<h2>Inputs</h2>\n");
+    if summary.inputs.is_empty() {
+        h.push_str("<p class=\"empty\">No input files recorded.</p>\n");
+    } else {
+        h.push_str(
+            "<table id=\"inputs\"><tr><th>Kind</th><th>File</th><th>Bytes</th><th>SHA-256</th></tr>\n",
+        );
+        for i in &summary.inputs {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td><code>{}</code></td></tr>",
+                esc(&i.kind),
+                esc(&i.name),
+                i.bytes,
+                esc(&i.sha256)
+            );
+        }
+        h.push_str("</table>\n");
+    }
+    h.push_str("</body>\n</html>\n");
+    h
+}
+
+fn headline(h: &mut String, s: &Summary) {
+    let rate = s
+        .match_rate
+        .map_or("–".to_string(), |r| format!("{:.1}%", r * 100.0));
+    h.push_str("<div class=\"cards\" id=\"headline\">\n");
+    for (value, label) in [
+        (s.orders.total.to_string(), "orders"),
+        (s.orders.matched.to_string(), "matched orders"),
+        (rate, "match rate"),
+        (s.exceptions.total.to_string(), "exceptions to review"),
+        (s.statement.total.to_string(), "statement lines"),
+        (s.slips.total.to_string(), "slips"),
+        (s.quarantine.to_string(), "quarantined rows"),
+    ] {
+        let _ = writeln!(
+            h,
+            "<div class=\"card\"><div class=\"v\">{}</div><div class=\"l\">{}</div></div>",
+            esc(&value),
+            esc(label)
+        );
+    }
+    h.push_str("</div>\n");
+}
+
+fn match_rate_chart(h: &mut String, s: &Summary) {
+    let r = 54.0_f64;
+    let circ = 2.0 * std::f64::consts::PI * r;
+    let rate = s.match_rate.unwrap_or(0.0).clamp(0.0, 1.0);
+    let label = s
+        .match_rate
+        .map_or("no orders".to_string(), |r| format!("{:.1}%", r * 100.0));
+    let _ = write!(
+        h,
+        "<div class=\"chart\" id=\"chart-match-rate\"><h3>Match rate</h3>\
+         <svg width=\"160\" height=\"160\" viewBox=\"0 0 160 160\" role=\"img\" aria-label=\"match rate {label}\">\
+         <circle cx=\"80\" cy=\"80\" r=\"{r}\" fill=\"none\" stroke=\"#eee\" stroke-width=\"20\"/>\
+         <circle cx=\"80\" cy=\"80\" r=\"{r}\" fill=\"none\" stroke=\"{green}\" stroke-width=\"20\" \
+         stroke-dasharray=\"{on:.2} {circ:.2}\" transform=\"rotate(-90 80 80)\"/>\
+         <text x=\"80\" y=\"86\" text-anchor=\"middle\" font-size=\"20\" font-weight=\"bold\">{label}</text>\
+         </svg><div>{m} of {t} orders matched</div></div>\n",
+        green = status_color(Status::Matched),
+        on = circ * rate,
+        m = s.orders.matched,
+        t = s.orders.total,
+    );
+}
+
+/// Horizontal bars, one group per currency, scaled within the currency.
+fn amounts_chart(h: &mut String, s: &Summary) {
+    let mut by_currency: BTreeMap<Currency, Vec<(Status, recon_core::Money)>> = BTreeMap::new();
+    for t in &s.orders.tallies {
+        if let Some(m) = t.amount {
+            by_currency.entry(m.currency).or_default().push((t.status, m));
+        }
+    }
+    h.push_str("<div class=\"chart\" id=\"chart-amounts\"><h3>Order amounts by status</h3>");
+    if by_currency.is_empty() {
+        h.push_str("<p class=\"empty\">No orders.</p></div>\n");
+        return;
+    }
+    let bar_h = 18;
+    let rows: usize = by_currency.values().map(|v| v.len() + 1).sum();
+    let height = rows * (bar_h + 6) + 4;
+    let _ = write!(
+        h,
+        "<svg width=\"520\" height=\"{height}\" viewBox=\"0 0 520 {height}\" role=\"img\" aria-label=\"order amounts by status\">"
+    );
+    let mut y = 0;
+    for (currency, bars) in &by_currency {
+        let max = bars
+            .iter()
+            .map(|(_, m)| m.amount.abs())
+            .max()
+            .unwrap_or(Decimal::ZERO);
+        let _ = write!(
+            h,
+            "<text x=\"0\" y=\"{}\" font-size=\"13\" font-weight=\"bold\">{}</text>",
+            y + bar_h - 4,
+            esc(currency.code())
+        );
+        y += bar_h + 6;
+        for (status, m) in bars {
+            let frac = if max.is_zero() {
+                0.0
+            } else {
+                (m.amount.abs() / max).to_f64().unwrap_or(0.0)
+            };
+            let w = (frac * 220.0).max(1.0);
+            let _ = write!(
+                h,
+                "<text x=\"0\" y=\"{ty}\" font-size=\"12\">{st}</text>\
+                 <rect x=\"150\" y=\"{y}\" width=\"{w:.1}\" height=\"{bar_h}\" fill=\"{c}\"/>\
+                 <text x=\"{tx:.1}\" y=\"{ty}\" font-size=\"12\">{amt} {cur}</text>",
+                ty = y + bar_h - 4,
+                st = esc(status.as_str()),
+                c = status_color(*status),
+                tx = 150.0 + w + 6.0,
+                amt = esc(&grouped(&m.plain())),
+                cur = esc(currency.code()),
+            );
+            y += bar_h + 6;
+        }
+    }
+    h.push_str("</svg></div>\n");
+}
+
+fn exceptions_chart(h: &mut String, s: &Summary) {
+    let bars: Vec<(&str, u64)> = s
+        .exceptions
+        .by_status
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| (*k, *n))
+        .collect();
+    h.push_str("<div class=\"chart\" id=\"chart-exceptions\"><h3>Exceptions by kind</h3>");
+    if bars.is_empty() {
+        h.push_str("<p class=\"empty\">No exceptions.</p></div>\n");
+        return;
+    }
+    let max = bars.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+    let bar_h = 18;
+    let height = bars.len() * (bar_h + 6) + 4;
+    let _ = write!(
+        h,
+        "<svg width=\"440\" height=\"{height}\" viewBox=\"0 0 440 {height}\" role=\"img\" aria-label=\"exceptions by kind\">"
+    );
+    for (i, (status, n)) in bars.iter().enumerate() {
+        let y = i * (bar_h + 6);
+        let w = (*n as f64 / max as f64 * 200.0).max(1.0);
+        let color = status
+            .parse::<Status>()
+            .map_or("#888", status_color);
+        let _ = write!(
+            h,
+            "<text x=\"0\" y=\"{ty}\" font-size=\"12\">{st}</text>\
+             <rect x=\"160\" y=\"{y}\" width=\"{w:.1}\" height=\"{bar_h}\" fill=\"{color}\"/>\
+             <text x=\"{tx:.1}\" y=\"{ty}\" font-size=\"12\">{n}</text>",
+            ty = y + bar_h - 4,
+            st = esc(status),
+            tx = 160.0 + w + 6.0,
+        );
+    }
+    let _ = write!(
+        h,
+        "</svg><div>orders {} · statement lines {} · slips {}</div></div>\n",
+        s.exceptions.by_kind.get("order").unwrap_or(&0),
+        s.exceptions.by_kind.get("statement_line").unwrap_or(&0),
+        s.exceptions.by_kind.get("slip").unwrap_or(&0),
+    );
+}
+
+/// Orders, matched and exceptions per day over the last 30 days up to this
+/// one, from the ledger.
+fn trend_chart(h: &mut String, s: &Summary, trend: &[TrendPoint]) {
+    let mut points: Vec<&TrendPoint> = trend.iter().filter(|p| p.day <= s.day).collect();
+    points.sort_by_key(|p| p.day);
+    points.dedup_by_key(|p| p.day);
+    let skip = points.len().saturating_sub(30);
+    let points = &points[skip..];
+    h.push_str("<div class=\"chart\" id=\"chart-trend\"><h3>30-day trend</h3>");
+    if points.is_empty() {
+        h.push_str("<p class=\"empty\">No runs in the ledger yet.</p></div>\n");
+        return;
+    }
+    let (w, ht, left, top, bottom) = (640.0_f64, 220.0_f64, 40.0, 10.0, 30.0);
+    let plot_w = w - left - 10.0;
+    let plot_h = ht - top - bottom;
+    let max = points
+        .iter()
+        .map(|p| p.orders.max(p.matched).max(p.exceptions))
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let x = |i: usize| {
+        if points.len() == 1 {
+            left + plot_w / 2.0
+        } else {
+            left + plot_w * i as f64 / (points.len() - 1) as f64
+        }
+    };
+    let y = |v: u64| top + plot_h - plot_h * v as f64 / max;
+    let _ = write!(
+        h,
+        "<svg width=\"{w}\" height=\"{ht}\" viewBox=\"0 0 {w} {ht}\" role=\"img\" aria-label=\"30-day trend\">\
+         <line x1=\"{left}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"#999\"/>\
+         <line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{b}\" stroke=\"#999\"/>\
+         <text x=\"{lx}\" y=\"{ty}\" font-size=\"11\" text-anchor=\"end\">{max}</text>\
+         <text x=\"{lx}\" y=\"{b}\" font-size=\"11\" text-anchor=\"end\">0</text>",
+        b = top + plot_h,
+        r = left + plot_w,
+        lx = left - 4.0,
+        ty = top + 10.0,
+    );
+    type Pick = fn(&TrendPoint) -> u64;
+    let series: [(&str, &str, Pick); 3] = [
+        ("orders", "#555", |p| p.orders),
+        ("matched", status_color(Status::Matched), |p| p.matched),
+        ("exceptions", "#c62828", |p| p.exceptions),
+    ];
+    for (name, color, pick) in series {
+        let pts: Vec<String> = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(pick(p))))
+            .collect();
+        let _ = write!(
+            h,
+            "<polyline class=\"series-{name}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{}\"/>",
+            pts.join(" ")
+        );
+        for (i, p) in points.iter().enumerate() {
+            let _ = write!(
+                h,
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\" fill=\"{color}\"/>",
+                x(i),
+                y(pick(p))
+            );
+        }
+    }
+    let first = points[0].day.to_string();
+    let last = points[points.len() - 1].day.to_string();
+    let _ = write!(
+        h,
+        "<text x=\"{left}\" y=\"{ly}\" font-size=\"11\">{}</text>\
+         <text x=\"{r}\" y=\"{ly}\" font-size=\"11\" text-anchor=\"end\">{}</text></svg>\
+         <div><span style=\"color:#555\">■ orders</span> · <span style=\"color:#2e7d32\">■ matched</span> · \
+         <span style=\"color:#c62828\">■ exceptions</span> ({} days)</div></div>\n",
+        esc(&first),
+        esc(&last),
+        points.len(),
+        ly = ht - 8.0,
+        r = left + plot_w,
+    );
+}
+
+fn table_html<'a>(
+    h: &mut String,
+    id: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = (Option<Status>, Vec<&'a Cell>)>,
+) {
+    let _ = write!(h, "<table id=\"{}\"><tr>", esc(id));
+    for c in header {
+        let _ = write!(h, "<th>{}</th>", esc(c));
+    }
+    h.push_str("</tr>\n");
+    for (status, cells) in rows {
+        h.push_str("<tr>");
+        for cell in cells {
+            let text = match cell {
+                Cell::Money(m) => grouped(&m.plain()),
+                other => other.plain(),
+            };
+            let numeric = matches!(cell, Cell::Money(_) | Cell::Count(_) | Cell::Score(_));
+            let is_status = matches!(cell, Cell::Text(t) if status.is_some_and(|s| s.as_str() == t));
+            if is_status {
+                let color = status.map_or("#222", status_color);
+                let _ = write!(
+                    h,
+                    "<td class=\"st\" style=\"color:{color}\">{}</td>",
+                    esc(&text)
+                );
+            } else if numeric {
+                let _ = write!(h, "<td class=\"n\">{}</td>", esc(&text));
+            } else {
+                let _ = write!(h, "<td>{}</td>", esc(&text));
+            }
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            esc("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+        assert_eq!(esc("นาย สมชาย"), "นาย สมชาย");
+    }
+
+    #[test]
+    fn groups_thousands_for_display() {
+        assert_eq!(grouped("1234567.50"), "1,234,567.50");
+        assert_eq!(grouped("-1500.00"), "-1,500.00");
+        assert_eq!(grouped("999.00"), "999.00");
+        assert_eq!(grouped("1000"), "1,000");
+    }
+}

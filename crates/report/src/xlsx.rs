@@ -1,0 +1,358 @@
+//! `reconciliation.xlsx`: a Summary sheet and one typed sheet per table.
+//!
+//! Amounts are numbers with a money format (Excel stores doubles, so the
+//! exact figure stays in the CSV; 15 significant digits cover any real
+//! amount), times are Excel datetimes in the offset they were booked in,
+//! name scores numbers with three decimals. Every text cell is written as a
+//! string, never as a formula, whatever it starts with.
+
+use chrono::{Datelike, Timelike};
+use recon_core::{Money, Status};
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use crate::summary::{Section, Summary};
+use crate::tables::{Cell, Table, Tables};
+use crate::width::display_width;
+
+/// Excel's row limit, header included.
+const MAX_ROWS: usize = 1_048_576;
+/// Excel's cell text limit, in characters.
+const MAX_TEXT: usize = 32_767;
+const MAX_COL_WIDTH: u32 = 60;
+
+/// The fill that marks a row by status: red for what may be fraud, amber for
+/// what needs a look, blue for what is waiting.
+pub(crate) fn status_fill(status: Status) -> Option<u32> {
+    match status {
+        Status::Matched => None,
+        Status::DuplicateSlip | Status::ReceiverMismatch | Status::SlipNotOnStatement => {
+            Some(0xF8CBAD)
+        }
+        Status::AmountMismatch
+        | Status::NameMismatch
+        | Status::Ambiguous
+        | Status::UnreadableSlip => Some(0xFFE699),
+        Status::StatementUnmatched | Status::Unpaid => Some(0xFFF2CC),
+        Status::Pending => Some(0xDDEBF7),
+    }
+}
+
+/// The formats of one fill (or none).
+struct Formats {
+    text: Format,
+    money: Format,
+    score: Format,
+    time: Format,
+    count: Format,
+}
+
+impl Formats {
+    fn new(fill: Option<u32>) -> Formats {
+        let base = match fill {
+            Some(rgb) => Format::new().set_background_color(Color::RGB(rgb)),
+            None => Format::new(),
+        };
+        Formats {
+            text: base.clone(),
+            money: base.clone().set_num_format("#,##0.00"),
+            score: base.clone().set_num_format("0.000"),
+            time: base.clone().set_num_format("yyyy-mm-dd hh:mm:ss"),
+            count: base.set_num_format("0"),
+        }
+    }
+}
+
+struct Styles {
+    plain: Formats,
+    by_status: Vec<(Status, Formats)>,
+    header: Format,
+    bold: Format,
+    percent: Format,
+    date: Format,
+}
+
+impl Styles {
+    fn new() -> Styles {
+        Styles {
+            plain: Formats::new(None),
+            by_status: Status::ALL
+                .iter()
+                .filter_map(|s| status_fill(*s).map(|f| (*s, Formats::new(Some(f)))))
+                .collect(),
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xD9D9D9))
+                .set_border_bottom(FormatBorder::Thin),
+            bold: Format::new().set_bold(),
+            percent: Format::new().set_num_format("0.0%"),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+        }
+    }
+
+    fn for_status(&self, status: Option<Status>) -> &Formats {
+        status
+            .and_then(|s| self.by_status.iter().find(|(st, _)| *st == s))
+            .map_or(&self.plain, |(_, f)| f)
+    }
+}
+
+fn money_format(m: &Money) -> String {
+    match m.currency.minor_digits() {
+        0 => "#,##0".to_string(),
+        d => format!("#,##0.{}", "0".repeat(d as usize)),
+    }
+}
+
+fn excel_time(t: &chrono::DateTime<chrono::FixedOffset>) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(
+        u16::try_from(t.year()).unwrap_or(1900),
+        t.month() as u8,
+        t.day() as u8,
+    )?
+    .and_hms(t.hour() as u16, t.minute() as u8, t.second())
+}
+
+fn clip(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().count() <= MAX_TEXT {
+        s.into()
+    } else {
+        let mut t: String = s.chars().take(MAX_TEXT - 1).collect();
+        t.push('…');
+        t.into()
+    }
+}
+
+fn write_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Empty => {
+            ws.write_blank(row, col, &f.text)?;
+        }
+        Cell::Text(s) => {
+            ws.write_string_with_format(row, col, clip(s), &f.text)?;
+        }
+        Cell::Money(m) => {
+            let n = m.amount.to_f64().unwrap_or(f64::NAN);
+            if m.currency.minor_digits() == 2 {
+                ws.write_number_with_format(row, col, n, &f.money)?;
+            } else {
+                let fmt = f.money.clone().set_num_format(money_format(m));
+                ws.write_number_with_format(row, col, n, &fmt)?;
+            }
+        }
+        Cell::Score(s) if s.is_finite() => {
+            ws.write_number_with_format(row, col, *s, &f.score)?;
+        }
+        Cell::Score(_) => {
+            ws.write_blank(row, col, &f.text)?;
+        }
+        Cell::Time(t) => {
+            ws.write_datetime_with_format(row, col, excel_time(t)?, &f.time)?;
+        }
+        Cell::Count(n) => {
+            ws.write_number_with_format(row, col, *n as f64, &f.count)?;
+        }
+    }
+    Ok(())
+}
+
+/// Width of a cell as it will show: numbers in their format, text by its
+/// visible glyphs.
+fn cell_width(cell: &Cell) -> u32 {
+    match cell {
+        Cell::Empty => 0,
+        Cell::Text(s) => display_width(s),
+        Cell::Money(m) => {
+            let plain = m.plain();
+            // thousands separators
+            let digits = plain.split('.').next().unwrap_or("").len() as u32;
+            plain.len() as u32 + digits.saturating_sub(1) / 3
+        }
+        Cell::Score(_) => 5,
+        Cell::Time(_) => 19,
+        Cell::Count(n) => n.to_string().len() as u32,
+    }
+}
+
+/// Writes a table sheet; returns how many rows did not fit (0 normally).
+fn table_sheet(ws: &mut Worksheet, table: &Table, styles: &Styles) -> Result<usize, XlsxError> {
+    ws.set_name(table.sheet)?;
+    let mut widths: Vec<u32> = table
+        .header
+        .iter()
+        .map(|h| display_width(h) + 3) // room for the filter button
+        .collect();
+    for (c, h) in table.header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &styles.header)?;
+    }
+    let fitting = table.rows.len().min(MAX_ROWS - 1);
+    for (r, row) in table.rows[..fitting].iter().enumerate() {
+        let f = styles.for_status(row.status);
+        for (c, cell) in row.cells.iter().enumerate() {
+            write_cell(ws, r as u32 + 1, c as u16, cell, f)?;
+            if let Some(w) = widths.get_mut(c) {
+                *w = (*w).max(cell_width(cell) + 1);
+            }
+        }
+    }
+    let last_col = table.header.len().saturating_sub(1) as u16;
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, fitting as u32, last_col)?;
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*w).min(MAX_COL_WIDTH) as f64)?;
+    }
+    Ok(table.rows.len() - fitting)
+}
+
+fn summary_sheet(
+    ws: &mut Worksheet,
+    summary: &Summary,
+    styles: &Styles,
+    overflow: &[(&str, usize)],
+) -> Result<(), XlsxError> {
+    ws.set_name("Summary")?;
+    let mut r: u32 = 0;
+    ws.write_string_with_format(r, 0, "Recon reconciliation", &styles.bold)?;
+    r += 1;
+    let d = summary.day.date();
+    ws.write_string(r, 0, "Day")?;
+    ws.write_datetime_with_format(
+        r,
+        1,
+        ExcelDateTime::from_ymd(
+            u16::try_from(d.year()).unwrap_or(1900),
+            d.month() as u8,
+            d.day() as u8,
+        )?,
+        &styles.date,
+    )?;
+    r += 1;
+    ws.write_string(r, 0, "Tool version")?;
+    ws.write_string(r, 1, &summary.tool_version)?;
+    r += 1;
+    ws.write_string(r, 0, "Match rate (orders)")?;
+    match summary.match_rate {
+        Some(rate) => ws.write_number_with_format(r, 1, rate, &styles.percent)?,
+        None => ws.write_string(r, 1, "no orders")?,
+    };
+    r += 1;
+    for (label, n) in [
+        ("Orders", summary.orders.total),
+        ("Matched orders", summary.orders.matched),
+        ("Statement lines", summary.statement.total),
+        ("Slips", summary.slips.total),
+        ("Exceptions to review", summary.exceptions.total),
+        ("Quarantined input rows", summary.quarantine),
+        ("Money-out statement lines", summary.money_out.lines),
+    ] {
+        ws.write_string(r, 0, label)?;
+        ws.write_number_with_format(r, 1, n as f64, &styles.plain.count)?;
+        r += 1;
+    }
+    for (sheet, rows) in overflow {
+        ws.write_string(
+            r,
+            0,
+            format!("{sheet}: {rows} rows beyond Excel's limit are only in the CSV"),
+        )?;
+        r += 1;
+    }
+
+    r += 1;
+    for (c, h) in ["Table", "Status", "Currency", "Count", "Amount"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
+    }
+    r += 1;
+    let sections: [(&str, &Section); 3] = [
+        ("orders", &summary.orders),
+        ("statement (money in)", &summary.statement),
+        ("slips", &summary.slips),
+    ];
+    for (name, section) in sections {
+        for t in &section.tallies {
+            let f = styles.for_status(Some(t.status));
+            ws.write_string_with_format(r, 0, name, &f.text)?;
+            ws.write_string_with_format(r, 1, t.status.as_str(), &f.text)?;
+            match t.currency {
+                Some(c) => ws.write_string_with_format(r, 2, c.code(), &f.text)?,
+                None => ws.write_blank(r, 2, &f.text)?,
+            };
+            ws.write_number_with_format(r, 3, t.count as f64, &f.count)?;
+            match &t.amount {
+                Some(m) => write_cell(ws, r, 4, &Cell::Money(*m), f)?,
+                None => {
+                    ws.write_blank(r, 4, &f.text)?;
+                }
+            }
+            r += 1;
+        }
+    }
+
+    r += 1;
+    for (c, h) in ["Input kind", "Input file", "Bytes", "SHA-256"].iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
+    }
+    r += 1;
+    let mut name_width = 12;
+    for input in &summary.inputs {
+        ws.write_string(r, 0, clip(&input.kind))?;
+        ws.write_string(r, 1, clip(&input.name))?;
+        ws.write_number_with_format(r, 2, input.bytes as f64, &styles.plain.count)?;
+        ws.write_string(r, 3, &input.sha256)?;
+        name_width = name_width.max(display_width(&input.name) + 1);
+        r += 1;
+    }
+    ws.set_column_width(0, 26)?;
+    ws.set_column_width(1, name_width.clamp(22, MAX_COL_WIDTH))?;
+    ws.set_column_width(2, 12)?;
+    ws.set_column_width(3, 66)?;
+    ws.set_column_width(4, 16)?;
+    Ok(())
+}
+
+pub(crate) fn render(summary: &Summary, tables: &Tables) -> Result<Vec<u8>, XlsxError> {
+    let styles = Styles::new();
+    let mut wb = Workbook::new();
+    let d = summary.day.date();
+    // The creation time is the day itself, never the wall clock, so that a
+    // rerun gives the same bytes.
+    let created = ExcelDateTime::from_ymd(
+        u16::try_from(d.year()).unwrap_or(1900),
+        d.month() as u8,
+        d.day() as u8,
+    )?
+    .and_hms(0, 0, 0)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!("Recon reconciliation {}", summary.day))
+            .set_author("recon")
+            .set_comment(format!("recon {}", summary.tool_version))
+            .set_creation_datetime(&created),
+    );
+
+    let summary_index = 0;
+    wb.add_worksheet();
+    let mut overflow = Vec::new();
+    for table in tables.all() {
+        let ws = wb.add_worksheet();
+        let left = table_sheet(ws, table, &styles)?;
+        if left > 0 {
+            overflow.push((table.sheet, left));
+        }
+    }
+    let ws = wb.worksheet_from_index(summary_index)?;
+    summary_sheet(ws, summary, &styles, &overflow)?;
+    ws.set_active(true);
+    wb.save_to_buffer()
+}

@@ -1,0 +1,356 @@
+//! A small hand-built day: Thai, English and Khmer-side names, every table
+//! non-empty, one split payment, a money-out line, customer input that looks
+//! like a formula or like markup.
+#![allow(dead_code)]
+
+use chrono::{DateTime, FixedOffset, TimeZone};
+use recon_core::{
+    Currency, Day, DayResult, InputFile, Money, Order, OrderId, OrderOutcome, Party, Provider,
+    Reason, Rejection, Slip, SlipOutcome, SlipRead, SourceRef, StatementLine, StatementOutcome,
+    Status, TrendPoint,
+};
+use recon_report::{DayRecords, ReportInput};
+
+pub const DAY: &str = "2026-11-21";
+pub const EVIL_NAME: &str = "=HYPERLINK(\"http://evil.example\",\"click\")";
+pub const MARKUP_NAME: &str = "<script>alert('x')</script> & co";
+
+pub fn bkk(h: u32, m: u32) -> DateTime<FixedOffset> {
+    FixedOffset::east_opt(7 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2026, 11, 21, h, m, 0)
+        .unwrap()
+}
+
+fn thb(s: &str) -> Money {
+    Money::parse(s, Currency::Thb).unwrap()
+}
+
+fn line(n: u64) -> SourceRef {
+    SourceRef::new("kbank.csv", n)
+}
+
+fn order(
+    id: &str,
+    status: Status,
+    name: &str,
+    slip: Option<&str>,
+    lines: Vec<SourceRef>,
+    expected: Money,
+    paid: Option<Money>,
+    score: Option<f64>,
+    reasons: Vec<Reason>,
+    src_line: u64,
+) -> OrderOutcome {
+    OrderOutcome {
+        order_id: OrderId(id.into()),
+        source: SourceRef::new("orders.csv", src_line),
+        status,
+        customer_name: name.into(),
+        slip: slip.map(Into::into),
+        statement_lines: lines,
+        expected,
+        paid,
+        name_score: score,
+        reasons,
+    }
+}
+
+fn stmt(
+    l: SourceRef,
+    status: Status,
+    orders: &[&str],
+    amount: Money,
+    name: Option<&str>,
+    reasons: Vec<Reason>,
+) -> StatementOutcome {
+    StatementOutcome {
+        line: l,
+        status,
+        order_ids: orders.iter().map(|o| OrderId(o.to_string())).collect(),
+        amount,
+        counterparty_name: name.map(Into::into),
+        reasons,
+    }
+}
+
+pub struct Fixture {
+    pub result: DayResult,
+    pub quarantine: Vec<Rejection>,
+    pub inputs: Vec<InputFile>,
+    pub trend: Vec<TrendPoint>,
+    pub orders: Vec<Order>,
+    pub lines: Vec<StatementLine>,
+    pub slips: Vec<SlipRead>,
+}
+
+impl Fixture {
+    pub fn input(&self) -> ReportInput<'_> {
+        ReportInput {
+            result: &self.result,
+            quarantine: &self.quarantine,
+            inputs: &self.inputs,
+            trend: &self.trend,
+            tool_version: "0.1.0-test",
+        }
+    }
+
+    pub fn records(&self) -> DayRecords<'_> {
+        DayRecords {
+            orders: &self.orders,
+            lines: &self.lines,
+            slips: &self.slips,
+        }
+    }
+}
+
+pub fn fixture() -> Fixture {
+    let day: Day = DAY.parse().unwrap();
+    let khr = Money::parse("40000", Currency::Khr).unwrap();
+    let usd = Money::parse("25.5", Currency::Usd).unwrap();
+    // Deliberately not in report order: the report sorts.
+    let orders = vec![
+        order(
+            "A-1002",
+            Status::AmountMismatch,
+            "นางสาว สุดา รักดี",
+            Some("slip-1002.json"),
+            vec![line(7)],
+            thb("2000"),
+            Some(thb("1950")),
+            Some(0.95),
+            vec![Reason::with("short_by", "50.00 THB")],
+            3,
+        ),
+        order(
+            "A-1001",
+            Status::Matched,
+            "นาย สมชาย ใจดี",
+            Some("slip-1001.json"),
+            vec![line(6)],
+            thb("1500"),
+            Some(thb("1500")),
+            Some(1.0),
+            vec![],
+            2,
+        ),
+        order(
+            "A-1003",
+            Status::Unpaid,
+            "MR. JOHN SMITH",
+            None,
+            vec![],
+            usd,
+            None,
+            None,
+            vec![Reason::new("no_slip"), Reason::new("no_statement_line")],
+            4,
+        ),
+        order(
+            "A-1004",
+            Status::DuplicateSlip,
+            EVIL_NAME,
+            Some("slip-1004.json"),
+            vec![],
+            thb("1500"),
+            Some(thb("1500")),
+            None,
+            vec![Reason::with("duplicate_of", "A-1001@2026-11-21")],
+            5,
+        ),
+        order(
+            "A-1005",
+            Status::Matched,
+            "บริษัท ทดสอบ จำกัด",
+            Some("slip-1005.json"),
+            vec![line(8), line(9)],
+            thb("3000"),
+            Some(thb("3000")),
+            Some(0.875),
+            vec![Reason::new("split_payment")],
+            6,
+        ),
+        order(
+            "A-1006",
+            Status::NameMismatch,
+            MARKUP_NAME,
+            None,
+            vec![SourceRef::new("aba-usd.csv", 3)],
+            khr,
+            Some(khr),
+            Some(0.41234),
+            vec![Reason::with("name_score", "0.412")],
+            7,
+        ),
+    ];
+    let statement = vec![
+        stmt(line(6), Status::Matched, &["A-1001"], thb("1500"), Some("นาย สมชาย ใจดี"), vec![]),
+        stmt(
+            line(7),
+            Status::AmountMismatch,
+            &["A-1002"],
+            thb("1950"),
+            Some("น.ส. สุดา รักดี"),
+            vec![Reason::with("short_by", "50.00 THB")],
+        ),
+        stmt(line(8), Status::Matched, &["A-1005"], thb("1000"), Some("บจก. ทดสอบ"), vec![]),
+        stmt(line(9), Status::Matched, &["A-1005"], thb("2000"), Some("บจก. ทดสอบ"), vec![]),
+        stmt(
+            line(10),
+            Status::StatementUnmatched,
+            &[],
+            thb("700"),
+            Some("@evil"),
+            vec![Reason::new("no_order")],
+        ),
+        stmt(
+            line(11),
+            Status::StatementUnmatched,
+            &[],
+            thb("-250"),
+            Some("-SUM(A1)"),
+            vec![Reason::new("money_out")],
+        ),
+        stmt(
+            SourceRef::new("aba-usd.csv", 3),
+            Status::NameMismatch,
+            &["A-1006"],
+            khr,
+            Some("SOK DARA"),
+            vec![Reason::with("name_score", "0.412")],
+        ),
+    ];
+    let slips = vec![
+        SlipOutcome {
+            file: "slip-1001.json".into(),
+            status: Status::Matched,
+            order_ids: vec![OrderId("A-1001".into())],
+            statement_line: Some(line(6)),
+            amount: Some(thb("1500")),
+            trans_ref: Some("016325143512ABC01".into()),
+            reasons: vec![],
+        },
+        SlipOutcome {
+            file: "slip-1002.json".into(),
+            status: Status::AmountMismatch,
+            order_ids: vec![OrderId("A-1002".into())],
+            statement_line: Some(line(7)),
+            amount: Some(thb("1950")),
+            trans_ref: Some("016325143512ABC02".into()),
+            reasons: vec![Reason::with("short_by", "50.00 THB")],
+        },
+        SlipOutcome {
+            file: "slip-1004.json".into(),
+            status: Status::DuplicateSlip,
+            order_ids: vec![OrderId("A-1004".into())],
+            statement_line: None,
+            amount: Some(thb("1500")),
+            trans_ref: Some("016325143512ABC01".into()),
+            reasons: vec![Reason::with("duplicate_of", "A-1001@2026-11-21")],
+        },
+        SlipOutcome {
+            file: "slip-1005.json".into(),
+            status: Status::Matched,
+            order_ids: vec![OrderId("A-1005".into())],
+            statement_line: Some(line(8)),
+            amount: Some(thb("3000")),
+            trans_ref: None,
+            reasons: vec![],
+        },
+        SlipOutcome {
+            file: "slip-bad.png".into(),
+            status: Status::UnreadableSlip,
+            order_ids: vec![],
+            statement_line: None,
+            amount: None,
+            trans_ref: None,
+            reasons: vec![Reason::with("unreadable", "no amount found")],
+        },
+    ];
+
+    let input_orders: Vec<Order> = orders
+        .iter()
+        .enumerate()
+        .map(|(i, o)| Order {
+            source: o.source.clone(),
+            order_id: o.order_id.clone(),
+            customer_name: o.customer_name.clone(),
+            amount: o.expected,
+            ordered_at: bkk(9, 10 * i as u32),
+            slip: o.slip.clone(),
+        })
+        .collect();
+    let input_lines: Vec<StatementLine> = statement
+        .iter()
+        .enumerate()
+        .map(|(i, s)| StatementLine {
+            source: s.line.clone(),
+            account: "123-4-56789-0".into(),
+            booked_at: bkk(14, 5 * i as u32),
+            amount: s.amount,
+            counterparty: Party {
+                name: s.counterparty_name.clone(),
+                ..Party::default()
+            },
+            reference: (s.line.line == 6).then(|| "016325143512ABC01".to_string()),
+            description: None,
+        })
+        .collect();
+    let mut slip_1002 = Slip::empty(Provider::Easyslip);
+    slip_1002.file = Some("slip-1002.json".into());
+    slip_1002.amount = Some(thb("1950"));
+    slip_1002.transferred_at = Some(bkk(13, 59));
+    slip_1002.sender.name = Some("น.ส. สุดา รักดี".into());
+
+    Fixture {
+        result: DayResult {
+            day,
+            orders,
+            statement,
+            slips,
+        },
+        quarantine: vec![
+            Rejection {
+                file: "orders.csv".into(),
+                line: Some(9),
+                column: Some("amount".into()),
+                value: Some("1,5OO".into()),
+                reason: "not an amount".into(),
+            },
+            Rejection {
+                file: "kbank.csv".into(),
+                line: Some(12),
+                column: Some("วันที่".into()),
+                value: Some("+31/02/2569".into()),
+                reason: "not a date".into(),
+            },
+        ],
+        inputs: vec![
+            InputFile {
+                kind: "statements".into(),
+                name: "statements/kbank.csv".into(),
+                sha256: "a".repeat(64),
+                bytes: 1234,
+            },
+            InputFile {
+                kind: "orders".into(),
+                name: "orders/orders.csv".into(),
+                sha256: "b".repeat(64),
+                bytes: 567,
+            },
+        ],
+        trend: (0..5u64)
+            .map(|i| TrendPoint {
+                day: Day::new(
+                    chrono::NaiveDate::from_ymd_opt(2026, 11, 17).unwrap() + chrono::Days::new(i),
+                ),
+                orders: 10 + i,
+                matched: 8 + i / 2,
+                exceptions: 2 + i / 2,
+            })
+            .collect(),
+        orders: input_orders,
+        lines: input_lines,
+        slips: vec![SlipRead::Read(slip_1002)],
+    }
+}
