@@ -192,7 +192,8 @@ impl RawRun {
 }
 
 impl Ledger {
-    /// Records the start of a run of `day` with the files it will read.
+    /// Records the start of a run of `day` with the files it will read, kept
+    /// in the caller's order (the CLI lists them deterministically).
     /// Committed at once, so a run that dies later still shows in history.
     pub fn begin_run(
         &self,
@@ -200,9 +201,7 @@ impl Ledger {
         started_at: DateTime<FixedOffset>,
         inputs: &[InputFile],
     ) -> Result<RunId, LedgerError> {
-        let mut sorted = inputs.to_vec();
-        sorted.sort();
-        let inputs_json = serde_json::to_string(&sorted).map_err(|e| LedgerError::Corrupt {
+        let inputs_json = serde_json::to_string(inputs).map_err(|e| LedgerError::Corrupt {
             table: "runs",
             row: format!("new run of {day}"),
             detail: format!("inputs cannot be written as JSON: {e}"),

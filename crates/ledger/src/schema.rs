@@ -29,7 +29,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         finished_at              TEXT,
         status                   TEXT    CHECK (status IN ('clean', 'exceptions', 'failed')),
         exit_code                INTEGER,
-        -- JSON array of InputFile (kind, name, sha256, bytes), sorted.
+        -- JSON array of InputFile (kind, name, sha256, bytes), in run order.
         inputs_json              TEXT    NOT NULL,
         -- JSON object with the run's headline figures or its error.
         summary_json             TEXT,

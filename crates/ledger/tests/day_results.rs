@@ -1,0 +1,450 @@
+//! Recording days: atomic replacement, the slip registry across days, runs,
+//! history and trend.
+
+mod common;
+
+use std::path::Path;
+
+use common::{at, day, day_result, inputs, slip, thb};
+use recon_core::{Currency, Day, Decimal, Money, OrderId, SlipKey, SourceRef, Status};
+use recon_ledger::{Ledger, LedgerError, RunId, RunStatus};
+use rusqlite::Connection;
+
+fn open(dir: &Path) -> Ledger {
+    Ledger::open(&dir.join("ledger.sqlite")).unwrap()
+}
+
+fn run_of(ledger: &Ledger, d: Day) -> RunId {
+    ledger
+        .begin_run(d, at(&format!("{d}T23:30:00+07:00")), &inputs())
+        .unwrap()
+}
+
+fn count(db: &Path, sql: &str) -> i64 {
+    Connection::open(db.join("ledger.sqlite"))
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn results_read_back_exactly_as_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let d = day("2026-11-21");
+    let (mut result, slips) = day_result(d, 5, "a");
+    // Amounts and fields that are easy to get wrong in SQL.
+    result.orders[1].paid = Some(Money::parse("1449.99", Currency::Thb).unwrap());
+    result.orders[1].status = Status::AmountMismatch;
+    result.orders[2].expected = Money::parse("12.50", Currency::Usd).unwrap();
+    result.statement[0].order_ids.push(OrderId("a-004".into()));
+    result.slips[0].statement_line = None;
+    let run = run_of(&ledger, d);
+    ledger.record_day(run, &result, &slips).unwrap();
+    assert_eq!(ledger.day_result(d).unwrap(), Some(result));
+    // Money sits in integer minor units.
+    assert_eq!(
+        count(
+            dir.path(),
+            "SELECT paid_minor FROM order_results WHERE order_id = 'a-001'"
+        ),
+        144999
+    );
+    assert_eq!(
+        count(
+            dir.path(),
+            "SELECT typeof(expected_minor) = 'integer' FROM order_results LIMIT 1"
+        ),
+        1
+    );
+    assert!(ledger.day_result(day("2026-11-20")).unwrap().is_none());
+}
+
+#[test]
+fn a_rerun_leaves_exactly_one_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let d = day("2026-11-21");
+    let other = day("2026-11-20");
+
+    let (first, first_slips) = day_result(d, 6, "first");
+    let (neighbour, neighbour_slips) = day_result(other, 2, "neighbour");
+    ledger
+        .record_day(run_of(&ledger, other), &neighbour, &neighbour_slips)
+        .unwrap();
+    ledger
+        .record_day(run_of(&ledger, d), &first, &first_slips)
+        .unwrap();
+
+    let (second, second_slips) = day_result(d, 3, "second");
+    let rerun = run_of(&ledger, d);
+    ledger.record_day(rerun, &second, &second_slips).unwrap();
+    // The same inputs again: still one set.
+    ledger.record_day(rerun, &second, &second_slips).unwrap();
+
+    assert_eq!(ledger.day_result(d).unwrap().as_ref(), Some(&second));
+    let db = dir.path();
+    let day_filter = "day = '2026-11-21'";
+    assert_eq!(
+        count(
+            db,
+            &format!("SELECT COUNT(*) FROM order_results WHERE {day_filter}")
+        ),
+        3
+    );
+    assert_eq!(
+        count(
+            db,
+            &format!("SELECT COUNT(*) FROM statement_results WHERE {day_filter}")
+        ),
+        3
+    );
+    assert_eq!(
+        count(
+            db,
+            &format!("SELECT COUNT(*) FROM slip_results WHERE {day_filter}")
+        ),
+        2
+    );
+    // 2 slips × 3 keys (transRef, QR payload, image hash), none of the first run's.
+    assert_eq!(
+        count(
+            db,
+            &format!("SELECT COUNT(*) FROM slip_registry WHERE {day_filter}")
+        ),
+        6
+    );
+    assert_eq!(
+        count(
+            db,
+            &format!("SELECT COUNT(DISTINCT run_id) FROM order_results WHERE {day_filter}")
+        ),
+        1
+    );
+    // The other day is untouched.
+    assert_eq!(ledger.day_result(other).unwrap().as_ref(), Some(&neighbour));
+    assert_eq!(
+        ledger.recorded_days().unwrap(),
+        [(other, RunId(1)), (d, rerun)]
+    );
+}
+
+#[test]
+fn a_failure_inside_record_day_keeps_the_previous_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let d = day("2026-11-21");
+    let (first, first_slips) = day_result(d, 4, "first");
+    let first_run = run_of(&ledger, d);
+    ledger.record_day(first_run, &first, &first_slips).unwrap();
+    let first_keys: Vec<SlipKey> = first_slips.iter().flat_map(|s| s.registry_keys()).collect();
+
+    // 1. A constraint error half-way: the orders are already inserted when
+    //    the second copy of a statement line breaks the primary key.
+    let (mut broken, broken_slips) = day_result(d, 6, "broken");
+    let copy = broken.statement[0].clone();
+    broken.statement.push(copy);
+    let err = ledger
+        .record_day(run_of(&ledger, d), &broken, &broken_slips)
+        .unwrap_err();
+    assert!(matches!(err, LedgerError::Sql { .. }), "{err:?}");
+    assert!(err.to_string().contains("kbank.csv:6"), "{err}");
+    assert!(err.to_string().contains("UNIQUE"), "{err}");
+
+    // 2. An amount the ledger cannot hold, on the last slip.
+    let (mut huge, huge_slips) = day_result(d, 6, "huge");
+    huge.slips.last_mut().unwrap().amount = Some(Money::new(Decimal::MAX, Currency::Thb));
+    let err = ledger
+        .record_day(run_of(&ledger, d), &huge, &huge_slips)
+        .unwrap_err();
+    assert!(
+        matches!(err, LedgerError::AmountOutOfRange { .. }),
+        "{err:?}"
+    );
+
+    // 3. Results of another day under this day's run.
+    let (elsewhere, elsewhere_slips) = day_result(day("2026-11-22"), 1, "x");
+    let err = ledger
+        .record_day(first_run, &elsewhere, &elsewhere_slips)
+        .unwrap_err();
+    assert!(matches!(err, LedgerError::RunDayMismatch { .. }), "{err}");
+
+    assert_eq!(ledger.day_result(d).unwrap().as_ref(), Some(&first));
+    let uses = ledger.prior_uses(&first_keys, d.next()).unwrap();
+    assert_eq!(uses.len(), first_keys.len());
+    assert_eq!(
+        count(dir.path(), "SELECT COUNT(*) FROM slip_registry"),
+        first_keys.len() as i64
+    );
+    assert_eq!(
+        ledger.recorded_days().unwrap(),
+        [(d, first_run)],
+        "the day still belongs to the first run"
+    );
+}
+
+#[test]
+fn prior_uses_only_sees_earlier_days_and_the_earliest_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let (d20, d21, d22) = (day("2026-11-20"), day("2026-11-21"), day("2026-11-22"));
+
+    // One real slip, used on the 20th for order X-1, again on the 21st for
+    // Y-1 (a duplicate the matcher caught), and a fresh slip on the 22nd.
+    let reused = slip("reused.json", "r");
+    let record = |d: Day, order: &str, s: &recon_core::Slip| {
+        let (mut result, _) = day_result(d, 0, "none");
+        let (template, _) = day_result(d, 1, "t");
+        let mut outcome = template.slips[0].clone();
+        outcome.file = s.file.clone().unwrap();
+        outcome.order_ids = vec![OrderId(order.into())];
+        result.slips.push(outcome);
+        ledger
+            .record_day(run_of(&ledger, d), &result, std::slice::from_ref(s))
+            .unwrap();
+    };
+    record(d21, "Y-1", &reused);
+    record(d20, "X-1", &reused);
+    let fresh = slip("fresh.json", "f");
+    record(d22, "Z-1", &fresh);
+
+    let keys: Vec<SlipKey> = reused
+        .registry_keys()
+        .into_iter()
+        .chain(fresh.registry_keys())
+        .chain([SlipKey::TransRef("never-seen".into())])
+        .collect();
+    assert_eq!(keys.len(), 7);
+
+    // Before the 20th: nothing.
+    assert!(ledger.prior_uses(&keys, d20).unwrap().is_empty());
+    // Before the 21st: the 20th's use only.
+    let hits = ledger.prior_uses(&keys, d21).unwrap();
+    assert_eq!(hits.len(), 3);
+    for key in reused.registry_keys() {
+        let hit = &hits[&key];
+        assert_eq!(hit.day, d20);
+        assert_eq!(hit.order_id, Some(OrderId("X-1".into())));
+        assert_eq!(hit.file, "reused.json");
+    }
+    // Before the 23rd: still the earliest use (the 20th), plus the 22nd's slip.
+    let hits = ledger.prior_uses(&keys, d22.next()).unwrap();
+    assert_eq!(hits.len(), 6);
+    assert!(reused.registry_keys().iter().all(|k| hits[k].day == d20));
+    assert!(
+        fresh
+            .registry_keys()
+            .iter()
+            .all(|k| hits[k].day == d22 && hits[k].order_id == Some(OrderId("Z-1".into())))
+    );
+    // A day's own registrations are not "prior" for that day.
+    let hits = ledger.prior_uses(&fresh.registry_keys(), d22).unwrap();
+    assert!(hits.is_empty());
+}
+
+#[test]
+fn a_slip_that_paid_no_order_is_registered_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let d = day("2026-11-21");
+    let (mut result, _) = day_result(d, 0, "none");
+    let lone = slip("lone.json", "l");
+    // A read slip no order claims (e.g. receiver_mismatch on a stray upload).
+    result.slips.push(recon_core::SlipOutcome {
+        file: "lone.json".into(),
+        status: Status::ReceiverMismatch,
+        order_ids: vec![],
+        statement_line: None,
+        amount: Some(thb("1500.00")),
+        trans_ref: None,
+        reasons: vec![],
+    });
+    ledger
+        .record_day(run_of(&ledger, d), &result, std::slice::from_ref(&lone))
+        .unwrap();
+    let hits = ledger.prior_uses(&lone.registry_keys(), d.next()).unwrap();
+    assert_eq!(hits.len(), 3);
+    assert!(
+        hits.values()
+            .all(|h| h.order_id.is_none() && h.file == "lone.json")
+    );
+}
+
+#[test]
+fn runs_finish_and_history_is_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let (d20, d21) = (day("2026-11-20"), day("2026-11-21"));
+    let r1 = ledger
+        .begin_run(d21, at("2026-11-22T01:00:00+07:00"), &inputs())
+        .unwrap();
+    // Started "earlier" by the wall clock, in another offset: history still
+    // lists runs in the order they began in the ledger.
+    let r2 = ledger
+        .begin_run(d20, at("2026-11-21T17:00:00+00:00"), &inputs()[..1])
+        .unwrap();
+    let r3 = ledger
+        .begin_run(d21, at("2026-11-22T02:00:00+07:00"), &[])
+        .unwrap();
+    ledger
+        .finish_run(
+            r1,
+            at("2026-11-22T01:00:03.250+07:00"),
+            RunStatus::Failed,
+            r#"{"error":"boom"}"#,
+        )
+        .unwrap();
+    ledger
+        .finish_run(
+            r2,
+            at("2026-11-21T17:00:01+00:00"),
+            RunStatus::Clean,
+            r#"{"orders":2}"#,
+        )
+        .unwrap();
+
+    let history = ledger.history(10).unwrap();
+    let ids: Vec<RunId> = history.iter().map(|r| r.id).collect();
+    assert_eq!(ids, [r3, r2, r1]);
+    assert_eq!(ledger.history(2).unwrap().len(), 2);
+    assert_eq!(history[2].status, Some(RunStatus::Failed));
+    assert_eq!(history[2].exit_code, Some(1));
+    assert_eq!(history[1].exit_code, Some(0));
+    assert_eq!(history[2].inputs, inputs());
+    assert_eq!(
+        history[2].summary_json.as_deref(),
+        Some(r#"{"error":"boom"}"#)
+    );
+    assert_eq!(history[0].status, None);
+
+    let line = history[2].to_string();
+    assert!(line.contains("run 1"), "{line}");
+    assert!(line.contains("failed (exit 1)"), "{line}");
+    assert!(line.contains("took 3.250 s"), "{line}");
+    assert!(history[0].to_string().contains("unfinished"));
+
+    assert_eq!(ledger.last_run(d21).unwrap().unwrap().id, r3);
+    assert_eq!(ledger.last_run(d20).unwrap().unwrap().id, r2);
+    assert!(ledger.last_run(day("2026-11-19")).unwrap().is_none());
+
+    let err = ledger
+        .finish_run(
+            RunId(99),
+            at("2026-11-22T01:00:00+07:00"),
+            RunStatus::Clean,
+            "{}",
+        )
+        .unwrap_err();
+    assert!(matches!(err, LedgerError::UnknownRun(RunId(99))), "{err:?}");
+    let err = ledger
+        .finish_run(
+            r3,
+            at("2026-11-22T01:00:00+07:00"),
+            RunStatus::Clean,
+            "not json",
+        )
+        .unwrap_err();
+    assert!(matches!(err, LedgerError::BadSummary { .. }), "{err:?}");
+    assert_eq!(ledger.run(r3).unwrap().unwrap().status, None);
+}
+
+#[test]
+fn trend_counts_stored_orders_per_recorded_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    // Days 10..=21 recorded except the 15th; day d has (d - 8) orders.
+    for n in 10..=21u32 {
+        if n == 15 {
+            continue;
+        }
+        let d = day(&format!("2026-11-{n:02}"));
+        let (result, slips) = day_result(d, (n - 8) as usize, &format!("d{n}"));
+        ledger
+            .record_day(run_of(&ledger, d), &result, &slips)
+            .unwrap();
+    }
+    // A recorded day with no orders at all still shows, as zeros.
+    let empty = day("2026-11-22");
+    let (mut result, _) = day_result(empty, 0, "e");
+    result.statement.clear();
+    ledger
+        .record_day(run_of(&ledger, empty), &result, &[])
+        .unwrap();
+
+    let trend = ledger.trend(day("2026-11-21"), 7).unwrap();
+    let days: Vec<String> = trend.iter().map(|p| p.day.to_string()).collect();
+    assert_eq!(
+        days,
+        [
+            "2026-11-16",
+            "2026-11-17",
+            "2026-11-18",
+            "2026-11-19",
+            "2026-11-20",
+            "2026-11-21"
+        ]
+    );
+    let last = trend.last().unwrap();
+    // 13 orders: indexes 0, 2, .., 12 matched.
+    assert_eq!((last.orders, last.matched, last.exceptions), (13, 7, 6));
+    let first = &trend[0];
+    assert_eq!((first.orders, first.matched, first.exceptions), (8, 4, 4));
+
+    let with_empty = ledger.trend(empty, 1).unwrap();
+    assert_eq!(with_empty.len(), 1);
+    assert_eq!((with_empty[0].orders, with_empty[0].exceptions), (0, 0));
+    assert!(ledger.trend(empty, 0).unwrap().is_empty());
+    assert_eq!(ledger.trend(day("2026-11-30"), 30).unwrap().len(), 12);
+    // A rerun changes the trend: it is read from the stored results.
+    let d21 = day("2026-11-21");
+    let (smaller, slips) = day_result(d21, 2, "rerun");
+    ledger
+        .record_day(run_of(&ledger, d21), &smaller, &slips)
+        .unwrap();
+    let p = ledger.trend(d21, 1).unwrap();
+    assert_eq!((p[0].orders, p[0].matched, p[0].exceptions), (2, 1, 1));
+}
+
+#[test]
+fn manifests_chain_run_to_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let d = day("2026-11-21");
+    let r1 = run_of(&ledger, d);
+    let r2 = run_of(&ledger, d.next());
+    let r3 = run_of(&ledger, d);
+    assert_eq!(ledger.record_manifest(r1, "m1").unwrap(), None);
+    assert_eq!(
+        ledger.record_manifest(r2, "m2").unwrap().as_deref(),
+        Some("m1")
+    );
+    assert_eq!(
+        ledger.record_manifest(r3, "m3").unwrap().as_deref(),
+        Some("m2")
+    );
+    let run = ledger.run(r3).unwrap().unwrap();
+    assert_eq!(run.manifest_sha256.as_deref(), Some("m3"));
+    assert_eq!(run.previous_manifest_sha256.as_deref(), Some("m2"));
+    assert!(matches!(
+        ledger.record_manifest(RunId(7), "x"),
+        Err(LedgerError::UnknownRun(_))
+    ));
+}
+
+#[test]
+fn statement_line_ids_keep_their_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let d = day("2026-11-21");
+    let (mut result, slips) = day_result(d, 2, "a");
+    // Same line number in two files is two different lines.
+    let mut twin = result.statement[0].clone();
+    twin.line = SourceRef::new("aba-usd.csv", result.statement[0].line.line);
+    twin.amount = Money::parse("12.00", Currency::Usd).unwrap();
+    result.statement.push(twin);
+    ledger
+        .record_day(run_of(&ledger, d), &result, &slips)
+        .unwrap();
+    let back = ledger.day_result(d).unwrap().unwrap();
+    assert_eq!(back.statement, result.statement);
+}
