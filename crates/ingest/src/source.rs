@@ -1,0 +1,578 @@
+//! Turning a file into rows of cells with their 1-based physical line (CSV)
+//! or row (spreadsheet) number. Statements and orders share this; what the
+//! cells mean is decided by the caller's [`RowSink`].
+//!
+//! CSV is streamed with the csv crate and one reused `ByteRecord`, so a
+//! million-row file never sits in memory as text; a record's line is where
+//! it starts, even when a quoted field spans several lines. Files in a
+//! legacy encoding (Windows-874) are decoded whole first: banks export
+//! those for one account and period, which is small.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use calamine::{Data, Reader};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+use crate::IngestError;
+
+/// One cell, as typed as the source allows: CSV gives text, spreadsheets
+/// give numbers and dates too.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell<'a> {
+    Empty,
+    Text(&'a str),
+    /// CSV bytes that are not valid UTF-8 (a wrong encoding in the profile).
+    NotUtf8(&'a [u8]),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    DateTime(NaiveDateTime),
+    /// A spreadsheet time of day with no date.
+    Time(NaiveTime),
+    /// A spreadsheet error value such as `#REF!`.
+    Error(String),
+}
+
+impl Cell<'_> {
+    pub(crate) fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as text, for rejections, names and references. Whole
+    /// numbers print without a fraction (a reference stored as a number).
+    pub(crate) fn text(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Empty => Cow::Borrowed(""),
+            Cell::Text(t) => Cow::Borrowed(t.trim()),
+            Cell::NotUtf8(b) => Cow::Owned(String::from_utf8_lossy(b).into_owned()),
+            Cell::Int(i) => Cow::Owned(i.to_string()),
+            Cell::Float(f) => Cow::Owned(format!("{f}")),
+            Cell::Bool(b) => Cow::Owned(b.to_string()),
+            Cell::DateTime(dt) => Cow::Owned(dt.format("%Y-%m-%d %H:%M:%S").to_string()),
+            Cell::Time(t) => Cow::Owned(t.format("%H:%M:%S").to_string()),
+            Cell::Error(e) => Cow::Owned(e.clone()),
+        }
+    }
+}
+
+/// Receives rows in file order.
+pub(crate) trait RowSink {
+    fn row(&mut self, line: u64, cells: &[Cell<'_>]) -> Result<(), IngestError>;
+}
+
+/// How a CSV file's bytes become text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextEncoding {
+    /// UTF-8, with or without a byte-order mark; streamed.
+    Utf8,
+    /// UTF-8 when the bytes are valid UTF-8, else Windows-874.
+    Auto,
+    /// A legacy encoding (Windows-874 / TIS-620); a BOM still wins.
+    Legacy(&'static encoding_rs::Encoding),
+}
+
+impl TextEncoding {
+    pub(crate) fn from_label(label: &str) -> Result<TextEncoding, String> {
+        let l = label.trim().to_ascii_lowercase();
+        if l == "auto" {
+            return Ok(TextEncoding::Auto);
+        }
+        match encoding_rs::Encoding::for_label(l.as_bytes()) {
+            Some(e) if e == encoding_rs::UTF_8 => Ok(TextEncoding::Utf8),
+            Some(e) => Ok(TextEncoding::Legacy(e)),
+            None => Err(format!(
+                "unknown encoding {label:?} (use utf-8, windows-874, tis-620 or auto)"
+            )),
+        }
+    }
+}
+
+const PREFIX_LEN: u64 = 8192;
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads a CSV file and hands every non-empty record to `sink`. Returns how
+/// many records there were.
+pub(crate) fn scan_csv(
+    path: &Path,
+    encoding: TextEncoding,
+    delimiter: u8,
+    sink: &mut dyn RowSink,
+) -> Result<u64, IngestError> {
+    let mut file = File::open(path).map_err(|source| IngestError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut prefix = Vec::with_capacity(PREFIX_LEN as usize);
+    (&mut file)
+        .take(PREFIX_LEN)
+        .read_to_end(&mut prefix)
+        .map_err(|source| IngestError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let utf16 = prefix.starts_with(b"\xFF\xFE") || prefix.starts_with(b"\xFE\xFF");
+    if !utf16 {
+        if let Some(detail) = binary_detail(&prefix) {
+            return Err(IngestError::Binary {
+                path: path.to_path_buf(),
+                detail,
+            });
+        }
+    }
+    let decode_whole = |legacy: &'static encoding_rs::Encoding, prefix: Vec<u8>, mut file: File| {
+        let mut bytes = prefix;
+        file.read_to_end(&mut bytes)
+            .map_err(|source| IngestError::Open {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        // `decode` sniffs a BOM first: a UTF-8 or UTF-16 BOM wins over the
+        // profile, because it is the file's own statement of its encoding.
+        let (text, _, _) = legacy.decode(&bytes);
+        Ok::<Vec<u8>, IngestError>(text.into_owned().into_bytes())
+    };
+    match encoding {
+        TextEncoding::Utf8 if !utf16 => {
+            let skip = if prefix.starts_with(UTF8_BOM) { 3 } else { 0 };
+            let io = |source| IngestError::Open {
+                path: path.to_path_buf(),
+                source,
+            };
+            let len = file.metadata().map_err(io)?.len();
+            let ends_with_newline = if len <= prefix.len() as u64 {
+                prefix.last() == Some(&b'\n')
+            } else {
+                let mut last = [0u8; 1];
+                file.seek(SeekFrom::End(-1)).map_err(io)?;
+                file.read_exact(&mut last).map_err(io)?;
+                file.seek(SeekFrom::Start(prefix.len() as u64))
+                    .map_err(io)?;
+                last[0] == b'\n'
+            };
+            let mut head = Cursor::new(prefix);
+            head.set_position(skip);
+            let shape = Shape {
+                len: len - skip,
+                ends_with_newline,
+            };
+            scan_reader(path, head.chain(file), shape, delimiter, sink)
+        }
+        TextEncoding::Auto if !utf16 => {
+            let mut bytes = prefix;
+            file.read_to_end(&mut bytes)
+                .map_err(|source| IngestError::Open {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            let text = match std::str::from_utf8(&bytes) {
+                Ok(_) => {
+                    let skip = if bytes.starts_with(UTF8_BOM) { 3 } else { 0 };
+                    bytes.drain(..skip);
+                    bytes
+                }
+                Err(_) => encoding_rs::WINDOWS_874
+                    .decode(&bytes)
+                    .0
+                    .into_owned()
+                    .into_bytes(),
+            };
+            scan_bytes(path, text, delimiter, sink)
+        }
+        TextEncoding::Legacy(e) => {
+            let text = decode_whole(e, prefix, file)?;
+            scan_bytes(path, text, delimiter, sink)
+        }
+        // UTF-16 with a BOM: decode whole, whatever the profile says.
+        _ => {
+            let text = decode_whole(encoding_rs::UTF_8, prefix, file)?;
+            scan_bytes(path, text, delimiter, sink)
+        }
+    }
+}
+
+/// What the line arithmetic needs to know about the whole input.
+#[derive(Clone, Copy)]
+struct Shape {
+    len: u64,
+    ends_with_newline: bool,
+}
+
+fn scan_bytes(
+    path: &Path,
+    text: Vec<u8>,
+    delimiter: u8,
+    sink: &mut dyn RowSink,
+) -> Result<u64, IngestError> {
+    let shape = Shape {
+        len: text.len() as u64,
+        ends_with_newline: text.last() == Some(&b'\n'),
+    };
+    scan_reader(path, Cursor::new(text), shape, delimiter, sink)
+}
+
+/// Says why the first bytes look like a binary file, not text: a NUL byte,
+/// a ZIP/XLSX or OLE/XLS signature, or many control characters.
+fn binary_detail(prefix: &[u8]) -> Option<String> {
+    if prefix.starts_with(b"PK\x03\x04") {
+        return Some("it is a ZIP archive, perhaps an .xlsx workbook named .csv".into());
+    }
+    if prefix.starts_with(b"\xD0\xCF\x11\xE0") {
+        return Some("it is an OLE document, perhaps an .xls workbook named .csv".into());
+    }
+    if let Some(at) = prefix.iter().position(|&b| b == 0) {
+        return Some(format!("a NUL byte at offset {at}"));
+    }
+    let control = prefix
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C) || b == 0x7F)
+        .count();
+    // Text has next to no control characters; random or compressed bytes
+    // have about one in eight.
+    (control * 50 > prefix.len().max(1)).then(|| {
+        format!(
+            "{control} control bytes in the first {} bytes",
+            prefix.len()
+        )
+    })
+}
+
+/// Records end at `\n` only (a `\r` before it is cut from the last field),
+/// so that every record but perhaps the last consumes its own newline and
+/// a record's first line is: the reader's line after it, less the newlines
+/// inside its quoted fields, less its own newline. csv's own record
+/// position is not enough: it is taken before blank lines and the `\n` of
+/// a CRLF are skipped.
+fn scan_reader<R: Read>(
+    path: &Path,
+    reader: R,
+    shape: Shape,
+    delimiter: u8,
+    sink: &mut dyn RowSink,
+) -> Result<u64, IngestError> {
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(1 << 16)
+        .from_reader(reader);
+    let mut record = csv::ByteRecord::new();
+    let mut count = 0;
+    let mut cells: Vec<Cell<'static>> = Vec::new();
+    loop {
+        match csv.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                return Err(IngestError::Csv {
+                    path: path.to_path_buf(),
+                    line: e.position().map(|p| p.line()),
+                    message: e.to_string(),
+                });
+            }
+        }
+        count += 1;
+        let end = csv.position();
+        let inner_newlines = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+        let own_newline = end.byte() < shape.len || shape.ends_with_newline;
+        let line = end
+            .line()
+            .saturating_sub(inner_newlines + u64::from(own_newline))
+            .max(1);
+        let last = record.len().saturating_sub(1);
+        // Reuse one allocation for the cells of every row: the vector is
+        // emptied, then refilled with cells borrowing this record.
+        let mut row: Vec<Cell<'_>> = recycle(std::mem::take(&mut cells));
+        row.extend(record.iter().enumerate().map(|(i, field)| {
+            let field = if i == last {
+                field.strip_suffix(b"\r").unwrap_or(field)
+            } else {
+                field
+            };
+            match std::str::from_utf8(field) {
+                Ok("") => Cell::Empty,
+                Ok(text) => Cell::Text(text),
+                Err(_) => Cell::NotUtf8(field),
+            }
+        }));
+        // A row that is only a `\r` (a blank CRLF line) is blank.
+        if !(row.len() == 1 && row[0] == Cell::Empty) {
+            sink.row(line, &row)?;
+        } else {
+            count -= 1;
+        }
+        cells = recycle(row);
+    }
+    Ok(count)
+}
+
+/// Empties a vector of cells and hands its allocation back with any
+/// lifetime: with no elements left, nothing borrowed survives.
+fn recycle<'x>(mut v: Vec<Cell<'_>>) -> Vec<Cell<'x>> {
+    v.clear();
+    v.into_iter().map(|_| Cell::Empty).collect()
+}
+
+/// Reads one sheet of an XLSX/XLS workbook (the named one, or the first)
+/// and hands every row to `sink`, numbered as the spreadsheet numbers them.
+/// Returns how many rows there were.
+pub(crate) fn scan_workbook(
+    path: &Path,
+    sheet: Option<&str>,
+    sink: &mut dyn RowSink,
+) -> Result<u64, IngestError> {
+    let workbook_error = |message: String| IngestError::Workbook {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut workbook =
+        calamine::open_workbook_auto(path).map_err(|e| workbook_error(e.to_string()))?;
+    let names = workbook.sheet_names();
+    let range = match sheet {
+        Some(name) => {
+            if !names.iter().any(|n| n == name) {
+                return Err(IngestError::NoSheet {
+                    path: path.to_path_buf(),
+                    sheet: name.to_string(),
+                    sheets: names,
+                });
+            }
+            workbook.worksheet_range(name)
+        }
+        None => match workbook.worksheet_range_at(0) {
+            Some(r) => r,
+            None => {
+                return Err(IngestError::Empty {
+                    path: path.to_path_buf(),
+                });
+            }
+        },
+    }
+    .map_err(|e| workbook_error(e.to_string()))?;
+    let Some((first_row, _)) = range.start() else {
+        return Ok(0);
+    };
+    let mut count = 0;
+    for (i, row) in range.rows().enumerate() {
+        count += 1;
+        let line = u64::from(first_row) + i as u64 + 1;
+        let cells: Vec<Cell<'_>> = row.iter().map(cell_of).collect();
+        sink.row(line, &cells)?;
+    }
+    Ok(count)
+}
+
+fn cell_of(data: &Data) -> Cell<'_> {
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::String(s) if s.is_empty() => Cell::Empty,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s),
+        Data::Int(i) => Cell::Int(*i),
+        Data::Float(f) => Cell::Float(*f),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::Error(e) => Cell::Error(e.to_string()),
+        Data::DateTime(dt) => {
+            let (y, mo, d, h, mi, s, ms) = dt.to_ymd_hms_milli();
+            let time = NaiveTime::from_hms_milli_opt(
+                u32::from(h),
+                u32::from(mi),
+                u32::from(s),
+                u32::from(ms),
+            )
+            .unwrap_or(NaiveTime::MIN);
+            if dt.as_f64() < 1.0 && dt.as_f64() >= 0.0 {
+                Cell::Time(time)
+            } else {
+                match NaiveDate::from_ymd_opt(i32::from(y), u32::from(mo), u32::from(d)) {
+                    Some(date) => Cell::DateTime(date.and_time(time)),
+                    // Excel's phantom 1900-02-29.
+                    None => Cell::Error(format!("invalid date serial {}", dt.as_f64())),
+                }
+            }
+        }
+    }
+}
+
+/// Which reader a file needs, from its extension.
+pub(crate) enum FileKind {
+    Csv,
+    Workbook,
+}
+
+pub(crate) fn kind_of(path: &Path) -> Result<FileKind, IngestError> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "csv" | "txt" => Ok(FileKind::Csv),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Ok(FileKind::Workbook),
+        _ => Err(IngestError::UnsupportedType {
+            path: path.to_path_buf(),
+            extension: ext,
+        }),
+    }
+}
+
+/// Checks that the file exists and has bytes before any reader touches it,
+/// so that the error says so plainly.
+pub(crate) fn check_file(path: &Path) -> Result<(), IngestError> {
+    let meta = std::fs::metadata(path).map_err(|source| IngestError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.is_dir() {
+        return Err(IngestError::Open {
+            path: path.to_path_buf(),
+            source: std::io::Error::other("it is a folder, not a file"),
+        });
+    }
+    if meta.len() == 0 {
+        return Err(IngestError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Collect(Vec<(u64, Vec<String>)>);
+
+    impl RowSink for Collect {
+        fn row(&mut self, line: u64, cells: &[Cell<'_>]) -> Result<(), IngestError> {
+            self.0
+                .push((line, cells.iter().map(|c| c.text().into_owned()).collect()));
+            Ok(())
+        }
+    }
+
+    fn scan(bytes: &[u8], encoding: TextEncoding) -> Result<Vec<(u64, Vec<String>)>, IngestError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let mut sink = Collect(Vec::new());
+        scan_csv(&path, encoding, b',', &mut sink)?;
+        Ok(sink.0)
+    }
+
+    #[test]
+    fn lines_are_physical_even_with_multi_line_fields_and_blank_lines() {
+        let variants: [&[u8]; 6] = [
+            b"a,b\r\n\"x\r\ny\",2\r\n\r\nlast,3\r\n",
+            b"a,b\r\n\"x\r\ny\",2\r\n\r\nlast,3",
+            b"a,b\n\"x\ny\",2\n\nlast,3\n",
+            b"a,b\n\"x\ny\",2\n\nlast,3",
+            b"a,b\n\"x\ny\",2\n\nlast,3\n\n\n",
+            b"a,b\r\n\"x\r\ny\",2\r\n  \r\nlast,\"3\"\r\n",
+        ];
+        for (i, bytes) in variants.iter().enumerate() {
+            for encoding in [TextEncoding::Utf8, TextEncoding::Auto] {
+                let rows = scan(bytes, encoding).unwrap();
+                let lines: Vec<u64> = rows
+                    .iter()
+                    .filter(|r| r.1 != vec![""])
+                    .map(|r| r.0)
+                    .collect();
+                assert_eq!(lines, vec![1, 2, 5], "variant {i}");
+                assert_eq!(rows[1].1[1], "2", "variant {i}");
+                assert!(rows.last().unwrap().1[1] == "3", "variant {i}: {rows:?}");
+                assert!(rows[1].1[0].starts_with('x') && rows[1].1[0].ends_with('y'));
+            }
+        }
+    }
+
+    #[test]
+    fn long_files_keep_counting_across_buffer_refills() {
+        let mut text = String::from("h1,h2\r\n");
+        for i in 0..20_000 {
+            if i % 1000 == 7 {
+                text.push_str("\"multi\r\nline\",x\r\n");
+            } else {
+                text.push_str(&format!("{i},y\r\n"));
+            }
+        }
+        let rows = scan(text.as_bytes(), TextEncoding::Utf8).unwrap();
+        let mut expected = 2;
+        for (line, cells) in &rows[1..] {
+            assert_eq!(*line, expected, "{cells:?}");
+            expected += if cells[0].starts_with("multi") { 2 } else { 1 };
+        }
+    }
+
+    #[test]
+    fn utf8_bom_is_dropped() {
+        let rows = scan("\u{feff}ชื่อ,b\nสมชาย,1\n".as_bytes(), TextEncoding::Utf8).unwrap();
+        assert_eq!(rows[0].1[0], "ชื่อ");
+        let rows = scan("\u{feff}ชื่อ,b\n".as_bytes(), TextEncoding::Auto).unwrap();
+        assert_eq!(rows[0].1[0], "ชื่อ");
+    }
+
+    #[test]
+    fn windows_874_bytes_decode_to_thai() {
+        // "รวม" in Windows-874: ร=0xC3 ว=0xC7 ม=0xC1.
+        let bytes = b"\xC3\xC7\xC1,1\r\n";
+        let rows = scan(bytes, TextEncoding::from_label("windows-874").unwrap()).unwrap();
+        assert_eq!(rows[0].1[0], "รวม");
+        let rows = scan(bytes, TextEncoding::from_label("tis-620").unwrap()).unwrap();
+        assert_eq!(rows[0].1[0], "รวม");
+        let rows = scan(bytes, TextEncoding::Auto).unwrap();
+        assert_eq!(rows[0].1[0], "รวม");
+        // Read as UTF-8, the cell is kept as bytes so the row can be rejected.
+        let rows = scan(bytes, TextEncoding::Utf8).unwrap();
+        assert_eq!(rows[0].1[0], "\u{fffd}\u{fffd}\u{fffd}");
+    }
+
+    #[test]
+    fn a_utf8_bom_wins_over_a_legacy_profile() {
+        let rows = scan(
+            "\u{feff}รวม,1\n".as_bytes(),
+            TextEncoding::from_label("windows-874").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(rows[0].1[0], "รวม");
+    }
+
+    #[test]
+    fn utf16_with_bom_is_decoded() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "a,b\n1,2\n".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let rows = scan(&bytes, TextEncoding::Utf8).unwrap();
+        assert_eq!(rows[1].1, vec!["1", "2"]);
+    }
+
+    #[test]
+    fn binary_is_refused() {
+        let err = scan(b"PK\x03\x04\x14\x00\x00\x00", TextEncoding::Utf8).unwrap_err();
+        assert!(err.to_string().contains("ZIP archive"), "{err}");
+        let err = scan(b"abc\x00def", TextEncoding::Utf8).unwrap_err();
+        assert!(err.to_string().contains("NUL byte at offset 3"), "{err}");
+        let junk: Vec<u8> = (0..600u32).map(|i| (i * 37 % 251) as u8 | 1).collect();
+        let err = scan(&junk, TextEncoding::Utf8).unwrap_err();
+        assert!(err.to_string().contains("control bytes"), "{err}");
+    }
+
+    #[test]
+    fn unknown_encoding_label() {
+        assert!(
+            TextEncoding::from_label("klingon")
+                .unwrap_err()
+                .contains("unknown encoding")
+        );
+        assert_eq!(
+            TextEncoding::from_label("UTF-8").unwrap(),
+            TextEncoding::Utf8
+        );
+    }
+}
