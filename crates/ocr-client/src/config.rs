@@ -1,0 +1,224 @@
+//! The `[ocr]` section of the job config: which reader turns slip images
+//! into `Slip`s, where each provider lives, which environment variables hold
+//! its credentials, and how hard we may push it. Defaults are written once,
+//! in the `Default` impls below.
+
+use std::time::Duration;
+
+use recon_core::Currency;
+use serde::Deserialize;
+
+/// Who reads slip images. `local` (the default) never sends a slip off the
+/// machine.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderChoice {
+    #[default]
+    Local,
+    Easyslip,
+    Nextocr,
+    Clova,
+}
+
+/// The `[ocr]` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OcrConfig {
+    pub provider: ProviderChoice,
+    /// Larger images are unreadable without a call (EasySlip's limit: 4 MB).
+    pub max_image_bytes: u64,
+    pub easyslip: EasySlipConfig,
+    pub nextocr: NextOcrConfig,
+    pub clova: ClovaConfig,
+}
+
+impl Default for OcrConfig {
+    fn default() -> Self {
+        OcrConfig {
+            provider: ProviderChoice::Local,
+            max_image_bytes: 4 * 1024 * 1024,
+            easyslip: EasySlipConfig::default(),
+            nextocr: NextOcrConfig::default(),
+            clova: ClovaConfig::default(),
+        }
+    }
+}
+
+/// How a provider may be called: the same knobs for every provider.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Requests started per second (0 = unlimited).
+    pub requests_per_second: f64,
+    /// Per request, from sending to the last byte of the answer.
+    pub timeout_ms: u64,
+    pub connect_timeout_ms: u64,
+    /// Tries per slip, the first included.
+    pub max_attempts: u32,
+    /// First backoff pause; doubles per attempt, with jitter.
+    pub backoff_base_ms: u64,
+    pub backoff_max_ms: u64,
+    /// A longer `Retry-After` than this is cut to this, so one answer cannot
+    /// stall the run for hours.
+    pub max_retry_after_ms: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            concurrency: 8,
+            requests_per_second: 10.0,
+            timeout_ms: 30_000,
+            connect_timeout_ms: 10_000,
+            max_attempts: 4,
+            backoff_base_ms: 500,
+            backoff_max_ms: 30_000,
+            max_retry_after_ms: 120_000,
+        }
+    }
+}
+
+impl Limits {
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms.max(1))
+    }
+}
+
+/// How EasySlip receives the image.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EasySlipUpload {
+    /// multipart `image`.
+    #[default]
+    Image,
+    /// JSON `base64`.
+    Base64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EasySlipConfig {
+    /// Up to and including `/v2`; the client posts to `{base_url}/verify/bank`.
+    pub base_url: String,
+    /// NAME of the environment variable holding the API key.
+    pub api_key_env: String,
+    pub upload: EasySlipUpload,
+    /// Ask EasySlip to flag slips it has verified before.
+    pub check_duplicate: bool,
+    /// Ask EasySlip to match the receiver against the registered accounts.
+    pub match_account: bool,
+    pub limits: Limits,
+}
+
+impl Default for EasySlipConfig {
+    fn default() -> Self {
+        EasySlipConfig {
+            base_url: "https://api.easyslip.com/v2".into(),
+            api_key_env: "EASYSLIP_API_KEY".into(),
+            upload: EasySlipUpload::Image,
+            check_duplicate: false,
+            match_account: false,
+            limits: Limits::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NextOcrConfig {
+    /// The client posts to `{base_url}/ocr_api_receipt`.
+    pub base_url: String,
+    pub username_env: String,
+    pub secret_key_env: String,
+    pub limits: Limits,
+}
+
+impl Default for NextOcrConfig {
+    fn default() -> Self {
+        NextOcrConfig {
+            base_url: "https://developer.nextocr.org".into(),
+            username_env: "NEXTOCR_USERNAME".into(),
+            secret_key_env: "NEXTOCR_SECRET_KEY".into(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// How CLOVA receives the image.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClovaTransport {
+    /// JSON body with the image base64-encoded in `images[].data`.
+    #[default]
+    Json,
+    /// multipart `message` (the JSON envelope) + `file`.
+    Multipart,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClovaConfig {
+    /// The APIGW invoke URL of the customer's domain
+    /// (`https://….apigw.ntruss.com/custom/v1/{DomainId}/{InvokeKey}`).
+    /// No default: every CLOVA customer has their own. Treated as sensitive
+    /// (it carries the invoke key) and never logged.
+    pub invoke_url: String,
+    /// The document model: `receipt` or `credit-card`; the client posts to
+    /// `{invoke_url}/document/{document}`.
+    pub document: String,
+    pub secret_env: String,
+    pub transport: ClovaTransport,
+    /// The currency of receipt totals, which CLOVA gives without one.
+    pub currency: Currency,
+    pub limits: Limits,
+}
+
+impl Default for ClovaConfig {
+    fn default() -> Self {
+        ClovaConfig {
+            invoke_url: String::new(),
+            document: "receipt".into(),
+            secret_env: "CLOVA_OCR_SECRET".into(),
+            transport: ClovaTransport::Json,
+            currency: Currency::Thb,
+            limits: Limits::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Job {
+        ocr: OcrConfig,
+    }
+
+    #[test]
+    fn toml_section_overrides_only_what_it_names() {
+        let job: Job = toml_like(
+            r#"{"ocr": {"provider": "easyslip", "easyslip": {"api_key_env": "MY_KEY", "limits": {"concurrency": 3}}}}"#,
+        );
+        assert_eq!(job.ocr.provider, ProviderChoice::Easyslip);
+        assert_eq!(job.ocr.easyslip.api_key_env, "MY_KEY");
+        assert_eq!(job.ocr.easyslip.limits.concurrency, 3);
+        assert_eq!(job.ocr.easyslip.limits.max_attempts, 4);
+        assert_eq!(job.ocr.easyslip.base_url, "https://api.easyslip.com/v2");
+        assert_eq!(job.ocr.max_image_bytes, 4 * 1024 * 1024);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let r: Result<Job, _> = serde_json::from_str(r#"{"ocr": {"easyslip": {"api_key": "x"}}}"#);
+        assert!(r.is_err());
+        assert_eq!(OcrConfig::default().provider, ProviderChoice::Local);
+    }
+
+    // The crate does not depend on `toml`; JSON exercises the same serde derive.
+    fn toml_like(json: &str) -> Job {
+        serde_json::from_str(json).expect("config parses")
+    }
+}

@@ -1,0 +1,235 @@
+//! The typed failures of reading a slip through a provider or from a saved
+//! response. Every variant names the provider; none ever holds a credential
+//! (bodies are cut to a short excerpt with known secrets blanked out).
+
+use std::time::Duration;
+
+use recon_core::Provider;
+
+/// Why a slip could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum OcrError {
+    /// The provider refused the request itself (EasySlip `VALIDATION_ERROR`,
+    /// HTTP 400). Never retried: the same request would fail again.
+    #[error("{provider}: request rejected (HTTP {status}, {code}): {message}")]
+    Validation {
+        provider: Provider,
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// The provider looked and found no slip (EasySlip `SLIP_NOT_FOUND`).
+    #[error("{provider}: slip not found (HTTP {status}): {message}")]
+    SlipNotFound {
+        provider: Provider,
+        status: u16,
+        message: String,
+    },
+    /// The account's quota is used up (EasySlip `QUOTA_EXCEEDED`, HTTP 403).
+    /// Stops every further call to this provider for the run.
+    #[error("{provider}: quota exceeded (HTTP {status}): {message}")]
+    QuotaExceeded {
+        provider: Provider,
+        status: u16,
+        message: String,
+    },
+    /// HTTP 401/403 without a quota code: the credentials were refused.
+    /// Stops further calls to this provider for the run, like a quota.
+    #[error("{provider}: credentials refused (HTTP {status}): {message}")]
+    Unauthorized {
+        provider: Provider,
+        status: u16,
+        message: String,
+    },
+    /// An error body with a code we do not know, or `status: false`.
+    #[error("{provider}: provider error (HTTP {status}, {code}): {message}")]
+    Provider {
+        provider: Provider,
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// CLOVA answered, but recognising this image failed (`inferResult: ERROR`).
+    #[error("{provider}: image {image:?} not recognised ({infer_result}): {message}")]
+    ImageFailed {
+        provider: Provider,
+        image: String,
+        infer_result: String,
+        message: String,
+    },
+    /// HTTP 429. Retried, honouring `Retry-After`.
+    #[error("{provider}: rate limited (HTTP 429){}", retry_after.map(|d| format!(", retry after {}s", d.as_secs())).unwrap_or_default())]
+    RateLimited {
+        provider: Provider,
+        retry_after: Option<Duration>,
+    },
+    /// HTTP 5xx. Retried.
+    #[error("{provider}: server error (HTTP {status}): {excerpt:?}")]
+    Server {
+        provider: Provider,
+        status: u16,
+        excerpt: String,
+    },
+    /// No answer within the per-request timeout. Retried.
+    #[error("{provider}: no answer within {}ms", after.as_millis())]
+    Timeout { provider: Provider, after: Duration },
+    /// Could not connect or the connection broke. Retried.
+    #[error("{provider}: connection failed: {message}")]
+    Connection { provider: Provider, message: String },
+    /// The body is not the JSON the contract promises: truncated or malformed
+    /// JSON, an HTML error page, a wrong content type, a missing field.
+    #[error("{provider}: unexpected response (HTTP {}): {reason}; body starts {excerpt:?}", status.map(|s| s.to_string()).unwrap_or_else(|| "n/a".into()))]
+    Malformed {
+        provider: Provider,
+        /// `None` for a saved response (no HTTP exchange).
+        status: Option<u16>,
+        reason: String,
+        excerpt: String,
+    },
+    /// A field is there but its value cannot be understood (an amount that
+    /// is not a number, an unknown currency, a date in another format).
+    #[error("{provider}: field {field} has value {value:?}: {reason}")]
+    Field {
+        provider: Provider,
+        field: &'static str,
+        value: String,
+        reason: String,
+    },
+    /// A saved JSON file that is none of the three providers' bodies.
+    #[error("not a saved EasySlip, NextOCR or CLOVA response: {reason}; starts {excerpt:?}")]
+    Unrecognised { reason: String, excerpt: String },
+    /// The job config or the environment does not allow the call (missing
+    /// credential variable, missing base URL, bad input). Names the variable,
+    /// never its value.
+    #[error("{provider}: {reason}")]
+    Config { provider: Provider, reason: String },
+}
+
+impl OcrError {
+    /// Worth trying the same request again after a pause.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            OcrError::RateLimited { .. }
+                | OcrError::Server { .. }
+                | OcrError::Timeout { .. }
+                | OcrError::Connection { .. }
+        )
+    }
+
+    /// The slip itself is the problem, so asking again on the next run will
+    /// not help: the read is final (`SlipRead::Unreadable`). Everything else
+    /// (quota, outages, garbled answers, missing credentials) leaves the slip
+    /// pending for the next run.
+    pub fn is_final_for_slip(&self) -> bool {
+        matches!(
+            self,
+            OcrError::Validation { .. }
+                | OcrError::SlipNotFound { .. }
+                | OcrError::ImageFailed { .. }
+                | OcrError::Field { .. }
+                | OcrError::Unrecognised { .. }
+        ) || matches!(self, OcrError::Provider { status, .. } if *status < 500)
+    }
+
+    /// Every further call to this provider would fail the same way this run.
+    pub fn stops_provider(&self) -> bool {
+        matches!(
+            self,
+            OcrError::QuotaExceeded { .. } | OcrError::Unauthorized { .. }
+        )
+    }
+
+    /// The provider the error came from, if any.
+    pub fn provider(&self) -> Option<Provider> {
+        match self {
+            OcrError::Validation { provider, .. }
+            | OcrError::SlipNotFound { provider, .. }
+            | OcrError::QuotaExceeded { provider, .. }
+            | OcrError::Unauthorized { provider, .. }
+            | OcrError::Provider { provider, .. }
+            | OcrError::ImageFailed { provider, .. }
+            | OcrError::RateLimited { provider, .. }
+            | OcrError::Server { provider, .. }
+            | OcrError::Timeout { provider, .. }
+            | OcrError::Connection { provider, .. }
+            | OcrError::Malformed { provider, .. }
+            | OcrError::Field { provider, .. }
+            | OcrError::Config { provider, .. } => Some(*provider),
+            OcrError::Unrecognised { .. } => None,
+        }
+    }
+}
+
+/// How much of a body an error may quote.
+pub(crate) const EXCERPT_CHARS: usize = 160;
+
+/// A short, single-line excerpt of a body for an error message: known
+/// secrets are replaced by `***` before cutting, white space is folded, and
+/// at most [`EXCERPT_CHARS`] characters remain.
+pub(crate) fn excerpt(body: &[u8], secrets: &[&str]) -> String {
+    // Only the head matters; redact on a bounded prefix so a huge page costs little.
+    let head = &body[..body.len().min(4096)];
+    let mut text = String::from_utf8_lossy(head).into_owned();
+    for s in secrets.iter().filter(|s| s.len() >= 4) {
+        text = text.replace(s, "***");
+    }
+    let folded: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: String = folded.chars().take(EXCERPT_CHARS).collect();
+    if folded.chars().count() > EXCERPT_CHARS || body.len() > head.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_is_short_single_line_and_blanks_secrets() {
+        let body = format!(
+            "<html>\n<body>token sk-LIVE-123456 {}</body>",
+            "x".repeat(500)
+        );
+        let e = excerpt(body.as_bytes(), &["sk-LIVE-123456"]);
+        assert!(!e.contains("sk-LIVE"), "{e}");
+        assert!(e.contains("***"));
+        assert!(!e.contains('\n'));
+        assert!(e.chars().count() <= EXCERPT_CHARS + 1);
+        assert!(e.ends_with('…'));
+    }
+
+    #[test]
+    fn excerpt_survives_cut_utf8() {
+        let body = "ชื่อ".as_bytes();
+        let e = excerpt(&body[..5], &[]);
+        assert!(e.starts_with("ช"));
+    }
+
+    #[test]
+    fn retry_and_finality_classes() {
+        let p = Provider::Easyslip;
+        assert!(
+            OcrError::Timeout {
+                provider: p,
+                after: Duration::from_secs(1)
+            }
+            .is_retryable()
+        );
+        let nf = OcrError::SlipNotFound {
+            provider: p,
+            status: 404,
+            message: String::new(),
+        };
+        assert!(!nf.is_retryable());
+        assert!(nf.is_final_for_slip());
+        let q = OcrError::QuotaExceeded {
+            provider: p,
+            status: 403,
+            message: String::new(),
+        };
+        assert!(!q.is_retryable());
+        assert!(!q.is_final_for_slip());
+    }
+}

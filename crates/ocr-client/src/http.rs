@@ -1,0 +1,310 @@
+//! The part every provider shares: one HTTP client per provider, bounded
+//! concurrency, a start rate, a timeout per request, retries with
+//! exponential backoff and jitter, and the stop switch for a run once the
+//! quota is gone or the credentials are refused.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use rand::Rng;
+use recon_core::Provider;
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+use tracing::{debug, warn};
+
+use crate::OcrError;
+use crate::config::Limits;
+use crate::error::excerpt;
+
+/// One HTTP exchange as the interpreters see it.
+pub(crate) struct Answer {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub retry_after: Option<Duration>,
+    pub body: Vec<u8>,
+}
+
+pub(crate) struct Endpoint {
+    pub provider: Provider,
+    client: reqwest::Client,
+    limits: Limits,
+    in_flight: Semaphore,
+    next_start: Mutex<Option<Instant>>,
+    stopped: Mutex<Option<OcrError>>,
+    stopped_flag: AtomicBool,
+    /// Values blanked out of every excerpt and message.
+    secrets: Vec<String>,
+    requests: AtomicU64,
+}
+
+impl Endpoint {
+    pub fn new(
+        provider: Provider,
+        limits: &Limits,
+        secrets: Vec<String>,
+    ) -> Result<Endpoint, OcrError> {
+        let client = reqwest::Client::builder()
+            .use_rustls_tls()
+            .connect_timeout(Duration::from_millis(limits.connect_timeout_ms.max(1)))
+            .user_agent(concat!("recon/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| OcrError::Config {
+                provider,
+                reason: format!("cannot build the HTTP client: {}", e.without_url()),
+            })?;
+        Ok(Endpoint {
+            provider,
+            client,
+            limits: limits.clone(),
+            in_flight: Semaphore::new(limits.concurrency.max(1)),
+            next_start: Mutex::new(None),
+            stopped: Mutex::new(None),
+            stopped_flag: AtomicBool::new(false),
+            secrets,
+            requests: AtomicU64::new(0),
+        })
+    }
+
+    /// HTTP requests sent so far (every attempt counts).
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    pub fn secrets(&self) -> Vec<&str> {
+        self.secrets.iter().map(String::as_str).collect()
+    }
+
+    fn stop_error(&self) -> Option<OcrError> {
+        if !self.stopped_flag.load(Ordering::Acquire) {
+            return None;
+        }
+        self.stopped.lock().ok().and_then(|g| g.clone())
+    }
+
+    /// Waits for this request's start slot so starts are at least
+    /// `1 / requests_per_second` apart.
+    async fn pace(&self) {
+        let rps = self.limits.requests_per_second;
+        if !(rps > 0.0 && rps.is_finite()) {
+            return;
+        }
+        let interval = Duration::from_secs_f64(1.0 / rps);
+        let slot = {
+            let Ok(mut next) = self.next_start.lock() else {
+                return;
+            };
+            let now = Instant::now();
+            let slot = next.map_or(now, |n| n.max(now));
+            *next = Some(slot + interval);
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
+    }
+
+    fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let mut rng = rand::rng();
+        if let Some(ra) = retry_after {
+            let ra = ra.min(Duration::from_millis(self.limits.max_retry_after_ms));
+            // Honour the server's figure; a little jitter on top keeps many
+            // waiting slips from coming back in the same millisecond.
+            return ra + ra.mul_f64(rng.random_range(0.0..=0.1));
+        }
+        let base = self
+            .limits
+            .backoff_base_ms
+            .saturating_mul(1u64 << (attempt - 1).min(20));
+        let capped = base.min(self.limits.backoff_max_ms);
+        Duration::from_millis(capped).mul_f64(rng.random_range(0.5..=1.0))
+    }
+
+    /// Sends the request `build` makes (rebuilt for every attempt) and turns
+    /// the answer into `T` with `interpret`, retrying what is worth retrying.
+    pub async fn call<T>(
+        &self,
+        file: &str,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+        interpret: impl Fn(&Answer) -> Result<T, OcrError>,
+    ) -> Result<T, OcrError> {
+        if let Some(e) = self.stop_error() {
+            return Err(e);
+        }
+        let Ok(_permit) = self.in_flight.acquire().await else {
+            return Err(OcrError::Config {
+                provider: self.provider,
+                reason: "client closed".into(),
+            });
+        };
+        // Another slip may have hit the quota while we waited for a permit.
+        if let Some(e) = self.stop_error() {
+            return Err(e);
+        }
+        let max_attempts = self.limits.max_attempts.max(1);
+        let mut attempt = 1;
+        loop {
+            self.pace().await;
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let outcome = match tokio::time::timeout(self.limits.timeout(), self.exchange(&build))
+                .await
+            {
+                Err(_) => Err(OcrError::Timeout {
+                    provider: self.provider,
+                    after: self.limits.timeout(),
+                }),
+                Ok(Err(e)) => Err(e),
+                Ok(Ok(answer)) => {
+                    debug!(provider = %self.provider, file, attempt, status = answer.status, "answer");
+                    self.check_status(&answer).and_then(|()| interpret(&answer))
+                }
+            };
+            match outcome {
+                Ok(v) => return Ok(v),
+                Err(e) if e.is_retryable() && attempt < max_attempts => {
+                    let retry_after = match &e {
+                        OcrError::RateLimited { retry_after, .. } => *retry_after,
+                        _ => None,
+                    };
+                    let pause = self.backoff(attempt, retry_after);
+                    warn!(provider = %self.provider, file, attempt, error = %e, pause_ms = pause.as_millis() as u64, "retrying");
+                    tokio::time::sleep(pause).await;
+                    attempt += 1;
+                }
+                Err(e) => {
+                    if e.stops_provider() {
+                        warn!(provider = %self.provider, file, error = %e, "no more calls to this provider this run");
+                        if let Ok(mut g) = self.stopped.lock() {
+                            g.get_or_insert_with(|| e.clone());
+                        }
+                        self.stopped_flag.store(true, Ordering::Release);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    async fn exchange(
+        &self,
+        build: &impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    ) -> Result<Answer, OcrError> {
+        let resp = build(&self.client)
+            .send()
+            .await
+            .map_err(|e| self.transport_error(e))?;
+        let status = resp.status().as_u16();
+        let header = |name: reqwest::header::HeaderName| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let retry_after = header(reqwest::header::RETRY_AFTER).and_then(|v| retry_after_secs(&v));
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(e))?
+            .to_vec();
+        Ok(Answer {
+            status,
+            content_type,
+            retry_after,
+            body,
+        })
+    }
+
+    fn transport_error(&self, e: reqwest::Error) -> OcrError {
+        if e.is_timeout() {
+            return OcrError::Timeout {
+                provider: self.provider,
+                after: self.limits.timeout(),
+            };
+        }
+        let mut chain = Vec::new();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            chain.push(s.to_string());
+            source = s.source();
+        }
+        // The URL may carry a CLOVA invoke key: describe the failure without it.
+        let mut message = e.without_url().to_string();
+        for c in chain {
+            message.push_str(": ");
+            message.push_str(&c);
+        }
+        for s in self.secrets.iter().filter(|s| s.len() >= 4) {
+            message = message.replace(s.as_str(), "***");
+        }
+        OcrError::Connection {
+            provider: self.provider,
+            message,
+        }
+    }
+
+    /// The answers every provider treats alike: 429 and 5xx.
+    fn check_status(&self, a: &Answer) -> Result<(), OcrError> {
+        if a.status == 429 {
+            return Err(OcrError::RateLimited {
+                provider: self.provider,
+                retry_after: a.retry_after,
+            });
+        }
+        if a.status >= 500 {
+            return Err(OcrError::Server {
+                provider: self.provider,
+                status: a.status,
+                excerpt: excerpt(&a.body, &self.secrets()),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// `Retry-After` in delta-seconds (what rate limiters send). An HTTP date is
+/// not honoured: the backoff schedule applies instead.
+fn retry_after_secs(v: &str) -> Option<Duration> {
+    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_is_seconds() {
+        assert_eq!(retry_after_secs(" 2 "), Some(Duration::from_secs(2)));
+        assert_eq!(retry_after_secs("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+
+    #[test]
+    fn backoff_grows_is_capped_and_honours_retry_after() {
+        let limits = Limits {
+            backoff_base_ms: 100,
+            backoff_max_ms: 1000,
+            max_retry_after_ms: 5000,
+            ..Limits::default()
+        };
+        let ep = Endpoint::new(Provider::Easyslip, &limits, vec![]).unwrap();
+        for _ in 0..20 {
+            let d1 = ep.backoff(1, None);
+            assert!(
+                d1 >= Duration::from_millis(50) && d1 <= Duration::from_millis(100),
+                "{d1:?}"
+            );
+            let d3 = ep.backoff(3, None);
+            assert!(
+                d3 >= Duration::from_millis(200) && d3 <= Duration::from_millis(400),
+                "{d3:?}"
+            );
+            let d9 = ep.backoff(9, None);
+            assert!(d9 <= Duration::from_millis(1000), "{d9:?}");
+            let ra = ep.backoff(1, Some(Duration::from_secs(2)));
+            assert!(
+                ra >= Duration::from_secs(2) && ra <= Duration::from_millis(2200),
+                "{ra:?}"
+            );
+            let long = ep.backoff(1, Some(Duration::from_secs(3600)));
+            assert!(long <= Duration::from_millis(5500), "{long:?}");
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! `read_slips`: one run's slips, read once each. Saved JSON is parsed
+//! offline; images are looked up in the OCR cache by SHA-256 and only then
+//! sent to the provider (or the local reader), whose answers are stored
+//! back so that a rerun pays nothing.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use recon_core::{Provider, Slip, SlipCache, SlipRead};
+use sha2::{Digest, Sha256};
+use tokio::task::JoinSet;
+use tracing::{debug, info, warn};
+
+use crate::config::{OcrConfig, ProviderChoice};
+use crate::wire::image_format;
+use crate::{ClovaClient, EasySlipClient, NextOcrClient, OcrError, parse_saved_with};
+
+/// One slip file of the day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlipJob {
+    /// The name inside the day's `slips/` folder; every `Slip` and every
+    /// `SlipRead` produced for this job carries it.
+    pub file: String,
+    pub path: PathBuf,
+}
+
+/// Reads every job, in the same order, one `SlipRead` each. Creates one
+/// tokio runtime for the call (the CLI is sync). `progress(1)` is called
+/// once per finished slip, from the calling thread.
+///
+/// A file that cannot be read, is larger than `max_image_bytes`, is not an
+/// image, or that the provider says is no slip → `Unreadable`; quota
+/// exhausted, credentials missing or refused, provider down after retries,
+/// garbled answers → `Pending` (read on the next run).
+pub fn read_slips(
+    jobs: Vec<SlipJob>,
+    config: &OcrConfig,
+    cache: &dyn SlipCache,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<SlipRead> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("recon-ocr")
+        .enable_all()
+        .build();
+    match runtime {
+        Ok(rt) => rt.block_on(read_all(jobs, config, cache, progress)),
+        Err(e) => jobs
+            .into_iter()
+            .map(|j| {
+                progress(1);
+                SlipRead::Pending {
+                    file: j.file,
+                    reason: format!("cannot start the async runtime: {e}"),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Who reads images this run.
+#[derive(Clone)]
+enum Reader {
+    Local,
+    EasySlip(Arc<EasySlipClient>),
+    NextOcr(Arc<NextOcrClient>),
+    Clova(Arc<ClovaClient>),
+}
+
+impl Reader {
+    fn from_config(config: &OcrConfig) -> Result<Reader, OcrError> {
+        Ok(match config.provider {
+            ProviderChoice::Local => Reader::Local,
+            ProviderChoice::Easyslip => {
+                Reader::EasySlip(Arc::new(EasySlipClient::from_config(&config.easyslip)?))
+            }
+            ProviderChoice::Nextocr => {
+                Reader::NextOcr(Arc::new(NextOcrClient::from_config(&config.nextocr)?))
+            }
+            ProviderChoice::Clova => {
+                Reader::Clova(Arc::new(ClovaClient::from_config(&config.clova)?))
+            }
+        })
+    }
+
+    async fn read(&self, bytes: Vec<u8>, file: &str) -> Result<Slip, OcrError> {
+        match self {
+            Reader::Local => tokio::task::spawn_blocking(move || read_local(&bytes))
+                .await
+                .unwrap_or_else(|e| Err(local_failure(format!("the local reader stopped: {e}")))),
+            Reader::EasySlip(c) => c.read_image(&bytes, file).await,
+            Reader::NextOcr(c) => c.read_image(&bytes, file).await,
+            Reader::Clova(c) => c.read_image(&bytes, file).await,
+        }
+    }
+}
+
+pub(crate) fn provider_of(choice: ProviderChoice) -> Provider {
+    match choice {
+        ProviderChoice::Local => Provider::Local,
+        ProviderChoice::Easyslip => Provider::Easyslip,
+        ProviderChoice::Nextocr => Provider::Nextocr,
+        ProviderChoice::Clova => Provider::Clova,
+    }
+}
+
+fn local_failure(reason: String) -> OcrError {
+    // The local reader's failures are the image's: the same image will not
+    // read better tomorrow.
+    OcrError::Unrecognised {
+        reason,
+        excerpt: String::new(),
+    }
+}
+
+/// The local QR + tesseract reader.
+// TODO(local reader): switch to `crate::local::read_image` once the local
+// helper lands it (`pub fn read_image(bytes: &[u8]) -> Result<Slip, LocalError>`).
+fn read_local(_bytes: &[u8]) -> Result<Slip, OcrError> {
+    Err(local_failure("the local reader is not built yet".into()))
+}
+
+/// What became of a job before any provider call.
+enum Prepared {
+    Done(SlipRead),
+    Call { bytes: Vec<u8>, sha256: String },
+}
+
+fn prepare(
+    job: &SlipJob,
+    config: &OcrConfig,
+    cache: &dyn SlipCache,
+    provider: Provider,
+) -> Prepared {
+    let unreadable = |reason: String| {
+        Prepared::Done(SlipRead::Unreadable {
+            file: job.file.clone(),
+            reason,
+        })
+    };
+    let is_json = job
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if !is_json {
+        // Refuse big files before reading them into memory.
+        match std::fs::metadata(&job.path) {
+            Ok(m) if m.len() > config.max_image_bytes => {
+                return unreadable(format!(
+                    "image is {} bytes, more than the {} bytes providers accept",
+                    m.len(),
+                    config.max_image_bytes
+                ));
+            }
+            Ok(_) => {}
+            Err(e) => return unreadable(format!("cannot read the file: {e}")),
+        }
+    }
+    let bytes = match std::fs::read(&job.path) {
+        Ok(b) => b,
+        Err(e) => return unreadable(format!("cannot read the file: {e}")),
+    };
+    if is_json {
+        let clova_currency = config.clova.currency;
+        return Prepared::Done(match parse_saved_with(&bytes, clova_currency) {
+            Ok(slip) => finish(slip, &job.file),
+            Err(e) => SlipRead::Unreadable {
+                file: job.file.clone(),
+                reason: e.to_string(),
+            },
+        });
+    }
+    if bytes.len() as u64 > config.max_image_bytes {
+        return unreadable(format!(
+            "image is {} bytes, more than the {} bytes providers accept",
+            bytes.len(),
+            config.max_image_bytes
+        ));
+    }
+    if image_format(&bytes).is_none() {
+        return unreadable("not a JPEG, PNG, GIF or WebP image".into());
+    }
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    if let Some(slip) = cache.cached(&sha256, provider) {
+        debug!(file = %job.file, %provider, "slip from the OCR cache");
+        return Prepared::Done(finish(slip, &job.file));
+    }
+    Prepared::Call { bytes, sha256 }
+}
+
+/// The read as the matcher sees it: a slip without an amount proves nothing.
+fn finish(mut slip: Slip, file: &str) -> SlipRead {
+    slip.file = Some(file.to_string());
+    if slip.amount.is_none() {
+        return SlipRead::Unreadable {
+            file: file.to_string(),
+            reason: format!("{} read the slip but found no amount", slip.provider),
+        };
+    }
+    SlipRead::Read(slip)
+}
+
+fn failed(e: &OcrError, file: &str) -> SlipRead {
+    if e.is_final_for_slip() {
+        SlipRead::Unreadable {
+            file: file.to_string(),
+            reason: e.to_string(),
+        }
+    } else {
+        SlipRead::Pending {
+            file: file.to_string(),
+            reason: e.to_string(),
+        }
+    }
+}
+
+type Outcome = (usize, String, String, Result<Slip, OcrError>);
+
+async fn read_all(
+    jobs: Vec<SlipJob>,
+    config: &OcrConfig,
+    cache: &dyn SlipCache,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<SlipRead> {
+    let provider = provider_of(config.provider);
+    let reader = Reader::from_config(config);
+    if let Err(e) = &reader {
+        warn!(%provider, error = %e, "provider unavailable: slip images stay pending (cached reads still used)");
+    }
+    // Enough tasks to keep every permit busy, few enough that at most this
+    // many images sit in memory.
+    let in_flight = match &reader {
+        Ok(Reader::Local) => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        Ok(_) => {
+            let limits = match config.provider {
+                ProviderChoice::Easyslip => &config.easyslip.limits,
+                ProviderChoice::Nextocr => &config.nextocr.limits,
+                _ => &config.clova.limits,
+            };
+            limits.concurrency.max(1) * 2
+        }
+        Err(_) => 1,
+    };
+
+    let total = jobs.len();
+    let mut reads: Vec<Option<SlipRead>> = vec![None; total];
+    let mut set: JoinSet<Outcome> = JoinSet::new();
+    let mut running: HashMap<tokio::task::Id, (usize, String)> = HashMap::new();
+
+    for (i, job) in jobs.into_iter().enumerate() {
+        match prepare(&job, config, cache, provider) {
+            Prepared::Done(read) => {
+                reads[i] = Some(read);
+                progress(1);
+            }
+            Prepared::Call { bytes, sha256 } => match &reader {
+                Err(e) => {
+                    reads[i] = Some(failed(e, &job.file));
+                    progress(1);
+                }
+                Ok(r) => {
+                    while set.len() >= in_flight {
+                        collect_one(&mut set, &mut running, &mut reads, cache, progress).await;
+                    }
+                    let r = r.clone();
+                    let file = job.file.clone();
+                    let handle = set.spawn(async move {
+                        let result = r.read(bytes, &file).await;
+                        (i, file, sha256, result)
+                    });
+                    running.insert(handle.id(), (i, job.file));
+                }
+            },
+        }
+    }
+    while !set.is_empty() {
+        collect_one(&mut set, &mut running, &mut reads, cache, progress).await;
+    }
+
+    let out: Vec<SlipRead> = reads
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|| SlipRead::Pending {
+                file: String::new(),
+                reason: "not read".into(),
+            })
+        })
+        .collect();
+    let count = |f: fn(&SlipRead) -> bool| out.iter().filter(|r| f(r)).count();
+    info!(
+        %provider,
+        slips = total,
+        read = count(|r| matches!(r, SlipRead::Read(_))),
+        unreadable = count(|r| matches!(r, SlipRead::Unreadable { .. })),
+        pending = count(|r| matches!(r, SlipRead::Pending { .. })),
+        "slips read"
+    );
+    out
+}
+
+async fn collect_one(
+    set: &mut JoinSet<Outcome>,
+    running: &mut HashMap<tokio::task::Id, (usize, String)>,
+    reads: &mut [Option<SlipRead>],
+    cache: &dyn SlipCache,
+    progress: &(dyn Fn(u64) + Sync),
+) {
+    let Some(joined) = set.join_next_with_id().await else {
+        return;
+    };
+    match joined {
+        Ok((id, (i, file, sha256, result))) => {
+            running.remove(&id);
+            reads[i] = Some(match result {
+                Ok(mut slip) => {
+                    slip.file = Some(file.clone());
+                    slip.image_sha256 = Some(sha256.clone());
+                    cache.store(&sha256, &slip);
+                    finish(slip, &file)
+                }
+                Err(e) => {
+                    warn!(%file, error = %e, "slip not read");
+                    failed(&e, &file)
+                }
+            });
+        }
+        Err(e) => {
+            if let Some((i, file)) = running.remove(&e.id()) {
+                warn!(%file, "slip reader task failed");
+                reads[i] = Some(SlipRead::Pending {
+                    file,
+                    reason: format!("reader task failed: {e}"),
+                });
+            }
+        }
+    }
+    progress(1);
+}

@@ -1,0 +1,74 @@
+//! `Secret`: a credential read from the environment. It can be handed to an
+//! HTTP header and nowhere else: `Debug` and `Display` print `***`.
+
+use std::fmt;
+
+use recon_core::Provider;
+
+use crate::OcrError;
+
+/// A credential value. Deliberately not `Serialize`, and its formatting never
+/// shows the value, so it cannot reach a log line, an error or a report by
+/// accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// Reads the environment variable named `var` (the name comes from the
+    /// job config). A missing or empty variable is a config error naming the
+    /// variable, never a value.
+    pub fn from_env(var: &str, provider: Provider) -> Result<Secret, OcrError> {
+        match std::env::var(var) {
+            Ok(v) if !v.trim().is_empty() => Ok(Secret(v.trim().to_string())),
+            Ok(_) => Err(OcrError::Config {
+                provider,
+                reason: format!("environment variable {var} is empty"),
+            }),
+            Err(_) => Err(OcrError::Config {
+                provider,
+                reason: format!("environment variable {var} is not set"),
+            }),
+        }
+    }
+
+    /// The value, for the one place that needs it: the request header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formatting_never_shows_the_value() {
+        let s = Secret::new("sk-live-0123456789");
+        assert_eq!(format!("{s}"), "***");
+        assert_eq!(format!("{s:?}"), "Secret(***)");
+        assert_eq!(format!("{:#?}", Some(&s)), "Some(\n    Secret(***),\n)");
+        assert_eq!(s.expose(), "sk-live-0123456789");
+    }
+
+    #[test]
+    fn missing_variable_names_the_variable() {
+        let e = Secret::from_env("RECON_TEST_SURELY_UNSET_VAR", Provider::Clova).unwrap_err();
+        assert!(e.to_string().contains("RECON_TEST_SURELY_UNSET_VAR"));
+    }
+}
