@@ -1,1 +1,167 @@
-//! TODO
+//! Recon's matcher: for one business day, which order was paid by which slip
+//! and which statement line, and what is wrong with everything else.
+//!
+//! Owns:
+//! - name normalization and similarity ([`names`]): Unicode NFC, case and
+//!   width folding, Thai and English honorifics and company forms set aside
+//!   (company forms are remembered: a company never matches a person by name
+//!   alone), masked names compared on their visible characters only;
+//! - masked account comparison ([`accounts`]): visible digits by position,
+//!   aligned on the right;
+//! - three-way matching order ↔ slip ↔ statement line ([`match_day`]) and the
+//!   exception taxonomy (the [`Status`] words of the output contract), each
+//!   verdict with machine-readable [`Reason`]s.
+//!
+//! Never does: I/O of any kind, async, logging of personal data, file
+//! formats. It is a plain, deterministic function over data: the same rows
+//! in any order give the same [`DayResult`].
+//!
+//! # Passes
+//! Most certain evidence first (see [`match_day`] for details):
+//! 1. slip registry (duplicates, today and from the ledger's `prior_uses`),
+//!    receiver check against [`OurAccount`]s;
+//! 2. exact keys: slip `transRef` = statement reference; an order id written
+//!    in a statement reference/description or in a slip remark;
+//! 3. amount (exact or within the currency's fee tolerance) + time window +
+//!    payer name ≥ threshold, candidates blocked by (currency, amount in minor
+//!    units) so the cost stays near linear; competing candidates are resolved
+//!    by the assignment with the most total evidence, and two equally good
+//!    assignments make the orders involved `ambiguous`;
+//! 4. split payments (several lines of one payer summing exactly to one order)
+//!    and one transfer for several orders of one customer (exact sum);
+//! 5. a slip whose amount is on the statement at the slip's time but from a
+//!    payer with another name: `name_mismatch`.
+//!
+//! [`Status`]: recon_core::Status
+//! [`Reason`]: recon_core::Reason
+//! [`DayResult`]: recon_core::DayResult
+
+pub mod accounts;
+mod assign;
+mod day;
+pub mod names;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset};
+use recon_core::{Currency, Day, Decimal, Order, PriorUse, SlipKey, SlipRead, StatementLine};
+use serde::Deserialize;
+
+pub use accounts::{AccountVerdict, compare_accounts};
+pub use day::{STATUS_PRECEDENCE, match_day};
+pub use names::{NormalizedName, name_similarity, normalize_name};
+
+/// One of our receiving accounts, as the job config lists it. A slip paid to
+/// none of them is `receiver_mismatch`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OurAccount {
+    /// The account holder's name as banks print it (often Thai).
+    pub name: String,
+    /// The same holder in another script (EasySlip gives `nameEn`).
+    pub alt_name: Option<String>,
+    /// Bank short code (`KBANK`, `ABA`), informative only.
+    pub bank: Option<String>,
+    /// The account number, separators allowed (`123-4-56789-0`).
+    pub account: String,
+    pub currency: Currency,
+    /// PromptPay / Bakong proxies that route to this account (tax id, phone).
+    pub proxies: Vec<String>,
+}
+
+impl Default for OurAccount {
+    fn default() -> Self {
+        OurAccount {
+            name: String::new(),
+            alt_name: None,
+            bank: None,
+            account: String::new(),
+            currency: Currency::Thb,
+            proxies: Vec::new(),
+        }
+    }
+}
+
+/// How strict matching is. Embedded in the job config as `[match]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MatchConfig {
+    /// A payer or receiver name is the same party at or above this score
+    /// (EasySlip's account matching uses 85%).
+    pub name_threshold: f64,
+    /// Per currency, how much less than expected a statement line may be and
+    /// still pay the order in full (a bank fee taken on the way). Written as
+    /// strings in TOML: `fee_tolerance = { USD = "0.50" }`. Absent: exact.
+    pub fee_tolerance: BTreeMap<Currency, Decimal>,
+    /// Statement lines booked this many minutes after the day window's end
+    /// still count for amount + name matching (exact keys ignore the window).
+    pub late_grace_minutes: i64,
+    /// Amount + name matching ignores lines booked further than this from the
+    /// slip's transfer time.
+    pub max_slip_line_gap_minutes: i64,
+    /// A slip's amount on the statement from a payer with another name is
+    /// linked (as `name_mismatch`) only within this many minutes of the slip.
+    pub name_mismatch_gap_minutes: i64,
+    /// Most statement lines that may add up to one order (split payment), and
+    /// most orders one transfer may pay.
+    pub max_split_parts: usize,
+    /// Competing candidates are solved exhaustively when a group has at most
+    /// this many orders (and as many lines); larger groups go greedy, with
+    /// exact ties still reported `ambiguous`.
+    pub exhaustive_group_limit: usize,
+}
+
+impl Default for MatchConfig {
+    fn default() -> Self {
+        MatchConfig {
+            name_threshold: 0.85,
+            fee_tolerance: BTreeMap::new(),
+            late_grace_minutes: 0,
+            max_slip_line_gap_minutes: 12 * 60,
+            name_mismatch_gap_minutes: 30,
+            max_split_parts: 4,
+            exhaustive_group_limit: 8,
+        }
+    }
+}
+
+/// Everything the matcher needs about one day. Rows may come in any order.
+#[derive(Debug, Clone, Copy)]
+pub struct DayInput<'a> {
+    pub day: Day,
+    /// `[start, end)` of the business day, cut-off included.
+    pub window: (DateTime<FixedOffset>, DateTime<FixedOffset>),
+    pub orders: &'a [Order],
+    pub lines: &'a [StatementLine],
+    pub slips: &'a [SlipRead],
+    pub our_accounts: &'a [OurAccount],
+    /// Registry hits from EARLIER days (the ledger's slip registry).
+    pub prior_uses: &'a BTreeMap<SlipKey, PriorUse>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_defaults_and_toml() {
+        let c = MatchConfig::default();
+        assert_eq!(c.name_threshold, 0.85);
+        assert!(c.fee_tolerance.is_empty());
+        let c: MatchConfig = toml::from_str(
+            "name_threshold = 0.9\nfee_tolerance = { USD = \"0.50\", KHR = \"2000\" }\n",
+        )
+        .unwrap();
+        assert_eq!(c.name_threshold, 0.9);
+        assert_eq!(c.fee_tolerance[&Currency::Usd], Decimal::new(50, 2));
+        assert_eq!(c.fee_tolerance[&Currency::Khr], Decimal::new(2000, 0));
+        assert_eq!(c.max_split_parts, 4);
+        assert!(toml::from_str::<MatchConfig>("nme_threshold = 0.9").is_err());
+        let a: OurAccount = toml::from_str(
+            "name = \"บริษัท ร้านดี จำกัด\"\naccount = \"123-4-56789-0\"\ncurrency = \"THB\"\nproxies = [\"0105561234567\"]\n",
+        )
+        .unwrap();
+        assert_eq!(a.currency, Currency::Thb);
+        assert_eq!(a.proxies.len(), 1);
+    }
+}

@@ -1,0 +1,1672 @@
+//! `match_day`: one business day's orders, statement lines and slips in, one
+//! verdict per order, line and slip out.
+//!
+//! Everything works on *canonical ranks* (orders sorted by order id, lines
+//! by file and line, slips by file), never on input positions, and hash maps
+//! only answer look-ups (they are never iterated into a decision), so the
+//! result is the same for any input row order.
+
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, FixedOffset};
+use recon_core::{
+    AccountMask, Currency, DayResult, Money, Order, OrderId, OrderOutcome, Reason, Slip, SlipKey,
+    SlipOutcome, SlipRead, SourceRef, StatementLine, StatementOutcome, Status,
+};
+
+use crate::accounts::{AccountVerdict, compare_accounts};
+use crate::assign::{self, Edge};
+use crate::names::{self, NormalizedName};
+use crate::{DayInput, MatchConfig};
+
+/// How serious a finding is, most serious first. An order's status is its
+/// most serious finding: a problem with the slip itself (cannot be read, not
+/// read yet, reused, paid to someone else) outranks what the money says,
+/// because the slip's other fields cannot be trusted then; an ambiguous link
+/// outranks amount and name findings (they may belong to the other
+/// candidate); a wrong amount outranks a wrong name; a slip without money on
+/// the statement comes after those (its amount or name may be why the line
+/// was not found).
+pub const STATUS_PRECEDENCE: [Status; 11] = [
+    Status::UnreadableSlip,
+    Status::Pending,
+    Status::DuplicateSlip,
+    Status::ReceiverMismatch,
+    Status::Ambiguous,
+    Status::AmountMismatch,
+    Status::NameMismatch,
+    Status::SlipNotOnStatement,
+    Status::Unpaid,
+    Status::StatementUnmatched,
+    Status::Matched,
+];
+
+fn severity(s: Status) -> usize {
+    STATUS_PRECEDENCE
+        .iter()
+        .position(|p| *p == s)
+        .unwrap_or(STATUS_PRECEDENCE.len())
+}
+
+/// Name-score units in an assignment weight (4 decimals).
+const NAME_UNITS: f64 = 10_000.0;
+/// Above this many lines of one amount, candidates are narrowed by the first
+/// letter of the payer's name words.
+const BIG_BLOCK: usize = 64;
+/// Most candidates considered for a split payment or a multi-order transfer.
+const SUBSET_CANDIDATES: usize = 16;
+
+/// Normalized names, computed only when first compared.
+struct NameBook<'a> {
+    raw: Vec<&'a str>,
+    norm: Vec<OnceCell<NormalizedName>>,
+}
+
+type NameId = u32;
+
+impl<'a> NameBook<'a> {
+    fn new() -> Self {
+        NameBook {
+            raw: Vec::new(),
+            norm: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, s: &'a str) -> NameId {
+        self.raw.push(s);
+        self.norm.push(OnceCell::new());
+        (self.raw.len() - 1) as NameId
+    }
+
+    fn add_party(&mut self, p: &'a recon_core::Party) -> Vec<NameId> {
+        p.names()
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| self.add(n))
+            .collect()
+    }
+
+    fn get(&self, id: NameId) -> &NormalizedName {
+        self.norm[id as usize].get_or_init(|| names::normalize_name(self.raw[id as usize]))
+    }
+
+    fn score(&self, a: NameId, b: NameId) -> f64 {
+        let (ra, rb) = (self.raw[a as usize].trim(), self.raw[b as usize].trim());
+        if ra == rb && !ra.contains(['*', '•', '●']) && ra.chars().any(char::is_alphanumeric) {
+            return 1.0;
+        }
+        names::similarity(self.get(a), self.get(b))
+    }
+
+    /// The best score over all pairs, `None` when one side has no name.
+    fn best(&self, a: &[NameId], b: &[NameId]) -> Option<f64> {
+        let mut best: Option<f64> = None;
+        for x in a {
+            for y in b {
+                let s = self.score(*x, *y);
+                best = Some(best.map_or(s, |v: f64| v.max(s)));
+                if s >= 1.0 {
+                    return best;
+                }
+            }
+        }
+        best
+    }
+
+    /// First characters of the name words, for blocking big candidate sets.
+    fn initials(&self, ids: &[NameId]) -> BTreeSet<char> {
+        ids.iter()
+            .flat_map(|id| {
+                self.get(*id)
+                    .tokens
+                    .iter()
+                    .filter_map(|t| t.text.chars().next())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Receiver {
+    Ours,
+    NotShown,
+    NotOurs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    None,
+    TransRef,
+    OrderIdRef,
+    AmountName,
+    AmountTime,
+    Split,
+    ManyOrders,
+    NameMismatch,
+}
+
+impl Link {
+    fn word(self) -> &'static str {
+        match self {
+            Link::None => "none",
+            Link::TransRef => "trans_ref",
+            Link::OrderIdRef => "order_id_in_reference",
+            Link::AmountName => "amount_and_name",
+            Link::AmountTime => "amount_and_time",
+            Link::Split => "split_payment",
+            Link::ManyOrders => "one_transfer_many_orders",
+            Link::NameMismatch => "amount_and_time",
+        }
+    }
+}
+
+enum SlipKind<'a> {
+    Read(&'a Slip),
+    Unreadable(&'a str),
+    Pending(&'a str),
+}
+
+struct SlipInfo<'a> {
+    file: &'a str,
+    kind: SlipKind<'a>,
+    receiver: Receiver,
+    receiver_reasons: Vec<Reason>,
+    sender: Vec<NameId>,
+    /// Orders that reference this file or were attached to it by remark.
+    users: Vec<u32>,
+    /// Duplicate of an earlier use (for a slip no order references).
+    dup: Vec<Reason>,
+    line: Option<u32>,
+}
+
+impl SlipInfo<'_> {
+    fn slip(&self) -> Option<&Slip> {
+        match self.kind {
+            SlipKind::Read(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Unit {
+    slip: Option<u32>,
+    slip_by_remark: bool,
+    slip_missing: bool,
+    /// Follower of a multi-order slip: the leader carries the matching.
+    leader: Option<u32>,
+    followers: Vec<u32>,
+    dup: Vec<Reason>,
+    lines: Vec<u32>,
+    link: Option<Link>,
+    ambiguous: Vec<u32>,
+    reasons: Vec<Reason>,
+}
+
+#[derive(Default)]
+struct LineState {
+    units: Vec<u32>,
+    ambiguous_for: Vec<u32>,
+    orphan_slip: Option<u32>,
+}
+
+struct Ctx<'a> {
+    cfg: &'a MatchConfig,
+    input: &'a DayInput<'a>,
+    orders: Vec<&'a Order>,
+    lines: Vec<&'a StatementLine>,
+    slips: Vec<SlipInfo<'a>>,
+    book: NameBook<'a>,
+    customer: Vec<NameId>,
+    line_names: Vec<Vec<NameId>>,
+    units: Vec<Unit>,
+    lstate: Vec<LineState>,
+}
+
+fn slip_file(r: &SlipRead) -> &str {
+    match r {
+        SlipRead::Read(s) => s.file.as_deref().unwrap_or(""),
+        SlipRead::Unreadable { file, .. } | SlipRead::Pending { file, .. } => file,
+    }
+}
+
+fn slip_sort_key(r: &SlipRead) -> (&str, u8, String) {
+    match r {
+        SlipRead::Read(s) => (
+            slip_file(r),
+            0,
+            format!(
+                "{:?}|{:?}|{:?}|{:?}",
+                s.trans_ref, s.amount, s.image_sha256, s.qr_payload
+            ),
+        ),
+        SlipRead::Unreadable { file, reason } => (file, 1, reason.clone()),
+        SlipRead::Pending { file, reason } => (file, 2, reason.clone()),
+    }
+}
+
+fn minor(m: &Money) -> Option<i64> {
+    m.to_minor()
+}
+
+fn tolerance_minor(cfg: &MatchConfig, c: Currency) -> i64 {
+    cfg.fee_tolerance
+        .get(&c)
+        .and_then(|d| Money::new(*d, c).to_minor())
+        .unwrap_or(0)
+        .max(0)
+}
+
+fn minutes_between(a: DateTime<FixedOffset>, b: DateTime<FixedOffset>) -> i64 {
+    (a - b).num_minutes().abs()
+}
+
+fn score_reason(s: f64) -> String {
+    format!("{s:.3}")
+}
+
+/// Order ids mentioned in free text (a statement reference or description,
+/// a slip remark): words of letters, digits, `-`, `_` and `/`.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '/')))
+        .filter(|w| w.len() >= 3)
+}
+
+/// Matches one day. See the crate documentation for the passes; the
+/// statuses follow [`STATUS_PRECEDENCE`].
+pub fn match_day(input: &DayInput, config: &MatchConfig) -> DayResult {
+    let mut ctx = Ctx::new(input, config);
+    ctx.register_slips();
+    ctx.exact_keys();
+    ctx.amount_and_name();
+    ctx.split_payments();
+    ctx.one_transfer_many_orders();
+    ctx.name_mismatches();
+    ctx.outcomes()
+}
+
+impl<'a> Ctx<'a> {
+    fn new(input: &'a DayInput<'a>, cfg: &'a MatchConfig) -> Ctx<'a> {
+        let mut orders: Vec<&Order> = input.orders.iter().collect();
+        orders.sort_by(|a, b| {
+            (&a.order_id, &a.source, a.ordered_at, &a.customer_name).cmp(&(
+                &b.order_id,
+                &b.source,
+                b.ordered_at,
+                &b.customer_name,
+            ))
+        });
+        let mut lines: Vec<&StatementLine> = input.lines.iter().collect();
+        lines.sort_by(|a, b| {
+            (&a.source, a.booked_at, a.amount.amount, &a.reference).cmp(&(
+                &b.source,
+                b.booked_at,
+                b.amount.amount,
+                &b.reference,
+            ))
+        });
+        let mut slip_reads: Vec<&SlipRead> = input.slips.iter().collect();
+        slip_reads.sort_by_cached_key(|r| slip_sort_key(r));
+
+        let mut book = NameBook::new();
+        let customer = orders.iter().map(|o| book.add(&o.customer_name)).collect();
+        let line_names = lines
+            .iter()
+            .map(|l| book.add_party(&l.counterparty))
+            .collect();
+        let ours: Vec<OurPrepared> = input
+            .our_accounts
+            .iter()
+            .map(|a| OurPrepared {
+                account: AccountMask::new(a.account.as_str()),
+                proxies: a
+                    .proxies
+                    .iter()
+                    .map(|p| AccountMask::new(p.as_str()))
+                    .collect(),
+                names: std::iter::once(a.name.as_str())
+                    .chain(a.alt_name.as_deref())
+                    .filter(|n| !n.trim().is_empty())
+                    .map(names::normalize_name)
+                    .collect(),
+            })
+            .collect();
+        let slips = slip_reads
+            .iter()
+            .map(|r| {
+                let (kind, sender, receiver, receiver_reasons) = match r {
+                    SlipRead::Read(s) => {
+                        let (rv, rr) = check_receiver(s, &ours, cfg.name_threshold);
+                        (SlipKind::Read(s), book.add_party(&s.sender), rv, rr)
+                    }
+                    SlipRead::Unreadable { reason, .. } => (
+                        SlipKind::Unreadable(reason),
+                        vec![],
+                        Receiver::NotShown,
+                        vec![],
+                    ),
+                    SlipRead::Pending { reason, .. } => (
+                        SlipKind::Pending(reason),
+                        vec![],
+                        Receiver::NotShown,
+                        vec![],
+                    ),
+                };
+                SlipInfo {
+                    file: slip_file(r),
+                    kind,
+                    receiver,
+                    receiver_reasons,
+                    sender,
+                    users: Vec::new(),
+                    dup: Vec::new(),
+                    line: None,
+                }
+            })
+            .collect();
+        let units = (0..orders.len()).map(|_| Unit::default()).collect();
+        let lstate = (0..lines.len()).map(|_| LineState::default()).collect();
+        Ctx {
+            cfg,
+            input,
+            orders,
+            lines,
+            slips,
+            book,
+            customer,
+            line_names,
+            units,
+            lstate,
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------
+
+    fn slip_of(&self, u: u32) -> Option<&SlipInfo<'a>> {
+        self.units[u as usize].slip.map(|s| &self.slips[s as usize])
+    }
+
+    /// The unit's slip when its fields can be used as evidence of payment.
+    fn valid_slip(&self, u: u32) -> Option<&'a Slip> {
+        let unit = &self.units[u as usize];
+        if !unit.dup.is_empty() {
+            return None;
+        }
+        let info = self.slip_of(u)?;
+        match info.kind {
+            SlipKind::Read(s) if info.receiver != Receiver::NotOurs && s.amount.is_some() => {
+                Some(s)
+            }
+            _ => None,
+        }
+    }
+
+    /// A unit that must not be linked to money: its slip is reused or paid
+    /// someone else.
+    fn blocked(&self, u: u32) -> bool {
+        let unit = &self.units[u as usize];
+        unit.leader.is_some()
+            || !unit.dup.is_empty()
+            || self
+                .slip_of(u)
+                .is_some_and(|s| s.receiver == Receiver::NotOurs)
+    }
+
+    fn open(&self, u: u32) -> bool {
+        let unit = &self.units[u as usize];
+        unit.lines.is_empty() && unit.ambiguous.is_empty() && !self.blocked(u)
+    }
+
+    /// Orders in the unit: the leader and the orders sharing its slip.
+    fn members(&self, u: u32) -> impl Iterator<Item = u32> + '_ {
+        std::iter::once(u).chain(self.units[u as usize].followers.iter().copied())
+    }
+
+    /// What the unit's orders are expected to bring, in minor units.
+    fn expected(&self, u: u32) -> Option<(Currency, i64)> {
+        let cur = self.orders[u as usize].amount.currency;
+        let mut total = 0i64;
+        for m in self.members(u) {
+            let a = &self.orders[m as usize].amount;
+            if a.currency != cur {
+                return None;
+            }
+            total = total.checked_add(minor(a)?)?;
+        }
+        Some((cur, total))
+    }
+
+    /// The amount the unit's money should show on the statement: the slip's
+    /// when there is a usable slip, else the orders'.
+    fn sought(&self, u: u32) -> Option<(Currency, i64)> {
+        match self.valid_slip(u) {
+            Some(s) => s
+                .amount
+                .as_ref()
+                .and_then(|m| Some((m.currency, minor(m)?))),
+            None => self.expected(u),
+        }
+    }
+
+    fn payer_names(&self, u: u32) -> Vec<NameId> {
+        let mut ids = Vec::new();
+        if self.valid_slip(u).is_some()
+            && let Some(s) = self.units[u as usize].slip
+        {
+            ids.extend(self.slips[s as usize].sender.iter().copied());
+        }
+        for m in self.members(u) {
+            ids.push(self.customer[m as usize]);
+        }
+        ids
+    }
+
+    fn line_free(&self, l: u32) -> bool {
+        let st = &self.lstate[l as usize];
+        st.units.is_empty() && st.ambiguous_for.is_empty() && st.orphan_slip.is_none()
+    }
+
+    fn money_in(&self, l: u32) -> bool {
+        self.lines[l as usize].amount.is_positive()
+    }
+
+    fn in_window(&self, l: u32) -> bool {
+        let t = self.lines[l as usize].booked_at;
+        let (start, end) = self.input.window;
+        t >= start && t < end + chrono::Duration::minutes(self.cfg.late_grace_minutes.max(0))
+    }
+
+    fn eligible(&self, l: u32) -> bool {
+        self.line_free(l) && self.money_in(l) && self.in_window(l)
+    }
+
+    fn link(&mut self, u: u32, lines: &[u32], how: Link) {
+        for l in lines {
+            self.lstate[*l as usize].units.push(u);
+            self.units[u as usize].lines.push(*l);
+        }
+        self.units[u as usize].link = Some(how);
+    }
+
+    fn mark_ambiguous(&mut self, u: u32, lines: &[u32]) {
+        for l in lines {
+            self.lstate[*l as usize].ambiguous_for.push(u);
+        }
+        self.units[u as usize].ambiguous.extend_from_slice(lines);
+    }
+
+    /// Reference time of the unit's payment and whether it is a hard limit
+    /// (the slip's transfer time) or only a hint (the order time).
+    fn payment_time(&self, u: u32) -> (DateTime<FixedOffset>, bool) {
+        match self.valid_slip(u).and_then(|s| s.transferred_at) {
+            Some(t) => (t, true),
+            None => (self.orders[u as usize].ordered_at, false),
+        }
+    }
+
+    // ---- pass 0: slip registry -------------------------------------------
+
+    fn register_slips(&mut self) {
+        let mut by_file: HashMap<&str, u32> = HashMap::with_capacity(self.slips.len());
+        for (i, s) in self.slips.iter().enumerate() {
+            by_file.entry(s.file).or_insert(i as u32);
+        }
+        // Orders that name a slip file, in the order they were placed: the
+        // first use of a slip is the genuine one.
+        let mut uses: Vec<(DateTime<FixedOffset>, u32, u32)> = Vec::new();
+        for (o, order) in self.orders.iter().enumerate() {
+            let Some(file) = order.slip.as_deref().filter(|f| !f.trim().is_empty()) else {
+                continue;
+            };
+            match by_file.get(file.trim()) {
+                Some(s) => {
+                    self.units[o].slip = Some(*s);
+                    self.slips[*s as usize].users.push(o as u32);
+                    uses.push((order.ordered_at, o as u32, *s));
+                }
+                None => self.units[o].slip_missing = true,
+            }
+        }
+        uses.sort_unstable();
+
+        let day = self.input.day;
+        let prior = self.input.prior_uses;
+        let mut first: HashMap<(u8, &str), u32> = HashMap::with_capacity(uses.len() * 2);
+        let mut followers: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for (_, o, s) in uses {
+            let info = &self.slips[s as usize];
+            let keys = slip_keys(info);
+            if let Some(reasons) = prior_hit(&keys, prior) {
+                self.units[o as usize].dup = reasons;
+                continue;
+            }
+            let original = keys.iter().find_map(|k| first.get(k).copied());
+            match original {
+                Some(o0) => followers.entry(o0).or_default().push(o),
+                None => {
+                    for k in keys {
+                        first.insert(k, o);
+                    }
+                }
+            }
+        }
+        // Several orders on one slip: one transfer for several orders of the
+        // same customer when the slip's amount is exactly their sum;
+        // otherwise every later use is a duplicate.
+        for (o0, fs) in followers {
+            if self.pays_together(o0, &fs) {
+                for f in &fs {
+                    self.units[*f as usize].leader = Some(o0);
+                }
+                self.units[o0 as usize].followers = fs;
+            } else {
+                let orig = format!("{}@{day}", self.orders[o0 as usize].order_id);
+                for f in fs {
+                    self.units[f as usize].dup = vec![Reason::with("duplicate_of", &orig)];
+                }
+            }
+        }
+        // Slips no order names: a reused copy, or a slip whose remark names
+        // an order that has no slip yet.
+        let order_by_id = self.order_index();
+        for s in 0..self.slips.len() {
+            let info = &self.slips[s];
+            if !info.users.is_empty() {
+                continue;
+            }
+            let keys = slip_keys(info);
+            let keys: Vec<(u8, &str)> = keys.into_iter().filter(|k| k.0 != 3).collect();
+            if let Some(reasons) = prior_hit(&keys, prior) {
+                self.slips[s].dup = reasons;
+                continue;
+            }
+            if let Some(o0) = keys.iter().find_map(|k| first.get(k).copied()) {
+                let orig = format!("{}@{day}", self.orders[o0 as usize].order_id);
+                self.slips[s].dup = vec![Reason::with("duplicate_of", orig)];
+                continue;
+            }
+            let Some(remark) = info.slip().and_then(|x| x.remark.as_deref()) else {
+                continue;
+            };
+            let found: BTreeSet<u32> = words(remark)
+                .filter_map(|w| order_by_id.get(w).copied())
+                .collect();
+            if found.len() == 1
+                && let Some(o) = found.first().copied()
+            {
+                let unit = &mut self.units[o as usize];
+                if unit.slip.is_none() && !unit.slip_missing {
+                    unit.slip = Some(s as u32);
+                    unit.slip_by_remark = true;
+                    self.slips[s].users.push(o);
+                }
+            }
+        }
+    }
+
+    fn pays_together(&self, o0: u32, fs: &[u32]) -> bool {
+        let Some(slip) = self.units[o0 as usize]
+            .slip
+            .and_then(|s| self.slips[s as usize].slip())
+        else {
+            return false;
+        };
+        let Some(paid) = slip.amount.as_ref().and_then(minor) else {
+            return false;
+        };
+        let cur = self.orders[o0 as usize].amount.currency;
+        let mut sum = 0i64;
+        for o in std::iter::once(&o0).chain(fs) {
+            let a = &self.orders[*o as usize].amount;
+            if a.currency != cur {
+                return false;
+            }
+            match minor(a) {
+                Some(m) => sum += m,
+                None => return false,
+            }
+        }
+        let same_customer = fs.iter().all(|f| {
+            self.book
+                .score(self.customer[o0 as usize], self.customer[*f as usize])
+                >= self.cfg.name_threshold
+        });
+        sum == paid && same_customer
+    }
+
+    fn order_index(&self) -> HashMap<&'a str, u32> {
+        let mut m = HashMap::with_capacity(self.orders.len());
+        for (o, order) in self.orders.iter().enumerate() {
+            m.entry(order.order_id.0.as_str()).or_insert(o as u32);
+        }
+        m
+    }
+
+    // ---- pass 1: exact keys ----------------------------------------------
+
+    fn exact_keys(&mut self) {
+        let mut by_ref: HashMap<Cow<'a, str>, Vec<u32>> = HashMap::new();
+        for (l, line) in self.lines.iter().enumerate() {
+            if !line.amount.is_positive() {
+                continue;
+            }
+            if let Some(r) = line.reference.as_deref() {
+                let key: Cow<str> = if r.contains(char::is_whitespace) {
+                    Cow::Owned(r.chars().filter(|c| !c.is_whitespace()).collect())
+                } else {
+                    Cow::Borrowed(r)
+                };
+                if !key.is_empty() {
+                    by_ref.entry(key).or_default().push(l as u32);
+                }
+            }
+        }
+        // transRef on the slip = reference on the statement.
+        for u in 0..self.units.len() as u32 {
+            if !self.open(u) {
+                continue;
+            }
+            let Some(tr) = self.valid_slip(u).and_then(|s| s.trans_ref.as_ref()) else {
+                continue;
+            };
+            let cands: Vec<u32> = by_ref
+                .get(tr.0.as_str())
+                .map(|v| v.iter().copied().filter(|l| self.line_free(*l)).collect())
+                .unwrap_or_default();
+            match cands.len() {
+                0 => {}
+                1 => self.link(u, &cands, Link::TransRef),
+                _ => self.mark_ambiguous(u, &cands),
+            }
+        }
+        // Slips no order claims still explain their statement line.
+        for s in 0..self.slips.len() {
+            let info = &self.slips[s];
+            if !info.users.is_empty() || !info.dup.is_empty() {
+                continue;
+            }
+            let Some(tr) = info.slip().and_then(|x| x.trans_ref.as_ref()) else {
+                continue;
+            };
+            let cands: Vec<u32> = by_ref
+                .get(tr.0.as_str())
+                .map(|v| v.iter().copied().filter(|l| self.line_free(*l)).collect())
+                .unwrap_or_default();
+            if let [l] = cands[..] {
+                self.lstate[l as usize].orphan_slip = Some(s as u32);
+                self.slips[s].line = Some(l);
+            }
+        }
+        // An order id written in a statement reference or description.
+        let order_by_id = self.order_index();
+        for l in 0..self.lines.len() as u32 {
+            if !self.line_free(l) || !self.money_in(l) {
+                continue;
+            }
+            let line = self.lines[l as usize];
+            let mut found: BTreeSet<u32> = BTreeSet::new();
+            for text in [line.reference.as_deref(), line.description.as_deref()]
+                .into_iter()
+                .flatten()
+            {
+                for w in words(text) {
+                    if let Some(o) = order_by_id.get(w) {
+                        let o = self.units[*o as usize].leader.unwrap_or(*o);
+                        found.insert(o);
+                    }
+                }
+            }
+            let found: Vec<u32> = found.into_iter().filter(|u| self.open(*u)).collect();
+            match found.len() {
+                0 => {}
+                1 => self.link(found[0], &[l], Link::OrderIdRef),
+                _ => {
+                    // Several ids on one transfer: it pays them together
+                    // when the sum is exact.
+                    let cur = line.amount.currency;
+                    let sum: Option<i64> = found
+                        .iter()
+                        .map(|u| self.expected(*u).filter(|e| e.0 == cur).map(|e| e.1))
+                        .sum();
+                    if sum == minor(&line.amount) {
+                        for u in &found {
+                            self.link(*u, &[l], Link::ManyOrders);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- pass 2: amount + time window + payer name ----------------------
+
+    fn blocks(&self) -> HashMap<(Currency, i64), Vec<u32>> {
+        let mut blocks: HashMap<(Currency, i64), Vec<u32>> = HashMap::new();
+        for l in 0..self.lines.len() as u32 {
+            if self.eligible(l)
+                && let Some(m) = minor(&self.lines[l as usize].amount)
+            {
+                blocks
+                    .entry((self.lines[l as usize].amount.currency, m))
+                    .or_default()
+                    .push(l);
+            }
+        }
+        blocks
+    }
+
+    /// Line amounts in `[sought - tolerance, sought]` for the currency.
+    fn amount_keys(
+        &self,
+        keys: &BTreeSet<(Currency, i64)>,
+        cur: Currency,
+        sought: i64,
+    ) -> Vec<i64> {
+        let tol = tolerance_minor(self.cfg, cur);
+        if tol == 0 {
+            return vec![sought];
+        }
+        keys.range((cur, sought.saturating_sub(tol))..=(cur, sought))
+            .map(|k| k.1)
+            .rev()
+            .collect()
+    }
+
+    fn amount_and_name(&mut self) {
+        let blocks = self.blocks();
+        let keys: BTreeSet<(Currency, i64)> = if self.cfg.fee_tolerance.is_empty() {
+            BTreeSet::new()
+        } else {
+            blocks.keys().copied().collect()
+        };
+        let mut initials_index: HashMap<(Currency, i64), HashMap<char, Vec<u32>>> = HashMap::new();
+        let mut edges = Vec::new();
+        for u in 0..self.units.len() as u32 {
+            if !self.open(u) {
+                continue;
+            }
+            let Some((cur, sought)) = self.sought(u) else {
+                continue;
+            };
+            let payer = self.payer_names(u);
+            let (at, hard) = self.payment_time(u);
+            for amount in self.amount_keys(&keys, cur, sought) {
+                let Some(block) = blocks.get(&(cur, amount)) else {
+                    continue;
+                };
+                let cands: Vec<u32> = if block.len() > BIG_BLOCK {
+                    let index = initials_index.entry((cur, amount)).or_insert_with(|| {
+                        let mut m: HashMap<char, Vec<u32>> = HashMap::new();
+                        for l in block {
+                            for c in self.book.initials(&self.line_names[*l as usize]) {
+                                m.entry(c).or_default().push(*l);
+                            }
+                        }
+                        m
+                    });
+                    let mut v: Vec<u32> = self
+                        .book
+                        .initials(&payer)
+                        .iter()
+                        .filter_map(|c| index.get(c))
+                        .flatten()
+                        .copied()
+                        .collect();
+                    v.sort_unstable();
+                    v.dedup();
+                    v
+                } else {
+                    block.clone()
+                };
+                for l in cands {
+                    let line = self.lines[l as usize];
+                    let gap = minutes_between(line.booked_at, at);
+                    if hard && gap > self.cfg.max_slip_line_gap_minutes {
+                        continue;
+                    }
+                    let Some(score) = self.book.best(&payer, &self.line_names[l as usize]) else {
+                        continue;
+                    };
+                    if score < self.cfg.name_threshold {
+                        continue;
+                    }
+                    let exact = i64::from(amount == sought);
+                    let weight = exact * 100_000_000
+                        + (score * NAME_UNITS).round() as i64 * 1000
+                        + (999 - gap.min(999));
+                    edges.push(Edge {
+                        unit: u,
+                        line: l,
+                        weight,
+                    });
+                }
+            }
+        }
+        let solved = assign::solve(edges, self.cfg.exhaustive_group_limit);
+        for (u, l) in solved.linked {
+            self.link(u, &[l], Link::AmountName);
+        }
+        for (u, ls) in solved.ambiguous {
+            self.mark_ambiguous(u, &ls);
+        }
+    }
+
+    // ---- pass 3: split payments, one transfer for several orders --------
+
+    /// Free lines indexed by (currency, first letter of a payer word).
+    fn free_lines_by_initial(&self) -> HashMap<(Currency, char), Vec<u32>> {
+        let mut m: HashMap<(Currency, char), Vec<u32>> = HashMap::new();
+        for l in 0..self.lines.len() as u32 {
+            if !self.eligible(l) {
+                continue;
+            }
+            let cur = self.lines[l as usize].amount.currency;
+            for c in self.book.initials(&self.line_names[l as usize]) {
+                m.entry((cur, c)).or_default().push(l);
+            }
+        }
+        m
+    }
+
+    fn split_payments(&mut self) {
+        let index = self.free_lines_by_initial();
+        if index.is_empty() {
+            return;
+        }
+        let max_parts = self.cfg.max_split_parts.max(2);
+        for u in 0..self.units.len() as u32 {
+            let unit = &self.units[u as usize];
+            // Open units, and units whose slip paid only part of the order.
+            let partial = !unit.lines.is_empty()
+                && matches!(unit.link, Some(Link::TransRef | Link::AmountName));
+            if self.blocked(u) || !unit.ambiguous.is_empty() || !(unit.lines.is_empty() || partial)
+            {
+                continue;
+            }
+            let Some((cur, expected)) = self.expected(u) else {
+                continue;
+            };
+            let paid: i64 = unit
+                .lines
+                .iter()
+                .filter_map(|l| minor(&self.lines[*l as usize].amount))
+                .sum();
+            let needed = expected - paid;
+            if needed <= 0 {
+                continue;
+            }
+            let (min_parts, max_parts) = if unit.lines.is_empty() {
+                (2, max_parts)
+            } else {
+                (1, max_parts.saturating_sub(unit.lines.len()))
+            };
+            if max_parts < min_parts {
+                continue;
+            }
+            let payer = self.payer_names(u);
+            let mut cands: Vec<u32> = self
+                .book
+                .initials(&payer)
+                .iter()
+                .filter_map(|c| index.get(&(cur, *c)))
+                .flatten()
+                .copied()
+                .filter(|l| self.line_free(*l))
+                .filter(|l| {
+                    minor(&self.lines[*l as usize].amount).is_some_and(|m| m > 0 && m <= needed)
+                })
+                .collect();
+            cands.sort_unstable();
+            cands.dedup();
+            cands.retain(|l| {
+                self.book
+                    .best(&payer, &self.line_names[*l as usize])
+                    .is_some_and(|s| s >= self.cfg.name_threshold)
+            });
+            cands.truncate(SUBSET_CANDIDATES);
+            let amounts: Vec<i64> = cands
+                .iter()
+                .map(|l| minor(&self.lines[*l as usize].amount).unwrap_or(0))
+                .collect();
+            let found = exact_subsets(&amounts, needed, min_parts, max_parts, 2);
+            match found.len() {
+                0 => {}
+                1 => {
+                    let ls: Vec<u32> = found[0].iter().map(|i| cands[*i]).collect();
+                    self.link(u, &ls, Link::Split);
+                }
+                _ => {
+                    let ls: BTreeSet<u32> = found.iter().flatten().map(|i| cands[*i]).collect();
+                    let ls: Vec<u32> = ls.into_iter().collect();
+                    self.units[u as usize]
+                        .reasons
+                        .push(Reason::new("several_split_combinations"));
+                    self.mark_ambiguous(u, &ls);
+                }
+            }
+        }
+    }
+
+    fn one_transfer_many_orders(&mut self) {
+        // Open orders without a usable slip, by (currency, customer initial).
+        let mut index: HashMap<(Currency, char), Vec<u32>> = HashMap::new();
+        for u in 0..self.units.len() as u32 {
+            if !self.open(u)
+                || self.valid_slip(u).is_some()
+                || !self.units[u as usize].followers.is_empty()
+            {
+                continue;
+            }
+            let cur = self.orders[u as usize].amount.currency;
+            for c in self.book.initials(&[self.customer[u as usize]]) {
+                index.entry((cur, c)).or_default().push(u);
+            }
+        }
+        if index.is_empty() {
+            return;
+        }
+        let max_parts = self.cfg.max_split_parts.max(2);
+        for l in 0..self.lines.len() as u32 {
+            if !self.eligible(l) {
+                continue;
+            }
+            let line = self.lines[l as usize];
+            let Some(total) = minor(&line.amount) else {
+                continue;
+            };
+            let cur = line.amount.currency;
+            let names = &self.line_names[l as usize];
+            let mut cands: Vec<u32> = self
+                .book
+                .initials(names)
+                .iter()
+                .filter_map(|c| index.get(&(cur, *c)))
+                .flatten()
+                .copied()
+                .filter(|u| self.open(*u))
+                .filter(|u| self.expected(*u).is_some_and(|e| e.1 > 0 && e.1 < total))
+                .collect();
+            cands.sort_unstable();
+            cands.dedup();
+            cands.retain(|u| {
+                self.book
+                    .best(&[self.customer[*u as usize]], names)
+                    .is_some_and(|s| s >= self.cfg.name_threshold)
+            });
+            cands.truncate(SUBSET_CANDIDATES);
+            if cands.len() < 2 {
+                continue;
+            }
+            let amounts: Vec<i64> = cands
+                .iter()
+                .map(|u| self.expected(*u).map_or(0, |e| e.1))
+                .collect();
+            let found = exact_subsets(&amounts, total, 2, max_parts, 2);
+            if let [one] = &found[..] {
+                for i in one {
+                    self.link(cands[*i], &[l], Link::ManyOrders);
+                }
+            }
+        }
+    }
+
+    // ---- pass 4: the slip's money from a payer with another name --------
+
+    fn name_mismatches(&mut self) {
+        let blocks = self.blocks();
+        let mut edges = Vec::new();
+        let gap_limit = self.cfg.name_mismatch_gap_minutes.max(0) * 60;
+        for u in 0..self.units.len() as u32 {
+            if !self.open(u) {
+                continue;
+            }
+            let Some(slip) = self.valid_slip(u) else {
+                continue;
+            };
+            let (Some(at), Some(amount)) = (slip.transferred_at, slip.amount.as_ref()) else {
+                continue;
+            };
+            let Some(m) = minor(amount) else { continue };
+            let Some(block) = blocks.get(&(amount.currency, m)) else {
+                continue;
+            };
+            for l in block {
+                let gap = (self.lines[*l as usize].booked_at - at).num_seconds().abs();
+                if gap <= gap_limit {
+                    edges.push(Edge {
+                        unit: u,
+                        line: *l,
+                        weight: 1_000_000 - gap.min(999_999),
+                    });
+                }
+            }
+        }
+        let solved = assign::solve(edges, self.cfg.exhaustive_group_limit);
+        for (u, l) in solved.linked {
+            let has_names = !self.line_names[l as usize].is_empty();
+            let how = if has_names {
+                Link::NameMismatch
+            } else {
+                Link::AmountTime
+            };
+            self.link(u, &[l], how);
+        }
+        for (u, ls) in solved.ambiguous {
+            self.mark_ambiguous(u, &ls);
+        }
+    }
+
+    // ---- verdicts ----------------------------------------------------------
+
+    fn outcomes(self) -> DayResult {
+        let day = self.input.day;
+        let mut order_status: Vec<Status> = vec![Status::Unpaid; self.orders.len()];
+        let mut orders_out = Vec::with_capacity(self.orders.len());
+        for o in 0..self.orders.len() as u32 {
+            let out = self.order_outcome(o);
+            order_status[o as usize] = out.status;
+            orders_out.push(out);
+        }
+
+        let mut statement = Vec::with_capacity(self.lines.len());
+        for (l, line) in self.lines.iter().enumerate() {
+            let st = &self.lstate[l];
+            let mut reasons = Vec::new();
+            let mut order_ids: Vec<OrderId> = Vec::new();
+            let status = if !line.amount.is_positive() {
+                reasons.push(Reason::new("money_out"));
+                Status::StatementUnmatched
+            } else if !st.units.is_empty() {
+                let mut worst = Status::Matched;
+                for u in &st.units {
+                    for m in self.members(*u) {
+                        order_ids.push(self.orders[m as usize].order_id.clone());
+                        let s = order_status[m as usize];
+                        if matches!(
+                            s,
+                            Status::AmountMismatch | Status::NameMismatch | Status::Ambiguous
+                        ) && severity(s) < severity(worst)
+                        {
+                            worst = s;
+                        }
+                    }
+                    if let Some(how) = self.units[*u as usize].link {
+                        reasons.push(Reason::with("linked_by", how.word()));
+                    }
+                }
+                if order_ids.len() > 1 {
+                    reasons.push(Reason::with("orders", order_ids.len()));
+                }
+                worst
+            } else if !st.ambiguous_for.is_empty() {
+                let ids: BTreeSet<&str> = st
+                    .ambiguous_for
+                    .iter()
+                    .map(|u| self.orders[*u as usize].order_id.0.as_str())
+                    .collect();
+                reasons.push(Reason::with(
+                    "candidate_orders",
+                    ids.into_iter().collect::<Vec<_>>().join(","),
+                ));
+                Status::Ambiguous
+            } else {
+                if let Some(s) = st.orphan_slip {
+                    reasons.push(Reason::with(
+                        "slip_without_order",
+                        self.slips[s as usize].file,
+                    ));
+                }
+                reasons.push(Reason::new("no_order"));
+                if !self.in_window(l as u32) {
+                    reasons.push(Reason::new("outside_day_window"));
+                }
+                Status::StatementUnmatched
+            };
+            order_ids.sort();
+            order_ids.dedup();
+            reasons.dedup();
+            statement.push(StatementOutcome {
+                line: line.source.clone(),
+                status,
+                order_ids,
+                amount: line.amount,
+                counterparty_name: line.counterparty.name.clone(),
+                reasons,
+            });
+        }
+
+        let mut slips_out = Vec::with_capacity(self.slips.len());
+        for info in &self.slips {
+            slips_out.push(self.slip_outcome(info, &order_status));
+        }
+        // Canonical ranks already give the contract's order; a stable sort
+        // keeps it explicit.
+        orders_out.sort_by(|a, b| a.order_id.cmp(&b.order_id));
+        statement.sort_by(|a, b| a.line.cmp(&b.line));
+        slips_out.sort_by(|a, b| a.file.cmp(&b.file));
+        DayResult {
+            day,
+            orders: orders_out,
+            statement,
+            slips: slips_out,
+        }
+    }
+
+    fn line_sources(&self, ls: &[u32]) -> Vec<SourceRef> {
+        let mut v: Vec<SourceRef> = ls
+            .iter()
+            .map(|l| self.lines[*l as usize].source.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    fn order_outcome(&self, o: u32) -> OrderOutcome {
+        let order = self.orders[o as usize];
+        let me = &self.units[o as usize];
+        let u = me.leader.unwrap_or(o);
+        let unit = &self.units[u as usize];
+        let mut findings: Vec<Status> = Vec::new();
+        let mut reasons: Vec<Reason> = Vec::new();
+        let cur = order.amount.currency;
+        let tol = tolerance_minor(self.cfg, cur);
+
+        // The slip itself.
+        let slip_info = me.slip.map(|s| &self.slips[s as usize]);
+        if me.slip_missing {
+            findings.push(Status::UnreadableSlip);
+            reasons.push(Reason::new("slip_file_missing"));
+        }
+        if me.slip_by_remark {
+            reasons.push(Reason::new("slip_found_by_remark"));
+        }
+        let mut slip_amount: Option<Money> = None;
+        if let Some(info) = slip_info {
+            match &info.kind {
+                SlipKind::Unreadable(why) => {
+                    findings.push(Status::UnreadableSlip);
+                    reasons.push(Reason::with("unreadable", why));
+                }
+                SlipKind::Pending(why) => {
+                    findings.push(Status::Pending);
+                    reasons.push(Reason::with("not_read_yet", why));
+                }
+                SlipKind::Read(s) => {
+                    slip_amount = s.amount;
+                    if s.amount.is_none() {
+                        findings.push(Status::UnreadableSlip);
+                        reasons.push(Reason::new("slip_without_amount"));
+                    }
+                    if info.receiver == Receiver::NotOurs {
+                        findings.push(Status::ReceiverMismatch);
+                        reasons.extend(info.receiver_reasons.iter().cloned());
+                    } else if info.receiver == Receiver::NotShown {
+                        reasons.push(Reason::new("receiver_not_shown"));
+                    }
+                }
+            }
+        }
+        if !me.dup.is_empty() {
+            findings.push(Status::DuplicateSlip);
+            reasons.extend(me.dup.iter().cloned());
+        }
+        if !unit.followers.is_empty() || me.leader.is_some() {
+            let mut ids: Vec<&str> = self
+                .members(u)
+                .filter(|m| *m != o)
+                .map(|m| self.orders[m as usize].order_id.0.as_str())
+                .collect();
+            ids.sort_unstable();
+            reasons.push(Reason::with("paid_together_with", ids.join(",")));
+        }
+
+        // The money.
+        let expected_unit = self.expected(u);
+        let mut paid: Option<Money> = None;
+        let mut name_score: Option<f64> = None;
+        if !unit.ambiguous.is_empty() {
+            findings.push(Status::Ambiguous);
+            let srcs: Vec<String> = self
+                .line_sources(&unit.ambiguous)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            reasons.push(Reason::with("candidate_lines", srcs.join(",")));
+        }
+        if !unit.lines.is_empty() {
+            let how = unit.link.unwrap_or(Link::None);
+            reasons.push(Reason::with("linked_by", how.word()));
+            let total: i64 = unit
+                .lines
+                .iter()
+                .filter_map(|l| minor(&self.lines[*l as usize].amount))
+                .sum();
+            let line_cur = self.lines[unit.lines[0] as usize].amount.currency;
+            if unit.lines.len() > 1 {
+                reasons.push(Reason::with(
+                    "split_payment",
+                    format!("{} lines", unit.lines.len()),
+                ));
+            }
+            // Several orders paid by one line: each order's share.
+            let many = matches!(how, Link::ManyOrders)
+                || self.lstate[unit.lines[0] as usize].units.len() > 1;
+            if many {
+                let mut ids: Vec<&str> = self.lstate[unit.lines[0] as usize]
+                    .units
+                    .iter()
+                    .filter(|x| **x != u)
+                    .map(|x| self.orders[*x as usize].order_id.0.as_str())
+                    .collect();
+                ids.sort_unstable();
+                if !ids.is_empty() {
+                    reasons.push(Reason::with("paid_together_with", ids.join(",")));
+                }
+            }
+            let unit_total_expected = if many {
+                // The line carries several units: compare against all of them.
+                self.lstate[unit.lines[0] as usize]
+                    .units
+                    .iter()
+                    .map(|x| self.expected(*x).map_or(0, |e| e.1))
+                    .sum::<i64>()
+            } else {
+                expected_unit.map_or(0, |e| e.1)
+            };
+            if line_cur != cur {
+                findings.push(Status::AmountMismatch);
+                reasons.push(Reason::with("currency_differs", line_cur));
+                paid = Some(Money::from_minor(total, line_cur));
+            } else {
+                let diff = total - unit_total_expected;
+                paid = Some(
+                    if diff == 0 && (many || me.leader.is_some() || !unit.followers.is_empty()) {
+                        order.amount
+                    } else {
+                        Money::from_minor(total, cur)
+                    },
+                );
+                let fee = slip_info
+                    .and_then(|i| i.slip())
+                    .and_then(|s| s.fee.as_ref())
+                    .and_then(minor)
+                    .unwrap_or(0);
+                if diff < 0 && (-diff <= tol || (fee > 0 && -diff == fee)) {
+                    reasons.push(Reason::with("fee_deducted", Money::from_minor(-diff, cur)));
+                } else if diff < 0 {
+                    findings.push(Status::AmountMismatch);
+                    reasons.push(Reason::with("short_by", Money::from_minor(-diff, cur)));
+                } else if diff > 0 {
+                    findings.push(Status::AmountMismatch);
+                    reasons.push(Reason::with("over_by", Money::from_minor(diff, cur)));
+                }
+            }
+            if let Some(sa) = slip_amount
+                && paid.is_some_and(|p| p.amount != sa.amount)
+                && unit.lines.len() == 1
+            {
+                reasons.push(Reason::with("slip_amount", sa));
+            }
+            // Names: who paid according to the slip / order vs the bank.
+            let payer = self.payer_names(u);
+            let line_names: Vec<NameId> = unit
+                .lines
+                .iter()
+                .flat_map(|l| self.line_names[*l as usize].iter().copied())
+                .collect();
+            name_score = self.book.best(&payer, &line_names);
+            match (how, name_score) {
+                (Link::NameMismatch, Some(s)) => {
+                    findings.push(Status::NameMismatch);
+                    reasons.push(Reason::with("name_score", score_reason(s)));
+                }
+                (Link::AmountTime, _) | (_, None) => {
+                    reasons.push(Reason::new("payer_name_not_compared"));
+                }
+                (_, Some(s)) if s < self.cfg.name_threshold => {
+                    reasons.push(Reason::new("payer_name_differs"));
+                    reasons.push(Reason::with("name_score", score_reason(s)));
+                }
+                _ => {}
+            }
+        } else if unit.ambiguous.is_empty() {
+            let usable = self.valid_slip(u).is_some();
+            if usable {
+                findings.push(Status::SlipNotOnStatement);
+                reasons.push(Reason::new("no_statement_line"));
+            } else if findings.is_empty() {
+                findings.push(Status::Unpaid);
+            }
+            if let Some(sa) = slip_amount {
+                paid = Some(sa);
+                if usable
+                    && let Some((ecur, exp)) = expected_unit
+                    && let Some(m) = minor(&sa)
+                {
+                    if sa.currency != ecur {
+                        findings.push(Status::AmountMismatch);
+                        reasons.push(Reason::with("currency_differs", sa.currency));
+                    } else if m < exp {
+                        findings.push(Status::AmountMismatch);
+                        reasons.push(Reason::with("short_by", Money::from_minor(exp - m, ecur)));
+                    } else if m > exp {
+                        findings.push(Status::AmountMismatch);
+                        reasons.push(Reason::with("over_by", Money::from_minor(m - exp, ecur)));
+                    }
+                }
+            }
+        }
+        // Customer vs slip sender when no line was compared.
+        if name_score.is_none()
+            && let Some(info) = slip_info
+            && !info.sender.is_empty()
+        {
+            name_score = self.book.best(&[self.customer[o as usize]], &info.sender);
+            if let Some(s) = name_score
+                && s < self.cfg.name_threshold
+            {
+                reasons.push(Reason::new("sender_differs_from_customer"));
+                reasons.push(Reason::with("name_score", score_reason(s)));
+            }
+        }
+
+        let status = findings
+            .iter()
+            .copied()
+            .min_by_key(|s| severity(*s))
+            .unwrap_or(Status::Matched);
+        let mut statement_lines = self.line_sources(&unit.lines);
+        if statement_lines.is_empty() && !unit.ambiguous.is_empty() {
+            statement_lines.clear();
+        }
+        OrderOutcome {
+            order_id: order.order_id.clone(),
+            source: order.source.clone(),
+            status,
+            customer_name: order.customer_name.clone(),
+            slip: order
+                .slip
+                .clone()
+                .or_else(|| slip_info.map(|i| i.file.to_string())),
+            statement_lines,
+            expected: order.amount,
+            paid,
+            name_score: name_score.map(|s| (s * 1000.0).round() / 1000.0),
+            reasons,
+        }
+    }
+
+    fn slip_outcome(&self, info: &SlipInfo, order_status: &[Status]) -> SlipOutcome {
+        let mut reasons = Vec::new();
+        let slip = info.slip();
+        let mut order_ids: Vec<OrderId> = info
+            .users
+            .iter()
+            .map(|o| self.orders[*o as usize].order_id.clone())
+            .collect();
+        order_ids.sort();
+        let mut line = info.line;
+        let status = match &info.kind {
+            SlipKind::Unreadable(why) => {
+                reasons.push(Reason::with("unreadable", why));
+                Status::UnreadableSlip
+            }
+            SlipKind::Pending(why) => {
+                reasons.push(Reason::with("not_read_yet", why));
+                Status::Pending
+            }
+            SlipKind::Read(_) if !info.dup.is_empty() => {
+                reasons.extend(info.dup.iter().cloned());
+                Status::DuplicateSlip
+            }
+            SlipKind::Read(_) if info.users.is_empty() => {
+                reasons.push(Reason::new("no_order"));
+                if info.receiver == Receiver::NotOurs {
+                    reasons.extend(info.receiver_reasons.iter().cloned());
+                    Status::ReceiverMismatch
+                } else if line.is_some() {
+                    Status::StatementUnmatched
+                } else {
+                    Status::SlipNotOnStatement
+                }
+            }
+            SlipKind::Read(_) => {
+                // The genuine use decides; later reuses are named.
+                let mut users = info.users.clone();
+                users.sort_by_key(|o| (self.orders[*o as usize].ordered_at, *o));
+                let owner = users
+                    .iter()
+                    .copied()
+                    .find(|o| self.units[*o as usize].dup.is_empty());
+                let reused: Vec<&str> = users
+                    .iter()
+                    .filter(|o| !self.units[**o as usize].dup.is_empty())
+                    .map(|o| self.orders[*o as usize].order_id.0.as_str())
+                    .collect();
+                if !reused.is_empty() && owner.is_some() {
+                    reasons.push(Reason::with("reused_by", reused.join(",")));
+                }
+                match owner {
+                    Some(o) => {
+                        let u = self.units[o as usize].leader.unwrap_or(o);
+                        line = self.units[u as usize].lines.first().copied().or(line);
+                        order_status[o as usize]
+                    }
+                    None => {
+                        if let Some(o) = users.first() {
+                            reasons.extend(self.units[*o as usize].dup.iter().cloned());
+                        }
+                        Status::DuplicateSlip
+                    }
+                }
+            }
+        };
+        SlipOutcome {
+            file: info.file.to_string(),
+            status,
+            order_ids,
+            statement_line: line.map(|l| self.lines[l as usize].source.clone()),
+            amount: slip.and_then(|s| s.amount),
+            trans_ref: slip.and_then(|s| s.trans_ref.as_ref()).map(|t| t.0.clone()),
+            reasons,
+        }
+    }
+}
+
+/// A slip's registry keys, borrowed, plus its file name (kind 3) so that the
+/// same file named by two orders is one slip.
+fn slip_keys<'s>(info: &SlipInfo<'s>) -> Vec<(u8, &'s str)> {
+    let mut keys = Vec::with_capacity(4);
+    if let SlipKind::Read(s) = info.kind {
+        if let Some(t) = &s.trans_ref {
+            keys.push((0, t.0.as_str()));
+        }
+        if let Some(q) = &s.qr_payload {
+            keys.push((1, q.as_str()));
+        }
+        if let Some(h) = &s.image_sha256 {
+            keys.push((2, h.as_str()));
+        }
+    }
+    if !info.file.is_empty() {
+        keys.push((3, info.file));
+    }
+    keys
+}
+
+fn prior_hit(
+    keys: &[(u8, &str)],
+    prior: &BTreeMap<SlipKey, recon_core::PriorUse>,
+) -> Option<Vec<Reason>> {
+    if prior.is_empty() {
+        return None;
+    }
+    for (kind, v) in keys {
+        let key = match kind {
+            0 => SlipKey::TransRef(v.to_string()),
+            1 => SlipKey::QrPayload(v.to_string()),
+            2 => SlipKey::ImageSha256(v.to_string()),
+            _ => continue,
+        };
+        if let Some(p) = prior.get(&key) {
+            let who = p
+                .order_id
+                .as_ref()
+                .map_or_else(|| p.file.clone(), |o| o.0.clone());
+            return Some(vec![
+                Reason::with("duplicate_of", format!("{who}@{}", p.day)),
+                Reason::with("duplicate_key", key.kind()),
+            ]);
+        }
+    }
+    None
+}
+
+struct OurPrepared {
+    account: AccountMask,
+    proxies: Vec<AccountMask>,
+    names: Vec<NormalizedName>,
+}
+
+/// Is the slip's receiver one of our accounts? By account digits, by
+/// PromptPay proxy, or by name ≥ threshold; nothing shown is not a mismatch.
+fn check_receiver(slip: &Slip, ours: &[OurPrepared], threshold: f64) -> (Receiver, Vec<Reason>) {
+    let r = &slip.receiver;
+    let mut shown = false;
+    if let Some(acc) = &r.account {
+        if acc.positions().bytes().any(|b| b.is_ascii_digit()) {
+            shown = true;
+        }
+        for o in ours {
+            if compare_accounts(acc, &o.account) == AccountVerdict::Same
+                || o.proxies
+                    .iter()
+                    .any(|p| compare_accounts(acc, p) == AccountVerdict::Same)
+            {
+                return (Receiver::Ours, vec![]);
+            }
+        }
+    }
+    if let Some(proxy) = &r.proxy {
+        shown = true;
+        for o in ours {
+            if o.proxies
+                .iter()
+                .chain(std::iter::once(&o.account))
+                .any(|p| compare_accounts(&proxy.value, p) == AccountVerdict::Same)
+            {
+                return (Receiver::Ours, vec![]);
+            }
+        }
+    }
+    let mut best: Option<f64> = None;
+    for n in r.names() {
+        let nn = names::normalize_name(n);
+        if nn.is_empty() {
+            continue;
+        }
+        shown = true;
+        for o in ours {
+            for on in &o.names {
+                let s = names::similarity_any_kind(&nn, on);
+                best = Some(best.map_or(s, |b: f64| b.max(s)));
+            }
+        }
+    }
+    if best.is_some_and(|b| b >= threshold) {
+        return (Receiver::Ours, vec![]);
+    }
+    if !shown {
+        return (Receiver::NotShown, vec![]);
+    }
+    let mut reasons = Vec::new();
+    if let Some(acc) = &r.account {
+        reasons.push(Reason::with("receiver_account", acc.masked()));
+    }
+    if let Some(p) = &r.proxy {
+        reasons.push(Reason::with("receiver_proxy", p.value.masked()));
+    }
+    if let Some(b) = best {
+        reasons.push(Reason::with("receiver_name_score", score_reason(b)));
+    }
+    (Receiver::NotOurs, reasons)
+}
+
+/// Index sets of `amounts` with `min..=max` members summing to `target`;
+/// stops after `limit` sets (we only need to know "one" or "several").
+fn exact_subsets(
+    amounts: &[i64],
+    target: i64,
+    min: usize,
+    max: usize,
+    limit: usize,
+) -> Vec<Vec<usize>> {
+    struct Walk<'a> {
+        amounts: &'a [i64],
+        min: usize,
+        max: usize,
+        limit: usize,
+        picked: Vec<usize>,
+        out: Vec<Vec<usize>>,
+    }
+    impl Walk<'_> {
+        fn go(&mut self, start: usize, left: i64) {
+            if self.out.len() >= self.limit {
+                return;
+            }
+            if left == 0 && self.picked.len() >= self.min {
+                self.out.push(self.picked.clone());
+                return;
+            }
+            if self.picked.len() == self.max || left <= 0 {
+                return;
+            }
+            for i in start..self.amounts.len() {
+                if self.amounts[i] <= left {
+                    self.picked.push(i);
+                    self.go(i + 1, left - self.amounts[i]);
+                    self.picked.pop();
+                }
+            }
+        }
+    }
+    if max == 0 || target <= 0 {
+        return Vec::new();
+    }
+    let mut w = Walk {
+        amounts,
+        min,
+        max,
+        limit,
+        picked: Vec::new(),
+        out: Vec::new(),
+    };
+    w.go(0, target);
+    w.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precedence_lists_every_status_once() {
+        let set: BTreeSet<Status> = STATUS_PRECEDENCE.iter().copied().collect();
+        assert_eq!(set.len(), Status::ALL.len());
+        assert!(severity(Status::DuplicateSlip) < severity(Status::AmountMismatch));
+        assert!(severity(Status::AmountMismatch) < severity(Status::NameMismatch));
+        assert!(severity(Status::NameMismatch) < severity(Status::SlipNotOnStatement));
+    }
+
+    #[test]
+    fn subsets_find_exact_sums_only() {
+        let s = exact_subsets(&[300, 200, 500, 100], 600, 2, 4, 5);
+        assert_eq!(s, vec![vec![0, 1, 3], vec![2, 3]]);
+        assert!(exact_subsets(&[300, 200], 600, 2, 4, 5).is_empty());
+        assert_eq!(exact_subsets(&[300, 300], 600, 2, 2, 5), vec![vec![0, 1]]);
+        assert!(exact_subsets(&[600], 600, 2, 4, 5).is_empty());
+    }
+}
