@@ -41,7 +41,8 @@ pub(crate) fn publish(
     recover(out_root, day, &target)?;
 
     let staging = out_root.join(format!("{}{}", staging_prefix(day), std::process::id()));
-    let result = write_staging(&staging, files).and_then(|()| swap_in(out_root, day, &staging, &target));
+    let result =
+        write_staging(&staging, files).and_then(|()| swap_in(out_root, day, &staging, &target));
     if result.is_err() {
         // Best effort: the error that matters is the one being returned.
         let _ = remove_any(&staging);
@@ -107,7 +108,10 @@ fn write_staging(staging: &Path, files: &[(&'static str, Vec<u8>)]) -> Result<()
         if FAIL_AFTER_FILES.get() == Some(i) {
             return Err(ReportError::io(
                 path,
-                io::Error::new(io::ErrorKind::StorageFull, "injected: no space left on device"),
+                io::Error::new(
+                    io::ErrorKind::StorageFull,
+                    "injected: no space left on device",
+                ),
             ));
         }
         let _ = i;
@@ -147,7 +151,10 @@ fn swap_in(out_root: &Path, day: &str, staging: &Path, target: &Path) -> Result<
 }
 
 fn exchange_unsupported(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::Unsupported | io::ErrorKind::InvalidInput)
+    matches!(
+        e.kind(),
+        io::ErrorKind::Unsupported | io::ErrorKind::InvalidInput
+    )
 }
 
 #[cfg(target_os = "linux")]
@@ -211,7 +218,11 @@ mod tests {
         for n in ["a.csv", "b.json", "c.html"] {
             assert!(read(&day, n).ends_with("two"), "{n}");
         }
-        assert!(leftovers(tmp.path()).is_empty(), "{:?}", leftovers(tmp.path()));
+        assert!(
+            leftovers(tmp.path()).is_empty(),
+            "{:?}",
+            leftovers(tmp.path())
+        );
     }
 
     #[test]
@@ -226,7 +237,11 @@ mod tests {
         for n in ["a.csv", "b.json", "c.html"] {
             assert!(read(&day, n).ends_with("old"), "{n}");
         }
-        assert!(leftovers(tmp.path()).is_empty(), "{:?}", leftovers(tmp.path()));
+        assert!(
+            leftovers(tmp.path()).is_empty(),
+            "{:?}",
+            leftovers(tmp.path())
+        );
     }
 
     #[test]

@@ -70,7 +70,16 @@ mod tests {
 
     #[test]
     fn numbers_and_ordinary_text_stay() {
-        for fine in ["-50.00", "+3.5", "1500.00", "12", "นาย สมชาย", "a=b", "", "0.917"] {
+        for fine in [
+            "-50.00",
+            "+3.5",
+            "1500.00",
+            "12",
+            "นาย สมชาย",
+            "a=b",
+            "",
+            "0.917",
+        ] {
             assert_eq!(defuse(fine), fine, "{fine:?}");
         }
         assert!(!is_plain_number("-"));

@@ -118,14 +118,25 @@ pub(crate) fn render(summary: &Summary, tables: &Tables, trend: &[TrendPoint]) -
                 (
                     r.status,
                     vec![
-                        &c[0], &c[1], &c[EXC_STATUS], &c[3], &c[4], &c[5], &c[6], &c[7],
+                        &c[0],
+                        &c[1],
+                        &c[EXC_STATUS],
+                        &c[3],
+                        &c[4],
+                        &c[5],
+                        &c[6],
+                        &c[7],
                     ],
                 )
             }),
         );
     }
 
-    let _ = writeln!(h, "<h2>Quarantined input rows ({})</h2>", summary.quarantine);
+    let _ = writeln!(
+        h,
+        "<h2>Quarantined input rows ({})</h2>",
+        summary.quarantine
+    );
     if tables.quarantine.rows.is_empty() {
         h.push_str("<p class=\"empty\">No input row was rejected.</p>\n");
     } else {
@@ -195,7 +206,7 @@ fn match_rate_chart(h: &mut String, s: &Summary) {
     let label = s
         .match_rate
         .map_or("no orders".to_string(), |r| format!("{:.1}%", r * 100.0));
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<div class=\"chart\" id=\"chart-match-rate\"><h3>Match rate</h3>\
          <svg width=\"160\" height=\"160\" viewBox=\"0 0 160 160\" role=\"img\" aria-label=\"match rate {label}\">\
@@ -203,7 +214,7 @@ fn match_rate_chart(h: &mut String, s: &Summary) {
          <circle cx=\"80\" cy=\"80\" r=\"{r}\" fill=\"none\" stroke=\"{green}\" stroke-width=\"20\" \
          stroke-dasharray=\"{on:.2} {circ:.2}\" transform=\"rotate(-90 80 80)\"/>\
          <text x=\"80\" y=\"86\" text-anchor=\"middle\" font-size=\"20\" font-weight=\"bold\">{label}</text>\
-         </svg><div>{m} of {t} orders matched</div></div>\n",
+         </svg><div>{m} of {t} orders matched</div></div>",
         green = status_color(Status::Matched),
         on = circ * rate,
         m = s.orders.matched,
@@ -216,7 +227,10 @@ fn amounts_chart(h: &mut String, s: &Summary) {
     let mut by_currency: BTreeMap<Currency, Vec<(Status, recon_core::Money)>> = BTreeMap::new();
     for t in &s.orders.tallies {
         if let Some(m) = t.amount {
-            by_currency.entry(m.currency).or_default().push((t.status, m));
+            by_currency
+                .entry(m.currency)
+                .or_default()
+                .push((t.status, m));
         }
     }
     h.push_str("<div class=\"chart\" id=\"chart-amounts\"><h3>Order amounts by status</h3>");
@@ -293,9 +307,7 @@ fn exceptions_chart(h: &mut String, s: &Summary) {
     for (i, (status, n)) in bars.iter().enumerate() {
         let y = i * (bar_h + 6);
         let w = (*n as f64 / max as f64 * 200.0).max(1.0);
-        let color = status
-            .parse::<Status>()
-            .map_or("#888", status_color);
+        let color = status.parse::<Status>().map_or("#888", status_color);
         let _ = write!(
             h,
             "<text x=\"0\" y=\"{ty}\" font-size=\"12\">{st}</text>\
@@ -306,9 +318,9 @@ fn exceptions_chart(h: &mut String, s: &Summary) {
             tx = 160.0 + w + 6.0,
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "</svg><div>orders {} · statement lines {} · slips {}</div></div>\n",
+        "</svg><div>orders {} · statement lines {} · slips {}</div></div>",
         s.exceptions.by_kind.get("order").unwrap_or(&0),
         s.exceptions.by_kind.get("statement_line").unwrap_or(&0),
         s.exceptions.by_kind.get("slip").unwrap_or(&0),
@@ -385,12 +397,12 @@ fn trend_chart(h: &mut String, s: &Summary, trend: &[TrendPoint]) {
     }
     let first = points[0].day.to_string();
     let last = points[points.len() - 1].day.to_string();
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<text x=\"{left}\" y=\"{ly}\" font-size=\"11\">{}</text>\
          <text x=\"{r}\" y=\"{ly}\" font-size=\"11\" text-anchor=\"end\">{}</text></svg>\
          <div><span style=\"color:#555\">■ orders</span> · <span style=\"color:#2e7d32\">■ matched</span> · \
-         <span style=\"color:#c62828\">■ exceptions</span> ({} days)</div></div>\n",
+         <span style=\"color:#c62828\">■ exceptions</span> ({} days)</div></div>",
         esc(&first),
         esc(&last),
         points.len(),
@@ -411,14 +423,20 @@ fn table_html<'a>(
     }
     h.push_str("</tr>\n");
     for (status, cells) in rows {
-        h.push_str("<tr>");
+        match status.and_then(crate::xlsx::status_fill) {
+            Some(rgb) => {
+                let _ = write!(h, "<tr style=\"background:#{rgb:06X}\">");
+            }
+            None => h.push_str("<tr>"),
+        }
         for cell in cells {
             let text = match cell {
                 Cell::Money(m) => grouped(&m.plain()),
                 other => other.plain(),
             };
             let numeric = matches!(cell, Cell::Money(_) | Cell::Count(_) | Cell::Score(_));
-            let is_status = matches!(cell, Cell::Text(t) if status.is_some_and(|s| s.as_str() == t));
+            let is_status =
+                matches!(cell, Cell::Text(t) if status.is_some_and(|s| s.as_str() == t));
             if is_status {
                 let color = status.map_or("#222", status_color);
                 let _ = write!(

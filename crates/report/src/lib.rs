@@ -121,7 +121,10 @@ impl ReportError {
 /// Writes `out_root/<day>/` (every file of [`REPORT_FILES`]) atomically and
 /// returns the written paths. Equivalent to [`write_day_reports_with`]
 /// without [`DayRecords`]: time columns stay empty.
-pub fn write_day_reports(out_root: &Path, input: &ReportInput) -> Result<Vec<PathBuf>, ReportError> {
+pub fn write_day_reports(
+    out_root: &Path,
+    input: &ReportInput,
+) -> Result<Vec<PathBuf>, ReportError> {
     write_day_reports_with(out_root, input, &DayRecords::default())
 }
 

@@ -354,7 +354,11 @@ mod tests {
         let t = bkk.with_ymd_and_hms(2026, 11, 21, 14, 5, 0).unwrap();
         assert_eq!(Cell::Time(t).plain(), "2026-11-21T14:05:00+07:00");
         assert_eq!(
-            join_ids(&[SourceRef::new("kbank.csv", 6), SourceRef::new("kbank.csv", 9)]).plain(),
+            join_ids(&[
+                SourceRef::new("kbank.csv", 6),
+                SourceRef::new("kbank.csv", 9)
+            ])
+            .plain(),
             "kbank.csv:6|kbank.csv:9"
         );
         assert_eq!(join_ids::<String>(&[]), Cell::Empty);

@@ -300,7 +300,10 @@ fn summary_sheet(
     }
 
     r += 1;
-    for (c, h) in ["Input kind", "Input file", "Bytes", "SHA-256"].iter().enumerate() {
+    for (c, h) in ["Input kind", "Input file", "Bytes", "SHA-256"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
     }
     r += 1;

@@ -83,7 +83,10 @@ fn exceptions_csv_snapshot() {
     assert!(text.starts_with("kind,id,status,amount,currency,reasons,"));
     // every non-matched order (4), statement line (4) and slip (3)
     assert_eq!(text.lines().count(), 1 + 4 + 4 + 3, "{text}");
-    assert!(!text.lines().skip(1).any(|l| l.contains(",matched,")), "{text}");
+    assert!(
+        !text.lines().skip(1).any(|l| l.contains(",matched,")),
+        "{text}"
+    );
     insta::assert_snapshot!("exceptions_csv", text);
 }
 
@@ -108,7 +111,10 @@ fn summary_json_snapshot() {
     assert_eq!(v["match_rate"], 0.3333);
     assert_eq!(v["orders"]["amounts"]["matched"]["THB"], "4500.00");
     // money in only; the -250.00 line is money out
-    assert_eq!(v["statement"]["amounts"]["statement_unmatched"]["THB"], "700.00");
+    assert_eq!(
+        v["statement"]["amounts"]["statement_unmatched"]["THB"],
+        "700.00"
+    );
     assert_eq!(v["money_out"]["amounts"]["THB"], "250.00");
     assert_eq!(v["exceptions"]["total"], 11);
     assert_eq!(v["quarantine"], 2);
@@ -132,7 +138,10 @@ fn formula_like_cells_are_defused_but_negative_amounts_stay_numbers() {
     let at = rows.iter().find(|r| &r[0] == "kbank.csv:10").unwrap();
     assert_eq!(&at[5], "'@evil");
     let out = rows.iter().find(|r| &r[0] == "kbank.csv:11").unwrap();
-    assert_eq!(&out[3], "-250.00", "a negative amount is a number, not a formula");
+    assert_eq!(
+        &out[3], "-250.00",
+        "a negative amount is a number, not a formula"
+    );
     assert_eq!(&out[5], "'-SUM(A1)");
 
     let mut reader = csv::Reader::from_path(dir.join("quarantine.csv")).unwrap();
@@ -140,7 +149,12 @@ fn formula_like_cells_are_defused_but_negative_amounts_stay_numbers() {
     assert!(rows.iter().any(|r| &r[3] == "'+31/02/2569"));
 
     // No cell anywhere starts with a live formula character.
-    for name in ["reconciliation.csv", "statement.csv", "exceptions.csv", "quarantine.csv"] {
+    for name in [
+        "reconciliation.csv",
+        "statement.csv",
+        "exceptions.csv",
+        "quarantine.csv",
+    ] {
         let mut reader = csv::Reader::from_path(dir.join(name)).unwrap();
         for rec in reader.records() {
             for cell in rec.unwrap().iter() {
@@ -166,8 +180,16 @@ fn rerun_is_byte_identical_and_replaces_the_set() {
     write_day_reports_with(a.path(), &f.input(), &f.records()).unwrap();
     write_day_reports_with(b.path(), &f.input(), &f.records()).unwrap();
     for (i, name) in REPORT_FILES.iter().enumerate() {
-        assert_eq!(fs::read(a.path().join(DAY).join(name)).unwrap(), first[i], "{name} rerun");
-        assert_eq!(fs::read(b.path().join(DAY).join(name)).unwrap(), first[i], "{name} fresh");
+        assert_eq!(
+            fs::read(a.path().join(DAY).join(name)).unwrap(),
+            first[i],
+            "{name} rerun"
+        );
+        assert_eq!(
+            fs::read(b.path().join(DAY).join(name)).unwrap(),
+            first[i],
+            "{name} fresh"
+        );
     }
     // Nothing left beside the day folder.
     let names: Vec<_> = fs::read_dir(a.path())

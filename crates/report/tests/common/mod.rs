@@ -30,6 +30,7 @@ fn line(n: u64) -> SourceRef {
     SourceRef::new("kbank.csv", n)
 }
 
+#[allow(clippy::too_many_arguments)] // a table row of the fixture, read as one
 fn order(
     id: &str,
     status: Status,
@@ -184,7 +185,14 @@ pub fn fixture() -> Fixture {
         ),
     ];
     let statement = vec![
-        stmt(line(6), Status::Matched, &["A-1001"], thb("1500"), Some("นาย สมชาย ใจดี"), vec![]),
+        stmt(
+            line(6),
+            Status::Matched,
+            &["A-1001"],
+            thb("1500"),
+            Some("นาย สมชาย ใจดี"),
+            vec![],
+        ),
         stmt(
             line(7),
             Status::AmountMismatch,
@@ -193,8 +201,22 @@ pub fn fixture() -> Fixture {
             Some("น.ส. สุดา รักดี"),
             vec![Reason::with("short_by", "50.00 THB")],
         ),
-        stmt(line(8), Status::Matched, &["A-1005"], thb("1000"), Some("บจก. ทดสอบ"), vec![]),
-        stmt(line(9), Status::Matched, &["A-1005"], thb("2000"), Some("บจก. ทดสอบ"), vec![]),
+        stmt(
+            line(8),
+            Status::Matched,
+            &["A-1005"],
+            thb("1000"),
+            Some("บจก. ทดสอบ"),
+            vec![],
+        ),
+        stmt(
+            line(9),
+            Status::Matched,
+            &["A-1005"],
+            thb("2000"),
+            Some("บจก. ทดสอบ"),
+            vec![],
+        ),
         stmt(
             line(10),
             Status::StatementUnmatched,
@@ -352,5 +374,44 @@ pub fn fixture() -> Fixture {
         orders: input_orders,
         lines: input_lines,
         slips: vec![SlipRead::Read(slip_1002)],
+    }
+}
+
+/// Runs a command with a deadline (LibreOffice or Chromium can hang on a
+/// locked profile; a test must fail rather than wait forever). Output goes
+/// to `stdout` when given, else nowhere.
+pub fn run_bounded(
+    cmd: &mut std::process::Command,
+    limit: std::time::Duration,
+) -> std::process::ExitStatus {
+    run_bounded_to(cmd, limit, None)
+}
+
+pub fn run_bounded_to(
+    cmd: &mut std::process::Command,
+    limit: std::time::Duration,
+    stdout: Option<&std::path::Path>,
+) -> std::process::ExitStatus {
+    use std::process::Stdio;
+    let out = match stdout {
+        Some(p) => Stdio::from(std::fs::File::create(p).unwrap()),
+        None => Stdio::null(),
+    };
+    let mut child = cmd
+        .stdout(out)
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} did not finish within {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
