@@ -125,15 +125,16 @@ pub fn read_orders(
     columns: &OrderColumns,
     tz: chrono_tz::Tz,
 ) -> Result<Ingested<Order>, IngestError> {
-    let (formats, encoding) = columns.compile().map_err(|message| IngestError::Profile {
-        origin: "orders (job config)".into(),
-        message,
-    })?;
+    let (formats, encoding, delimiter) =
+        columns.compile().map_err(|message| IngestError::Profile {
+            origin: "orders (job config)".into(),
+            message,
+        })?;
     check_file(path)?;
     let kind = kind_of(path)?;
     let mut sink = orders::OrderSink::new(path, columns, formats, tz);
     let rows = match kind {
-        FileKind::Csv => scan_csv(path, encoding, b',', &mut sink)?,
+        FileKind::Csv => scan_csv(path, encoding, delimiter, &mut sink)?,
         FileKind::Workbook => scan_workbook(path, columns.sheet.as_deref(), &mut sink)?,
     };
     sink.finish(rows)

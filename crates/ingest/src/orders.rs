@@ -36,6 +36,10 @@ pub struct OrderColumns {
     pub default_currency: Option<Currency>,
     /// CSV encoding: `utf-8` (BOM detected), `windows-874`, `auto`.
     pub encoding: String,
+    /// CSV field separator, one ASCII character.
+    pub delimiter: String,
+    /// How amounts are written (`[orders.numbers]`).
+    pub numbers: NumberStyle,
     /// The worksheet of an XLSX export; the first when absent.
     pub sheet: Option<String>,
     /// How many leading rows may come before the header (title rows).
@@ -54,6 +58,8 @@ impl Default for OrderColumns {
             date_formats: vec!["iso8601".into()],
             default_currency: None,
             encoding: "utf-8".into(),
+            delimiter: ",".into(),
+            numbers: NumberStyle::default(),
             sheet: None,
             header_search_rows: 10,
         }
@@ -76,7 +82,7 @@ const KEYS: [&str; 6] = [
 ];
 
 impl OrderColumns {
-    pub(crate) fn compile(&self) -> Result<(Vec<DateFormat>, TextEncoding), String> {
+    pub(crate) fn compile(&self) -> Result<(Vec<DateFormat>, TextEncoding, u8), String> {
         for (key, names) in KEYS.iter().zip(self.names()) {
             if names.is_empty()
                 && *key != "slip"
@@ -93,7 +99,21 @@ impl OrderColumns {
             .iter()
             .map(|f| DateFormat::compile(f))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok((formats, TextEncoding::from_label(&self.encoding)?))
+        self.numbers.validate()?;
+        let delimiter = match self.delimiter.as_bytes() {
+            [b] if b.is_ascii() => *b,
+            _ => {
+                return Err(format!(
+                    "orders.delimiter must be one ASCII character, not {:?}",
+                    self.delimiter
+                ));
+            }
+        };
+        Ok((
+            formats,
+            TextEncoding::from_label(&self.encoding)?,
+            delimiter,
+        ))
     }
 
     fn names(&self) -> [&Names; 6] {
@@ -118,7 +138,6 @@ pub(crate) struct OrderSink<'a> {
     header: Option<Header>,
     best: Option<(u64, Vec<String>, Vec<String>, usize)>,
     rows_before_header: u64,
-    numbers: NumberStyle,
     /// Accepted order ids and the line that carried them.
     seen: HashMap<String, u64>,
     out: Ingested<Order>,
@@ -150,7 +169,6 @@ impl<'a> OrderSink<'a> {
             header: None,
             best: None,
             rows_before_header: 0,
-            numbers: NumberStyle::default(),
             seen: HashMap::new(),
             out: Ingested::default(),
         }
@@ -242,7 +260,7 @@ impl<'a> OrderSink<'a> {
             c => currency_of(&c.text()).map_err(|reason| self.reject(line, CURRENCY, c, reason))?,
         };
         let amount_cell = used(AMOUNT);
-        let amount = decimal_of(amount_cell, &self.numbers)
+        let amount = decimal_of(amount_cell, &self.columns.numbers)
             .map_err(|reason| self.reject(line, AMOUNT, amount_cell, reason))?;
         if amount.is_sign_negative() || amount.is_zero() {
             return Err(self.reject(
