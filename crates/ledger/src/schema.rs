@@ -72,7 +72,9 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     -- line, slip) came from: today for today's inputs, an earlier day for an
     -- open item carried over (issue 9). It is part of every key so that an
     -- old `orders.csv:5` and today's `orders.csv:5` can sit side by side.
-    -- `seq` keeps the matcher's deterministic order.
+    -- `seq` keeps the matcher's deterministic order. WITHOUT ROWID: the
+    -- key is the storage order, so a day's rows sit together and the key
+    -- is not stored twice.
     CREATE TABLE order_results (
         day             TEXT    NOT NULL REFERENCES days (day),
         origin_day      TEXT    NOT NULL,
@@ -93,7 +95,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         reasons         TEXT    NOT NULL,  -- as the reports print them
         reasons_json    TEXT    NOT NULL,
         PRIMARY KEY (day, origin_day, source_file, source_line)
-    );
+    ) WITHOUT ROWID;
     CREATE INDEX order_results_by_order ON order_results (order_id, day);
     CREATE INDEX order_results_by_origin ON order_results (origin_day, day);
 
@@ -112,7 +114,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         reasons           TEXT    NOT NULL,
         reasons_json      TEXT    NOT NULL,
         PRIMARY KEY (day, origin_day, source_file, source_line)
-    );
+    ) WITHOUT ROWID;
     CREATE INDEX statement_results_by_origin ON statement_results (origin_day, day);
 
     CREATE TABLE slip_results (
@@ -131,7 +133,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         reasons        TEXT    NOT NULL,
         reasons_json   TEXT    NOT NULL,
         PRIMARY KEY (day, origin_day, file)
-    );
+    ) WITHOUT ROWID;
     CREATE INDEX slip_results_by_origin ON slip_results (origin_day, day);
     "#,
 ];
@@ -149,16 +151,25 @@ fn user_version(conn: &Connection) -> rusqlite::Result<u32> {
 /// The version is re-read inside each write transaction, so two processes
 /// opening a fresh ledger at once apply each migration exactly once.
 pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), LedgerError> {
+    migrate_with(conn, path, MIGRATIONS)
+}
+
+fn migrate_with(
+    conn: &mut Connection,
+    path: &Path,
+    migrations: &[&str],
+) -> Result<(), LedgerError> {
+    let supported = migrations.len() as u32;
     let open_err = |source| LedgerError::Open {
         path: path.to_path_buf(),
         source,
     };
     let check_not_newer = |found: u32| {
-        if found > SCHEMA_VERSION {
+        if found > supported {
             Err(LedgerError::SchemaTooNew {
                 path: path.to_path_buf(),
                 found,
-                supported: SCHEMA_VERSION,
+                supported,
             })
         } else {
             Ok(())
@@ -166,7 +177,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), LedgerEr
     };
     let found = user_version(conn).map_err(open_err)?;
     check_not_newer(found)?;
-    if found == SCHEMA_VERSION {
+    if found == supported {
         return Ok(());
     }
     loop {
@@ -175,7 +186,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), LedgerEr
             .map_err(open_err)?;
         let current = user_version(&tx).map_err(open_err)?;
         check_not_newer(current)?;
-        if current == SCHEMA_VERSION {
+        if current == supported {
             return Ok(());
         }
         let next = current + 1;
@@ -184,10 +195,89 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), LedgerEr
             version: next,
             source,
         };
-        tx.execute_batch(MIGRATIONS[current as usize])
+        tx.execute_batch(migrations[current as usize])
             .map_err(migration_err)?;
         tx.pragma_update(None, "user_version", next as i64)
             .map_err(migration_err)?;
         tx.commit().map_err(migration_err)?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const V1: &str = "CREATE TABLE a (x INTEGER NOT NULL);";
+    const V2: &str = "ALTER TABLE a ADD COLUMN y TEXT; CREATE TABLE b (z TEXT);";
+    const BROKEN: &str = "CREATE TABLE c (w TEXT); INSERT INTO nowhere VALUES (1);";
+
+    fn version(conn: &Connection) -> u32 {
+        user_version(conn).unwrap()
+    }
+
+    fn has_table(conn: &Connection, name: &str) -> bool {
+        conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+            [name],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+            == 1
+    }
+
+    #[test]
+    fn an_older_file_is_upgraded_step_by_step_keeping_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.sqlite");
+        let mut conn = Connection::open(&path).unwrap();
+        migrate_with(&mut conn, &path, &[V1]).unwrap();
+        conn.execute("INSERT INTO a (x) VALUES (7)", []).unwrap();
+        assert_eq!(version(&conn), 1);
+
+        migrate_with(&mut conn, &path, &[V1, V2]).unwrap();
+        assert_eq!(version(&conn), 2);
+        assert!(has_table(&conn, "b"));
+        let x: i64 = conn.query_row("SELECT x FROM a", [], |r| r.get(0)).unwrap();
+        assert_eq!(x, 7);
+        // Idempotent: nothing left to do.
+        migrate_with(&mut conn, &path, &[V1, V2]).unwrap();
+        assert_eq!(version(&conn), 2);
+        // And an older build refuses the upgraded file.
+        let err = migrate_with(&mut conn, &path, &[V1]).unwrap_err();
+        assert!(matches!(
+            err,
+            LedgerError::SchemaTooNew {
+                found: 2,
+                supported: 1,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_the_previous_version_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.sqlite");
+        let mut conn = Connection::open(&path).unwrap();
+        let err = migrate_with(&mut conn, &path, &[V1, BROKEN]).unwrap_err();
+        match &err {
+            LedgerError::Migration { version, .. } => assert_eq!(*version, 2),
+            other => panic!("expected a migration error, got {other:?}"),
+        }
+        assert!(err.to_string().contains("schema version 2"), "{err}");
+        // Version 1 was committed on its own; version 2 left no trace.
+        assert_eq!(version(&conn), 1);
+        assert!(has_table(&conn, "a"));
+        assert!(!has_table(&conn, "c"));
+    }
+
+    #[test]
+    fn the_release_migrations_apply_to_an_empty_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.sqlite");
+        let mut conn = Connection::open(&path).unwrap();
+        migrate(&mut conn, &path).unwrap();
+        assert_eq!(version(&conn), SCHEMA_VERSION);
+        assert!(has_table(&conn, "runs"));
     }
 }

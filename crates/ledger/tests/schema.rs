@@ -154,3 +154,22 @@ fn an_unreadable_file_is_a_clear_open_error() {
     assert!(matches!(err, LedgerError::Open { .. }), "{err:?}");
     assert!(err.to_string().contains("ledger.sqlite"), "{err}");
 }
+
+#[test]
+fn several_processes_opening_a_fresh_file_at_once_migrate_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.sqlite");
+    // Each thread has its own connection, as separate processes would.
+    let results: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| Ledger::open(&db).map(|_| ())))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for r in results {
+        r.unwrap();
+    }
+    let conn = Connection::open(&db).unwrap();
+    assert_eq!(user_version(&conn), i64::from(SCHEMA_VERSION));
+    assert_eq!(tables(&conn), TABLES);
+}
