@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::{ClovaConfig, ClovaTransport};
 use crate::http::{Answer, Endpoint};
 use crate::wire::{Body, Num, image_format, parse_decimal};
-use crate::{OcrError, Secret};
+use crate::{Credentials, OcrError, Secret};
 
 const P: Provider = Provider::Clova;
 
@@ -441,7 +441,14 @@ impl std::fmt::Debug for ClovaClient {
 
 impl ClovaClient {
     pub fn from_config(config: &ClovaConfig) -> Result<ClovaClient, OcrError> {
-        ClovaClient::new(config, Secret::from_env(&config.secret_env, P)?)
+        ClovaClient::with_credentials(config, &Credentials::Environment)
+    }
+
+    pub fn with_credentials(
+        config: &ClovaConfig,
+        credentials: &Credentials,
+    ) -> Result<ClovaClient, OcrError> {
+        ClovaClient::new(config, credentials.secret(&config.secret_env, P)?)
     }
 
     pub fn new(config: &ClovaConfig, secret: Secret) -> Result<ClovaClient, OcrError> {

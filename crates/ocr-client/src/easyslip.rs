@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 use crate::config::{EasySlipConfig, EasySlipUpload};
 use crate::http::{Answer, Endpoint};
 use crate::wire::{Body, Num, image_format};
-use crate::{OcrError, Secret};
+use crate::{Credentials, OcrError, Secret};
 
 const P: Provider = Provider::Easyslip;
 
@@ -500,7 +500,14 @@ impl std::fmt::Debug for EasySlipClient {
 impl EasySlipClient {
     /// Reads the key from the environment variable the config names.
     pub fn from_config(config: &EasySlipConfig) -> Result<EasySlipClient, OcrError> {
-        EasySlipClient::new(config, Secret::from_env(&config.api_key_env, P)?)
+        EasySlipClient::with_credentials(config, &Credentials::Environment)
+    }
+
+    pub fn with_credentials(
+        config: &EasySlipConfig,
+        credentials: &Credentials,
+    ) -> Result<EasySlipClient, OcrError> {
+        EasySlipClient::new(config, credentials.secret(&config.api_key_env, P)?)
     }
 
     pub fn new(config: &EasySlipConfig, key: Secret) -> Result<EasySlipClient, OcrError> {

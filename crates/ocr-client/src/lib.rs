@@ -38,8 +38,8 @@ pub use config::{
 pub use easyslip::{EasySlipClient, SlipInput, Verification, VerifyOptions};
 pub use error::OcrError;
 pub use nextocr::NextOcrClient;
-pub use run::{SlipJob, read_slips};
-pub use secret::Secret;
+pub use run::{SlipJob, read_slips, read_slips_with};
+pub use secret::{Credentials, Secret};
 
 use recon_core::{Currency, Provider, Slip};
 use serde_json::Value;

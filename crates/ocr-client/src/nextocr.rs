@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::config::NextOcrConfig;
 use crate::http::{Answer, Endpoint};
 use crate::wire::{Body, image_format, parse_decimal};
-use crate::{OcrError, Secret};
+use crate::{Credentials, OcrError, Secret};
 
 const P: Provider = Provider::Nextocr;
 
@@ -243,10 +243,17 @@ impl std::fmt::Debug for NextOcrClient {
 
 impl NextOcrClient {
     pub fn from_config(config: &NextOcrConfig) -> Result<NextOcrClient, OcrError> {
+        NextOcrClient::with_credentials(config, &Credentials::Environment)
+    }
+
+    pub fn with_credentials(
+        config: &NextOcrConfig,
+        credentials: &Credentials,
+    ) -> Result<NextOcrClient, OcrError> {
         NextOcrClient::new(
             config,
-            Secret::from_env(&config.username_env, P)?,
-            Secret::from_env(&config.secret_key_env, P)?,
+            credentials.secret(&config.username_env, P)?,
+            credentials.secret(&config.secret_key_env, P)?,
         )
     }
 

@@ -14,7 +14,7 @@ use tracing::{debug, info, warn};
 
 use crate::config::{OcrConfig, ProviderChoice};
 use crate::wire::image_format;
-use crate::{ClovaClient, EasySlipClient, NextOcrClient, OcrError, parse_saved_with};
+use crate::{ClovaClient, Credentials, EasySlipClient, NextOcrClient, OcrError, parse_saved_with};
 
 /// One slip file of the day.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,13 +39,25 @@ pub fn read_slips(
     cache: &dyn SlipCache,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Vec<SlipRead> {
+    read_slips_with(jobs, config, cache, progress, &Credentials::Environment)
+}
+
+/// [`read_slips`] with credentials from `credentials` instead of the process
+/// environment.
+pub fn read_slips_with(
+    jobs: Vec<SlipJob>,
+    config: &OcrConfig,
+    cache: &dyn SlipCache,
+    progress: &(dyn Fn(u64) + Sync),
+    credentials: &Credentials,
+) -> Vec<SlipRead> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("recon-ocr")
         .enable_all()
         .build();
     match runtime {
-        Ok(rt) => rt.block_on(read_all(jobs, config, cache, progress)),
+        Ok(rt) => rt.block_on(read_all(jobs, config, cache, progress, credentials)),
         Err(e) => jobs
             .into_iter()
             .map(|j| {
@@ -69,18 +81,20 @@ enum Reader {
 }
 
 impl Reader {
-    fn from_config(config: &OcrConfig) -> Result<Reader, OcrError> {
+    fn from_config(config: &OcrConfig, credentials: &Credentials) -> Result<Reader, OcrError> {
         Ok(match config.provider {
             ProviderChoice::Local => Reader::Local,
-            ProviderChoice::Easyslip => {
-                Reader::EasySlip(Arc::new(EasySlipClient::from_config(&config.easyslip)?))
-            }
-            ProviderChoice::Nextocr => {
-                Reader::NextOcr(Arc::new(NextOcrClient::from_config(&config.nextocr)?))
-            }
-            ProviderChoice::Clova => {
-                Reader::Clova(Arc::new(ClovaClient::from_config(&config.clova)?))
-            }
+            ProviderChoice::Easyslip => Reader::EasySlip(Arc::new(
+                EasySlipClient::with_credentials(&config.easyslip, credentials)?,
+            )),
+            ProviderChoice::Nextocr => Reader::NextOcr(Arc::new(NextOcrClient::with_credentials(
+                &config.nextocr,
+                credentials,
+            )?)),
+            ProviderChoice::Clova => Reader::Clova(Arc::new(ClovaClient::with_credentials(
+                &config.clova,
+                credentials,
+            )?)),
         })
     }
 
@@ -222,9 +236,10 @@ async fn read_all(
     config: &OcrConfig,
     cache: &dyn SlipCache,
     progress: &(dyn Fn(u64) + Sync),
+    credentials: &Credentials,
 ) -> Vec<SlipRead> {
     let provider = provider_of(config.provider);
-    let reader = Reader::from_config(config);
+    let reader = Reader::from_config(config, credentials);
     if let Err(e) = &reader {
         warn!(%provider, error = %e, "provider unavailable: slip images stay pending (cached reads still used)");
     }

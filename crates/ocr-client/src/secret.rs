@@ -41,6 +41,38 @@ impl Secret {
     }
 }
 
+/// Where credentials are looked up by the variable names the config gives.
+/// The CLI uses the process environment; tests and embedders can hand them
+/// over directly (changing the process environment from threads is unsound).
+#[derive(Debug, Clone, Default)]
+pub enum Credentials {
+    #[default]
+    Environment,
+    Given(std::collections::BTreeMap<String, Secret>),
+}
+
+impl Credentials {
+    /// `Given` from `(variable name, value)` pairs.
+    pub fn given<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Credentials {
+        Credentials::Given(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), Secret::new(v)))
+                .collect(),
+        )
+    }
+
+    pub fn secret(&self, var: &str, provider: Provider) -> Result<Secret, OcrError> {
+        match self {
+            Credentials::Environment => Secret::from_env(var, provider),
+            Credentials::Given(map) => map.get(var).cloned().ok_or_else(|| OcrError::Config {
+                provider,
+                reason: format!("credential {var} is not set"),
+            }),
+        }
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(***)")

@@ -85,6 +85,12 @@ pub enum Fault {
     WrongContentType,
     /// A 500 HTML page that echoes the request's credential headers.
     EchoCredentials,
+    /// Any answer at all.
+    Answer {
+        status: u16,
+        content_type: &'static str,
+        body: String,
+    },
 }
 
 /// One request the server saw.
@@ -282,6 +288,14 @@ where
             );
             Some((StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/html")], page).into_response())
         }
+        Some(Fault::Answer { status, content_type, body }) => Some(
+            (
+                StatusCode::from_u16(*status).unwrap(),
+                [(header::CONTENT_TYPE, *content_type)],
+                body.clone(),
+            )
+                .into_response(),
+        ),
         Some(Fault::Slow(d)) => {
             tokio::time::sleep(*d).await;
             None
@@ -431,10 +445,14 @@ async fn easyslip_contract(s: Arc<Shared>, req: Request) -> (Seen, Response) {
         let Ok(body) = Bytes::from_request(req, &()).await else {
             return (seen, es_validation("Invalid body"));
         };
-        let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&body) else {
+        // Raw values: the server checks the exact text a number was sent as.
+        let Ok(map) =
+            serde_json::from_slice::<BTreeMap<String, Box<serde_json::value::RawValue>>>(&body)
+        else {
             return (seen, es_validation("Body must be a JSON object"));
         };
-        for (k, v) in map {
+        for (k, raw) in map {
+            let v: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
             match (k.as_str(), &v) {
                 ("payload" | "base64" | "url", Value::String(t)) => {
                     inputs.insert(k.clone(), t.as_bytes().to_vec());
@@ -443,8 +461,8 @@ async fn easyslip_contract(s: Arc<Shared>, req: Request) -> (Seen, Response) {
                 | ("matchAccount" | "checkDuplicate", Value::Bool(_)) => {
                     options.insert(k.clone(), v.clone());
                 }
-                ("matchAmount", Value::Number(n)) => {
-                    options.insert(k.clone(), Value::String(n.to_string()));
+                ("matchAmount", Value::Number(_)) => {
+                    options.insert(k.clone(), Value::String(raw.get().to_string()));
                 }
                 _ => return (seen, es_validation(&format!("Invalid field {k}"))),
             }
@@ -481,7 +499,7 @@ async fn easyslip_contract(s: Arc<Shared>, req: Request) -> (Seen, Response) {
     }
     let (kind, data) = inputs.into_iter().next().unwrap();
     let image = match kind.as_str() {
-        "image" => Some(data),
+        "image" => Some(data.clone()),
         "base64" => match base64::engine::general_purpose::STANDARD.decode(&data) {
             Ok(b) => Some(b),
             Err(_) => return (seen, es_validation("base64 is not valid Base64")),
@@ -803,4 +821,61 @@ async fn clova_contract(
             .replace("APPR 778812", &format!("TEST{marker}")),
     };
     (seen, json(200, body))
+}
+
+// ------------------------------------------------------------------ client side
+
+/// Limits that keep fault tests quick: short pauses, short timeout.
+pub fn quick_limits() -> recon_ocr_client::Limits {
+    recon_ocr_client::Limits {
+        concurrency: 4,
+        requests_per_second: 0.0,
+        timeout_ms: 2_000,
+        connect_timeout_ms: 500,
+        max_attempts: 3,
+        backoff_base_ms: 10,
+        backoff_max_ms: 50,
+        max_retry_after_ms: 5_000,
+    }
+}
+
+impl TestServer {
+    pub fn easyslip_config(&self) -> recon_ocr_client::EasySlipConfig {
+        recon_ocr_client::EasySlipConfig {
+            base_url: self.easyslip_base(),
+            api_key_env: "TEST_EASYSLIP_KEY".into(),
+            limits: quick_limits(),
+            ..Default::default()
+        }
+    }
+
+    pub fn nextocr_config(&self) -> recon_ocr_client::NextOcrConfig {
+        recon_ocr_client::NextOcrConfig {
+            base_url: self.nextocr_base(),
+            username_env: "TEST_NEXTOCR_USER".into(),
+            secret_key_env: "TEST_NEXTOCR_KEY".into(),
+            limits: quick_limits(),
+        }
+    }
+
+    pub fn clova_config(&self, document: &str) -> recon_ocr_client::ClovaConfig {
+        recon_ocr_client::ClovaConfig {
+            invoke_url: self.clova_invoke_url(),
+            document: document.into(),
+            secret_env: "TEST_CLOVA_SECRET".into(),
+            limits: quick_limits(),
+            ..Default::default()
+        }
+    }
+}
+
+/// The credentials the server expects, under the variable names the
+/// configs above use.
+pub fn credentials() -> recon_ocr_client::Credentials {
+    recon_ocr_client::Credentials::given([
+        ("TEST_EASYSLIP_KEY", EASYSLIP_KEY),
+        ("TEST_NEXTOCR_USER", NEXTOCR_USER),
+        ("TEST_NEXTOCR_KEY", NEXTOCR_KEY),
+        ("TEST_CLOVA_SECRET", CLOVA_SECRET),
+    ])
 }
