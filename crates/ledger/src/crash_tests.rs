@@ -1,12 +1,15 @@
-//! A run killed inside `record_day`'s transaction: the test binary runs
-//! itself as a child process that takes the day lock, starts a run, and
-//! aborts (SIGABRT, no unwinding, no destructors) after the day's old
-//! results were deleted and the new ones inserted but before the commit.
-//! The parent then checks the ledger as the next run would find it.
+//! Processes that die: the test binary runs itself as a child process.
 //!
-//! It lives inside the crate because the abort point is a test-only hook in
-//! `record_day`; a process kill from outside could not hit that moment
-//! reliably.
+//! - A run killed inside `record_day`'s transaction: the child takes the day
+//!   lock, starts a run, and aborts (SIGABRT, no unwinding, no destructors)
+//!   after the day's old results were deleted and the new ones inserted but
+//!   before the commit. The parent then checks the ledger as the next run
+//!   would find it.
+//! - A day held by another process: refused while it lives, free the moment
+//!   it is killed (SIGKILL).
+//!
+//! They live inside the crate because the abort point is a test-only hook
+//! in `record_day`; a kill from outside could not hit that moment reliably.
 
 use std::path::Path;
 use std::process::Command;
@@ -160,4 +163,91 @@ fn a_run_killed_inside_record_day_leaves_the_previous_results() {
             Some(RunStatus::Exceptions)
         ]
     );
+}
+
+const HOLDER_DB: &str = "RECON_LEDGER_LOCK_HOLDER_DB";
+const HOLDER_MARKER: &str = "RECON_LEDGER_LOCK_HOLDER_MARKER";
+const HOLDER_TEST: &str =
+    "crash_tests::a_day_held_by_another_process_is_free_once_that_process_is_killed";
+
+/// Kills the child if an assertion fails first, so no holder outlives the
+/// test.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The child: takes the day, says so, and holds it until it is killed.
+fn hold_day_until_killed(db: &Path) -> ! {
+    let ledger = Ledger::open(db).expect("holder opens the ledger");
+    let _lock = ledger
+        .lock_day(day("2026-11-21"), false)
+        .expect("holder takes the day");
+    if let Some(marker) = std::env::var_os(HOLDER_MARKER) {
+        std::fs::write(marker, "locked").expect("holder writes its marker");
+    }
+    // Never returns normally; the deadline only stops an orphan if the
+    // parent test died before killing us.
+    std::thread::sleep(std::time::Duration::from_secs(120));
+    std::process::exit(4);
+}
+
+#[test]
+fn a_day_held_by_another_process_is_free_once_that_process_is_killed() {
+    use std::time::{Duration, Instant};
+
+    if let Some(db) = std::env::var_os(HOLDER_DB) {
+        hold_day_until_killed(Path::new(&db));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.sqlite");
+    let marker = dir.path().join("holder-marker");
+    let d = day("2026-11-21");
+    let ledger = Ledger::open(&db).unwrap();
+
+    let mut holder = KillOnDrop(
+        Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", HOLDER_TEST, "--nocapture", "--test-threads=1"])
+            .env(HOLDER_DB, &db)
+            .env(HOLDER_MARKER, &marker)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let holder = &mut holder.0;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !marker.exists() {
+        assert!(Instant::now() < deadline, "the holder never took the day");
+        if let Some(status) = holder.try_wait().unwrap() {
+            panic!("the holder ended early: {status:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    // Another process holds the day: refused at once, with the lock's path.
+    match ledger.lock_day(d, false) {
+        Err(crate::LedgerError::DayLocked { day: locked, path }) => {
+            assert_eq!(locked, d);
+            assert!(path.ends_with("ledger.sqlite.locks/2026-11-21.lock"));
+        }
+        other => panic!("expected DayLocked, got {other:?}"),
+    }
+
+    // A run that waits gets the day as soon as the holder is killed
+    // (SIGKILL: no destructor, no unlock; the OS releases the lock).
+    std::thread::scope(|s| {
+        let waiter = s.spawn(|| ledger.lock_day(d, true).map(|l| l.day()));
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(
+            !waiter.is_finished(),
+            "the waiter must block while the day is held"
+        );
+        holder.kill().unwrap();
+        holder.wait().unwrap();
+        assert_eq!(waiter.join().unwrap().unwrap(), d);
+    });
 }
