@@ -114,6 +114,17 @@ impl Ledger {
         lock::lock_day(&self.locks_dir, day, wait)
     }
 
+    /// Whether a run holds `day` right now. `recon status` uses it to tell a
+    /// run in progress from one whose process died (both are unfinished in
+    /// the history). Only a snapshot: the answer may change at once.
+    pub fn day_in_progress(&self, day: Day) -> Result<bool, LedgerError> {
+        match self.lock_day(day, false) {
+            Ok(_free) => Ok(false),
+            Err(LedgerError::DayLocked { .. }) => Ok(true),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The connection. A panic in another thread while it held the mutex
     /// cannot leave a half-done write behind (an unfinished transaction is
     /// rolled back when it is dropped), so a poisoned mutex is used as is.

@@ -218,8 +218,15 @@ impl Ledger {
             .collect()
     }
 
-    /// Later days whose results depend on `day`: they carry an item that
-    /// came from `day` (issue 9), so rerunning `day` means rerunning them.
+    /// Later days whose stored results depend on `day`, so that rerunning
+    /// `day` means rerunning them too (issue 9), oldest first:
+    /// - they carry an item (order, statement line, slip) that came from
+    ///   `day`;
+    /// - they registered a slip key that `day` registered too, so their
+    ///   `duplicate_slip` verdicts may rest on `day`'s registrations.
+    ///
+    /// Call it before recording a rerun of `day` (old registrations) and
+    /// after (new ones) to cover keys that appear or disappear.
     pub fn days_depending_on(&self, day: Day) -> Result<Vec<Day>, LedgerError> {
         let ctx = || format!("finding the days that depend on {day}");
         let conn = self.conn();
@@ -228,6 +235,10 @@ impl Ledger {
                 "SELECT day FROM order_results WHERE origin_day = ?1 AND day > ?1
                  UNION SELECT day FROM statement_results WHERE origin_day = ?1 AND day > ?1
                  UNION SELECT day FROM slip_results WHERE origin_day = ?1 AND day > ?1
+                 UNION SELECT later.day FROM slip_registry this
+                       JOIN slip_registry later
+                         ON later.key_kind = this.key_kind AND later.key_value = this.key_value
+                       WHERE this.day = ?1 AND later.day > ?1
                  ORDER BY 1",
             )
             .context(ctx)?;

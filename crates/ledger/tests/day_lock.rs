@@ -77,3 +77,18 @@ fn a_waiting_run_gets_the_day_when_the_first_finishes() {
     assert!(acquired >= released);
     waiter.join().unwrap();
 }
+
+#[test]
+fn day_in_progress_tells_a_running_day_from_a_free_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(&dir.path().join("ledger.sqlite")).unwrap();
+    let d = day("2026-11-21");
+    assert!(!ledger.day_in_progress(d).unwrap());
+    let held = ledger.lock_day(d, false).unwrap();
+    assert!(ledger.day_in_progress(d).unwrap());
+    assert!(!ledger.day_in_progress(d.next()).unwrap());
+    drop(held);
+    assert!(!ledger.day_in_progress(d).unwrap());
+    // Asking did not leave the day taken.
+    ledger.lock_day(d, false).unwrap();
+}

@@ -448,3 +448,52 @@ fn statement_line_ids_keep_their_file_and_line() {
     let back = ledger.day_result(d).unwrap().unwrap();
     assert_eq!(back.statement, result.statement);
 }
+
+#[test]
+fn later_days_that_rest_on_a_day_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let (d20, d21, d22, d23) = (
+        day("2026-11-20"),
+        day("2026-11-21"),
+        day("2026-11-22"),
+        day("2026-11-23"),
+    );
+    // The 20th and the 22nd both saw the same slip (the 22nd's use was a
+    // duplicate decided from the 20th's registration); the 21st is unrelated.
+    let shared = slip("shared.json", "s");
+    for (d, order) in [(d20, "A-1"), (d22, "C-1")] {
+        let (mut result, _) = day_result(d, 0, "none");
+        let (template, _) = day_result(d, 1, "t");
+        let mut outcome = template.slips[0].clone();
+        outcome.file = "shared.json".into();
+        outcome.order_ids = vec![OrderId(order.into())];
+        result.slips.push(outcome);
+        ledger
+            .record_day(run_of(&ledger, d), &result, std::slice::from_ref(&shared))
+            .unwrap();
+    }
+    let (r21, s21) = day_result(d21, 3, "b");
+    ledger.record_day(run_of(&ledger, d21), &r21, &s21).unwrap();
+    // The 23rd carries an order that came from the 21st (issue 9's carry-over;
+    // written directly until the matcher produces such rows).
+    let (r23, s23) = day_result(d23, 1, "d");
+    let run23 = run_of(&ledger, d23);
+    ledger.record_day(run23, &r23, &s23).unwrap();
+    Connection::open(dir.path().join("ledger.sqlite"))
+        .unwrap()
+        .execute(
+            "INSERT INTO order_results (day, origin_day, source_file, source_line, run_id, seq,
+                 order_id, status, customer_name, statement_lines, expected_minor, currency,
+                 reasons, reasons_json)
+             VALUES ('2026-11-23', '2026-11-21', 'orders.csv', 3, ?1, 9, 'b-001', 'unpaid',
+                 'x', '[]', 150000, 'THB', '', '[]')",
+            [run23.0],
+        )
+        .unwrap();
+
+    assert_eq!(ledger.days_depending_on(d20).unwrap(), [d22]);
+    assert_eq!(ledger.days_depending_on(d21).unwrap(), [d23]);
+    assert!(ledger.days_depending_on(d22).unwrap().is_empty());
+    assert!(ledger.days_depending_on(d23).unwrap().is_empty());
+}
