@@ -49,7 +49,7 @@ pub enum LedgerError {
 
     #[error(
         "day {day} is being reconciled by another run right now (lock {}); \
-         wait for it to finish, or run again asking to wait for the lock",
+         wait for it to finish, or run again with --wait to queue behind it",
         path.display()
     )]
     DayLocked { day: Day, path: PathBuf },

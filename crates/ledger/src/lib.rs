@@ -11,7 +11,12 @@
 //! - the slip registry behind cross-day `duplicate_slip`
 //!   ([`Ledger::prior_uses`]);
 //! - the OCR cache ([`recon_core::SlipCache`] for [`Ledger`]);
-//! - the per-day run lock ([`Ledger::lock_day`]).
+//! - the per-day run lock ([`Ledger::lock_day`], [`Ledger::day_in_progress`]);
+//! - what a rerun of a day touches ([`Ledger::days_depending_on`]).
+//!
+//! Ready for issue 9 (days are not islands): every result row carries the
+//! day its item came from (`origin_day`, part of the key), and runs carry a
+//! manifest hash chained to the previous one.
 //!
 //! Never does: business rules. It stores what the matcher concluded and
 //! answers lookups; it does not decide what a slip or a status means.
