@@ -1,0 +1,971 @@
+//! Planning a day: who orders what, who pays how, which problems are
+//! planted where, and what the reconciliation must conclude. Pure: no I/O,
+//! everything drawn from one seeded ChaCha stream, so the same options give
+//! the same plan on every machine.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Datelike, Duration, FixedOffset, TimeZone};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use recon_core::{Currency, Day, Money, Status};
+
+use super::names::{OTHER_RECEIVERS, OTHER_RECEIVERS_KH, Origin, Person, SUPPLIERS};
+use super::{GenError, GenOptions, PriorSlip};
+
+/// Thai banks customers pay from: BOT code, short name, Thai name, weight.
+pub(crate) const THAI_BANKS: &[(&str, &str, &str, u32)] = &[
+    ("004", "KBANK", "กสิกรไทย", 35),
+    ("014", "SCB", "ไทยพาณิชย์", 25),
+    ("006", "KTB", "กรุงไทย", 15),
+    ("002", "BBL", "กรุงเทพ", 10),
+    ("025", "BAY", "กรุงศรีอยุธยา", 8),
+    ("011", "TTB", "ทหารไทยธนชาต", 5),
+    ("030", "GSB", "ออมสิน", 2),
+];
+
+/// Cambodian banks: NextOCR's bank code, the name a statement prints.
+pub(crate) const KH_BANKS: &[(&str, &str)] = &[("ABA", "ABA"), ("AC", "ACLEDA")];
+
+/// The statement files a day can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum StatementFile {
+    /// THB lines in the KBank-style export (profile `kbank-csv`).
+    Kbank,
+    /// USD and KHR lines in the canonical layout.
+    AbaUsd,
+    /// Every line in the canonical layout (`bank_layouts = false`).
+    Canonical,
+}
+
+impl StatementFile {
+    pub fn name(self) -> &'static str {
+        match self {
+            StatementFile::Kbank => "kbank.csv",
+            StatementFile::AbaUsd => "aba-usd.csv",
+            StatementFile::Canonical => "canonical.csv",
+        }
+    }
+
+    /// The physical line of the first transaction: KBank has three preamble
+    /// lines, an empty line and the header; canonical files only a header.
+    pub fn first_line(self) -> u64 {
+        match self {
+            StatementFile::Kbank => 6,
+            StatementFile::AbaUsd | StatementFile::Canonical => 2,
+        }
+    }
+}
+
+/// Who a slip says was paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Receiver {
+    /// Our account for the slip's currency; THB transfers may go through our
+    /// PromptPay tax-id proxy.
+    Ours { via_promptpay: bool },
+    /// Index into `OTHER_RECEIVERS` (THB) or `OTHER_RECEIVERS_KH`.
+    Other(usize),
+}
+
+/// What a slip shows about one transfer, whoever renders it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SlipFacts {
+    pub currency: Currency,
+    pub amount_minor: i64,
+    pub paid_at: DateTime<FixedOffset>,
+    pub trans_ref: String,
+    pub sender: Person,
+    /// Index into `THAI_BANKS` (THB) or `KH_BANKS`.
+    pub sender_bank: usize,
+    pub sender_account: String,
+    pub receiver: Receiver,
+}
+
+impl SlipFacts {
+    pub fn amount(&self) -> Money {
+        Money::from_minor(self.amount_minor, self.currency)
+    }
+}
+
+/// A slip file as the shop saved it for one order.
+#[derive(Debug, Clone)]
+pub(crate) struct PlannedSlip {
+    pub file: String,
+    pub facts: SlipFacts,
+    /// The order the shop verified the slip for (EasySlip echoes it as
+    /// `remark` and compares `amountInOrder`).
+    pub order_amount_minor: i64,
+    pub remark: String,
+    /// The provider had seen this slip before (EasySlip `isDuplicate`).
+    pub seen_before: bool,
+    /// The upload broke off: the saved body is cut short.
+    pub truncated: bool,
+}
+
+/// The story of one order; decides its slip, its statement line and its
+/// expected status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum OrderKind {
+    /// Slip, statement line with the slip's transRef.
+    Paid,
+    /// Slip, statement line without reference: linked by amount + name.
+    PaidNoReference,
+    /// No slip uploaded, but the money is on the statement.
+    PaidWithoutSlip,
+    /// Someone else paid (a relative); the transRef links slip and line.
+    PaidByOtherPayer,
+    Unpaid,
+    AmountMismatch,
+    DuplicateSameDay,
+    DuplicatePriorDay,
+    ReceiverMismatch,
+    SlipNotOnStatement,
+    NameMismatch,
+    UnreadableSlip,
+    MalformedRow,
+}
+
+impl OrderKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderKind::Paid => "paid",
+            OrderKind::PaidNoReference => "paid_line_without_reference",
+            OrderKind::PaidWithoutSlip => "paid_without_slip",
+            OrderKind::PaidByOtherPayer => "paid_by_other_payer_with_reference",
+            OrderKind::Unpaid => "unpaid",
+            OrderKind::AmountMismatch => "amount_mismatch",
+            OrderKind::DuplicateSameDay => "duplicate_slip_same_day",
+            OrderKind::DuplicatePriorDay => "duplicate_slip_prior_day",
+            OrderKind::ReceiverMismatch => "receiver_mismatch",
+            OrderKind::SlipNotOnStatement => "slip_not_on_statement",
+            OrderKind::NameMismatch => "name_mismatch",
+            OrderKind::UnreadableSlip => "unreadable_slip",
+            OrderKind::MalformedRow => "malformed_order_row",
+        }
+    }
+
+    /// The status the reconciliation must give the order (`None`: the row
+    /// is quarantined and has no status).
+    pub fn expected(self) -> Option<Status> {
+        Some(match self {
+            OrderKind::Paid
+            | OrderKind::PaidNoReference
+            | OrderKind::PaidWithoutSlip
+            | OrderKind::PaidByOtherPayer => Status::Matched,
+            OrderKind::Unpaid => Status::Unpaid,
+            OrderKind::AmountMismatch => Status::AmountMismatch,
+            OrderKind::DuplicateSameDay | OrderKind::DuplicatePriorDay => Status::DuplicateSlip,
+            OrderKind::ReceiverMismatch => Status::ReceiverMismatch,
+            OrderKind::SlipNotOnStatement => Status::SlipNotOnStatement,
+            OrderKind::NameMismatch => Status::NameMismatch,
+            OrderKind::UnreadableSlip => Status::UnreadableSlip,
+            OrderKind::MalformedRow => return None,
+        })
+    }
+}
+
+/// How a malformed row is broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Defect {
+    /// A letter O typed for a zero, a European decimal comma.
+    Amount,
+    /// A date cell Excel rendered as `##########`, an hour 25.
+    Time,
+    /// A currency code nobody uses (orders only).
+    Currency,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct PlannedOrder {
+    pub order_id: String,
+    pub kind: OrderKind,
+    pub customer: Person,
+    pub with_honorific: bool,
+    pub currency: Currency,
+    pub amount_minor: i64,
+    pub ordered_at: DateTime<FixedOffset>,
+    pub slip: Option<PlannedSlip>,
+    pub defect: Option<Defect>,
+    /// 1-based physical line in `orders.csv`.
+    pub line_no: u64,
+}
+
+impl PlannedOrder {
+    pub fn customer_name(&self) -> String {
+        self.customer.order_name(self.with_honorific)
+    }
+}
+
+/// What a statement line is, for `planted.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LineKind {
+    Payment,
+    UnknownTransfer,
+    MoneyOut,
+    Malformed,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct PlannedLine {
+    pub file: StatementFile,
+    pub booked_at: DateTime<FixedOffset>,
+    pub currency: Currency,
+    /// Signed: positive is money in.
+    pub amount_minor: i64,
+    pub counterparty_name: String,
+    pub counterparty_account: String,
+    pub counterparty_bank: &'static str,
+    pub reference: Option<String>,
+    pub channel: &'static str,
+    pub kind: LineKind,
+    pub defect: Option<Defect>,
+    pub expected: Option<Status>,
+    /// Draw order, the tie-break when two lines book in the same second.
+    pub seq: u64,
+    pub line_no: u64,
+}
+
+pub(crate) struct StatementPlan {
+    pub file: StatementFile,
+    /// Balance before the first line (KBank shows a running balance).
+    pub opening_minor: i64,
+    pub lines: Vec<PlannedLine>,
+}
+
+pub(crate) struct DayPlan {
+    pub day: Day,
+    pub orders: Vec<PlannedOrder>,
+    pub statements: Vec<StatementPlan>,
+    pub reusable: Vec<PriorSlip>,
+}
+
+/// How many slips of a day are offered for reuse by a later day.
+const REUSABLE_SLIPS: usize = 32;
+
+/// Distinct amounts per currency. Every order and planted line gets its own
+/// amount (in its currency) so that a match by amount + name has exactly one
+/// right answer; only a reused slip repeats the amount of the slip it copies.
+struct AmountPool {
+    lo: i64,
+    step: i64,
+    /// Number of steps above `lo`; doubles when the pool runs full.
+    span: i64,
+    /// Round prices (whole baht, whole dollars, thousands of riel), in steps.
+    round_every: i64,
+    round_share: f64,
+    used: HashSet<i64>,
+}
+
+impl AmountPool {
+    fn for_currency(currency: Currency, expected: usize) -> AmountPool {
+        let (lo, hi, step, round_every, round_share) = match currency {
+            // 150.00 – 25,000.00 baht, mostly whole baht, sometimes satang.
+            Currency::Thb => (15_000, 2_500_000, 1, 100, 0.7),
+            // 5.00 – 800.00 dollars.
+            Currency::Usd => (500, 80_000, 1, 100, 0.5),
+            // 10,000 – 2,000,000 riel in hundreds.
+            Currency::Khr => (1_000_000, 200_000_000, 10_000, 10, 0.6),
+        };
+        let mut span = (hi - lo) / step;
+        // Keep the pool at most a third full so that draws stay quick.
+        while span < (expected as i64).saturating_mul(3) {
+            span *= 2;
+        }
+        AmountPool {
+            lo,
+            step,
+            span,
+            round_every,
+            round_share,
+            used: HashSet::with_capacity(expected),
+        }
+    }
+
+    fn draw(&mut self, rng: &mut ChaCha8Rng) -> i64 {
+        let mut tries = 0;
+        loop {
+            let k = if rng.random_bool(self.round_share) {
+                let rounds = (self.span / self.round_every).max(1);
+                rng.random_range(0..rounds) * self.round_every
+            } else {
+                rng.random_range(0..self.span)
+            };
+            let candidate = self.lo + k * self.step;
+            if self.used.insert(candidate) {
+                return candidate;
+            }
+            tries += 1;
+            if tries % 64 == 0 {
+                self.span *= 2;
+            }
+        }
+    }
+
+    /// Marks an amount taken (a copied slip's amount, an under-payment).
+    fn reserve(&mut self, amount: i64) {
+        self.used.insert(amount);
+    }
+
+    fn is_used(&self, amount: i64) -> bool {
+        self.used.contains(&amount)
+    }
+}
+
+/// Draws transaction references in each bank's style, never twice.
+struct RefMaker {
+    used: HashSet<String>,
+}
+
+const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+impl RefMaker {
+    fn new(taken: impl IntoIterator<Item = String>) -> RefMaker {
+        RefMaker {
+            used: taken.into_iter().collect(),
+        }
+    }
+
+    /// A Thai bank's transRef. KBank writes `015` + day of year + the time +
+    /// a channel code + a counter (`015325140512APP07291`); the others look
+    /// like the EasySlip documentation's `68370160657749I376388B35`.
+    fn thai(&mut self, rng: &mut ChaCha8Rng, bank: &str, at: DateTime<FixedOffset>) -> String {
+        loop {
+            let r = if bank == "KBANK" {
+                let channel = ["APP", "BTF", "ATF", "BPM"][rng.random_range(0..4)];
+                format!(
+                    "015{:03}{}{}{:05}",
+                    at.ordinal(),
+                    at.format("%H%M%S"),
+                    channel,
+                    rng.random_range(0..100_000)
+                )
+            } else {
+                format!(
+                    "{:02}{:03}{:09}{}{:06}{}{:02}",
+                    rng.random_range(10..100),
+                    at.ordinal(),
+                    rng.random_range(0..1_000_000_000u64),
+                    LETTERS[rng.random_range(0..26)] as char,
+                    rng.random_range(0..1_000_000),
+                    LETTERS[rng.random_range(0..26)] as char,
+                    rng.random_range(0..100)
+                )
+            };
+            if self.used.insert(r.clone()) {
+                return r;
+            }
+        }
+    }
+
+    /// A Cambodian receipt reference: eleven digits such as `60111178073`.
+    fn cambodian(&mut self, rng: &mut ChaCha8Rng) -> String {
+        loop {
+            let r = format!("6{:010}", rng.random_range(0..10_000_000_000u64));
+            if self.used.insert(r.clone()) {
+                return r;
+            }
+        }
+    }
+
+    fn for_currency(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        currency: Currency,
+        bank: usize,
+        at: DateTime<FixedOffset>,
+    ) -> String {
+        match currency {
+            Currency::Thb => self.thai(rng, THAI_BANKS[bank].1, at),
+            Currency::Usd | Currency::Khr => self.cambodian(rng),
+        }
+    }
+}
+
+fn weighted_thai_bank(rng: &mut ChaCha8Rng) -> usize {
+    let total: u32 = THAI_BANKS.iter().map(|b| b.3).sum();
+    let mut pick = rng.random_range(0..total);
+    for (i, b) in THAI_BANKS.iter().enumerate() {
+        if pick < b.3 {
+            return i;
+        }
+        pick -= b.3;
+    }
+    0
+}
+
+fn sender_bank(rng: &mut ChaCha8Rng, currency: Currency) -> usize {
+    match currency {
+        Currency::Thb => weighted_thai_bank(rng),
+        Currency::Usd | Currency::Khr => {
+            if rng.random_bool(0.7) {
+                0
+            } else {
+                1
+            }
+        }
+    }
+}
+
+/// A payer account as banks mask it: `xxx-x-x1234-x` in Thailand,
+/// `093 XXX XXX` in Cambodia.
+fn masked_account(rng: &mut ChaCha8Rng, currency: Currency) -> String {
+    match currency {
+        Currency::Thb => format!("xxx-x-x{:04}-x", rng.random_range(0..10_000)),
+        Currency::Usd | Currency::Khr => {
+            format!("0{:02} XXX XXX", rng.random_range(10..100))
+        }
+    }
+}
+
+fn origin_for(rng: &mut ChaCha8Rng, currency: Currency) -> Origin {
+    match currency {
+        Currency::Thb if rng.random_bool(0.8) => Origin::Thai,
+        Currency::Thb => Origin::English,
+        _ if rng.random_bool(0.7) => Origin::Khmer,
+        _ => Origin::English,
+    }
+}
+
+fn channel_for(rng: &mut ChaCha8Rng, currency: Currency, bank: usize) -> &'static str {
+    if currency != Currency::Thb {
+        return "";
+    }
+    let roll = rng.random_range(0..100);
+    if THAI_BANKS[bank].1 == "KBANK" {
+        match roll {
+            0..70 => "K PLUS",
+            70..95 => "Internet",
+            _ => "ATM",
+        }
+    } else if roll < 85 {
+        "Internet"
+    } else {
+        "ATM"
+    }
+}
+
+/// The name a statement prints for a payer: Thai banks print Thai names in
+/// Thai with the honorific; Cambodian banks print Latin without.
+fn statement_name(person: &Person, currency: Currency) -> String {
+    match currency {
+        Currency::Thb => person.bank_name(),
+        Currency::Usd | Currency::Khr => person.latin_plain(),
+    }
+}
+
+fn bank_short(currency: Currency, bank: usize) -> &'static str {
+    match currency {
+        Currency::Thb => THAI_BANKS[bank].1,
+        Currency::Usd | Currency::Khr => KH_BANKS[bank].1,
+    }
+}
+
+/// `round(rate × n)`; rates are validated before.
+fn count(rate: f64, n: usize) -> usize {
+    (rate * n as f64).round() as usize
+}
+
+pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
+    opts.validate()?;
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let n = opts.orders;
+    let r = &opts.rates;
+
+    // 1. Currencies: exact shares, shuffled, so a small day still has some
+    //    of each.
+    let mut currencies = Vec::with_capacity(n);
+    let usd = count(opts.currencies.usd, n).max(usize::from(opts.currencies.usd > 0.0 && n >= 10));
+    let khr = count(opts.currencies.khr, n).max(usize::from(opts.currencies.khr > 0.0 && n >= 10));
+    currencies.extend(std::iter::repeat_n(Currency::Usd, usd.min(n)));
+    currencies.extend(std::iter::repeat_n(
+        Currency::Khr,
+        khr.min(n - currencies.len()),
+    ));
+    currencies.resize(n, Currency::Thb);
+    currencies.shuffle(&mut rng);
+
+    // 2. Kinds: exact counts per planted problem, shuffled.
+    let prior_dups = count(r.prior_day_duplicate, n).min(opts.previous_day_slips.len());
+    let planted = [
+        (
+            OrderKind::PaidNoReference,
+            count(r.line_without_reference, n),
+        ),
+        (OrderKind::PaidWithoutSlip, count(r.paid_without_slip, n)),
+        (OrderKind::PaidByOtherPayer, count(r.other_payer, n)),
+        (OrderKind::Unpaid, count(r.unpaid, n)),
+        (OrderKind::AmountMismatch, count(r.amount_mismatch, n)),
+        (OrderKind::DuplicateSameDay, count(r.duplicate_slip, n)),
+        (OrderKind::DuplicatePriorDay, prior_dups),
+        (OrderKind::ReceiverMismatch, count(r.receiver_mismatch, n)),
+        (
+            OrderKind::SlipNotOnStatement,
+            count(r.slip_not_on_statement, n),
+        ),
+        (OrderKind::NameMismatch, count(r.name_mismatch, n)),
+        (OrderKind::UnreadableSlip, count(r.unreadable_slip, n)),
+        (OrderKind::MalformedRow, count(r.malformed_order, n)),
+    ];
+    let mut kinds = Vec::with_capacity(n);
+    for (kind, c) in planted {
+        kinds.extend(std::iter::repeat_n(kind, c));
+    }
+    if kinds.len() > n {
+        return Err(GenError::Options(format!(
+            "the problem rates plant {} problems in {n} orders; they must add up to at most 1",
+            kinds.len()
+        )));
+    }
+    kinds.resize(n, OrderKind::Paid);
+    kinds.shuffle(&mut rng);
+    ensure_duplicates_follow_originals(&mut kinds);
+
+    // 3. Order times across the day, sorted: order ids follow time. Orders
+    //    end by 22:30 so that slip and booking stay inside the day.
+    let midnight = local_midnight(opts.day)?;
+    // Shops sell mostly from 08:00; a few night owls order before.
+    let mut seconds: Vec<i64> = (0..n)
+        .map(|_| {
+            if rng.random_bool(0.1) {
+                rng.random_range(1_800..28_800)
+            } else {
+                rng.random_range(28_800..81_000)
+            }
+        })
+        .collect();
+    seconds.sort_unstable();
+
+    let extra_lines =
+        count(r.unknown_transfer, n) + count(r.money_out, n) + count(r.malformed_statement_line, n);
+    let mut pools: BTreeMap<Currency, AmountPool> = Currency::ALL
+        .into_iter()
+        .map(|c| {
+            let expected = currencies.iter().filter(|&&x| x == c).count() * 2 + extra_lines;
+            (c, AmountPool::for_currency(c, expected))
+        })
+        .collect();
+    let mut refs = RefMaker::new(opts.previous_day_slips.iter().map(|p| p.trans_ref.clone()));
+    let mut prior = opts.previous_day_slips.iter();
+
+    let width = n.to_string().len().max(4);
+    let day_code = opts.day.date().format("%Y%m%d").to_string();
+    let mut orders = Vec::with_capacity(n);
+    let mut lines = Vec::new();
+    let mut seq = 0u64;
+    // Paid orders whose slip a later order may copy (same-day duplicates).
+    let mut originals: Vec<usize> = Vec::new();
+    let bank_layouts = opts.bank_layouts;
+    let file_for = |c: Currency| match (bank_layouts, c) {
+        (false, _) => StatementFile::Canonical,
+        (true, Currency::Thb) => StatementFile::Kbank,
+        (true, _) => StatementFile::AbaUsd,
+    };
+
+    let mut malformed_orders = 0usize;
+    for i in 0..n {
+        let mut kind = kinds[i];
+        let order_id = format!("ORD-{day_code}-{:0width$}", i + 1);
+        let ordered_at = midnight + Duration::seconds(seconds[i]);
+        let mut currency = currencies[i];
+        let copied = match kind {
+            OrderKind::DuplicatePriorDay => prior.next().map(|p| p.facts.clone()),
+            OrderKind::DuplicateSameDay if !originals.is_empty() => {
+                let j = originals.swap_remove(rng.random_range(0..originals.len()));
+                let original: &PlannedOrder = &orders[j];
+                original.slip.as_ref().map(|s| s.facts.clone())
+            }
+            _ => None,
+        };
+        if copied.is_none()
+            && matches!(
+                kind,
+                OrderKind::DuplicateSameDay | OrderKind::DuplicatePriorDay
+            )
+        {
+            // Nothing to copy (cannot happen after the placement above):
+            // an honest order keeps the expected outcome true.
+            kind = OrderKind::Paid;
+        }
+        if let Some(f) = &copied {
+            currency = f.currency;
+        }
+        let origin = origin_for(&mut rng, currency);
+        let customer = Person::random(&mut rng, origin);
+        let with_honorific = customer.origin == Origin::Thai && rng.random_bool(0.3);
+        let pool = pools.get_mut(&currency).expect("a pool per currency");
+        let amount_minor = match &copied {
+            Some(f) => {
+                pool.reserve(f.amount_minor);
+                f.amount_minor
+            }
+            None => pool.draw(&mut rng),
+        };
+
+        // The transfer the customer (or someone) made, if any.
+        let paid_at = ordered_at + Duration::seconds(rng.random_range(60..1_500));
+        let bank = sender_bank(&mut rng, currency);
+        let payer = match kind {
+            OrderKind::PaidByOtherPayer | OrderKind::NameMismatch => {
+                Person::random_unlike(&mut rng, customer.origin, &customer)
+            }
+            _ => customer,
+        };
+        let paid_minor = match kind {
+            OrderKind::AmountMismatch => {
+                let diff = match currency {
+                    Currency::Khr => 500_000, // 5,000 riel: 50 riel is no price difference
+                    _ => 5_000,
+                };
+                // Under-payment when the price allows it; over-payment when
+                // that amount is taken or the price is small.
+                let under = amount_minor - diff;
+                let paid = if amount_minor > diff * 2 && !pool.is_used(under) {
+                    under
+                } else {
+                    amount_minor + diff
+                };
+                pool.reserve(paid);
+                paid
+            }
+            _ => amount_minor,
+        };
+        let receiver = match kind {
+            OrderKind::ReceiverMismatch => Receiver::Other(match currency {
+                Currency::Thb => rng.random_range(0..OTHER_RECEIVERS.len()),
+                _ => rng.random_range(0..OTHER_RECEIVERS_KH.len()),
+            }),
+            _ => Receiver::Ours {
+                via_promptpay: currency == Currency::Thb && rng.random_bool(0.3),
+            },
+        };
+        let facts = match copied {
+            Some(f) => f,
+            None => SlipFacts {
+                currency,
+                amount_minor: paid_minor,
+                paid_at,
+                trans_ref: refs.for_currency(&mut rng, currency, bank, paid_at),
+                sender: payer,
+                sender_bank: bank,
+                sender_account: masked_account(&mut rng, currency),
+                receiver,
+            },
+        };
+
+        let has_slip = !matches!(
+            kind,
+            OrderKind::PaidWithoutSlip | OrderKind::Unpaid | OrderKind::MalformedRow
+        );
+        let slip = has_slip.then(|| PlannedSlip {
+            file: format!("{order_id}.json"),
+            facts: facts.clone(),
+            order_amount_minor: amount_minor,
+            remark: order_id.clone(),
+            seen_before: matches!(
+                kind,
+                OrderKind::DuplicateSameDay | OrderKind::DuplicatePriorDay
+            ),
+            truncated: kind == OrderKind::UnreadableSlip,
+        });
+
+        let on_statement = matches!(
+            kind,
+            OrderKind::Paid
+                | OrderKind::PaidNoReference
+                | OrderKind::PaidWithoutSlip
+                | OrderKind::PaidByOtherPayer
+                | OrderKind::AmountMismatch
+                | OrderKind::NameMismatch
+        );
+        if on_statement {
+            let reference = match kind {
+                OrderKind::PaidNoReference | OrderKind::NameMismatch => None,
+                // No slip to link to; the bank may still print its reference.
+                OrderKind::PaidWithoutSlip => rng.random_bool(0.5).then(|| facts.trans_ref.clone()),
+                _ => Some(facts.trans_ref.clone()),
+            };
+            // The bank books a few minutes after the slip; KBank shows minutes.
+            let booked_at = facts.paid_at + Duration::seconds(rng.random_range(60..300));
+            seq += 1;
+            lines.push(PlannedLine {
+                file: file_for(currency),
+                booked_at,
+                currency,
+                amount_minor: facts.amount_minor,
+                counterparty_name: statement_name(&facts.sender, currency),
+                counterparty_account: facts.sender_account.clone(),
+                counterparty_bank: bank_short(currency, facts.sender_bank),
+                reference,
+                channel: channel_for(&mut rng, currency, facts.sender_bank),
+                kind: LineKind::Payment,
+                defect: None,
+                // A line linked to an order shares the order's verdict.
+                expected: kind.expected(),
+                seq,
+                line_no: 0,
+            });
+        }
+        let defect = (kind == OrderKind::MalformedRow).then(|| {
+            malformed_orders += 1;
+            [Defect::Amount, Defect::Time, Defect::Currency][(malformed_orders - 1) % 3]
+        });
+        if kind == OrderKind::Paid {
+            originals.push(i);
+        }
+        orders.push(PlannedOrder {
+            order_id,
+            kind,
+            customer,
+            with_honorific,
+            currency,
+            amount_minor,
+            ordered_at,
+            slip,
+            defect,
+            line_no: i as u64 + 2,
+        });
+    }
+
+    // 4. Lines no order explains: unknown payers, money out, broken rows.
+    let mut extra = Vec::new();
+    extra.extend(std::iter::repeat_n(
+        LineKind::UnknownTransfer,
+        count(r.unknown_transfer, n),
+    ));
+    extra.extend(std::iter::repeat_n(
+        LineKind::MoneyOut,
+        count(r.money_out, n),
+    ));
+    extra.extend(std::iter::repeat_n(
+        LineKind::Malformed,
+        count(r.malformed_statement_line, n),
+    ));
+    for (k, kind) in extra.into_iter().enumerate() {
+        let currency = match kind {
+            // Alternate broken rows between the two files so both parsers
+            // meet one.
+            LineKind::Malformed if bank_layouts && k % 2 == 1 => Currency::Usd,
+            _ => {
+                let roll: f64 = rng.random();
+                if roll < opts.currencies.usd {
+                    Currency::Usd
+                } else if roll < opts.currencies.usd + opts.currencies.khr {
+                    Currency::Khr
+                } else {
+                    Currency::Thb
+                }
+            }
+        };
+        let booked_at = midnight + Duration::seconds(rng.random_range(1_800..84_000));
+        let amount = pools
+            .get_mut(&currency)
+            .expect("a pool per currency")
+            .draw(&mut rng);
+        let bank = sender_bank(&mut rng, currency);
+        seq += 1;
+        let line = match kind {
+            LineKind::MoneyOut => {
+                let supplier = SUPPLIERS[rng.random_range(0..SUPPLIERS.len())];
+                PlannedLine {
+                    file: file_for(currency),
+                    booked_at,
+                    currency,
+                    amount_minor: -amount,
+                    counterparty_name: match currency {
+                        Currency::Thb => supplier.0.to_string(),
+                        _ => supplier.1.to_string(),
+                    },
+                    counterparty_account: masked_account(&mut rng, currency),
+                    counterparty_bank: bank_short(currency, bank),
+                    reference: None,
+                    channel: if currency == Currency::Thb {
+                        "Internet"
+                    } else {
+                        ""
+                    },
+                    kind,
+                    defect: None,
+                    expected: Some(Status::StatementUnmatched),
+                    seq,
+                    line_no: 0,
+                }
+            }
+            LineKind::UnknownTransfer | LineKind::Malformed | LineKind::Payment => {
+                let origin = origin_for(&mut rng, currency);
+                let payer = Person::random(&mut rng, origin);
+                let reference = rng
+                    .random_bool(0.5)
+                    .then(|| refs.for_currency(&mut rng, currency, bank, booked_at));
+                let malformed = kind == LineKind::Malformed;
+                PlannedLine {
+                    file: file_for(currency),
+                    booked_at,
+                    currency,
+                    amount_minor: amount,
+                    counterparty_name: statement_name(&payer, currency),
+                    counterparty_account: masked_account(&mut rng, currency),
+                    counterparty_bank: bank_short(currency, bank),
+                    reference,
+                    channel: channel_for(&mut rng, currency, bank),
+                    kind,
+                    defect: malformed.then_some(if (k / 2) % 2 == 0 {
+                        Defect::Amount
+                    } else {
+                        Defect::Time
+                    }),
+                    expected: (!malformed).then_some(Status::StatementUnmatched),
+                    seq,
+                    line_no: 0,
+                }
+            }
+        };
+        lines.push(line);
+    }
+
+    // 5. Each statement file in booking order, numbered by physical line.
+    let mut by_file: BTreeMap<StatementFile, Vec<PlannedLine>> = BTreeMap::new();
+    if bank_layouts {
+        by_file.insert(StatementFile::Kbank, Vec::new());
+        by_file.insert(StatementFile::AbaUsd, Vec::new());
+    } else {
+        by_file.insert(StatementFile::Canonical, Vec::new());
+    }
+    for line in lines {
+        by_file.entry(line.file).or_default().push(line);
+    }
+    let statements = by_file
+        .into_iter()
+        .map(|(file, mut lines)| {
+            lines.sort_by_key(|l| (l.booked_at, l.seq));
+            for (k, l) in lines.iter_mut().enumerate() {
+                l.line_no = file.first_line() + k as u64;
+            }
+            StatementPlan {
+                file,
+                opening_minor: rng.random_range(25_000_000..90_000_000),
+                lines,
+            }
+        })
+        .collect();
+
+    let reusable = orders
+        .iter()
+        .filter(|o| o.kind == OrderKind::Paid)
+        .filter_map(|o| {
+            let s = o.slip.as_ref()?;
+            Some(PriorSlip {
+                day: opts.day,
+                order_id: o.order_id.clone(),
+                trans_ref: s.facts.trans_ref.clone(),
+                amount: s.facts.amount(),
+                facts: s.facts.clone(),
+            })
+        })
+        .take(REUSABLE_SLIPS)
+        .collect();
+
+    Ok(DayPlan {
+        day: opts.day,
+        orders,
+        statements,
+        reusable,
+    })
+}
+
+/// A same-day duplicate copies the slip of an earlier paid order, so every
+/// duplicate needs one more paid order before it than duplicates before it.
+/// Swaps a duplicate with a later paid order when the day starts with one;
+/// a duplicate that cannot be placed becomes a plain paid order.
+fn ensure_duplicates_follow_originals(kinds: &mut [OrderKind]) {
+    let mut paid = 0usize;
+    let mut dups = 0usize;
+    for i in 0..kinds.len() {
+        if kinds[i] == OrderKind::DuplicateSameDay && paid <= dups {
+            match (i + 1..kinds.len()).find(|&k| kinds[k] == OrderKind::Paid) {
+                Some(k) => kinds.swap(i, k),
+                None => kinds[i] = OrderKind::Paid,
+            }
+        }
+        match kinds[i] {
+            OrderKind::Paid => paid += 1,
+            OrderKind::DuplicateSameDay => dups += 1,
+            _ => {}
+        }
+    }
+}
+
+/// Local midnight of the day in Asia/Bangkok, the zone of every sample day.
+pub(crate) fn local_midnight(day: Day) -> Result<DateTime<FixedOffset>, GenError> {
+    let naive = day
+        .date()
+        .and_hms_opt(0, 0, 0)
+        .ok_or_else(|| GenError::Options(format!("{day} has no midnight")))?;
+    chrono_tz::Asia::Bangkok
+        .from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.fixed_offset())
+        .ok_or_else(|| GenError::Options(format!("{day} has no local midnight in Asia/Bangkok")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicates_are_moved_after_an_original() {
+        use OrderKind::*;
+        let mut kinds = vec![DuplicateSameDay, Unpaid, Paid, DuplicateSameDay, Paid];
+        ensure_duplicates_follow_originals(&mut kinds);
+        assert_eq!(
+            kinds,
+            vec![Paid, Unpaid, DuplicateSameDay, Paid, DuplicateSameDay]
+        );
+        // Every duplicate has more paid orders before it than duplicates.
+        let mut paid = 0;
+        let mut dups = 0;
+        for k in &kinds {
+            match k {
+                Paid => paid += 1,
+                DuplicateSameDay => {
+                    assert!(paid > dups, "{kinds:?}");
+                    dups += 1;
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(dups, 2);
+    }
+
+    #[test]
+    fn a_duplicate_with_no_possible_original_becomes_paid() {
+        let mut kinds = vec![OrderKind::DuplicateSameDay, OrderKind::Unpaid];
+        ensure_duplicates_follow_originals(&mut kinds);
+        assert_eq!(kinds, vec![OrderKind::Paid, OrderKind::Unpaid]);
+    }
+
+    #[test]
+    fn amount_pool_never_repeats_and_grows_when_full() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut pool = AmountPool::for_currency(Currency::Khr, 50_000);
+        let mut seen = HashSet::new();
+        for _ in 0..50_000 {
+            let a = pool.draw(&mut rng);
+            assert!(a >= 1_000_000 && a % 10_000 == 0, "{a}");
+            assert!(seen.insert(a));
+        }
+    }
+
+    #[test]
+    fn kbank_trans_ref_has_the_bank_shape() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut refs = RefMaker::new([]);
+        let at = local_midnight("2026-11-21".parse().unwrap()).unwrap() + Duration::seconds(50_712);
+        let r = refs.thai(&mut rng, "KBANK", at);
+        assert!(r.starts_with("015325140512"), "{r}");
+        assert_eq!(r.len(), 20);
+        let other = refs.thai(&mut rng, "SCB", at);
+        assert_eq!(other.len(), 24, "{other}");
+        assert!(refs.cambodian(&mut rng).starts_with('6'));
+    }
+}
