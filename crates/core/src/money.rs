@@ -121,9 +121,10 @@ impl Money {
     /// Integer minor units (satang, cents), the form columnar data and the
     /// ledger store. `None` if it does not fit an `i64`.
     pub fn to_minor(&self) -> Option<i64> {
-        let scaled = self.amount * Decimal::from(10i64.pow(self.currency.minor_digits()));
-        let scaled = scaled.round();
-        i64::try_from(scaled).ok()
+        let scaled = self
+            .amount
+            .checked_mul(Decimal::from(10i64.pow(self.currency.minor_digits())))?;
+        i64::try_from(scaled.round()).ok()
     }
 
     pub fn from_minor(minor: i64, currency: Currency) -> Money {
@@ -186,6 +187,7 @@ mod tests {
         assert_eq!(m.to_minor(), Some(123456));
         assert_eq!(Money::from_minor(123456, Currency::Thb), m);
         assert_eq!(Money::from_minor(-5, Currency::Usd).plain(), "-0.05");
+        assert_eq!(Money::new(Decimal::MAX, Currency::Thb).to_minor(), None);
     }
 
     #[test]

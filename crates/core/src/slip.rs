@@ -181,6 +181,9 @@ impl SlipKey {
 }
 
 /// The outcome of trying to read one slip file.
+// A read slip is the common case and there is one value per slip file, so
+// boxing it would add an allocation per slip to save space in the rare ones.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum SlipRead {
