@@ -287,10 +287,10 @@ pub(crate) fn normalise(text: &str, era: BuddhistEra) -> Cow<'_, str> {
         s = s.replace("พ.ศ.", "").replace("พ.ศ", "");
         out = Cow::Owned(s);
     }
-    if era == BuddhistEra::Auto {
-        if let Some(converted) = be_years_to_ce(&out) {
-            out = Cow::Owned(converted);
-        }
+    if era == BuddhistEra::Auto
+        && let Some(converted) = be_years_to_ce(&out)
+    {
+        out = Cow::Owned(converted);
     }
     out
 }

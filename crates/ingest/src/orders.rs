@@ -3,6 +3,7 @@
 //! column names mapped by [`OrderColumns`] in the job config; CSV or XLSX.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::Path;
 
 use recon_core::{Currency, Money, Order, OrderId, Rejection, SourceRef};
@@ -244,14 +245,6 @@ impl<'a> OrderSink<'a> {
             return Err(self.reject(line, ID, id_cell, "order id is empty".into()));
         }
         let id = id_cell.text().into_owned();
-        if let Some(first) = self.seen.get(&id) {
-            return Err(self.reject(
-                line,
-                ID,
-                id_cell,
-                format!("duplicate order id: already on line {first}"),
-            ));
-        }
         let currency = match used(CURRENCY) {
             c if c.is_blank() => self
                 .columns
@@ -336,13 +329,31 @@ impl RowSink for OrderSink<'_> {
             }
             return Ok(());
         }
-        match self.order_of(line, cells) {
-            Ok(order) => {
-                self.seen.insert(order.order_id.0.clone(), line);
-                self.out.rows.push(order);
+        // The duplicate check comes last so that the id is hashed once per
+        // row (a million-row export spends real time hashing).
+        let order = match self.order_of(line, cells) {
+            Ok(order) => order,
+            Err(r) => {
+                self.out.rejected.push(r);
+                return Ok(());
             }
-            Err(r) => self.out.rejected.push(r),
-        }
+        };
+        let first = match self.seen.entry(order.order_id.0.clone()) {
+            Entry::Vacant(v) => {
+                v.insert(line);
+                self.out.rows.push(order);
+                return Ok(());
+            }
+            Entry::Occupied(o) => *o.get(),
+        };
+        let id_index = self.header.as_ref().and_then(|h| h.index[ID]);
+        let rejection = self.reject(
+            line,
+            ID,
+            cell(cells, id_index),
+            format!("duplicate order id: already on line {first}"),
+        );
+        self.out.rejected.push(rejection);
         Ok(())
     }
 }

@@ -118,13 +118,11 @@ pub(crate) fn scan_csv(
             source,
         })?;
     let utf16 = prefix.starts_with(b"\xFF\xFE") || prefix.starts_with(b"\xFE\xFF");
-    if !utf16 {
-        if let Some(detail) = binary_detail(&prefix) {
-            return Err(IngestError::Binary {
-                path: path.to_path_buf(),
-                detail,
-            });
-        }
+    if !utf16 && let Some(detail) = binary_detail(&prefix) {
+        return Err(IngestError::Binary {
+            path: path.to_path_buf(),
+            detail,
+        });
     }
     let decode_whole = |legacy: &'static encoding_rs::Encoding, prefix: Vec<u8>, mut file: File| {
         let mut bytes = prefix;

@@ -132,11 +132,11 @@ impl<'a> StatementSink<'a> {
         if cells.iter().any(|c| matches!(c, Cell::NotUtf8(_))) {
             self.saw_bad_utf8 = true;
         }
-        if let Some(at) = self.profile.header_row {
-            if line < at {
-                self.preamble(cells);
-                return Ok(());
-            }
+        if let Some(at) = self.profile.header_row
+            && line < at
+        {
+            self.preamble(cells);
+            return Ok(());
         }
         let attempt = try_header(cells, &self.wanted);
         if attempt.missing.is_empty() {
@@ -181,15 +181,15 @@ impl<'a> StatementSink<'a> {
                 }
                 return;
             }
-            if let Some(rest) = first_norm.strip_prefix(label.as_str()) {
-                if let Some(value) = rest.trim_start().strip_prefix(':') {
-                    // Take the value from the original text, not the
-                    // lower-cased one.
-                    let original = first.trim();
-                    let cut = original.len() - value.len();
-                    self.preamble_account = Some(original[cut..].trim().to_string());
-                    return;
-                }
+            if let Some(rest) = first_norm.strip_prefix(label.as_str())
+                && let Some(value) = rest.trim_start().strip_prefix(':')
+            {
+                // Take the value from the original text, not the
+                // lower-cased one.
+                let original = first.trim();
+                let cut = original.len() - value.len();
+                self.preamble_account = Some(original[cut..].trim().to_string());
+                return;
             }
         }
     }
