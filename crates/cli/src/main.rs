@@ -1,1 +1,222 @@
-fn main() {}
+//! `recon`: reconcile bank transfers, slips and orders, one day at a time.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use recon_cli::config::JobConfig;
+use recon_cli::logging::{self, LogFormat};
+use recon_cli::reconcile::{RunPaths, reconcile_day};
+use recon_cli::{CliError, exit, generator};
+use recon_core::Day;
+use recon_ledger::{Ledger, RunStatus};
+
+#[derive(Parser)]
+#[command(name = "recon", version, about, long_about = None)]
+struct Cli {
+    /// The job config (accounts, statement profiles, time zone, thresholds).
+    #[arg(long, global = true, default_value = "jobs/nightly.toml")]
+    config: PathBuf,
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Human)]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Flags shared by the commands that run a day.
+#[derive(clap::Args)]
+struct DayArgs {
+    /// Folder with one `<YYYY-MM-DD>/` input folder per day (overrides the config's data_dir).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Folder the reports go to (overrides the config's reports_dir).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The SQLite ledger (overrides the config's ledger).
+    #[arg(long)]
+    ledger: Option<PathBuf>,
+    /// If another run holds the day, wait for it instead of exiting.
+    #[arg(long)]
+    wait: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Reconcile one day: read its statements, orders and slips, match them,
+    /// write reports/<day>/ and record the day in the ledger. Rerunning a day
+    /// replaces its results and gives byte-identical reports.
+    ///
+    /// Exit code 0: all clean; 2: finished, exceptions to review; 1: failed.
+    Reconcile {
+        /// The business day, YYYY-MM-DD.
+        #[arg(long)]
+        day: Day,
+        #[command(flatten)]
+        args: DayArgs,
+    },
+    /// Reconcile the last business day that has ended, in the configured time
+    /// zone and cut-off (what cron runs every night). Same exit codes.
+    Nightly {
+        #[command(flatten)]
+        args: DayArgs,
+    },
+    /// Read slip files and print what each says, as JSON (one per line).
+    Ocr {
+        /// Slip images or saved provider responses.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write a synthetic day (statements, orders, slips and the expected outcome).
+    Gen {
+        /// The day to generate.
+        #[arg(long, required_unless_present = "sample")]
+        day: Option<Day>,
+        /// Number of orders.
+        #[arg(long, default_value_t = 50)]
+        orders: usize,
+        /// Seed: the same seed gives byte-identical files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder (a `<day>/` folder is written inside).
+        #[arg(long, default_value = "sample-data")]
+        out: PathBuf,
+        /// Regenerate the committed sample days instead.
+        #[arg(long)]
+        sample: bool,
+    },
+    /// List the most recent runs from the ledger.
+    History {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+    },
+    /// Show the last run of one day.
+    Status {
+        #[arg(long)]
+        day: Day,
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    logging::init(cli.log_format);
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("recon: {e}");
+            ExitCode::from(exit::FAILURE)
+        }
+    }
+}
+
+fn load_config(path: &PathBuf) -> Result<JobConfig, CliError> {
+    JobConfig::load(path)
+}
+
+fn paths(cli_config: &PathBuf, config: &JobConfig, args: &DayArgs) -> RunPaths {
+    RunPaths {
+        config: cli_config.clone(),
+        data_dir: args.data.clone().unwrap_or_else(|| config.data_dir.clone()),
+        reports_dir: args
+            .out
+            .clone()
+            .unwrap_or_else(|| config.reports_dir.clone()),
+        ledger: args.ledger.clone().unwrap_or_else(|| config.ledger.clone()),
+    }
+}
+
+fn run_day(cli_config: &PathBuf, args: &DayArgs, day: Option<Day>) -> Result<u8, CliError> {
+    let config = load_config(cli_config)?;
+    let day = day.unwrap_or_else(|| config.last_complete_day(chrono::Utc::now()));
+    let outcome = reconcile_day(&config, &paths(cli_config, &config, args), day, args.wait)?;
+    println!(
+        "{}: {} orders, {} matched, {} exceptions, {} quarantined rows -> {}",
+        outcome.day,
+        outcome.orders,
+        outcome.matched,
+        outcome.exceptions,
+        outcome.quarantined,
+        outcome.report_dir.display()
+    );
+    Ok(match outcome.status {
+        RunStatus::Clean => exit::CLEAN,
+        RunStatus::Exceptions => exit::EXCEPTIONS,
+        RunStatus::Failed => exit::FAILURE,
+    })
+}
+
+fn ledger_path(cli_config: &PathBuf, flag: Option<PathBuf>) -> Result<PathBuf, CliError> {
+    match flag {
+        Some(p) => Ok(p),
+        None => Ok(load_config(cli_config)?.ledger),
+    }
+}
+
+fn run(cli: Cli) -> Result<u8, CliError> {
+    match cli.command {
+        Command::Reconcile { day, args } => run_day(&cli.config, &args, Some(day)),
+        Command::Nightly { args } => run_day(&cli.config, &args, None),
+        Command::Ocr { files } => {
+            let ocr = if cli.config.exists() {
+                load_config(&cli.config)?.ocr
+            } else {
+                recon_ocr_client::OcrConfig::default()
+            };
+            let mut all_read = true;
+            for doc in recon_cli::ocr_files(&files, &ocr) {
+                all_read &= doc.get("outcome").is_none();
+                println!("{doc}");
+            }
+            Ok(if all_read {
+                exit::CLEAN
+            } else {
+                exit::EXCEPTIONS
+            })
+        }
+        Command::Gen {
+            day,
+            orders,
+            seed,
+            out,
+            sample,
+        } => {
+            if sample {
+                generator::write_sample_data(&out)?;
+                println!("sample days written to {}", out.display());
+            } else {
+                let day = day.ok_or_else(|| CliError::Usage("--day is required".into()))?;
+                let opts = generator::GenOptions {
+                    day,
+                    orders,
+                    seed,
+                    ..generator::GenOptions::default()
+                };
+                let summary = generator::generate_day(&opts, &out)?;
+                println!("{summary}");
+            }
+            Ok(exit::CLEAN)
+        }
+        Command::History { limit, ledger } => {
+            let ledger = Ledger::open(&ledger_path(&cli.config, ledger)?)?;
+            for run in ledger.history(limit)? {
+                println!("{run}");
+            }
+            Ok(exit::CLEAN)
+        }
+        Command::Status { day, ledger } => {
+            let ledger = Ledger::open(&ledger_path(&cli.config, ledger)?)?;
+            match ledger.last_run(day)? {
+                Some(run) => {
+                    println!("{run}");
+                    Ok(exit::CLEAN)
+                }
+                None => Err(CliError::Usage(format!("no run of {day} in the ledger"))),
+            }
+        }
+    }
+}

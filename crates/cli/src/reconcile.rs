@@ -1,0 +1,467 @@
+//! `recon reconcile --day D`: one day from input files to reports and ledger.
+//!
+//! The order of steps is chosen for crash safety: nothing is written until
+//! matching is done; reports are swapped into place as a complete set; the
+//! ledger's day is replaced in one transaction. A crash at any point leaves
+//! the previous reports and the previous ledger state of the day intact, and
+//! the next run simply does the day again.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use recon_core::{
+    Day, DayResult, InputFile, Order, Rejection, SlipKey, SlipRead, StatementLine, Status,
+    TrendPoint,
+};
+use recon_ingest::{Ingested, ReadOptions};
+use recon_ledger::{Ledger, RunStatus};
+use recon_ocr_client::SlipJob;
+use recon_report::ReportInput;
+use sha2::{Digest, Sha256};
+use tracing::{info, warn};
+
+use crate::CliError;
+use crate::config::{JobConfig, ResolvedRule};
+use crate::progress::Progress;
+
+/// Where a run reads and writes, after command-line overrides.
+#[derive(Debug, Clone)]
+pub struct RunPaths {
+    pub config: PathBuf,
+    pub data_dir: PathBuf,
+    pub reports_dir: PathBuf,
+    pub ledger: PathBuf,
+}
+
+/// What a finished run tells its caller (and cron, through the exit code).
+#[derive(Debug, Clone)]
+pub struct RunOutcome {
+    pub day: Day,
+    pub report_dir: PathBuf,
+    pub orders: usize,
+    pub matched: usize,
+    pub exceptions: usize,
+    pub quarantined: usize,
+    pub status: RunStatus,
+}
+
+/// Reconciles one day. `wait` decides what happens when another run holds
+/// the day: wait for it, or fail at once with a clear message.
+pub fn reconcile_day(
+    config: &JobConfig,
+    paths: &RunPaths,
+    day: Day,
+    wait: bool,
+) -> Result<RunOutcome, CliError> {
+    let day_dir = paths.data_dir.join(day.to_string());
+    if !day_dir.is_dir() {
+        return Err(CliError::NoDayFolder { day, path: day_dir });
+    }
+    let rules = config.statement_rules(&paths.config)?;
+    let ledger = Ledger::open(&paths.ledger)?;
+    let _lock = ledger.lock_day(day, wait)?;
+    let started_at = Utc::now().fixed_offset();
+    info!(%day, folder = %day_dir.display(), "reconciling");
+
+    let inputs = list_inputs(&day_dir)?;
+    let run = ledger.begin_run(day, started_at, &inputs)?;
+
+    let mut timings = Timings::default();
+    let result = (|| {
+        let mut quarantine = Vec::new();
+        let (lines, orders) = timings.time("ingest", || {
+            let lines = read_statements(config, &rules, &day_dir, &inputs, &mut quarantine);
+            let orders = read_orders(config, &day_dir, &inputs, &mut quarantine);
+            (lines, orders)
+        });
+        let slips = timings.time("slips", || {
+            read_slips(config, &ledger, &day_dir, &inputs, &orders)
+        });
+
+        let keys: Vec<SlipKey> = slips
+            .iter()
+            .filter_map(|s| match s {
+                SlipRead::Read(slip) => Some(slip.registry_keys()),
+                _ => None,
+            })
+            .flatten()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let prior_uses = ledger.prior_uses(&keys, day)?;
+        let window = config.day_window(day);
+        let input = recon_matcher::DayInput {
+            day,
+            window,
+            orders: &orders,
+            lines: &lines,
+            slips: &slips,
+            our_accounts: &config.accounts,
+            prior_uses: &prior_uses,
+        };
+        let result = timings.time("match", || {
+            recon_matcher::match_day(&input, &config.matching)
+        });
+        quarantine.sort();
+
+        // The trend is the earlier days as the ledger has them plus today as
+        // just computed, so the reports do not depend on whether an earlier
+        // run of this same day had already been recorded.
+        let mut trend = ledger.trend(day.previous(), 29)?;
+        trend.push(trend_point(&result));
+
+        let report = ReportInput {
+            result: &result,
+            quarantine: &quarantine,
+            inputs: &inputs,
+            trend: &trend,
+            tool_version: env!("CARGO_PKG_VERSION"),
+        };
+        let written = timings.time("report", || {
+            recon_report::write_day_reports(&paths.reports_dir, &report)
+        })?;
+        info!(files = written.len(), folder = %paths.reports_dir.join(day.to_string()).display(), "reports written");
+
+        let read: Vec<_> = slips
+            .iter()
+            .filter_map(|s| match s {
+                SlipRead::Read(slip) => Some(slip.clone()),
+                _ => None,
+            })
+            .collect();
+        timings.time("ledger", || ledger.record_day(run, &result, &read))?;
+        Ok::<_, CliError>((result, quarantine))
+    })();
+
+    let finished_at = Utc::now().fixed_offset();
+    match result {
+        Ok((result, quarantine)) => {
+            let outcome = outcome_of(day, &paths.reports_dir, &result, &quarantine);
+            let summary = serde_json::json!({
+                "orders": outcome.orders,
+                "matched": outcome.matched,
+                "exceptions": outcome.exceptions,
+                "quarantined": outcome.quarantined,
+                "stage_ms": timings.as_json(),
+            });
+            ledger.finish_run(run, finished_at, outcome.status, &summary.to_string())?;
+            Ok(outcome)
+        }
+        Err(e) => {
+            let summary = serde_json::json!({ "error": e.to_string() });
+            if let Err(le) =
+                ledger.finish_run(run, finished_at, RunStatus::Failed, &summary.to_string())
+            {
+                warn!(error = %le, "could not record the failed run in the ledger");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Wall time per stage, for the log, the ledger's run record and `just bench`
+/// (never for the reports, which must not change between reruns).
+#[derive(Default)]
+struct Timings(Vec<(&'static str, u128)>);
+
+impl Timings {
+    fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = std::time::Instant::now();
+        let out = f();
+        let ms = start.elapsed().as_millis();
+        info!(stage, ms, "stage done");
+        self.0.push((stage, ms));
+        out
+    }
+
+    fn as_json(&self) -> serde_json::Value {
+        self.0
+            .iter()
+            .map(|(s, ms)| (s.to_string(), serde_json::json!(ms)))
+            .collect()
+    }
+}
+
+fn outcome_of(
+    day: Day,
+    reports_dir: &Path,
+    result: &DayResult,
+    quarantine: &[Rejection],
+) -> RunOutcome {
+    let matched = result
+        .orders
+        .iter()
+        .filter(|o| o.status == Status::Matched)
+        .count();
+    let exceptions = result
+        .orders
+        .iter()
+        .filter(|o| o.status.is_exception())
+        .count()
+        + result
+            .statement
+            .iter()
+            .filter(|s| s.status.is_exception())
+            .count()
+        + result
+            .slips
+            .iter()
+            .filter(|s| s.status.is_exception())
+            .count();
+    let status = if exceptions == 0 && quarantine.is_empty() {
+        RunStatus::Clean
+    } else {
+        RunStatus::Exceptions
+    };
+    RunOutcome {
+        day,
+        report_dir: reports_dir.join(day.to_string()),
+        orders: result.orders.len(),
+        matched,
+        exceptions,
+        quarantined: quarantine.len(),
+        status,
+    }
+}
+
+fn trend_point(result: &DayResult) -> TrendPoint {
+    let matched = result
+        .orders
+        .iter()
+        .filter(|o| o.status == Status::Matched)
+        .count() as u64;
+    TrendPoint {
+        day: result.day,
+        orders: result.orders.len() as u64,
+        matched,
+        exceptions: result.orders.len() as u64 - matched,
+    }
+}
+
+/// Every file of the day's three input folders, sorted, with its SHA-256.
+fn list_inputs(day_dir: &Path) -> Result<Vec<InputFile>, CliError> {
+    let mut inputs = Vec::new();
+    for kind in ["statements", "orders", "slips"] {
+        let dir = day_dir.join(kind);
+        if !dir.is_dir() {
+            continue;
+        }
+        let entries = fs::read_dir(&dir).map_err(|e| CliError::io(&dir, e))?;
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        names.sort();
+        for name in names {
+            let path = dir.join(&name);
+            let (sha256, bytes) = sha256_file(&path)?;
+            inputs.push(InputFile {
+                kind: kind.to_string(),
+                name: format!("{kind}/{name}"),
+                sha256,
+                bytes,
+            });
+        }
+    }
+    Ok(inputs)
+}
+
+fn sha256_file(path: &Path) -> Result<(String, u64), CliError> {
+    let mut file = fs::File::open(path).map_err(|e| CliError::io(path, e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut total = 0u64;
+    loop {
+        let n = file.read(&mut buf).map_err(|e| CliError::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    Ok((hex::encode(hasher.finalize()), total))
+}
+
+fn file_name_of(input: &InputFile) -> &str {
+    input
+        .name
+        .split_once('/')
+        .map(|(_, n)| n)
+        .unwrap_or(&input.name)
+}
+
+/// A file that cannot be read at all goes to the quarantine as one row with
+/// no line, and the rest of the day goes on.
+fn quarantine_file(quarantine: &mut Vec<Rejection>, file: &str, error: &dyn std::fmt::Display) {
+    warn!(file, error = %error, "input file rejected");
+    quarantine.push(Rejection {
+        file: file.to_string(),
+        line: None,
+        column: None,
+        value: None,
+        reason: error.to_string(),
+    });
+}
+
+fn keep<T>(ingested: Ingested<T>, rows: &mut Vec<T>, quarantine: &mut Vec<Rejection>) {
+    rows.extend(ingested.rows);
+    quarantine.extend(ingested.rejected);
+}
+
+fn read_statements(
+    config: &JobConfig,
+    rules: &[ResolvedRule],
+    day_dir: &Path,
+    inputs: &[InputFile],
+    quarantine: &mut Vec<Rejection>,
+) -> Vec<StatementLine> {
+    let canonical = recon_ingest::Profile::builtin("canonical").expect("canonical profile ships");
+    let mut lines = Vec::new();
+    for input in inputs.iter().filter(|i| i.kind == "statements") {
+        let name = file_name_of(input);
+        let rule = rules.iter().find(|r| r.matcher.is_match(name));
+        let (profile, account, currency) = match rule {
+            Some(r) => (&r.profile, r.rule.account.clone(), r.rule.currency),
+            None => (&canonical, None, None),
+        };
+        let opts = ReadOptions {
+            tz: config.timezone,
+            account,
+            currency,
+        };
+        match recon_ingest::read_statement(&day_dir.join(&input.name), profile, &opts) {
+            Ok(ingested) => {
+                info!(
+                    file = name,
+                    rows = ingested.rows.len(),
+                    rejected = ingested.rejected.len(),
+                    "statement read"
+                );
+                keep(ingested, &mut lines, quarantine);
+            }
+            Err(e) => quarantine_file(quarantine, name, &e),
+        }
+    }
+    lines
+}
+
+fn read_orders(
+    config: &JobConfig,
+    day_dir: &Path,
+    inputs: &[InputFile],
+    quarantine: &mut Vec<Rejection>,
+) -> Vec<Order> {
+    let mut orders = Vec::new();
+    for input in inputs.iter().filter(|i| i.kind == "orders") {
+        let name = file_name_of(input);
+        match recon_ingest::read_orders(&day_dir.join(&input.name), &config.orders, config.timezone)
+        {
+            Ok(ingested) => {
+                info!(
+                    file = name,
+                    rows = ingested.rows.len(),
+                    rejected = ingested.rejected.len(),
+                    "orders read"
+                );
+                keep(ingested, &mut orders, quarantine);
+            }
+            Err(e) => quarantine_file(quarantine, name, &e),
+        }
+    }
+    orders
+}
+
+/// Reads every slip in `slips/` plus every slip an order names. A name that
+/// is not a plain file name inside `slips/` (a path, `..`, a link out of the
+/// folder) or a file that does not exist is an unreadable slip, never a read
+/// outside the data folder.
+fn read_slips(
+    config: &JobConfig,
+    ledger: &Ledger,
+    day_dir: &Path,
+    inputs: &[InputFile],
+    orders: &[Order],
+) -> Vec<SlipRead> {
+    let slips_dir = day_dir.join("slips");
+    let mut names: BTreeSet<String> = inputs
+        .iter()
+        .filter(|i| i.kind == "slips")
+        .map(|i| file_name_of(i).to_string())
+        .collect();
+    names.extend(orders.iter().filter_map(|o| o.slip.clone()));
+
+    let mut reads = Vec::new();
+    let mut jobs = Vec::new();
+    for name in names {
+        match safe_slip_path(&slips_dir, &name) {
+            Ok(path) => jobs.push(SlipJob { file: name, path }),
+            Err(reason) => reads.push(SlipRead::Unreadable { file: name, reason }),
+        }
+    }
+    let progress = Progress::new("slips", jobs.len() as u64);
+    reads.extend(recon_ocr_client::read_slips(
+        jobs,
+        &config.ocr,
+        ledger,
+        &|n| progress.inc(n),
+    ));
+    progress.finish();
+    reads
+}
+
+fn safe_slip_path(slips_dir: &Path, name: &str) -> Result<PathBuf, String> {
+    let plain =
+        !name.is_empty() && !name.contains(['/', '\\', '\0']) && name != "." && name != "..";
+    if !plain {
+        return Err(format!(
+            "slip name {name:?} is not a plain file name inside slips/"
+        ));
+    }
+    let path = slips_dir.join(name);
+    let meta = fs::symlink_metadata(&path)
+        .map_err(|_| format!("slip file {name:?} not found in slips/"))?;
+    if meta.file_type().is_symlink() {
+        return Err(format!(
+            "slip file {name:?} is a symbolic link; links are not followed"
+        ));
+    }
+    if !meta.is_file() {
+        return Err(format!("slip {name:?} is not a regular file"));
+    }
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slip_names_cannot_leave_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let slips = dir.path().join("slips");
+        fs::create_dir(&slips).unwrap();
+        fs::write(dir.path().join("secret.txt"), "x").unwrap();
+        fs::write(slips.join("ok.json"), "{}").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), slips.join("link.json")).unwrap();
+        assert!(safe_slip_path(&slips, "ok.json").is_ok());
+        for bad in ["../secret.txt", "/etc/passwd", "..", "", "a/b.json"] {
+            let err = safe_slip_path(&slips, bad).unwrap_err();
+            assert!(err.contains("plain file name"), "{bad}: {err}");
+        }
+        assert!(
+            safe_slip_path(&slips, "link.json")
+                .unwrap_err()
+                .contains("symbolic link")
+        );
+        assert!(
+            safe_slip_path(&slips, "missing.json")
+                .unwrap_err()
+                .contains("not found")
+        );
+    }
+}
