@@ -157,7 +157,7 @@ pub enum ClovaTransport {
     Multipart,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ClovaConfig {
     /// The APIGW invoke URL of the customer's domain
@@ -173,6 +173,27 @@ pub struct ClovaConfig {
     /// The currency of receipt totals, which CLOVA gives without one.
     pub currency: Currency,
     pub limits: Limits,
+}
+
+impl std::fmt::Debug for ClovaConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The invoke URL's path carries the invoke key: show the host only.
+        let shown = match self.invoke_url.split_once("://") {
+            Some((scheme, rest)) => {
+                format!("{scheme}://{}/***", rest.split('/').next().unwrap_or(""))
+            }
+            None if self.invoke_url.is_empty() => String::new(),
+            None => "***".into(),
+        };
+        f.debug_struct("ClovaConfig")
+            .field("invoke_url", &shown)
+            .field("document", &self.document)
+            .field("secret_env", &self.secret_env)
+            .field("transport", &self.transport)
+            .field("currency", &self.currency)
+            .field("limits", &self.limits)
+            .finish()
+    }
 }
 
 impl Default for ClovaConfig {
@@ -215,6 +236,17 @@ mod tests {
         let r: Result<Job, _> = serde_json::from_str(r#"{"ocr": {"easyslip": {"api_key": "x"}}}"#);
         assert!(r.is_err());
         assert_eq!(OcrConfig::default().provider, ProviderChoice::Local);
+    }
+
+    #[test]
+    fn clova_debug_hides_the_invoke_key() {
+        let c = ClovaConfig {
+            invoke_url: "https://abc.apigw.ntruss.com/custom/v1/123/SECRETINVOKE".into(),
+            ..ClovaConfig::default()
+        };
+        let d = format!("{c:?}");
+        assert!(!d.contains("SECRETINVOKE"), "{d}");
+        assert!(d.contains("abc.apigw.ntruss.com"), "{d}");
     }
 
     // The crate does not depend on `toml`; JSON exercises the same serde derive.

@@ -98,6 +98,11 @@ pub enum OcrError {
     /// A saved JSON file that is none of the three providers' bodies.
     #[error("not a saved EasySlip, NextOCR or CLOVA response: {reason}; starts {excerpt:?}")]
     Unrecognised { reason: String, excerpt: String },
+    /// The local reader (QR + tesseract) failed. `slip_problem`: the image
+    /// itself cannot be read (not an image, no amount on it); otherwise the
+    /// engine failed (tesseract missing, stopped by its timeout).
+    #[error("local reader: {reason}")]
+    Local { reason: String, slip_problem: bool },
     /// The job config or the environment does not allow the call (missing
     /// credential variable, missing base URL, bad input). Names the variable,
     /// never its value.
@@ -130,6 +135,13 @@ impl OcrError {
                 | OcrError::Field { .. }
                 | OcrError::Unrecognised { .. }
         ) || matches!(self, OcrError::Provider { status, .. } if *status < 500)
+            || matches!(
+                self,
+                OcrError::Local {
+                    slip_problem: true,
+                    ..
+                }
+            )
     }
 
     /// Every further call to this provider would fail the same way this run.
@@ -156,6 +168,7 @@ impl OcrError {
             | OcrError::Malformed { provider, .. }
             | OcrError::Field { provider, .. }
             | OcrError::Config { provider, .. } => Some(*provider),
+            OcrError::Local { .. } => Some(Provider::Local),
             OcrError::Unrecognised { .. } => None,
         }
     }

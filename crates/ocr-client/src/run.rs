@@ -120,24 +120,28 @@ pub(crate) fn provider_of(choice: ProviderChoice) -> Provider {
 }
 
 fn local_failure(reason: String) -> OcrError {
-    // The local reader's failures are the image's: the same image will not
-    // read better tomorrow.
-    OcrError::Unrecognised {
+    OcrError::Local {
         reason,
-        excerpt: String::new(),
+        slip_problem: false,
     }
 }
 
-/// The local QR + tesseract reader.
-// TODO(local reader): switch to `crate::local::read_image` once the local
-// helper lands it (`pub fn read_image(bytes: &[u8]) -> Result<Slip, LocalError>`).
-fn read_local(_bytes: &[u8]) -> Result<Slip, OcrError> {
-    Err(local_failure("the local reader is not built yet".into()))
+/// The local QR + tesseract reader. A bad image or a slip without an amount
+/// is final; an engine failure leaves the slip pending for the next run.
+fn read_local(bytes: &[u8]) -> Result<Slip, OcrError> {
+    use crate::local::LocalError;
+    crate::local::read_image(bytes).map_err(|e| {
+        let slip_problem = matches!(e, LocalError::Image(_) | LocalError::NoAmount { .. });
+        OcrError::Local {
+            reason: e.to_string(),
+            slip_problem,
+        }
+    })
 }
 
 /// What became of a job before any provider call.
 enum Prepared {
-    Done(SlipRead),
+    Done(Box<SlipRead>),
     Call { bytes: Vec<u8>, sha256: String },
 }
 
@@ -148,10 +152,10 @@ fn prepare(
     provider: Provider,
 ) -> Prepared {
     let unreadable = |reason: String| {
-        Prepared::Done(SlipRead::Unreadable {
+        Prepared::Done(Box::new(SlipRead::Unreadable {
             file: job.file.clone(),
             reason,
-        })
+        }))
     };
     let is_json = job
         .path
@@ -177,13 +181,13 @@ fn prepare(
     };
     if is_json {
         let clova_currency = config.clova.currency;
-        return Prepared::Done(match parse_saved_with(&bytes, clova_currency) {
+        return Prepared::Done(Box::new(match parse_saved_with(&bytes, clova_currency) {
             Ok(slip) => finish(slip, &job.file),
             Err(e) => SlipRead::Unreadable {
                 file: job.file.clone(),
                 reason: e.to_string(),
             },
-        });
+        }));
     }
     if bytes.len() as u64 > config.max_image_bytes {
         return unreadable(format!(
@@ -198,7 +202,7 @@ fn prepare(
     let sha256 = hex::encode(Sha256::digest(&bytes));
     if let Some(slip) = cache.cached(&sha256, provider) {
         debug!(file = %job.file, %provider, "slip from the OCR cache");
-        return Prepared::Done(finish(slip, &job.file));
+        return Prepared::Done(Box::new(finish(slip, &job.file)));
     }
     Prepared::Call { bytes, sha256 }
 }
@@ -266,7 +270,7 @@ async fn read_all(
     for (i, job) in jobs.into_iter().enumerate() {
         match prepare(&job, config, cache, provider) {
             Prepared::Done(read) => {
-                reads[i] = Some(read);
+                reads[i] = Some(*read);
                 progress(1);
             }
             Prepared::Call { bytes, sha256 } => match &reader {
