@@ -211,33 +211,41 @@ impl<'a> StatementSink<'a> {
             self.out.skipped.push(Skipped {
                 file: self.file.clone(),
                 line,
-                reason: format!("summary row {:?}", first.trim()),
+                reason: format!("summary row \"{}\"", first.trim()),
             });
             return;
         }
         let Some(header) = &self.header else { return };
         let date_cell = cell(cells, header.index[DATE]);
-        let dateless = match date_cell {
-            Cell::Empty => true,
-            Cell::Text(t) => !has_digit(t),
-            _ => false,
-        };
-        if dateless && self.profile.skip_trailing_without_date {
-            let rejection = self.reject(
+        // Exports that break pages repeat the header; it is not data.
+        if let Cell::Text(t) = date_cell
+            && norm(t) == norm(&header.titles[DATE])
+        {
+            self.out.skipped.push(Skipped {
+                file: self.file.clone(),
                 line,
-                DATE,
-                date_cell,
-                if date_cell.is_blank() {
-                    "date is empty".into()
-                } else {
-                    self.not_a_date()
-                },
-            );
+                reason: "repeated header row".into(),
+            });
+            return;
+        }
+        // A footer candidate: no amount and no readable date. Whether it is
+        // a footer (skipped) or a broken row (rejected) is known only when
+        // the next data row comes, or the file ends.
+        let no_amount = [AMOUNT, DEBIT, CREDIT]
+            .iter()
+            .all(|&f| cell(cells, header.index[f]).is_blank());
+        if no_amount && self.profile.skip_trailing_without_date && !self.has_date(date_cell) {
+            let reason = if date_cell.is_blank() {
+                "date is empty".into()
+            } else {
+                self.not_a_date()
+            };
+            let rejection = self.reject(line, DATE, date_cell, reason);
             let skipped = Skipped {
                 file: self.file.clone(),
                 line,
                 reason: format!(
-                    "footer row after the last transaction (no date): {:?}",
+                    "footer row after the last transaction (no date, no amount): \"{}\"",
                     first.trim()
                 ),
             };
@@ -251,6 +259,18 @@ impl<'a> StatementSink<'a> {
         match self.line_of(line, cells) {
             Ok(l) => self.out.rows.push(l),
             Err(r) => self.out.rejected.push(r),
+        }
+    }
+
+    fn has_date(&self, c: &Cell<'_>) -> bool {
+        match c {
+            Cell::DateTime(_) => true,
+            Cell::Text(t) => {
+                has_digit(t)
+                    && parse_when(t, &self.compiled.date_formats, self.profile.buddhist_era)
+                        .is_some()
+            }
+            _ => false,
         }
     }
 
@@ -490,5 +510,183 @@ pub(crate) fn currency_of(text: &str) -> Result<Currency, String> {
         other => other
             .parse()
             .map_err(|e: recon_core::CoreError| e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kbank_like() -> Profile {
+        Profile::from_toml_str(
+            r#"
+date_formats = ["%d/%m/%Y"]
+currency = "THB"
+summary_labels = ["รวม"]
+[columns]
+date = "วันที่"
+debit = "ถอนเงิน"
+credit = "ฝากเงิน"
+counterparty_name = "ชื่อ"
+"#,
+            "test",
+        )
+        .unwrap()
+    }
+
+    /// Feeds rows of text cells to a statement sink, as a file would.
+    fn feed(profile: &Profile, rows: &[&[&str]]) -> Ingested<StatementLine> {
+        let compiled = profile.compile().unwrap();
+        let opts = ReadOptions::new(chrono_tz::Asia::Bangkok);
+        let path = Path::new("/in/s.csv");
+        let mut sink = StatementSink::new(path, profile, &compiled, &opts);
+        for (i, row) in rows.iter().enumerate() {
+            let cells: Vec<Cell<'_>> = row
+                .iter()
+                .map(|t| {
+                    if t.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(t)
+                    }
+                })
+                .collect();
+            sink.row(i as u64 + 1, &cells).unwrap();
+        }
+        sink.finish(rows.len() as u64).unwrap()
+    }
+
+    const HEADER: &[&str] = &["วันที่", "ถอนเงิน", "ฝากเงิน", "ชื่อ"];
+
+    #[test]
+    fn debit_and_credit_columns_give_one_signed_amount() {
+        let got = feed(
+            &kbank_like(),
+            &[
+                HEADER,
+                &["21/11/2569", "", "1,500.00", "A"],
+                &["21/11/2569", "2,000.00", "", "B"],
+                &["21/11/2569", "-75.00", "0.00", "C"],
+                &["21/11/2569", "0.00", "", "D"],
+                &["21/11/2569", "5.00", "6.00", "E"],
+                &["21/11/2569", "", "abc", "F"],
+            ],
+        );
+        let amounts: Vec<(u64, String)> = got
+            .rows
+            .iter()
+            .map(|l| (l.source.line, l.amount.plain()))
+            .collect();
+        assert_eq!(
+            amounts,
+            vec![
+                (2, "1500.00".into()),
+                (3, "-2000.00".into()),
+                (4, "-75.00".into())
+            ]
+        );
+        let reasons: Vec<(u64, String)> = got
+            .rejected
+            .iter()
+            .map(|r| (r.line.unwrap(), r.reason.clone()))
+            .collect();
+        assert_eq!(
+            reasons,
+            vec![
+                (5, "no amount: both ถอนเงิน and ฝากเงิน are empty".into()),
+                (
+                    6,
+                    "both ถอนเงิน (5.00) and ฝากเงิน have an amount; a line is one or the other"
+                        .into()
+                ),
+                (7, "not an amount".into()),
+            ]
+        );
+        assert_eq!(got.rejected[2].column.as_deref(), Some("ฝากเงิน"));
+        assert_eq!(got.rejected[2].file, "s.csv");
+    }
+
+    #[test]
+    fn summary_repeated_header_and_footer_rows_are_skipped_not_rejected() {
+        let got = feed(
+            &kbank_like(),
+            &[
+                &["Bank title"],
+                HEADER,
+                &["21/11/2569", "", "1.00", "A"],
+                &["รวม", "", "1.00", ""],
+                HEADER,
+                &["21/11/2569", "", "2.00", "B"],
+                &["", "", "", ""],
+                &["หน้า 1/1"],
+                &["End of statement", "", "", ""],
+            ],
+        );
+        assert_eq!(got.rows.len(), 2);
+        assert!(got.rejected.is_empty(), "{:?}", got.rejected);
+        let skipped: Vec<(u64, &str)> = got
+            .skipped
+            .iter()
+            .map(|s| (s.line, s.reason.as_str()))
+            .collect();
+        assert_eq!(skipped[0], (4, "summary row \"รวม\""));
+        assert_eq!(skipped[1], (5, "repeated header row"));
+        // After the last transaction, rows with neither a date nor an
+        // amount are a footer, digits ("page 1/1") or not.
+        assert_eq!(
+            skipped.iter().map(|s| s.0).collect::<Vec<_>>(),
+            vec![4, 5, 8, 9]
+        );
+        assert!(skipped[2].1.contains("หน้า 1/1"), "{skipped:?}");
+    }
+
+    #[test]
+    fn a_dateless_row_between_transactions_is_rejected() {
+        let got = feed(
+            &kbank_like(),
+            &[
+                HEADER,
+                &["21/11/2569", "", "1.00", "A"],
+                &["", "", "9.00", "no date"],
+                &["21/11/2569", "", "2.00", "B"],
+            ],
+        );
+        assert_eq!(got.rows.len(), 2);
+        assert_eq!(got.rejected.len(), 1);
+        assert_eq!(got.rejected[0].line, Some(3));
+        assert_eq!(got.rejected[0].reason, "date is empty");
+        assert!(got.skipped.is_empty());
+    }
+
+    #[test]
+    fn footer_rule_can_be_turned_off() {
+        let mut profile = kbank_like();
+        profile.skip_trailing_without_date = false;
+        let got = feed(
+            &profile,
+            &[
+                HEADER,
+                &["21/11/2569", "", "1.00", "A"],
+                &["", "", "", "Generated"],
+            ],
+        );
+        assert_eq!(got.rejected.len(), 1);
+        assert!(got.skipped.is_empty());
+    }
+
+    #[test]
+    fn a_last_row_with_an_amount_but_a_bad_date_is_data_gone_wrong() {
+        let got = feed(
+            &kbank_like(),
+            &[
+                HEADER,
+                &["21/11/2569", "", "1.00", "A"],
+                &["21/13/2569", "", "5.00", "B"],
+                &["", "", "9.00", "C"],
+            ],
+        );
+        let lines: Vec<u64> = got.rejected.iter().map(|r| r.line.unwrap()).collect();
+        assert_eq!(lines, vec![3, 4]);
+        assert!(got.skipped.is_empty());
     }
 }
