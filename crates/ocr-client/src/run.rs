@@ -51,6 +51,34 @@ pub fn read_slips_with(
     progress: &(dyn Fn(u64) + Sync),
     credentials: &Credentials,
 ) -> Vec<SlipRead> {
+    // A caller already inside a runtime cannot block on a second one on its
+    // own thread: run ours on a scoped thread instead of panicking.
+    if tokio::runtime::Handle::try_current().is_ok() {
+        let files: Vec<String> = jobs.iter().map(|j| j.file.clone()).collect();
+        return std::thread::scope(|s| {
+            s.spawn(|| read_on_own_runtime(jobs, config, cache, progress, credentials))
+                .join()
+                .unwrap_or_else(|_| {
+                    files
+                        .into_iter()
+                        .map(|file| SlipRead::Pending {
+                            file,
+                            reason: "the slip reader thread failed".into(),
+                        })
+                        .collect()
+                })
+        });
+    }
+    read_on_own_runtime(jobs, config, cache, progress, credentials)
+}
+
+fn read_on_own_runtime(
+    jobs: Vec<SlipJob>,
+    config: &OcrConfig,
+    cache: &dyn SlipCache,
+    progress: &(dyn Fn(u64) + Sync),
+    credentials: &Credentials,
+) -> Vec<SlipRead> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("recon-ocr")

@@ -348,3 +348,22 @@ fn local_reader_through_read_slips_is_cached_too() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn callable_from_inside_a_runtime_without_panicking() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(&tmp.path().join("ledger.sqlite")).unwrap();
+    let jobs = vec![job(
+        tmp.path(),
+        "s.json",
+        include_bytes!("data/nextocr-success.json"),
+    )];
+    let (reads, progressed) = run(
+        &jobs,
+        &OcrConfig::default(),
+        &ledger,
+        &Credentials::given([]),
+    );
+    assert_eq!(progressed, 1);
+    assert_eq!(read_slip(&reads[0]).file.as_deref(), Some("s.json"));
+}
