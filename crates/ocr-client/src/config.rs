@@ -232,6 +232,41 @@ mod tests {
     }
 
     #[test]
+    fn a_job_toml_section() {
+        let job: Job = toml::from_str(
+            r#"
+            [ocr]
+            provider = "clova"
+            max_image_bytes = 2000000
+
+            [ocr.clova]
+            invoke_url = "https://x.apigw.ntruss.com/custom/v1/1/K"
+            document = "credit-card"
+            transport = "multipart"
+            currency = "USD"
+            secret_env = "RECON_CLOVA_SECRET"
+
+            [ocr.clova.limits]
+            requests_per_second = 2.5
+            timeout_ms = 5000
+
+            [ocr.nextocr]
+            base_url = "https://ocr.internal.example"
+            "#,
+        )
+        .expect("config parses");
+        assert_eq!(job.ocr.provider, ProviderChoice::Clova);
+        assert_eq!(job.ocr.max_image_bytes, 2_000_000);
+        assert_eq!(job.ocr.clova.transport, ClovaTransport::Multipart);
+        assert_eq!(job.ocr.clova.currency, Currency::Usd);
+        assert_eq!(job.ocr.clova.limits.requests_per_second, 2.5);
+        assert_eq!(job.ocr.clova.limits.concurrency, 8);
+        assert_eq!(job.ocr.nextocr.base_url, "https://ocr.internal.example");
+        assert_eq!(job.ocr.nextocr.secret_key_env, "NEXTOCR_SECRET_KEY");
+        assert!(toml::from_str::<Job>("[ocr]\nprovider = \"tesseract\"").is_err());
+    }
+
+    #[test]
     fn unknown_keys_are_errors() {
         let r: Result<Job, _> = serde_json::from_str(r#"{"ocr": {"easyslip": {"api_key": "x"}}}"#);
         assert!(r.is_err());

@@ -134,7 +134,7 @@ impl OcrError {
                 | OcrError::ImageFailed { .. }
                 | OcrError::Field { .. }
                 | OcrError::Unrecognised { .. }
-        ) || matches!(self, OcrError::Provider { status, .. } if *status < 500)
+        ) || self.is_receipt_refused()
             || matches!(
                 self,
                 OcrError::Local {
@@ -142,6 +142,14 @@ impl OcrError {
                     ..
                 }
             )
+    }
+
+    /// NextOCR answered `status: false` to a good request: it found no
+    /// receipt on this image. An unknown error code from anyone else may be
+    /// about the account rather than the slip, so it stays pending.
+    fn is_receipt_refused(&self) -> bool {
+        matches!(self, OcrError::Provider { provider: Provider::Nextocr, status, code, .. }
+            if (200..300).contains(status) && code == "status_false")
     }
 
     /// Every further call to this provider would fail the same way this run.
@@ -244,5 +252,22 @@ mod tests {
         };
         assert!(!q.is_retryable());
         assert!(!q.is_final_for_slip());
+        let unknown = OcrError::Provider {
+            provider: p,
+            status: 409,
+            code: "BRANCH_SUSPENDED".into(),
+            message: String::new(),
+        };
+        assert!(
+            !unknown.is_final_for_slip(),
+            "may be the account, not the slip"
+        );
+        let no_receipt = OcrError::Provider {
+            provider: Provider::Nextocr,
+            status: 200,
+            code: "status_false".into(),
+            message: String::new(),
+        };
+        assert!(no_receipt.is_final_for_slip());
     }
 }
