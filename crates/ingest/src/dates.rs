@@ -502,6 +502,20 @@ mod tests {
         );
         let w = parse_when("Nov 21, 2026 09:18 PM", &f, BuddhistEra::Auto).unwrap();
         assert_eq!(resolve(w, None, &bangkok()).unwrap().hour(), 21);
+        // Banks print months and meridiems in any case.
+        let w = parse_when("NOV 21, 2026 09:18 pm", &f, BuddhistEra::Auto).unwrap();
+        assert_eq!(
+            resolve(w, None, &bangkok()).unwrap().to_rfc3339(),
+            "2026-11-21T21:18:00+07:00"
+        );
+        let full = formats(&["%B %d, %Y"]);
+        assert_eq!(
+            parse_when("November 21, 2026", &full, BuddhistEra::Auto)
+                .unwrap()
+                .date()
+                .day(),
+            21
+        );
     }
 
     #[test]

@@ -537,3 +537,31 @@ counterparty_name = "Name"
         ]
     );
 }
+
+#[test]
+fn a_row_in_another_encoding_is_rejected_and_the_rest_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mixed.csv");
+    let mut bytes = b"account,booked_at,amount,currency,counterparty_name,counterparty_account,counterparty_bank,reference,description\n".to_vec();
+    bytes.extend_from_slice(b"A,2026-11-21T09:00:00+07:00,1.00,THB,ok,,,,\n");
+    // "\xC3\xC7\xC1" is Windows-874 for a Thai word: not UTF-8.
+    bytes.extend_from_slice(b"A,2026-11-21T09:01:00+07:00,2.00,THB,\xC3\xC7\xC1,,,,\n");
+    bytes.extend_from_slice("A,2026-11-21T09:02:00+07:00,3.00,THB,สมชาย,,,,\n".as_bytes());
+    std::fs::write(&path, bytes).unwrap();
+    let got = read_statement(&path, &Profile::builtin("canonical").unwrap(), &opts()).unwrap();
+    assert_eq!(
+        got.rows.iter().map(|l| l.source.line).collect::<Vec<_>>(),
+        vec![2, 4]
+    );
+    assert_eq!(got.rows[1].counterparty.name.as_deref(), Some("สมชาย"));
+    assert_eq!(got.rejected.len(), 1);
+    assert_eq!(got.rejected[0].line, Some(3));
+    assert_eq!(got.rejected[0].column.as_deref(), Some("counterparty_name"));
+    assert!(
+        got.rejected[0]
+            .reason
+            .starts_with("text is not valid UTF-8"),
+        "{}",
+        got.rejected[0].reason
+    );
+}
