@@ -411,7 +411,8 @@ pub fn sample_days() -> [GenOptions; 2] {
     first.overwrite = true;
     let mut second = GenOptions::new(day21, 56, 20_261_121);
     second.rates = ProblemRates {
-        malformed_statement_line: 0.04,
+        // Three broken rows: a KBank date, a canonical amount, a KBank amount.
+        malformed_statement_line: 0.06,
         ..rates
     };
     second.overwrite = true;

@@ -741,11 +741,21 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
         LineKind::Malformed,
         count(r.malformed_statement_line, n),
     ));
-    for (k, kind) in extra.into_iter().enumerate() {
-        let currency = match kind {
-            // Alternate broken rows between the two files so both parsers
-            // meet one.
-            LineKind::Malformed if bank_layouts && k % 2 == 1 => Currency::Usd,
+    let mut malformed_lines = 0usize;
+    for kind in extra {
+        // Broken rows take turns: KBank date, canonical amount, KBank amount,
+        // canonical date, so that each parser meets each kind of damage.
+        let broken = (kind == LineKind::Malformed).then(|| {
+            malformed_lines += 1;
+            [
+                (Currency::Thb, Defect::Time),
+                (Currency::Usd, Defect::Amount),
+                (Currency::Thb, Defect::Amount),
+                (Currency::Usd, Defect::Time),
+            ][(malformed_lines - 1) % 4]
+        });
+        let currency = match broken {
+            Some((currency, _)) if bank_layouts => currency,
             _ => {
                 let roll: f64 = rng.random();
                 if roll < opts.currencies.usd {
@@ -797,7 +807,6 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
                 let reference = rng
                     .random_bool(0.5)
                     .then(|| refs.for_currency(&mut rng, currency, bank, booked_at));
-                let malformed = kind == LineKind::Malformed;
                 PlannedLine {
                     file: file_for(currency),
                     booked_at,
@@ -809,12 +818,8 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
                     reference,
                     channel: channel_for(&mut rng, currency, bank),
                     kind,
-                    defect: malformed.then_some(if (k / 2) % 2 == 0 {
-                        Defect::Amount
-                    } else {
-                        Defect::Time
-                    }),
-                    expected: (!malformed).then_some(Status::StatementUnmatched),
+                    defect: broken.map(|(_, defect)| defect),
+                    expected: broken.is_none().then_some(Status::StatementUnmatched),
                     seq,
                     line_no: 0,
                 }
