@@ -63,6 +63,11 @@ pub struct Limits {
     /// A longer `Retry-After` than this is cut to this, so one answer cannot
     /// stall the run for hours.
     pub max_retry_after_ms: u64,
+    /// After this many slips in a row failed even after their retries
+    /// (timeouts, 5xx, 429, broken connections), the provider is taken as
+    /// down for the run and the remaining slips stay pending, instead of
+    /// each paying the full retry schedule. 0 = never give up.
+    pub give_up_after_failed_slips: u32,
 }
 
 impl Default for Limits {
@@ -76,6 +81,7 @@ impl Default for Limits {
             backoff_base_ms: 500,
             backoff_max_ms: 30_000,
             max_retry_after_ms: 120_000,
+            give_up_after_failed_slips: 5,
         }
     }
 }

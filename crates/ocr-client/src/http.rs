@@ -4,7 +4,7 @@
 //! quota is gone or the credentials are refused.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use rand::Rng;
@@ -36,6 +36,8 @@ pub(crate) struct Endpoint {
     /// Values blanked out of every excerpt and message.
     secrets: Vec<String>,
     requests: AtomicU64,
+    /// Slips in a row that failed after all their retries.
+    failed_in_a_row: AtomicU32,
 }
 
 impl Endpoint {
@@ -63,6 +65,7 @@ impl Endpoint {
             stopped_flag: AtomicBool::new(false),
             secrets,
             requests: AtomicU64::new(0),
+            failed_in_a_row: AtomicU32::new(0),
         })
     }
 
@@ -158,7 +161,10 @@ impl Endpoint {
                 }
             };
             match outcome {
-                Ok(v) => return Ok(v),
+                Ok(v) => {
+                    self.failed_in_a_row.store(0, Ordering::Relaxed);
+                    return Ok(v);
+                }
                 Err(e) if e.is_retryable() && attempt < max_attempts => {
                     let retry_after = match &e {
                         OcrError::RateLimited { retry_after, .. } => *retry_after,
@@ -170,7 +176,16 @@ impl Endpoint {
                     attempt += 1;
                 }
                 Err(e) => {
-                    if e.stops_provider() {
+                    let down = if e.is_retryable() {
+                        let n = self.failed_in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
+                        let limit = self.limits.give_up_after_failed_slips;
+                        limit > 0 && n >= limit
+                    } else {
+                        // The provider answered sensibly: it is up.
+                        self.failed_in_a_row.store(0, Ordering::Relaxed);
+                        false
+                    };
+                    if e.stops_provider() || down {
                         warn!(provider = %self.provider, file, error = %e, "no more calls to this provider this run");
                         if let Ok(mut g) = self.stopped.lock() {
                             g.get_or_insert_with(|| e.clone());

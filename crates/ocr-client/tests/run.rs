@@ -367,3 +367,39 @@ async fn callable_from_inside_a_runtime_without_panicking() {
     assert_eq!(progressed, 1);
     assert_eq!(read_slip(&reads[0]).file.as_deref(), Some("s.json"));
 }
+
+#[test]
+fn a_provider_that_stays_down_is_given_up_for_the_run() {
+    let server = TestServer::start();
+    server.script((0..100).map(|_| support::Fault::Status(503)));
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(&tmp.path().join("ledger.sqlite")).unwrap();
+    let jobs: Vec<SlipJob> = (0..10)
+        .map(|i| {
+            job(
+                tmp.path(),
+                &format!("d{i}.png"),
+                &slip_png(&format!("D{i}")),
+            )
+        })
+        .collect();
+    let limits = Limits {
+        concurrency: 1,
+        max_attempts: 2,
+        give_up_after_failed_slips: 3,
+        ..quick_limits()
+    };
+    let (reads, progressed) = run(&jobs, &config(&server, limits), &ledger, &credentials());
+    assert_eq!(progressed, 10);
+    assert!(
+        reads
+            .iter()
+            .all(|r| matches!(r, SlipRead::Pending { reason, .. } if reason.contains("HTTP 503"))),
+        "{reads:?}"
+    );
+    assert_eq!(
+        server.requests(),
+        6,
+        "three slips × two attempts, then no more calls"
+    );
+}

@@ -836,6 +836,7 @@ pub fn quick_limits() -> recon_ocr_client::Limits {
         backoff_base_ms: 10,
         backoff_max_ms: 50,
         max_retry_after_ms: 5_000,
+        give_up_after_failed_slips: 0,
     }
 }
 
