@@ -186,8 +186,9 @@ impl OcrError {
 pub(crate) const EXCERPT_CHARS: usize = 160;
 
 /// A short, single-line excerpt of a body for an error message: known
-/// secrets are replaced by `***` before cutting, white space is folded, and
-/// at most [`EXCERPT_CHARS`] characters remain.
+/// secrets are replaced by `***` before cutting, long numbers (accounts,
+/// phone and id numbers) keep only their last four digits, white space is
+/// folded, and at most [`EXCERPT_CHARS`] characters remain.
 pub(crate) fn excerpt(body: &[u8], secrets: &[&str]) -> String {
     // Only the head matters; redact on a bounded prefix so a huge page costs little.
     let head = &body[..body.len().min(4096)];
@@ -195,6 +196,7 @@ pub(crate) fn excerpt(body: &[u8], secrets: &[&str]) -> String {
     for s in secrets.iter().filter(|s| s.len() >= 4) {
         text = text.replace(s, "***");
     }
+    let text = mask_long_numbers(&text);
     let folded: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out: String = folded.chars().take(EXCERPT_CHARS).collect();
     if folded.chars().count() > EXCERPT_CHARS || body.len() > head.len() {
@@ -203,9 +205,110 @@ pub(crate) fn excerpt(body: &[u8], secrets: &[&str]) -> String {
     out
 }
 
+/// Runs of digits (with `-` or spaces inside) holding at least 8 digits
+/// look like account, phone or id numbers: all but the last four digits
+/// become `x`, as in `recon_core::mask::account`. Amounts and status codes
+/// are shorter and stay readable.
+fn mask_long_numbers(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        // The run: digits joined by single separators, ending on a digit.
+        let mut end = i;
+        let mut j = i;
+        while j < chars.len() {
+            if chars[j].is_ascii_digit() {
+                end = j + 1;
+                j += 1;
+            } else if matches!(chars[j], '-' | ' ')
+                && chars.get(j + 1).is_some_and(char::is_ascii_digit)
+            {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let run: String = chars[i..end].iter().collect();
+        if run.chars().filter(char::is_ascii_digit).count() >= 8 {
+            out.push_str(&recon_core::mask::account(&run));
+        } else {
+            out.push_str(&run);
+        }
+        i = end;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_numbers_keep_their_last_four_digits() {
+        assert_eq!(
+            mask_long_numbers(r#""bankNumber": "123-4-56789-0", "amount": 1500.00, "code": "004""#),
+            r#""bankNumber": "xxx-x-xx789-0", "amount": 1500.00, "code": "004""#
+        );
+        assert_eq!(mask_long_numbers("tel 0812345678."), "tel xxxxxx5678.");
+        assert_eq!(mask_long_numbers("HTTP 502 at 12:30"), "HTTP 502 at 12:30");
+        assert_eq!(mask_long_numbers("ชื่อ 1234 5678 9"), "ชื่อ xxxx x678 9");
+    }
+
+    #[test]
+    fn messages_people_read() {
+        let p = Provider::Easyslip;
+        let cases = [
+            (
+                OcrError::QuotaExceeded {
+                    provider: p,
+                    status: 403,
+                    message: "Your API quota has been exceeded".into(),
+                },
+                "easyslip: quota exceeded (HTTP 403): Your API quota has been exceeded",
+            ),
+            (
+                OcrError::RateLimited {
+                    provider: p,
+                    retry_after: Some(Duration::from_secs(3)),
+                },
+                "easyslip: rate limited (HTTP 429), retry after 3s",
+            ),
+            (
+                OcrError::Timeout {
+                    provider: Provider::Nextocr,
+                    after: Duration::from_millis(1500),
+                },
+                "nextocr: no answer within 1500ms",
+            ),
+            (
+                OcrError::Malformed {
+                    provider: Provider::Clova,
+                    status: Some(200),
+                    reason: "an HTML page instead of JSON".into(),
+                    excerpt: "<html>".into(),
+                },
+                "clova: unexpected response (HTTP 200): an HTML page instead of JSON; body starts \"<html>\"",
+            ),
+            (
+                OcrError::Field {
+                    provider: Provider::Nextocr,
+                    field: "fields.finished_at",
+                    value: "11/01/2026".into(),
+                    reason: "expected a time like 2026-01-11 09:18AM".into(),
+                },
+                "nextocr: field fields.finished_at has value \"11/01/2026\": expected a time like 2026-01-11 09:18AM",
+            ),
+        ];
+        for (e, text) in cases {
+            assert_eq!(e.to_string(), text);
+        }
+    }
 
     #[test]
     fn excerpt_is_short_single_line_and_blanks_secrets() {
