@@ -64,8 +64,9 @@ pub struct ProblemRates {
     /// A slip to us that no statement line carries (a fake) →
     /// `slip_not_on_statement`.
     pub slip_not_on_statement: f64,
-    /// Slip and line agree on amount, no reference, payer is a different
-    /// person → `name_mismatch`.
+    /// Slip (naming the customer) and a line agree on amount and time, no
+    /// reference links them, and the line's payer is someone else →
+    /// `name_mismatch`.
     pub name_mismatch: f64,
     /// The saved slip body is cut short → `unreadable_slip`.
     pub unreadable_slip: f64,

@@ -605,10 +605,14 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
         // The transfer the customer (or someone) made, if any.
         let paid_at = ordered_at + Duration::seconds(rng.random_range(60..1_500));
         let bank = sender_bank(&mut rng, currency);
-        let payer = match kind {
-            OrderKind::PaidByOtherPayer | OrderKind::NameMismatch => {
-                Person::random_unlike(&mut rng, customer.origin, &customer)
-            }
+        // Who really sent money. A relative paying with the slip's
+        // reference is fine; money from a stranger that merely has the
+        // slip's amount and time is a `name_mismatch` (the slip names the
+        // customer, the statement someone else).
+        let other = matches!(kind, OrderKind::PaidByOtherPayer | OrderKind::NameMismatch)
+            .then(|| Person::random_unlike(&mut rng, customer.origin, &customer));
+        let payer = match (kind, other) {
+            (OrderKind::PaidByOtherPayer, Some(p)) => p,
             _ => customer,
         };
         let paid_minor = match kind {
@@ -685,6 +689,10 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
                 OrderKind::PaidWithoutSlip => rng.random_bool(0.5).then(|| facts.trans_ref.clone()),
                 _ => Some(facts.trans_ref.clone()),
             };
+            let (line_payer, line_account) = match (kind, &other) {
+                (OrderKind::NameMismatch, Some(p)) => (p, masked_account(&mut rng, currency)),
+                _ => (&facts.sender, facts.sender_account.clone()),
+            };
             // The bank books a few minutes after the slip; KBank shows minutes.
             let booked_at = facts.paid_at + Duration::seconds(rng.random_range(60..300));
             seq += 1;
@@ -693,8 +701,8 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
                 booked_at,
                 currency,
                 amount_minor: facts.amount_minor,
-                counterparty_name: statement_name(&facts.sender, currency),
-                counterparty_account: facts.sender_account.clone(),
+                counterparty_name: statement_name(line_payer, currency),
+                counterparty_account: line_account,
                 counterparty_bank: bank_short(currency, facts.sender_bank),
                 reference,
                 channel: channel_for(&mut rng, currency, facts.sender_bank),
