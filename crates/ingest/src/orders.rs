@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
 use recon_core::{Currency, Money, Order, OrderId, Rejection, SourceRef};
@@ -140,7 +141,7 @@ pub(crate) struct OrderSink<'a> {
     best: Option<(u64, Vec<String>, Vec<String>, usize)>,
     rows_before_header: u64,
     /// Accepted order ids and the line that carried them.
-    seen: HashMap<String, u64>,
+    seen: HashMap<String, u64, BuildHasherDefault<IdHasher>>,
     out: Ingested<Order>,
 }
 
@@ -170,7 +171,7 @@ impl<'a> OrderSink<'a> {
             header: None,
             best: None,
             rows_before_header: 0,
-            seen: HashMap::new(),
+            seen: HashMap::default(),
             out: Ingested::default(),
         }
     }
@@ -355,5 +356,26 @@ impl RowSink for OrderSink<'_> {
         );
         self.out.rejected.push(rejection);
         Ok(())
+    }
+}
+
+/// A multiply-rotate hash (the one rustc uses) for order ids. The ids come
+/// from the shop's own export, so hash flooding is no concern, and SipHash
+/// was a fifth of the time of reading a million-row export.
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
