@@ -113,7 +113,7 @@ pub(crate) fn render(summary: &Summary, tables: &Tables, trend: &[TrendPoint]) -
             &[
                 "Kind", "Id", "Status", "Amount", "Currency", "Reasons", "Name", "Related",
             ],
-            tables.exceptions.rows.iter().map(|r| {
+            tables.exceptions.rows.iter().take(LIST_LIMIT).map(|r| {
                 let c = &r.cells;
                 (
                     r.status,
@@ -132,6 +132,8 @@ pub(crate) fn render(summary: &Summary, tables: &Tables, trend: &[TrendPoint]) -
         );
     }
 
+    more_rows(&mut h, tables.exceptions.rows.len(), "exceptions.csv");
+
     let _ = writeln!(
         h,
         "<h2>Quarantined input rows ({})</h2>",
@@ -148,8 +150,10 @@ pub(crate) fn render(summary: &Summary, tables: &Tables, trend: &[TrendPoint]) -
                 .quarantine
                 .rows
                 .iter()
+                .take(LIST_LIMIT)
                 .map(|r| (None, r.cells.iter().collect())),
         );
+        more_rows(&mut h, tables.quarantine.rows.len(), "quarantine.csv");
     }
 
     h.push_str("<h2>Inputs</h2>\n");
@@ -173,6 +177,20 @@ pub(crate) fn render(summary: &Summary, tables: &Tables, trend: &[TrendPoint]) -
     }
     h.push_str("</body>\n</html>\n");
     h
+}
+
+/// A page lists at most this many rows per table: beyond that a browser
+/// struggles and a person uses the CSV or the workbook anyway.
+const LIST_LIMIT: usize = 2000;
+
+fn more_rows(h: &mut String, total: usize, file: &str) {
+    if total > LIST_LIMIT {
+        let _ = writeln!(
+            h,
+            "<p class=\"more\">Showing the first {LIST_LIMIT} of {total} rows; all are in {} and the workbook.</p>",
+            esc(file)
+        );
+    }
 }
 
 fn headline(h: &mut String, s: &Summary) {

@@ -344,11 +344,17 @@ pub(crate) fn render(summary: &Summary, tables: &Tables) -> Result<Vec<u8>, Xlsx
             .set_creation_datetime(&created),
     );
 
+    // Excel 365 compresses at level 3: ~30% faster than the default 6 for
+    // a file ~5% larger.
+    wb.set_zip_compression_level(3);
+
     let summary_index = 0;
     wb.add_worksheet();
     let mut overflow = Vec::new();
     for table in tables.all() {
-        let ws = wb.add_worksheet();
+        // Table sheets stream row by row to a temporary file, so a day of a
+        // million orders does not hold every cell in memory.
+        let ws = wb.add_worksheet_with_constant_memory()?;
         let left = table_sheet(ws, table, &styles)?;
         if left > 0 {
             overflow.push((table.sheet, left));

@@ -236,3 +236,30 @@ fn an_unwritable_root_is_an_error_naming_the_path() {
     let err = write_day_reports(&file, &f.input()).unwrap_err();
     assert!(err.to_string().contains("not-a-dir"), "{err}");
 }
+
+#[test]
+fn a_crashed_runs_staging_directory_is_cleaned_and_old_reports_stay_until_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = fixture();
+    write_day_reports(tmp.path(), &f.input()).unwrap();
+    let day = tmp.path().join(DAY);
+    let before = fs::read(day.join("summary.json")).unwrap();
+
+    // What a run killed mid-write leaves: a half staging directory.
+    let half = tmp.path().join(format!(".{DAY}.tmp-4242"));
+    fs::create_dir(&half).unwrap();
+    fs::write(half.join("reconciliation.csv"), "order_id\r\nhalf").unwrap();
+    // The complete old set is still what readers see.
+    assert_eq!(fs::read(day.join("summary.json")).unwrap(), before);
+
+    write_day_reports_with(tmp.path(), &f.input(), &f.records()).unwrap();
+    assert!(!half.exists(), "staging leftovers are removed");
+    let names: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, [DAY]);
+    // The new set is complete (records add the times).
+    let rec = fs::read_to_string(day.join("reconciliation.csv")).unwrap();
+    assert!(rec.contains("2026-11-21T09:10:00+07:00"));
+}

@@ -122,3 +122,56 @@ fn chromium_renders_figures_charts_and_the_exception_list() {
         png.len()
     );
 }
+
+#[test]
+fn long_exception_lists_are_cut_with_a_pointer_to_the_csv() {
+    use recon_core::{Currency, DayResult, Money, OrderId, OrderOutcome, SourceRef, Status};
+    let orders: Vec<OrderOutcome> = (0..2001u64)
+        .map(|i| OrderOutcome {
+            order_id: OrderId(format!("B-{i:05}")),
+            source: SourceRef::new("orders.csv", i + 2),
+            status: Status::Unpaid,
+            customer_name: "นาย ทดสอบ".into(),
+            slip: None,
+            statement_lines: vec![],
+            expected: Money::from_minor(10_000, Currency::Thb),
+            paid: None,
+            name_score: None,
+            reasons: vec![],
+        })
+        .collect();
+    let result = DayResult {
+        day: DAY.parse().unwrap(),
+        orders,
+        statement: vec![],
+        slips: vec![],
+    };
+    let input = recon_report::ReportInput {
+        result: &result,
+        quarantine: &[],
+        inputs: &[],
+        trend: &[],
+        tool_version: "0.1.0-test",
+    };
+    let files = recon_report::render_day_reports(&input, &Default::default()).unwrap();
+    let html = String::from_utf8(
+        files
+            .iter()
+            .find(|(n, _)| *n == "summary.html")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    assert!(html.contains("Showing the first 2000 of 2001 rows; all are in exceptions.csv"));
+    assert!(html.contains("B-01999") && !html.contains("B-02000"));
+    let csv = &files
+        .iter()
+        .find(|(n, _)| *n == "exceptions.csv")
+        .unwrap()
+        .1;
+    assert_eq!(
+        csv.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count(),
+        2002
+    );
+}
