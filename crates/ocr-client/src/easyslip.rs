@@ -58,7 +58,7 @@ pub struct VerifyBankData {
     pub raw_slip: RawSlip,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MatchedAccount {
     pub bank: MatchedBank,
@@ -73,7 +73,21 @@ pub struct MatchedAccount {
     pub bank_number: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+impl std::fmt::Debug for MatchedAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Debug output ends up in logs: the account number stays masked.
+        f.debug_struct("MatchedAccount")
+            .field("bank", &self.bank)
+            .field("kind", &self.kind)
+            .field(
+                "bank_number",
+                &self.bank_number.as_deref().map(recon_core::mask::account),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MatchedBank {
     #[serde(default)]
@@ -182,9 +196,9 @@ pub struct TypedAccount {
 pub struct Verification {
     pub slip: Slip,
     pub is_duplicate: bool,
-    /// The registered account the receiver matched (`matchAccount`):
-    /// `(bank short code, account number as given)`.
-    pub matched_account: Option<(Option<String>, Option<String>)>,
+    /// The registered account the receiver matched (`matchAccount`), as
+    /// EasySlip gives it; `None` when no account matched or none was asked.
+    pub matched_account: Option<MatchedAccount>,
     pub amount_in_order: Option<Decimal>,
     pub amount_in_slip: Option<Decimal>,
     pub is_amount_matched: Option<bool>,
@@ -298,10 +312,7 @@ fn to_verification(data: VerifyBankData, raw: String) -> Result<Verification, Oc
     Ok(Verification {
         slip,
         is_duplicate: data.is_duplicate,
-        matched_account: data
-            .matched_account
-            .as_ref()
-            .map(|m| (m.bank.short_code.clone(), m.bank_number.clone())),
+        matched_account: data.matched_account.clone(),
         amount_in_order: data.amount_in_order.map(|n| n.0),
         amount_in_slip: data.amount_in_slip.map(|n| n.0),
         is_amount_matched: data.is_amount_matched,

@@ -35,10 +35,12 @@ async fn easyslip_image_upload_is_multipart_with_bearer_auth() {
     );
     assert_eq!(v.slip.provider, Provider::Easyslip);
     assert!(!v.is_duplicate);
-    assert_eq!(
-        v.matched_account,
-        Some((Some("KBANK".into()), Some("123-4-56789-0".into())))
-    );
+    let m = v.matched_account.as_ref().unwrap();
+    assert_eq!(m.bank.short_code.as_deref(), Some("KBANK"));
+    assert_eq!(m.bank_number.as_deref(), Some("123-4-56789-0"));
+    assert_eq!(m.kind.as_deref(), Some("JURISTIC"));
+    assert_eq!(m.name_en.as_deref(), Some("EXAMPLE CO., LTD."));
+    assert!(!format!("{m:?}").contains("56789"), "Debug masks the account");
     let seen = server.seen();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].path, "/v2/verify/bank");
