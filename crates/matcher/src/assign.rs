@@ -12,6 +12,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::fxhash::FxMap;
+
 /// A possible link: payer `unit` paid by statement line `line`, with an
 /// integer evidence weight (integers, so ties are exact).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,11 +102,17 @@ fn solve_group(group: &[Edge], limit: usize, out: &mut Assignment) {
     let mut lines: Vec<u32> = group.iter().map(|e| e.line).collect();
     lines.sort_unstable();
     lines.dedup();
-    let space = units.iter().try_fold(1u64, |acc, u| {
-        let deg = group.iter().filter(|e| e.unit == *u).count() as u64;
-        acc.checked_mul(deg + 1).filter(|s| *s <= EXHAUSTIVE_SPACE)
+    let small = units.len() <= limit && lines.len() <= limit.min(64);
+    // Edges come sorted by unit: degrees are run lengths.
+    let space = small.then(|| {
+        group
+            .chunk_by(|a, b| a.unit == b.unit)
+            .try_fold(1u64, |acc, run| {
+                acc.checked_mul(run.len() as u64 + 1)
+                    .filter(|s| *s <= EXHAUSTIVE_SPACE)
+            })
     });
-    if units.len() <= limit && lines.len() <= limit.min(64) && space.is_some() {
+    if matches!(space, Some(Some(_))) {
         exhaustive(group, &units, &lines, out);
     } else {
         greedy(group, out);
@@ -199,6 +207,13 @@ fn greedy(group: &[Edge], out: &mut Assignment) {
         while j < edges.len() && edges[j].weight == edges[i].weight {
             j += 1;
         }
+        // Within the run, the edges of each unit and of each line.
+        let mut by_unit: FxMap<u32, Vec<usize>> = FxMap::default();
+        let mut by_line: FxMap<u32, Vec<usize>> = FxMap::default();
+        for (k, x) in edges[i..j].iter().enumerate() {
+            by_unit.entry(x.unit).or_default().push(i + k);
+            by_line.entry(x.line).or_default().push(i + k);
+        }
         for k in i..j {
             let e = edges[k];
             if done_units.contains(&e.unit) || done_lines.contains(&e.line) {
@@ -207,8 +222,10 @@ fn greedy(group: &[Edge], out: &mut Assignment) {
             let free = |x: &Edge| !done_units.contains(&x.unit) && !done_lines.contains(&x.line);
             let mut tie_units: BTreeSet<u32> = BTreeSet::new();
             let mut tie_lines: BTreeSet<u32> = BTreeSet::new();
-            for x in &edges[i..j] {
-                if free(x) && (x.unit == e.unit || x.line == e.line) {
+            let same_unit = by_unit.get(&e.unit).map_or(&[][..], Vec::as_slice);
+            let same_line = by_line.get(&e.line).map_or(&[][..], Vec::as_slice);
+            for x in same_unit.iter().chain(same_line).map(|idx| &edges[*idx]) {
+                if free(x) {
                     tie_units.insert(x.unit);
                     tie_lines.insert(x.line);
                 }

@@ -8,7 +8,9 @@
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::fxhash::{FxMap, map_with_capacity};
 
 use chrono::{DateTime, FixedOffset};
 use recon_core::{
@@ -52,9 +54,11 @@ fn severity(s: Status) -> usize {
 
 /// Name-score units in an assignment weight (4 decimals).
 const NAME_UNITS: f64 = 10_000.0;
-/// Above this many lines of one amount, candidates are narrowed by the first
-/// letter of the payer's name words.
+/// Above this many lines of one amount, candidates are narrowed by the
+/// beginnings of the payer's name words (see `NameBook::lookup`).
 const BIG_BLOCK: usize = 64;
+/// Most candidate lines whose names are compared for one payer.
+const SCAN_LIMIT: usize = 256;
 /// Most candidates considered for a split payment or a multi-order transfer.
 const SUBSET_CANDIDATES: usize = 16;
 
@@ -65,6 +69,8 @@ struct NameBook<'a> {
 }
 
 type NameId = u32;
+/// A name-word key for blocking: (letters, the letters).
+type NameKey = (u8, [char; 3]);
 
 impl<'a> NameBook<'a> {
     fn new() -> Self {
@@ -93,10 +99,19 @@ impl<'a> NameBook<'a> {
 
     fn score(&self, a: NameId, b: NameId) -> f64 {
         let (ra, rb) = (self.raw[a as usize].trim(), self.raw[b as usize].trim());
-        if ra == rb && !ra.contains(['*', '•', '●']) && ra.chars().any(char::is_alphanumeric) {
+        if ra == rb && !ra.contains(['*', '•', '●']) && ra.chars().any(names::is_name_char) {
             return 1.0;
         }
-        names::similarity(self.get(a), self.get(b))
+        let (na, nb) = (self.get(a), self.get(b));
+        // Same words after normalization (titles aside): no need for strsim.
+        if na.tokens == nb.tokens
+            && na.is_company() == nb.is_company()
+            && !na.is_empty()
+            && na.tokens.iter().all(|t| !t.masked)
+        {
+            return 1.0;
+        }
+        names::similarity(na, nb)
     }
 
     /// The best score over all pairs, `None` when one side has no name.
@@ -114,17 +129,88 @@ impl<'a> NameBook<'a> {
         best
     }
 
-    /// First characters of the name words, for blocking big candidate sets.
-    fn initials(&self, ids: &[NameId]) -> BTreeSet<char> {
-        ids.iter()
-            .flat_map(|id| {
-                self.get(*id)
-                    .tokens
-                    .iter()
-                    .filter_map(|t| t.text.chars().next())
-                    .collect::<Vec<_>>()
+    /// Keys a name is filed under: per word, its first letter and (when it
+    /// has three) its first three letters.
+    fn index_keys(&self, ids: &[NameId]) -> Vec<NameKey> {
+        let mut keys = Vec::new();
+        for id in ids {
+            for t in &self.get(*id).tokens {
+                let mut cs = t.text.chars();
+                let (Some(a), b, c) = (cs.next(), cs.next(), cs.next()) else {
+                    continue;
+                };
+                keys.push((1, [a, ' ', ' ']));
+                if let (Some(b), Some(c)) = (b, c) {
+                    keys.push((3, [a, b, c]));
+                }
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// Keys to look one name up with: per word the three-letter key, or the
+    /// one-letter key when fewer letters are visible (`ใ***`, an initial).
+    fn query_keys(&self, id: NameId) -> Vec<NameKey> {
+        let mut keys: Vec<NameKey> = self
+            .get(id)
+            .tokens
+            .iter()
+            .filter_map(|t| {
+                let mut cs = t.text.chars();
+                match (cs.next(), cs.next(), cs.next()) {
+                    (Some(a), Some(b), Some(c)) => Some((3, [a, b, c])),
+                    (Some(a), _, _) => Some((1, [a, ' ', ' '])),
+                    _ => None,
+                }
             })
-            .collect()
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// Items of `index` (lists sorted ascending) that may carry one of the
+    /// `names`: for a name of two or more words, items sharing at least two
+    /// of its keys (a name at the threshold agrees on at least two words);
+    /// for a one-word name, items sharing its key.
+    fn lookup<K: std::hash::Hash + Eq>(
+        &self,
+        index: &FxMap<K, Vec<u32>>,
+        names: &[NameId],
+        key: impl Fn(NameKey) -> K,
+    ) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        for id in names {
+            let qk = self.query_keys(*id);
+            let mut lists: Vec<&[u32]> = qk
+                .iter()
+                .map(|k| index.get(&key(*k)).map_or(&[][..], Vec::as_slice))
+                .collect();
+            match lists.len() {
+                0 => {}
+                1 => out.extend_from_slice(lists[0]),
+                _ => {
+                    // A item in two lists is in one that is not the largest:
+                    // count over the others, look the largest up.
+                    lists.sort_by_key(|l| l.len());
+                    let largest = lists.pop().unwrap_or(&[]);
+                    let mut count: FxMap<u32, u8> = FxMap::default();
+                    for l in &lists {
+                        for x in l.iter() {
+                            *count.entry(*x).or_default() += 1;
+                        }
+                    }
+                    out.extend(count.into_iter().filter_map(|(x, c)| {
+                        (c >= 2 || largest.binary_search(&x).is_ok()).then_some(x)
+                    }));
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }
 
@@ -232,19 +318,40 @@ fn slip_file(r: &SlipRead) -> &str {
     }
 }
 
-fn slip_sort_key(r: &SlipRead) -> (&str, u8, String) {
-    match r {
-        SlipRead::Read(s) => (
-            slip_file(r),
-            0,
-            format!(
-                "{:?}|{:?}|{:?}|{:?}",
-                s.trans_ref, s.amount, s.image_sha256, s.qr_payload
-            ),
-        ),
-        SlipRead::Unreadable { file, reason } => (file, 1, reason.clone()),
-        SlipRead::Pending { file, reason } => (file, 2, reason.clone()),
+/// Slips by file name; two reads of one file name (a caller's mistake) by
+/// what they say, so the order never depends on the input's.
+fn slip_order(a: &SlipRead, b: &SlipRead) -> std::cmp::Ordering {
+    fn rank(r: &SlipRead) -> u8 {
+        match r {
+            SlipRead::Read(_) => 0,
+            SlipRead::Unreadable { .. } => 1,
+            SlipRead::Pending { .. } => 2,
+        }
     }
+    slip_file(a)
+        .cmp(slip_file(b))
+        .then_with(|| rank(a).cmp(&rank(b)))
+        .then_with(|| match (a, b) {
+            (SlipRead::Read(x), SlipRead::Read(y)) => (
+                &x.trans_ref,
+                x.amount.map(|m| (m.currency, m.amount)),
+                &x.image_sha256,
+                &x.qr_payload,
+                x.transferred_at,
+            )
+                .cmp(&(
+                    &y.trans_ref,
+                    y.amount.map(|m| (m.currency, m.amount)),
+                    &y.image_sha256,
+                    &y.qr_payload,
+                    y.transferred_at,
+                )),
+            (
+                SlipRead::Unreadable { reason: x, .. } | SlipRead::Pending { reason: x, .. },
+                SlipRead::Unreadable { reason: y, .. } | SlipRead::Pending { reason: y, .. },
+            ) => x.cmp(y),
+            _ => std::cmp::Ordering::Equal,
+        })
 }
 
 fn minor(m: &Money) -> Option<i64> {
@@ -277,14 +384,24 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 /// Matches one day. See the crate documentation for the passes; the
 /// statuses follow [`STATUS_PRECEDENCE`].
 pub fn match_day(input: &DayInput, config: &MatchConfig) -> DayResult {
+    let t = std::time::Instant::now();
     let mut ctx = Ctx::new(input, config);
+    eprintln!("TIMING new {:?}", t.elapsed());
     ctx.register_slips();
+    eprintln!("TIMING reg {:?}", t.elapsed());
     ctx.exact_keys();
+    eprintln!("TIMING exact {:?}", t.elapsed());
     ctx.amount_and_name();
+    eprintln!("TIMING amount {:?}", t.elapsed());
     ctx.split_payments();
+    eprintln!("TIMING split {:?}", t.elapsed());
     ctx.one_transfer_many_orders();
+    eprintln!("TIMING many {:?}", t.elapsed());
     ctx.name_mismatches();
-    ctx.outcomes()
+    eprintln!("TIMING nm {:?}", t.elapsed());
+    let r = ctx.outcomes();
+    eprintln!("TIMING out {:?}", t.elapsed());
+    r
 }
 
 impl<'a> Ctx<'a> {
@@ -308,7 +425,7 @@ impl<'a> Ctx<'a> {
             ))
         });
         let mut slip_reads: Vec<&SlipRead> = input.slips.iter().collect();
-        slip_reads.sort_by_cached_key(|r| slip_sort_key(r));
+        slip_reads.sort_by(|a, b| slip_order(a, b));
 
         let mut book = NameBook::new();
         let customer = orders.iter().map(|o| book.add(&o.customer_name)).collect();
@@ -509,7 +626,7 @@ impl<'a> Ctx<'a> {
     // ---- pass 0: slip registry -------------------------------------------
 
     fn register_slips(&mut self) {
-        let mut by_file: HashMap<&str, u32> = HashMap::with_capacity(self.slips.len());
+        let mut by_file: FxMap<&str, u32> = map_with_capacity(self.slips.len());
         for (i, s) in self.slips.iter().enumerate() {
             by_file.entry(s.file).or_insert(i as u32);
         }
@@ -533,7 +650,7 @@ impl<'a> Ctx<'a> {
 
         let day = self.input.day;
         let prior = self.input.prior_uses;
-        let mut first: HashMap<(u8, &str), u32> = HashMap::with_capacity(uses.len() * 2);
+        let mut first: FxMap<(u8, &str), u32> = map_with_capacity(uses.len() * 2);
         let mut followers: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         for (_, o, s) in uses {
             let info = &self.slips[s as usize];
@@ -636,8 +753,8 @@ impl<'a> Ctx<'a> {
         sum == paid && same_customer
     }
 
-    fn order_index(&self) -> HashMap<&'a str, u32> {
-        let mut m = HashMap::with_capacity(self.orders.len());
+    fn order_index(&self) -> FxMap<&'a str, u32> {
+        let mut m = map_with_capacity(self.orders.len());
         for (o, order) in self.orders.iter().enumerate() {
             m.entry(order.order_id.0.as_str()).or_insert(o as u32);
         }
@@ -647,7 +764,7 @@ impl<'a> Ctx<'a> {
     // ---- pass 1: exact keys ----------------------------------------------
 
     fn exact_keys(&mut self) {
-        let mut by_ref: HashMap<Cow<'a, str>, Vec<u32>> = HashMap::new();
+        let mut by_ref: FxMap<Cow<'a, str>, Vec<u32>> = FxMap::default();
         for (l, line) in self.lines.iter().enumerate() {
             if !line.amount.is_positive() {
                 continue;
@@ -742,8 +859,8 @@ impl<'a> Ctx<'a> {
 
     // ---- pass 2: amount + time window + payer name ----------------------
 
-    fn blocks(&self) -> HashMap<(Currency, i64), Vec<u32>> {
-        let mut blocks: HashMap<(Currency, i64), Vec<u32>> = HashMap::new();
+    fn blocks(&self) -> FxMap<(Currency, i64), Vec<u32>> {
+        let mut blocks: FxMap<(Currency, i64), Vec<u32>> = FxMap::default();
         for l in 0..self.lines.len() as u32 {
             if self.eligible(l)
                 && let Some(m) = minor(&self.lines[l as usize].amount)
@@ -781,7 +898,7 @@ impl<'a> Ctx<'a> {
         } else {
             blocks.keys().copied().collect()
         };
-        let mut initials_index: HashMap<(Currency, i64), HashMap<char, Vec<u32>>> = HashMap::new();
+        let mut key_index: FxMap<(Currency, i64), FxMap<NameKey, Vec<u32>>> = FxMap::default();
         let mut edges = Vec::new();
         for u in 0..self.units.len() as u32 {
             if !self.open(u) {
@@ -796,30 +913,21 @@ impl<'a> Ctx<'a> {
                 let Some(block) = blocks.get(&(cur, amount)) else {
                     continue;
                 };
-                let cands: Vec<u32> = if block.len() > BIG_BLOCK {
-                    let index = initials_index.entry((cur, amount)).or_insert_with(|| {
-                        let mut m: HashMap<char, Vec<u32>> = HashMap::new();
+                let mut cands: Vec<u32> = if block.len() > BIG_BLOCK {
+                    let index = key_index.entry((cur, amount)).or_insert_with(|| {
+                        let mut m: FxMap<NameKey, Vec<u32>> = FxMap::default();
                         for l in block {
-                            for c in self.book.initials(&self.line_names[*l as usize]) {
-                                m.entry(c).or_default().push(*l);
+                            for k in self.book.index_keys(&self.line_names[*l as usize]) {
+                                m.entry(k).or_default().push(*l);
                             }
                         }
                         m
                     });
-                    let mut v: Vec<u32> = self
-                        .book
-                        .initials(&payer)
-                        .iter()
-                        .filter_map(|c| index.get(c))
-                        .flatten()
-                        .copied()
-                        .collect();
-                    v.sort_unstable();
-                    v.dedup();
-                    v
+                    self.book.lookup(index, &payer, |k| k)
                 } else {
                     block.clone()
                 };
+                self.nearest_in_time(&mut cands, at);
                 for l in cands {
                     let line = self.lines[l as usize];
                     let gap = minutes_between(line.booked_at, at);
@@ -855,23 +963,34 @@ impl<'a> Ctx<'a> {
 
     // ---- pass 3: split payments, one transfer for several orders --------
 
-    /// Free lines indexed by (currency, first letter of a payer word).
-    fn free_lines_by_initial(&self) -> HashMap<(Currency, char), Vec<u32>> {
-        let mut m: HashMap<(Currency, char), Vec<u32>> = HashMap::new();
+    /// Free lines indexed by (currency, name key).
+    fn free_lines_by_key(&self) -> FxMap<(Currency, NameKey), Vec<u32>> {
+        let mut m: FxMap<(Currency, NameKey), Vec<u32>> = FxMap::default();
         for l in 0..self.lines.len() as u32 {
             if !self.eligible(l) {
                 continue;
             }
             let cur = self.lines[l as usize].amount.currency;
-            for c in self.book.initials(&self.line_names[l as usize]) {
-                m.entry((cur, c)).or_default().push(l);
+            for k in self.book.index_keys(&self.line_names[l as usize]) {
+                m.entry((cur, k)).or_default().push(l);
             }
         }
         m
     }
 
+    /// Keeps at most [`SCAN_LIMIT`] candidate lines, the nearest in time to
+    /// `at` (ties by rank), so that a crowd of namesakes paying the same
+    /// price cannot make matching quadratic.
+    fn nearest_in_time(&self, cands: &mut Vec<u32>, at: DateTime<FixedOffset>) {
+        if cands.len() > SCAN_LIMIT {
+            cands.sort_by_key(|l| ((self.lines[*l as usize].booked_at - at).num_seconds().abs(), *l));
+            cands.truncate(SCAN_LIMIT);
+            cands.sort_unstable();
+        }
+    }
+
     fn split_payments(&mut self) {
-        let index = self.free_lines_by_initial();
+        let index = self.free_lines_by_key();
         if index.is_empty() {
             return;
         }
@@ -908,18 +1027,14 @@ impl<'a> Ctx<'a> {
             let payer = self.payer_names(u);
             let mut cands: Vec<u32> = self
                 .book
-                .initials(&payer)
-                .iter()
-                .filter_map(|c| index.get(&(cur, *c)))
-                .flatten()
-                .copied()
+                .lookup(&index, &payer, |k| (cur, k))
+                .into_iter()
                 .filter(|l| self.line_free(*l))
                 .filter(|l| {
                     minor(&self.lines[*l as usize].amount).is_some_and(|m| m > 0 && m <= needed)
                 })
                 .collect();
-            cands.sort_unstable();
-            cands.dedup();
+            self.nearest_in_time(&mut cands, self.orders[u as usize].ordered_at);
             cands.retain(|l| {
                 self.book
                     .best(&payer, &self.line_names[*l as usize])
@@ -951,7 +1066,7 @@ impl<'a> Ctx<'a> {
 
     fn one_transfer_many_orders(&mut self) {
         // Open orders without a usable slip, by (currency, customer initial).
-        let mut index: HashMap<(Currency, char), Vec<u32>> = HashMap::new();
+        let mut index: FxMap<(Currency, NameKey), Vec<u32>> = FxMap::default();
         for u in 0..self.units.len() as u32 {
             if !self.open(u)
                 || self.valid_slip(u).is_some()
@@ -960,8 +1075,8 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             let cur = self.orders[u as usize].amount.currency;
-            for c in self.book.initials(&[self.customer[u as usize]]) {
-                index.entry((cur, c)).or_default().push(u);
+            for k in self.book.index_keys(&[self.customer[u as usize]]) {
+                index.entry((cur, k)).or_default().push(u);
             }
         }
         if index.is_empty() {
@@ -980,11 +1095,8 @@ impl<'a> Ctx<'a> {
             let names = &self.line_names[l as usize];
             let mut cands: Vec<u32> = self
                 .book
-                .initials(names)
-                .iter()
-                .filter_map(|c| index.get(&(cur, *c)))
-                .flatten()
-                .copied()
+                .lookup(&index, names, |k| (cur, k))
+                .into_iter()
                 .filter(|u| self.open(*u))
                 .filter(|u| self.expected(*u).is_some_and(|e| e.1 > 0 && e.1 < total))
                 .collect();
@@ -1015,7 +1127,20 @@ impl<'a> Ctx<'a> {
     // ---- pass 4: the slip's money from a payer with another name --------
 
     fn name_mismatches(&mut self) {
-        let blocks = self.blocks();
+        // Per amount, lines by booking time: only the slip's neighbourhood
+        // is looked at.
+        let by_time: FxMap<(Currency, i64), Vec<(DateTime<FixedOffset>, u32)>> = self
+            .blocks()
+            .into_iter()
+            .map(|(k, ls)| {
+                let mut v: Vec<_> = ls
+                    .into_iter()
+                    .map(|l| (self.lines[l as usize].booked_at, l))
+                    .collect();
+                v.sort_unstable();
+                (k, v)
+            })
+            .collect();
         let mut edges = Vec::new();
         let gap_limit = self.cfg.name_mismatch_gap_minutes.max(0) * 60;
         for u in 0..self.units.len() as u32 {
@@ -1029,11 +1154,16 @@ impl<'a> Ctx<'a> {
                 continue;
             };
             let Some(m) = minor(amount) else { continue };
-            let Some(block) = blocks.get(&(amount.currency, m)) else {
+            let Some(block) = by_time.get(&(amount.currency, m)) else {
                 continue;
             };
-            for l in block {
-                let gap = (self.lines[*l as usize].booked_at - at).num_seconds().abs();
+            let from = at - chrono::Duration::seconds(gap_limit);
+            let first = block.partition_point(|(t, _)| *t < from);
+            for (t, l) in &block[first..] {
+                let gap = (*t - at).num_seconds().abs();
+                if *t > at && gap > gap_limit {
+                    break;
+                }
                 if gap <= gap_limit {
                     edges.push(Edge {
                         unit: u,

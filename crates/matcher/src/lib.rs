@@ -39,6 +39,7 @@
 pub mod accounts;
 mod assign;
 mod day;
+mod fxhash;
 pub mod names;
 
 use std::collections::BTreeMap;

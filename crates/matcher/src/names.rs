@@ -170,6 +170,20 @@ const COMPANY_FORMS: &[&str] = &[
 const GLUED_COMPANY_PREFIXES: &[&str] = &["บริษัท", "ห้างหุ้นส่วนจำกัด", "หจก", "บจก", "บมจ"];
 const GLUED_COMPANY_SUFFIXES: &[&str] = &["จำกัด", "มหาชน"];
 
+/// Letters, digits and combining marks: what a name is made of. ASCII and
+/// the Thai block are answered without Unicode table look-ups, which are
+/// the slow path of `char::is_alphanumeric` and dominate on Thai names.
+pub(crate) fn is_name_char(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' => true,
+        '\0'..='\x7f' => false,
+        // Thai: everything but the baht sign and the section marks.
+        '\u{0E01}'..='\u{0E3A}' | '\u{0E40}'..='\u{0E4E}' | '\u{0E50}'..='\u{0E59}' => true,
+        '\u{0E00}'..='\u{0E7F}' => false,
+        _ => c.is_alphanumeric() || is_combining_mark(c),
+    }
+}
+
 fn is_mask_char(c: char) -> bool {
     matches!(c, '*' | '•' | '●' | '∗')
 }
@@ -220,7 +234,7 @@ fn pieces(folded: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     for c in folded.chars() {
-        if c.is_alphanumeric() || is_combining_mark(c) || is_mask_char(c) {
+        if is_name_char(c) || is_mask_char(c) {
             cur.push(c);
         } else if matches!(c, '-' | '\'' | '’' | '‘') {
             // joins: Jean-Pierre, O'Brien
