@@ -87,9 +87,8 @@ pub(crate) fn parse_decimal(text: &str, style: &NumberStyle) -> Result<Decimal, 
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}')
         .map(|c| match c {
-            '๐'..='๙' => char::from(b'0' + (c as u32 - '๐' as u32) as u8),
             '−' | '–' => '-',
-            _ => c,
+            _ => crate::dates::local_digit(c).unwrap_or(c),
         })
         .collect();
     for mark in CURRENCY_MARKS {
@@ -265,6 +264,7 @@ mod tests {
         assert_eq!(p("$(12.00)").unwrap(), dec("-12.00"));
         assert_eq!(p("๑,๕๐๐.๐๐").unwrap(), dec("1500.00"));
         assert_eq!(p("40,000 ៛").unwrap(), dec("40000"));
+        assert_eq!(p("៤០,០០០៛").unwrap(), dec("40000"));
     }
 
     #[test]

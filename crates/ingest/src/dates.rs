@@ -172,7 +172,7 @@ pub(crate) fn resolve<Z: TimeZone>(
 /// True when the text has a digit (ASCII or Thai): a cell with none cannot
 /// be a date, so a trailing row whose date cell has none is a footer.
 pub(crate) fn has_digit(text: &str) -> bool {
-    text.bytes().any(|b| b.is_ascii_digit()) || text.chars().any(|c| ('๐'..='๙').contains(&c))
+    text.bytes().any(|b| b.is_ascii_digit()) || text.chars().any(|c| local_digit(c).is_some())
 }
 
 /// `YYYY-MM-DD[(T| )HH:MM[:SS[.f]]][Z|±HH[:]MM]`.
@@ -296,12 +296,17 @@ pub(crate) fn normalise(text: &str, era: BuddhistEra) -> Cow<'_, str> {
 }
 
 fn thai_digits(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '๐'..='๙' => char::from(b'0' + (c as u32 - '๐' as u32) as u8),
-            _ => c,
-        })
-        .collect()
+    text.chars().map(|c| local_digit(c).unwrap_or(c)).collect()
+}
+
+/// A Thai (`๐`–`๙`) or Khmer (`០`–`៩`) digit as its ASCII digit.
+pub(crate) fn local_digit(c: char) -> Option<char> {
+    let zero = match c {
+        '๐'..='๙' => '๐',
+        '០'..='៩' => '០',
+        _ => return None,
+    };
+    char::from_digit(c as u32 - zero as u32, 10)
 }
 
 /// Rewrites every run of exactly four digits from 2400 to 2999 as the
@@ -577,6 +582,7 @@ mod tests {
     fn digits_tell_a_date_cell_from_a_footer() {
         assert!(has_digit("21/11/2569"));
         assert!(has_digit("๒๑"));
+        assert!(has_digit("២១"));
         assert!(!has_digit("รวม"));
         assert!(!has_digit(""));
     }

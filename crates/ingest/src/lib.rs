@@ -104,7 +104,11 @@ pub fn read_statement(
     opts: &ReadOptions,
 ) -> Result<Ingested<StatementLine>, IngestError> {
     let compiled = profile.compile().map_err(|message| IngestError::Profile {
-        origin: profile.name.clone(),
+        origin: if profile.name.is_empty() {
+            "(unnamed)".into()
+        } else {
+            profile.name.clone()
+        },
         message,
     })?;
     check_file(path)?;

@@ -34,16 +34,32 @@ impl Names {
 
 impl<'de> Deserialize<'de> for Names {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum OneOrMany {
-            One(String),
-            Many(Vec<String>),
+        struct NamesVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for NamesVisitor {
+            type Value = Names;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a column name or a list of column names")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Names, E> {
+                Ok(Names(vec![v.to_string()]))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Names, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    names.push(name);
+                }
+                Ok(Names(names))
+            }
         }
-        Ok(match OneOrMany::deserialize(d)? {
-            OneOrMany::One(s) => Names(vec![s]),
-            OneOrMany::Many(v) => Names(v),
-        })
+
+        d.deserialize_any(NamesVisitor)
     }
 }
 
@@ -381,6 +397,10 @@ mod tests {
             (
                 "colour = 1\n[columns]\ndate = \"d\"\namount = \"a\"\n",
                 "unknown field",
+            ),
+            (
+                "[columns]\ndate = 5\namount = \"a\"\n",
+                "expected a column name or a list of column names",
             ),
         ];
         for (text, expected) in cases {
