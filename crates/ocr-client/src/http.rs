@@ -275,10 +275,16 @@ impl Endpoint {
     }
 }
 
-/// `Retry-After` in delta-seconds (what rate limiters send). An HTTP date is
-/// not honoured: the backoff schedule applies instead.
+/// `Retry-After` as delta-seconds (what rate limiters usually send) or as
+/// an HTTP date, turned into a wait from now.
 fn retry_after_secs(v: &str) -> Option<Duration> {
-    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+    let v = v.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    let wait = at.signed_duration_since(chrono::Utc::now());
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
@@ -288,7 +294,18 @@ mod tests {
     #[test]
     fn retry_after_is_seconds() {
         assert_eq!(retry_after_secs(" 2 "), Some(Duration::from_secs(2)));
-        assert_eq!(retry_after_secs("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        // A date in the past: go now.
+        assert_eq!(
+            retry_after_secs("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        let soon = (chrono::Utc::now() + chrono::Duration::seconds(30)).to_rfc2822();
+        let wait = retry_after_secs(&soon).unwrap();
+        assert!(
+            wait > Duration::from_secs(28) && wait <= Duration::from_secs(30),
+            "{wait:?}"
+        );
+        assert_eq!(retry_after_secs("soon"), None);
     }
 
     #[test]

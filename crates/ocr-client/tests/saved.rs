@@ -337,3 +337,37 @@ fn unknown_truncated_and_non_json_files_are_typed_errors() {
         "{e:?}"
     );
 }
+
+#[test]
+fn never_panics_on_any_prefix_or_corrupted_byte() {
+    for name in [
+        "easyslip-success.json",
+        "nextocr-success.json",
+        "nextocr-aba-khr.json",
+        "clova-credit-card.json",
+        "clova-receipt.json",
+        "clova-failure.json",
+    ] {
+        let full = data(name);
+        let mut answered = 0;
+        for cut in 0..full.len() {
+            let _ = parse_saved(&full[..cut]);
+            answered += 1;
+        }
+        // Corrupt one byte at a time into characters that break JSON and
+        // numbers in different ways.
+        for i in (0..full.len()).step_by(3) {
+            for b in [b'"', b'}', b'9', b'-', 0xFF] {
+                let mut bad = full.clone();
+                bad[i] = b;
+                let _ = parse_saved(&bad);
+                answered += 1;
+            }
+        }
+        assert!(answered > full.len(), "{name}");
+        assert!(
+            parse_saved(&full).is_ok() || name == "clova-failure.json",
+            "{name}"
+        );
+    }
+}
