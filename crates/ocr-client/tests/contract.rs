@@ -40,7 +40,10 @@ async fn easyslip_image_upload_is_multipart_with_bearer_auth() {
     assert_eq!(m.bank_number.as_deref(), Some("123-4-56789-0"));
     assert_eq!(m.kind.as_deref(), Some("JURISTIC"));
     assert_eq!(m.name_en.as_deref(), Some("EXAMPLE CO., LTD."));
-    assert!(!format!("{m:?}").contains("56789"), "Debug masks the account");
+    assert!(
+        !format!("{m:?}").contains("56789"),
+        "Debug masks the account"
+    );
     let seen = server.seen();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].path, "/v2/verify/bank");
@@ -356,4 +359,86 @@ fn clients_need_their_credentials_and_urls() {
     cfg.invoke_url.clear();
     let e = ClovaClient::with_credentials(&cfg, &credentials()).unwrap_err();
     assert!(e.to_string().contains("invoke_url"), "{e}");
+}
+
+/// The server must be as strict as the docs, or the contract tests above
+/// would pass against a lax double.
+#[tokio::test]
+async fn the_test_server_rejects_what_the_docs_reject() {
+    let server = TestServer::start();
+    let http = reqwest::Client::new();
+    let es = format!("{}/verify/bank", server.easyslip_base());
+    let bearer = format!("Bearer {}", support::EASYSLIP_KEY);
+    let post = |body: &str| {
+        http.post(&es)
+            .header("Authorization", &bearer)
+            .header("Content-Type", "application/json")
+            .body(body.to_string())
+            .send()
+    };
+    // No input: the documented 400 body, byte for byte.
+    let r = post(r#"{"remark": "x"}"#).await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.text().await.unwrap(), support::EASYSLIP_VALIDATION);
+    // Two inputs.
+    let r = post(r#"{"payload": "0041", "url": "https://x/y.png"}"#)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("VALIDATION_ERROR"));
+    // matchAmount must be a number.
+    let r = post(r#"{"payload": "0041", "matchAmount": "1500"}"#)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    // No bearer token.
+    let r = http
+        .post(&es)
+        .json(&serde_json::json!({"payload": "0041"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    // NextOCR: the documented query-parameter alternative is accepted too.
+    let nx = format!(
+        "{}/ocr_api_receipt?username={}&key={}",
+        server.nextocr_base(),
+        support::NEXTOCR_USER,
+        support::NEXTOCR_KEY
+    );
+    let part = reqwest::multipart::Part::bytes(slip_png("QP")).file_name("qp.png");
+    let r = http
+        .post(&nx)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // ... but a form without `file` is not.
+    let r = http
+        .post(&nx)
+        .multipart(reqwest::multipart::Form::new().text("image", "x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    // CLOVA: version V2 and images[].data are required in JSON.
+    let cl = format!("{}/document/receipt", server.clova_invoke_url());
+    let r = http
+        .post(&cl)
+        .header("X-OCR-SECRET", support::CLOVA_SECRET)
+        .json(&serde_json::json!({"version": "V1", "requestId": "1", "timestamp": 0, "images": [{"format": "png", "name": "a", "data": ""}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = http
+        .post(&cl)
+        .header("X-OCR-SECRET", support::CLOVA_SECRET)
+        .json(&serde_json::json!({"version": "V2", "requestId": "1", "timestamp": "0", "images": [{"format": "png", "name": "a"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(server.seen().iter().filter(|s| s.status == 200).count(), 1);
 }
