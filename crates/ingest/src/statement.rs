@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use chrono::NaiveTime;
 use recon_core::{AccountMask, Currency, Money, Party, Rejection, SourceRef, StatementLine};
 use rust_decimal::Decimal;
 
@@ -181,14 +180,12 @@ impl<'a> StatementSink<'a> {
                 }
                 return;
             }
-            if let Some(rest) = first_norm.strip_prefix(label.as_str())
-                && let Some(value) = rest.trim_start().strip_prefix(':')
+            // `Account Number: 001 234 567` in one cell.
+            if let Some((name, value)) = first.split_once(':')
+                && &norm(name) == label
+                && !value.trim().is_empty()
             {
-                // Take the value from the original text, not the
-                // lower-cased one.
-                let original = first.trim();
-                let cut = original.len() - value.len();
-                self.preamble_account = Some(original[cut..].trim().to_string());
+                self.preamble_account = Some(value.trim().to_string());
                 return;
             }
         }
@@ -373,7 +370,7 @@ impl<'a> StatementSink<'a> {
                 }
             }
         };
-        let booked_at = resolve(when, time.map(|t: NaiveTime| t), &self.opts.tz)
+        let booked_at = resolve(when, time, &self.opts.tz)
             .map_err(|reason| self.reject(line, DATE, date_cell, reason))?;
         // Currency.
         let currency = match used(CURRENCY) {
@@ -656,6 +653,22 @@ counterparty_name = "ชื่อ"
         assert_eq!(got.rejected[0].line, Some(3));
         assert_eq!(got.rejected[0].reason, "date is empty");
         assert!(got.skipped.is_empty());
+    }
+
+    #[test]
+    fn our_account_comes_from_the_preamble_in_one_cell_or_two() {
+        let mut profile = kbank_like();
+        profile.account_label = crate::Names(vec!["เลขที่บัญชี".into(), "Account Number".into()]);
+        let row: &[&str] = &["21/11/2569", "", "1.00", "A"];
+        let got = feed(
+            &profile,
+            &[&["ACCOUNT NUMBER :  001  234 567"], HEADER, row],
+        );
+        assert_eq!(got.rows[0].account, "001  234 567");
+        let got = feed(&profile, &[&["เลขที่บัญชี", "", "123-4-56789-0"], HEADER, row]);
+        assert_eq!(got.rows[0].account, "123-4-56789-0");
+        let got = feed(&profile, &[&["Account Numbers: 1"], HEADER, row]);
+        assert_eq!(got.rows[0].account, "");
     }
 
     #[test]
