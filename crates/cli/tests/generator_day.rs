@@ -515,3 +515,55 @@ fn generates_a_large_day_quickly() {
         "malformed order rows"
     );
 }
+
+#[test]
+fn an_earlier_day_planned_again_offers_the_slips_it_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = options(120, 8);
+    let summary = generate_day(&first, dir.path()).unwrap();
+    let again = recon_cli::generator::reusable_slips(&first).unwrap();
+    assert_eq!(again, summary.reusable_slips);
+    assert!(!again.is_empty());
+    for slip in &again {
+        let body = fs::read_to_string(
+            dir.path()
+                .join("2026-11-21/slips")
+                .join(format!("{}.json", slip.order_id)),
+        )
+        .unwrap();
+        assert!(
+            body.contains(&slip.trans_ref),
+            "{} does not carry {}",
+            slip.order_id,
+            slip.trans_ref
+        );
+    }
+
+    let mut next = GenOptions::new(day("2026-11-22"), 100, 9);
+    next.rates.prior_day_duplicate = 0.03;
+    next.previous_day_slips = again.clone();
+    generate_day(&next, dir.path()).unwrap();
+    let planted = fs::read_to_string(dir.path().join("2026-11-22/expected/planted.csv")).unwrap();
+    let reused: Vec<&str> = planted
+        .lines()
+        .filter(|l| l.ends_with(",duplicate_slip_prior_day"))
+        .collect();
+    assert_eq!(reused.len(), 3, "{planted}");
+    for line in reused {
+        let order = line.split(',').next().unwrap();
+        let body = fs::read_to_string(
+            dir.path()
+                .join("2026-11-22/slips")
+                .join(format!("{order}.json")),
+        )
+        .unwrap();
+        assert!(
+            again.iter().any(|s| body.contains(&s.trans_ref)),
+            "{order} reuses no slip of the 21st"
+        );
+        assert!(
+            body.contains("2026-11-21"),
+            "the reused slip keeps its first day's date"
+        );
+    }
+}

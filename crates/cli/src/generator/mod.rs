@@ -361,6 +361,13 @@ pub fn generate_day(opts: &GenOptions, data_root: &Path) -> Result<GenSummary, G
     })
 }
 
+/// The slips a day generated with `opts` offers for reuse, without writing
+/// anything: plan the earlier day again (same options, same seed) to chain
+/// days, as `recon gen` does for a range of days.
+pub fn reusable_slips(opts: &GenOptions) -> Result<Vec<PriorSlip>, GenError> {
+    Ok(plan::plan_day(opts)?.reusable)
+}
+
 fn prepare_folder(folder: &Path, overwrite: bool) -> Result<(), GenError> {
     let io = |source| GenError::Io {
         path: folder.to_path_buf(),
