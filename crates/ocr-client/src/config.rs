@@ -273,6 +273,25 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_section_in_lib_rs_parses() {
+        let lib = include_str!("lib.rs");
+        let toml_text: String = lib
+            .lines()
+            .filter_map(|l| l.strip_prefix("//!"))
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .skip_while(|l| *l != "```toml")
+            .skip(1)
+            .take_while(|l| *l != "```")
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(toml_text.contains("[ocr.clova]"), "{toml_text}");
+        let job: Job = toml::from_str(&toml_text).expect("documented config parses");
+        assert_eq!(job.ocr.provider, ProviderChoice::Easyslip);
+        assert_eq!(job.ocr.easyslip.limits, Limits::default());
+        assert_eq!(job.ocr.clova.document, "receipt");
+    }
+
+    #[test]
     fn unknown_keys_are_errors() {
         let r: Result<Job, _> = serde_json::from_str(r#"{"ocr": {"easyslip": {"api_key": "x"}}}"#);
         assert!(r.is_err());

@@ -13,6 +13,41 @@
 //! logs or returns a credential; bodies quoted in errors are short excerpts
 //! with known secrets blanked out.
 //!
+//! # The `[ocr]` job config section
+//!
+//! ```toml
+//! [ocr]
+//! provider = "easyslip"          # local (default) | easyslip | nextocr | clova
+//! max_image_bytes = 4194304      # larger images are unreadable without a call
+//!
+//! [ocr.easyslip]
+//! base_url = "https://api.easyslip.com/v2"
+//! api_key_env = "EASYSLIP_API_KEY"   # the variable's NAME; the key stays in the environment
+//! upload = "image"                   # image (multipart) | base64
+//! check_duplicate = false
+//! match_account = false
+//!
+//! [ocr.easyslip.limits]          # same knobs under every provider
+//! concurrency = 8
+//! requests_per_second = 10.0
+//! timeout_ms = 30000
+//! max_attempts = 4
+//! backoff_base_ms = 500
+//! give_up_after_failed_slips = 5
+//!
+//! [ocr.nextocr]
+//! base_url = "https://developer.nextocr.org"
+//! username_env = "NEXTOCR_USERNAME"
+//! secret_key_env = "NEXTOCR_SECRET_KEY"
+//!
+//! [ocr.clova]
+//! invoke_url = "https://….apigw.ntruss.com/custom/v1/{DomainId}/{InvokeKey}"
+//! document = "receipt"           # receipt | credit-card
+//! secret_env = "CLOVA_OCR_SECRET"
+//! transport = "json"             # json (base64) | multipart
+//! currency = "THB"               # of receipt totals
+//! ```
+//!
 //! The CLI calls [`read_slips`] (sync; it owns one tokio runtime per call)
 //! and [`parse_saved`]; the clients ([`EasySlipClient`], [`NextOcrClient`],
 //! [`ClovaClient`]) are public for callers that want the provider's extra
