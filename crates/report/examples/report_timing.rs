@@ -5,7 +5,6 @@
 
 use std::time::Instant;
 
-use chrono::{FixedOffset, TimeZone};
 use recon_core::{
     Currency, Day, DayResult, Money, OrderId, OrderOutcome, Reason, SlipOutcome, SourceRef,
     StatementOutcome, Status,
@@ -19,9 +18,6 @@ fn main() {
         .next()
         .unwrap_or_else(|| "/tmp/recon-report-timing".into());
     let day: Day = "2026-11-21".parse().expect("day");
-    let _bkk = FixedOffset::east_opt(7 * 3600)
-        .expect("offset")
-        .with_ymd_and_hms(2026, 11, 21, 0, 0, 0);
 
     let names = [
         "นาย สมชาย ใจดี",

@@ -130,9 +130,11 @@ fn swap_in(out_root: &Path, day: &str, staging: &Path, target: &Path) -> Result<
     }
     match exchange(staging, target) {
         Ok(()) => {
-            // The staging name now holds the previous set.
+            // The staging name now holds the previous set. The new set is
+            // in place, so failing to remove the old one is not a failed
+            // write: the next write's recovery removes it.
             sync_dir(out_root)?;
-            remove_any(staging).map_err(|e| ReportError::io(staging, e))?;
+            let _ = remove_any(staging);
         }
         Err(e) if exchange_unsupported(&e) => {
             let aside = out_root.join(format!("{}{}", aside_prefix(day), std::process::id()));
@@ -143,7 +145,7 @@ fn swap_in(out_root: &Path, day: &str, staging: &Path, target: &Path) -> Result<
                 return Err(ReportError::io(target, e));
             }
             sync_dir(out_root)?;
-            remove_any(&aside).map_err(|e| ReportError::io(&aside, e))?;
+            let _ = remove_any(&aside);
         }
         Err(e) => return Err(ReportError::io(target, e)),
     }

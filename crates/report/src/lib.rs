@@ -29,7 +29,17 @@
 //! Atomicity: every file is first written into `out_root/.<day>.tmp-<pid>`
 //! and fsynced, then the directory is swapped with `out_root/<day>` (Linux
 //! `renameat2(RENAME_EXCHANGE)`, else rename-aside + rename). Readers see the
-//! previous complete set or the new complete set, never a mix.
+//! previous complete set or the new complete set, never a mix. Leftovers of a
+//! crashed write of the same day are cleaned (or, for a set renamed aside,
+//! restored) before the next write. One writer per day at a time: the CLI
+//! holds the ledger's day lock; a second writer would make the first fail,
+//! never mix the sets.
+//!
+//! Scale: the XLSX table sheets stream row by row (constant memory); a
+//! sheet holds at most Excel's 1,048,575 rows and the Summary sheet says
+//! when rows were left to the CSV. The HTML lists at most 2,000 rows per
+//! table. Measured on the 2-core build machine (release): 100,000 orders
+//! with a line and a slip each render in about 1.7 s, 310 MB peak RSS.
 
 mod atomic;
 mod csv_out;
