@@ -84,6 +84,11 @@ impl TextEncoding {
         if l == "auto" {
             return Ok(TextEncoding::Auto);
         }
+        // Windows' and Python's names for Windows-874, which the WHATWG
+        // label list that encoding_rs follows does not have.
+        if matches!(l.as_str(), "cp874" | "cp-874" | "ms874" | "x-ibm874") {
+            return Ok(TextEncoding::Legacy(encoding_rs::WINDOWS_874));
+        }
         match encoding_rs::Encoding::for_label(l.as_bytes()) {
             Some(e) if e == encoding_rs::UTF_8 => Ok(TextEncoding::Utf8),
             Some(e) => Ok(TextEncoding::Legacy(e)),

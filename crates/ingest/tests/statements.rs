@@ -565,3 +565,25 @@ fn a_row_in_another_encoding_is_rejected_and_the_rest_read() {
         got.rejected[0].reason
     );
 }
+
+#[test]
+fn every_encoding_spelling_reads_the_same_kbank_rows() {
+    let base = Profile::builtin("kbank-csv").unwrap();
+    let expected = read_statement(&data("kbank.csv"), &base, &opts()).unwrap();
+    assert_eq!(expected.rows.len(), 4);
+    for label in ["tis-620", "TIS-620", "cp874", "auto"] {
+        let mut p = base.clone();
+        p.encoding = label.into();
+        let got = read_statement(&data("kbank.csv"), &p, &opts()).unwrap();
+        assert_eq!(got, expected, "{label}");
+    }
+    // The same statement saved as UTF-8 with a BOM reads the same with the
+    // Windows-874 profile: the BOM is the file's own word on its encoding.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kbank.csv");
+    let bytes = std::fs::read(data("kbank.csv")).unwrap();
+    let (text, _, _) = encoding_rs::WINDOWS_874.decode(&bytes);
+    std::fs::write(&path, format!("\u{feff}{text}")).unwrap();
+    let got = read_statement(&path, &base, &opts()).unwrap();
+    assert_eq!(got, expected);
+}
