@@ -24,6 +24,9 @@ pub struct Summary {
     /// Matched orders / all orders, rounded to 4 decimals; `null` when the
     /// day has no orders.
     pub match_rate: Option<f64>,
+    /// `true` when anything needs a person: an exception or a quarantined
+    /// input row (what cron's "finished with exceptions" exit code means).
+    pub needs_review: bool,
     pub orders: Section,
     /// Statement lines; `amounts` count money in only (see `money_out`).
     pub statement: Section,
@@ -190,11 +193,14 @@ impl Summary {
         let mut inputs = input.inputs.to_vec();
         inputs.sort();
 
+        let exceptions_total = tables.exceptions.rows.len() as u64;
+        let quarantine = input.quarantine.len() as u64;
         Summary {
             schema: SUMMARY_SCHEMA,
             day: result.day,
             tool_version: input.tool_version.to_string(),
             match_rate,
+            needs_review: exceptions_total > 0 || quarantine > 0,
             orders,
             statement: statement.finish(),
             slips: slips.finish(),
@@ -206,11 +212,11 @@ impl Summary {
                     .collect(),
             },
             exceptions: ExceptionCounts {
-                total: tables.exceptions.rows.len() as u64,
+                total: exceptions_total,
                 by_kind,
                 by_status: exc_status,
             },
-            quarantine: input.quarantine.len() as u64,
+            quarantine,
             inputs,
         }
     }
@@ -220,10 +226,5 @@ impl Summary {
         let mut out = serde_json::to_vec_pretty(self)?;
         out.push(b'\n');
         Ok(out)
-    }
-
-    /// Whether anything needs a person: an exception or a quarantined row.
-    pub fn needs_review(&self) -> bool {
-        self.exceptions.total > 0 || self.quarantine > 0
     }
 }

@@ -118,6 +118,7 @@ fn summary_json_snapshot() {
     assert_eq!(v["money_out"]["amounts"]["THB"], "250.00");
     assert_eq!(v["exceptions"]["total"], 11);
     assert_eq!(v["quarantine"], 2);
+    assert_eq!(v["needs_review"], true);
     // the public helper agrees with the file
     let again = day_summary(&fixture().input()).to_json().unwrap();
     assert_eq!(String::from_utf8(again).unwrap(), text);
@@ -224,6 +225,7 @@ fn empty_day_still_writes_headers_and_a_null_match_rate() {
     let v: serde_json::Value =
         serde_json::from_slice(&fs::read(dir.join("summary.json")).unwrap()).unwrap();
     assert!(v["match_rate"].is_null());
+    assert_eq!(v["needs_review"], false);
     assert_eq!(v["orders"]["by_status"]["unpaid"], 0);
 }
 
