@@ -174,6 +174,7 @@ impl Timings {
         let ms = start.elapsed().as_millis();
         info!(stage, ms, "stage done");
         self.0.push((stage, ms));
+        crash_point(stage);
         out
     }
 
@@ -182,6 +183,17 @@ impl Timings {
             .iter()
             .map(|(s, ms)| (s.to_string(), serde_json::json!(ms)))
             .collect()
+    }
+}
+
+/// A fail point for the crash-safety tests: with `RECON_TEST_ABORT_AT=<stage>`
+/// (ingest, slips, match, report, ledger) the process aborts right after that
+/// stage, as a power cut or `kill -9` would. Costs one environment look-up
+/// per stage otherwise.
+fn crash_point(stage: &str) {
+    if std::env::var_os("RECON_TEST_ABORT_AT").is_some_and(|s| s == stage) {
+        warn!(stage, "RECON_TEST_ABORT_AT: aborting on purpose");
+        std::process::abort();
     }
 }
 
