@@ -51,6 +51,8 @@ fn options(orders: usize, seed: u64) -> GenOptions {
         unpaid: 0.03,
         paid_without_slip: 0.05,
         line_without_reference: 0.08,
+        name_typo: 0.02,
+        masked_line_name: 0.02,
         other_payer: 0.02,
         amount_mismatch: 0.03,
         duplicate_slip: 0.03,

@@ -85,6 +85,8 @@ fn each_sample_day_carries_every_planted_problem() {
             "paid_without_slip",
             "paid_line_without_reference",
             "paid_by_other_payer_with_reference",
+            "paid_without_slip_name_typo",
+            "paid_line_with_masked_name",
         ] {
             assert!(kinds.iter().any(|k| k == kind), "{day} has no {kind}");
         }

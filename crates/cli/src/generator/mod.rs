@@ -47,6 +47,12 @@ pub struct ProblemRates {
     /// Slip and statement line, but the line shows no reference → `matched`
     /// by amount + name.
     pub line_without_reference: f64,
+    /// No slip, a statement line, and a letter doubled in the order's
+    /// customer name → `matched` by amount + name.
+    pub name_typo: f64,
+    /// Slip and a line without reference whose payer name is masked
+    /// (`ใจ***`) → `matched` on the visible part.
+    pub masked_line_name: f64,
     /// Someone else paid; the transRef links slip and line → `matched` with
     /// a name reason.
     pub other_payer: f64,
@@ -88,6 +94,8 @@ impl Default for ProblemRates {
             unpaid: 0.04,
             paid_without_slip: 0.05,
             line_without_reference: 0.08,
+            name_typo: 0.01,
+            masked_line_name: 0.01,
             other_payer: 0.02,
             amount_mismatch: 0.02,
             duplicate_slip: 0.02,
@@ -111,6 +119,8 @@ impl ProblemRates {
             unpaid: 0.0,
             paid_without_slip: 0.0,
             line_without_reference: 0.0,
+            name_typo: 0.0,
+            masked_line_name: 0.0,
             other_payer: 0.0,
             amount_mismatch: 0.0,
             duplicate_slip: 0.0,
@@ -126,11 +136,13 @@ impl ProblemRates {
         }
     }
 
-    fn all(&self) -> [(&'static str, f64); 15] {
+    fn all(&self) -> [(&'static str, f64); 17] {
         [
             ("unpaid", self.unpaid),
             ("paid_without_slip", self.paid_without_slip),
             ("line_without_reference", self.line_without_reference),
+            ("name_typo", self.name_typo),
+            ("masked_line_name", self.masked_line_name),
             ("other_payer", self.other_payer),
             ("amount_mismatch", self.amount_mismatch),
             ("duplicate_slip", self.duplicate_slip),
@@ -401,6 +413,8 @@ pub fn sample_days() -> [GenOptions; 2] {
         unpaid: 0.04,
         paid_without_slip: 0.06,
         line_without_reference: 0.08,
+        name_typo: 0.02,
+        masked_line_name: 0.02,
         other_payer: 0.02,
         amount_mismatch: 0.04,
         duplicate_slip: 0.02,

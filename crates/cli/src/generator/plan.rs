@@ -113,6 +113,12 @@ pub(crate) enum OrderKind {
     PaidNoReference,
     /// No slip uploaded, but the money is on the statement.
     PaidWithoutSlip,
+    /// No slip, and the customer mistyped their name in the shop (a letter
+    /// doubled); the statement line still pays the order.
+    PaidWithoutSlipNameTypo,
+    /// Slip and a line without reference whose payer name the bank masked
+    /// (`นาย สมชาย ใจ***`, `MR. JOHN SM***`).
+    PaidMaskedLineName,
     /// Someone else paid (a relative); the transRef links slip and line.
     PaidByOtherPayer,
     Unpaid,
@@ -132,6 +138,8 @@ impl OrderKind {
             OrderKind::Paid => "paid",
             OrderKind::PaidNoReference => "paid_line_without_reference",
             OrderKind::PaidWithoutSlip => "paid_without_slip",
+            OrderKind::PaidWithoutSlipNameTypo => "paid_without_slip_name_typo",
+            OrderKind::PaidMaskedLineName => "paid_line_with_masked_name",
             OrderKind::PaidByOtherPayer => "paid_by_other_payer_with_reference",
             OrderKind::Unpaid => "unpaid",
             OrderKind::AmountMismatch => "amount_mismatch",
@@ -152,6 +160,8 @@ impl OrderKind {
             OrderKind::Paid
             | OrderKind::PaidNoReference
             | OrderKind::PaidWithoutSlip
+            | OrderKind::PaidWithoutSlipNameTypo
+            | OrderKind::PaidMaskedLineName
             | OrderKind::PaidByOtherPayer => Status::Matched,
             OrderKind::Unpaid => Status::Unpaid,
             OrderKind::AmountMismatch => Status::AmountMismatch,
@@ -193,7 +203,12 @@ pub(crate) struct PlannedOrder {
 
 impl PlannedOrder {
     pub fn customer_name(&self) -> String {
-        self.customer.order_name(self.with_honorific)
+        let name = self.customer.order_name(self.with_honorific);
+        if self.kind == OrderKind::PaidWithoutSlipNameTypo {
+            double_a_letter(&name)
+        } else {
+            name
+        }
     }
 }
 
@@ -493,6 +508,8 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
             count(r.line_without_reference, n),
         ),
         (OrderKind::PaidWithoutSlip, count(r.paid_without_slip, n)),
+        (OrderKind::PaidWithoutSlipNameTypo, count(r.name_typo, n)),
+        (OrderKind::PaidMaskedLineName, count(r.masked_line_name, n)),
         (OrderKind::PaidByOtherPayer, count(r.other_payer, n)),
         (OrderKind::Unpaid, count(r.unpaid, n)),
         (OrderKind::AmountMismatch, count(r.amount_mismatch, n)),
@@ -659,7 +676,10 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
 
         let has_slip = !matches!(
             kind,
-            OrderKind::PaidWithoutSlip | OrderKind::Unpaid | OrderKind::MalformedRow
+            OrderKind::PaidWithoutSlip
+                | OrderKind::PaidWithoutSlipNameTypo
+                | OrderKind::Unpaid
+                | OrderKind::MalformedRow
         );
         let slip = has_slip.then(|| PlannedSlip {
             file: format!("{order_id}.json"),
@@ -678,6 +698,8 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
             OrderKind::Paid
                 | OrderKind::PaidNoReference
                 | OrderKind::PaidWithoutSlip
+                | OrderKind::PaidWithoutSlipNameTypo
+                | OrderKind::PaidMaskedLineName
                 | OrderKind::PaidByOtherPayer
                 | OrderKind::AmountMismatch
                 | OrderKind::NameMismatch
@@ -686,7 +708,10 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
             let reference = match kind {
                 OrderKind::PaidNoReference | OrderKind::NameMismatch => None,
                 // No slip to link to; the bank may still print its reference.
-                OrderKind::PaidWithoutSlip => rng.random_bool(0.5).then(|| facts.trans_ref.clone()),
+                OrderKind::PaidWithoutSlip | OrderKind::PaidWithoutSlipNameTypo => {
+                    rng.random_bool(0.5).then(|| facts.trans_ref.clone())
+                }
+                OrderKind::PaidMaskedLineName => None,
                 _ => Some(facts.trans_ref.clone()),
             };
             let (line_payer, line_account) = match (kind, &other) {
@@ -701,7 +726,11 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
                 booked_at,
                 currency,
                 amount_minor: facts.amount_minor,
-                counterparty_name: statement_name(line_payer, currency),
+                counterparty_name: if kind == OrderKind::PaidMaskedLineName {
+                    mask_family_name(&statement_name(line_payer, currency))
+                } else {
+                    statement_name(line_payer, currency)
+                },
                 counterparty_account: line_account,
                 counterparty_bank: bank_short(currency, facts.sender_bank),
                 reference,
@@ -886,6 +915,52 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
     })
 }
 
+/// Thai vowel and tone marks that sit on a consonant; a typo doubles a
+/// consonant or a Latin letter, never one of these.
+fn is_thai_mark(c: char) -> bool {
+    matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
+}
+
+/// A customer's typing slip: one letter of the longest word doubled
+/// (`Smith` → `Smiith`, `สมชาย` → `สมชชาย`). One letter in a name keeps it
+/// the same person for any fair comparison.
+pub(crate) fn double_a_letter(name: &str) -> String {
+    let words: Vec<&str> = name.split(' ').collect();
+    let Some((longest, _)) = words
+        .iter()
+        .enumerate()
+        .max_by_key(|(k, w)| (w.chars().count(), std::cmp::Reverse(*k)))
+    else {
+        return name.to_string();
+    };
+    let chars: Vec<char> = words[longest].chars().collect();
+    let mut at = chars.len() / 2;
+    while at < chars.len() && (is_thai_mark(chars[at]) || !chars[at].is_alphabetic()) {
+        at += 1;
+    }
+    if at >= chars.len() {
+        return name.to_string();
+    }
+    let mut typo: String = chars[..=at].iter().collect();
+    typo.push(chars[at]);
+    typo.extend(&chars[at + 1..]);
+    let mut out = words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    out[longest] = typo;
+    out.join(" ")
+}
+
+/// The payer's family name masked as some bank exports show it: its first
+/// two letters, then `***`.
+pub(crate) fn mask_family_name(name: &str) -> String {
+    match name.rsplit_once(' ') {
+        Some((head, family)) => {
+            let visible: String = family.chars().take(2).collect();
+            format!("{head} {visible}***")
+        }
+        None => name.to_string(),
+    }
+}
+
 /// A same-day duplicate copies the slip of an earlier paid order, so every
 /// duplicate needs one more paid order before it than duplicates before it.
 /// Swaps a duplicate with a later paid order when the day starts with one;
@@ -948,6 +1023,25 @@ mod tests {
             }
         }
         assert_eq!(dups, 2);
+    }
+
+    #[test]
+    fn typos_double_one_letter_and_masks_hide_the_family_name() {
+        assert_eq!(double_a_letter("John Smith"), "John Smiith");
+        assert_eq!(double_a_letter("Sok Dara"), "Sok Darra");
+        // สมชาย: the middle is ช, a consonant.
+        assert_eq!(double_a_letter("สมชาย ใจดี"), "สมชชาย ใจดี");
+        // กิตติศักดิ์: never a doubled vowel or tone mark.
+        let typo = double_a_letter("กิตติศักดิ์ ใจดี");
+        assert_eq!(typo.chars().count(), "กิตติศักดิ์ ใจดี".chars().count() + 1);
+        assert!(
+            !typo
+                .chars()
+                .zip(typo.chars().skip(1))
+                .any(|(a, b)| a == b && is_thai_mark(a))
+        );
+        assert_eq!(mask_family_name("นาย สมชาย ใจดี"), "นาย สมชาย ใจ***");
+        assert_eq!(mask_family_name("MR. JOHN SMITH"), "MR. JOHN SM***");
     }
 
     #[test]
