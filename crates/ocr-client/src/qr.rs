@@ -858,7 +858,7 @@ mod tests {
         let eur = format!(
             "{}{:04X}",
             &eur[..eur.len() - 4],
-            crc16(eur[..eur.len() - 4].as_bytes())
+            crc16(&eur.as_bytes()[..eur.len() - 4])
         );
         assert!(matches!(parse(&eur), Err(QrError::BadValue { ref tag, .. }) if tag == "53"));
         let bad_bank = slip_verification_payload("4", "ABC").unwrap();
