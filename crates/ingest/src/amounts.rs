@@ -308,3 +308,38 @@ mod tests {
         assert!(decimal_from_f64(f64::NAN).is_err());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Writes minor units the way a bank might: grouped thousands, and a
+    /// negative as `-x`, `x-` or `(x)`.
+    fn bank_style(minor: i64, negative_style: u8) -> String {
+        let abs = minor.unsigned_abs();
+        let int = (abs / 100).to_string();
+        let mut grouped = String::new();
+        for (i, ch) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i).is_multiple_of(3) {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        let body = format!("{grouped}.{:02}", abs % 100);
+        match (minor < 0, negative_style % 3) {
+            (false, _) => body,
+            (true, 0) => format!("-{body}"),
+            (true, 1) => format!("{body}-"),
+            (true, _) => format!("({body})"),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn bank_written_amounts_read_back_exactly(minor in -10_000_000_000_000i64..10_000_000_000_000, style in any::<u8>()) {
+            let text = bank_style(minor, style);
+            prop_assert_eq!(parse_decimal(&text, &NumberStyle::default()), Ok(Decimal::new(minor, 2)), "{}", text);
+        }
+    }
+}

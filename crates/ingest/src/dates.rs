@@ -587,3 +587,37 @@ mod tests {
         assert!(!has_digit(""));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use chrono::{Datelike, Days};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn buddhist_era_dates_read_back_as_common_era(offset in 0u64..(365 * 150), thai_month in any::<bool>()) {
+            let date = NaiveDate::from_ymd_opt(1950, 1, 1).unwrap() + Days::new(offset);
+            let be = date.year() + BE_OFFSET;
+            let (text, pattern) = if thai_month {
+                let (names, _) = THAI_MONTHS[date.month0() as usize];
+                (format!("{} {} {be}", date.day(), names[1]), "%d %b %Y")
+            } else {
+                (format!("{:02}/{:02}/{be}", date.day(), date.month()), "%d/%m/%Y")
+            };
+            let formats = [DateFormat::compile(pattern).unwrap()];
+            prop_assert_eq!(parse_when(&text, &formats, BuddhistEra::Auto), Some(When::Date(date)), "{}", text);
+        }
+
+        #[test]
+        fn iso_local_times_read_back(secs in 0i64..(86_400 * 365 * 80)) {
+            let dt = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap()
+                + chrono::Duration::seconds(secs);
+            let text = dt.format("%Y-%m-%dT%H:%M:%S").to_string();
+            prop_assert_eq!(parse_when(&text, &[DateFormat::Iso], BuddhistEra::Auto), Some(When::Local(dt)));
+            let with_offset = format!("{text}+07:00");
+            let parsed = parse_when(&with_offset, &[DateFormat::Iso], BuddhistEra::Auto);
+            prop_assert_eq!(parsed.map(|w| matches!(w, When::Fixed(f) if f.naive_local() == dt)), Some(true));
+        }
+    }
+}

@@ -579,3 +579,92 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod line_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    struct Lines(Vec<(u64, Vec<String>)>);
+
+    impl RowSink for Lines {
+        fn row(&mut self, line: u64, cells: &[Cell<'_>]) -> Result<(), IngestError> {
+            self.0
+                .push((line, cells.iter().map(|c| c.text().into_owned()).collect()));
+            Ok(())
+        }
+    }
+
+    /// A field: plain, or quoted with commas, quotes and line breaks inside.
+    fn field() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z0-9ก-ฮ ]{0,6}",
+            "[a-z,\"\n]{0,6}".prop_map(|s| s.replace("\n", "\r\n")),
+            "[a-z\n]{1,6}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn every_record_gets_its_first_physical_line(
+            rows in prop::collection::vec((prop::collection::vec(field(), 1..4), 0usize..3), 1..20),
+            crlf in any::<bool>(),
+            bom in any::<bool>(),
+            final_newline in any::<bool>(),
+            legacy in any::<bool>(),
+        ) {
+            let nl = if crlf { "\r\n" } else { "\n" };
+            let mut text = String::new();
+            if bom {
+                text.push('\u{feff}');
+            }
+            let mut expected = Vec::new();
+            let mut line = 1u64;
+            for (i, (fields, blanks)) in rows.iter().enumerate() {
+                // A leading "x" keeps every record non-blank.
+                let mut record = String::from("x");
+                for f in fields {
+                    record.push(',');
+                    if f.contains([',', '"', '\n']) {
+                        record.push('"');
+                        record.push_str(&f.replace('"', "\"\""));
+                        record.push('"');
+                    } else {
+                        record.push_str(f);
+                    }
+                }
+                expected.push(line);
+                line += record.matches('\n').count() as u64;
+                text.push_str(&record);
+                if i + 1 < rows.len() || final_newline {
+                    text.push_str(nl);
+                    line += 1;
+                }
+                if i + 1 < rows.len() {
+                    for _ in 0..*blanks {
+                        text.push_str(nl);
+                        line += 1;
+                    }
+                }
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("p.csv");
+            let encoding = if legacy {
+                std::fs::write(&path, encoding_rs::WINDOWS_874.encode(&text).0).unwrap();
+                TextEncoding::Legacy(encoding_rs::WINDOWS_874)
+            } else {
+                std::fs::write(&path, &text).unwrap();
+                TextEncoding::Utf8
+            };
+            let mut sink = Lines(Vec::new());
+            scan_csv(&path, encoding, b',', &mut sink).unwrap();
+            let got: Vec<u64> = sink.0.iter().map(|r| r.0).collect();
+            prop_assert_eq!(got, expected);
+            for ((_, cells), (fields, _)) in sink.0.iter().zip(&rows) {
+                let want: Vec<String> = fields.iter().map(|f| f.trim().to_string()).collect();
+                prop_assert_eq!(&cells[1..], &want[..]);
+            }
+        }
+    }
+}
