@@ -19,7 +19,7 @@ use recon_core::{
 use recon_ingest::{Ingested, ReadOptions};
 use recon_ledger::{Ledger, RunStatus};
 use recon_ocr_client::SlipJob;
-use recon_report::ReportInput;
+use recon_report::{DayRecords, ReportInput};
 use sha2::{Digest, Sha256};
 use tracing::{info, warn};
 
@@ -120,8 +120,13 @@ pub fn reconcile_day(
             trend: &trend,
             tool_version: env!("CARGO_PKG_VERSION"),
         };
+        let records = DayRecords {
+            orders: &orders,
+            lines: &lines,
+            slips: &slips,
+        };
         let written = timings.time("report", || {
-            recon_report::write_day_reports(&paths.reports_dir, &report)
+            recon_report::write_day_reports_with(&paths.reports_dir, &report, &records)
         })?;
         info!(files = written.len(), folder = %paths.reports_dir.join(day.to_string()).display(), "reports written");
 
