@@ -261,7 +261,18 @@ fn failed(e: &OcrError, file: &str) -> SlipRead {
     }
 }
 
-type Outcome = (usize, String, String, Result<Slip, OcrError>);
+/// What a reader task hands back: the image hash and the answer.
+type Outcome = (String, Result<Slip, OcrError>);
+
+/// The jobs of a run that wait for one provider answer: the same image
+/// uploaded for two orders (a duplicate slip) is read, and paid, once.
+#[derive(Default)]
+struct InFlight {
+    /// Image SHA-256 → the jobs (index, file name) that carry it.
+    by_image: HashMap<String, Vec<(usize, String)>>,
+    /// Reader task → the image it reads.
+    tasks: HashMap<tokio::task::Id, String>,
+}
 
 async fn read_all(
     jobs: Vec<SlipJob>,
@@ -277,7 +288,7 @@ async fn read_all(
     }
     // Enough tasks to keep every permit busy, few enough that at most this
     // many images sit in memory.
-    let in_flight = match &reader {
+    let max_tasks = match &reader {
         Ok(Reader::Local) => std::thread::available_parallelism().map_or(2, |n| n.get()),
         Ok(_) => {
             let limits = match config.provider {
@@ -293,7 +304,7 @@ async fn read_all(
     let total = jobs.len();
     let mut reads: Vec<Option<SlipRead>> = vec![None; total];
     let mut set: JoinSet<Outcome> = JoinSet::new();
-    let mut running: HashMap<tokio::task::Id, (usize, String)> = HashMap::new();
+    let mut waiting = InFlight::default();
 
     for (i, job) in jobs.into_iter().enumerate() {
         match prepare(&job, config, cache, provider) {
@@ -307,22 +318,44 @@ async fn read_all(
                     progress(1);
                 }
                 Ok(r) => {
-                    while set.len() >= in_flight {
-                        collect_one(&mut set, &mut running, &mut reads, cache, progress).await;
+                    if let Some(jobs) = waiting.by_image.get_mut(&sha256) {
+                        jobs.push((i, job.file));
+                        continue;
+                    }
+                    while set.len() >= max_tasks {
+                        collect_one(
+                            provider,
+                            &mut set,
+                            &mut waiting,
+                            &mut reads,
+                            cache,
+                            progress,
+                        )
+                        .await;
                     }
                     let r = r.clone();
                     let file = job.file.clone();
+                    let sha = sha256.clone();
                     let handle = set.spawn(async move {
                         let result = r.read(bytes, &file).await;
-                        (i, file, sha256, result)
+                        (sha, result)
                     });
-                    running.insert(handle.id(), (i, job.file));
+                    waiting.tasks.insert(handle.id(), sha256.clone());
+                    waiting.by_image.insert(sha256, vec![(i, job.file)]);
                 }
             },
         }
     }
     while !set.is_empty() {
-        collect_one(&mut set, &mut running, &mut reads, cache, progress).await;
+        collect_one(
+            provider,
+            &mut set,
+            &mut waiting,
+            &mut reads,
+            cache,
+            progress,
+        )
+        .await;
     }
 
     let out: Vec<SlipRead> = reads
@@ -347,8 +380,9 @@ async fn read_all(
 }
 
 async fn collect_one(
+    provider: Provider,
     set: &mut JoinSet<Outcome>,
-    running: &mut HashMap<tokio::task::Id, (usize, String)>,
+    waiting: &mut InFlight,
     reads: &mut [Option<SlipRead>],
     cache: &dyn SlipCache,
     progress: &(dyn Fn(u64) + Sync),
@@ -356,31 +390,36 @@ async fn collect_one(
     let Some(joined) = set.join_next_with_id().await else {
         return;
     };
-    match joined {
-        Ok((id, (i, file, sha256, result))) => {
-            running.remove(&id);
-            reads[i] = Some(match result {
-                Ok(mut slip) => {
-                    slip.file = Some(file.clone());
-                    slip.image_sha256 = Some(sha256.clone());
-                    cache.store(&sha256, &slip);
-                    finish(slip, &file)
-                }
-                Err(e) => {
-                    warn!(%file, error = %e, "slip not read");
-                    failed(&e, &file)
-                }
-            });
+    let (sha256, result) = match joined {
+        Ok((id, (sha256, result))) => {
+            waiting.tasks.remove(&id);
+            (sha256, result)
         }
         Err(e) => {
-            if let Some((i, file)) = running.remove(&e.id()) {
-                warn!(%file, "slip reader task failed");
-                reads[i] = Some(SlipRead::Pending {
-                    file,
-                    reason: format!("reader task failed: {e}"),
-                });
+            let Some(sha256) = waiting.tasks.remove(&e.id()) else {
+                return;
+            };
+            warn!("slip reader task failed");
+            let reason = format!("reader task failed: {e}");
+            (sha256, Err(OcrError::Config { provider, reason }))
+        }
+    };
+    let jobs = waiting.by_image.remove(&sha256).unwrap_or_default();
+    match result {
+        Ok(mut slip) => {
+            slip.image_sha256 = Some(sha256.clone());
+            cache.store(&sha256, &slip);
+            for (i, file) in jobs {
+                reads[i] = Some(finish(slip.clone(), &file));
+                progress(1);
+            }
+        }
+        Err(e) => {
+            for (i, file) in jobs {
+                warn!(%file, error = %e, "slip not read");
+                reads[i] = Some(failed(&e, &file));
+                progress(1);
             }
         }
     }
-    progress(1);
 }

@@ -403,3 +403,32 @@ fn a_provider_that_stays_down_is_given_up_for_the_run() {
         "three slips × two attempts, then no more calls"
     );
 }
+
+#[test]
+fn the_same_image_twice_in_one_run_is_read_once() {
+    let server = TestServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(&tmp.path().join("ledger.sqlite")).unwrap();
+    let jobs = vec![
+        job(tmp.path(), "first.png", &slip_png("DUP1")),
+        job(tmp.path(), "other.png", &slip_png("DUP2")),
+        job(tmp.path(), "again.png", &slip_png("DUP1")),
+    ];
+    let (reads, progressed) = run(
+        &jobs,
+        &config(&server, quick_limits()),
+        &ledger,
+        &credentials(),
+    );
+    assert_eq!(progressed, 3);
+    assert_eq!(server.requests(), 2, "one call per distinct image");
+    let a = read_slip(&reads[0]);
+    let c = read_slip(&reads[2]);
+    assert_eq!(a.file.as_deref(), Some("first.png"));
+    assert_eq!(c.file.as_deref(), Some("again.png"));
+    assert_eq!(a.trans_ref, c.trans_ref);
+    assert_eq!(
+        a.image_sha256, c.image_sha256,
+        "the matcher sees the reuse by image hash"
+    );
+}
