@@ -186,3 +186,44 @@ fn bad_files_do_not_affect_good_ones() {
     assert_eq!(lines, alone.rows);
     assert_eq!(lines.len(), 4);
 }
+
+#[test]
+fn junk_named_xlsx_and_a_missing_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.xlsx");
+    std::fs::copy(data("junk.csv"), &junk).unwrap();
+    let msg = statement_error(&junk, &Profile::builtin("scb-xlsx").unwrap());
+    assert!(
+        msg.starts_with(&format!("cannot read workbook {}: ", junk.display())),
+        "{msg}"
+    );
+
+    let path = dir.path().join("two-sheets.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet()
+        .set_name("Summary")
+        .unwrap()
+        .write_string(0, 0, "x")
+        .unwrap();
+    wb.add_worksheet()
+        .set_name("Movements")
+        .unwrap()
+        .write_string(0, 0, "y")
+        .unwrap();
+    wb.save(&path).unwrap();
+    let mut profile = Profile::builtin("scb-xlsx").unwrap();
+    profile.sheet = Some("Statement".into());
+    let msg = statement_error(&path, &profile);
+    assert_eq!(
+        msg,
+        format!(
+            "{} has no sheet named \"Statement\" (sheets: Summary, Movements)",
+            path.display()
+        )
+    );
+    // The right sheet name is read; its one cell is not a header.
+    profile.sheet = Some("Movements".into());
+    let msg = statement_error(&path, &profile);
+    assert!(msg.contains("has the wrong header at line 1"), "{msg}");
+    assert!(msg.contains("found y"), "{msg}");
+}
