@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use chrono::format::{Item, StrftimeItems};
+use chrono::format::{Item, Parsed, StrftimeItems};
 use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use serde::Deserialize;
 
@@ -19,6 +19,9 @@ pub enum BuddhistEra {
     Auto,
     /// Years are always Common Era.
     Never,
+    /// Years are always Buddhist era: four digits lose 543, and two digits
+    /// (`%y`, as in `21/11/69`) are 25xx Buddhist era, so 69 is 2026.
+    Always,
 }
 
 /// The first year read as Buddhist era under [`BuddhistEra::Auto`].
@@ -100,6 +103,10 @@ pub(crate) fn parse_when(text: &str, formats: &[DateFormat], era: BuddhistEra) -
     for format in formats {
         let found = match format {
             DateFormat::Iso => parse_iso(text, era),
+            other if era == BuddhistEra::Always => {
+                let t = normalised.get_or_insert_with(|| normalise(text, era));
+                parse_always_be(t, other)
+            }
             other => {
                 let t = normalised.get_or_insert_with(|| normalise(text, era));
                 parse_chrono(t, other)
@@ -118,6 +125,43 @@ fn parse_chrono(text: &str, format: &DateFormat) -> Option<When> {
         DateFormat::WithOffset(p) => DateTime::parse_from_str(text, p).ok().map(When::Fixed),
         DateFormat::DateTime(p) => NaiveDateTime::parse_from_str(text, p).ok().map(When::Local),
         DateFormat::DateOnly(p) => NaiveDate::parse_from_str(text, p).ok().map(When::Date),
+    }
+}
+
+/// Reads the fields first and builds the date from them, so that the
+/// Buddhist-era year is converted before the day is checked (29/02/67 is
+/// 2024-02-29, a day that 2067 does not have).
+fn parse_always_be(text: &str, format: &DateFormat) -> Option<When> {
+    let mut fields = Parsed::new();
+    chrono::format::parse(&mut fields, text, StrftimeItems::new(format.pattern())).ok()?;
+    let be_year = match (fields.year(), fields.year_mod_100()) {
+        (Some(year), _) => year,
+        (None, Some(yy)) => 2500 + yy,
+        (None, None) => return None,
+    };
+    let mut ce = Parsed::new();
+    ce.set_year(i64::from(be_year - BE_OFFSET)).ok()?;
+    ce.set_month(i64::from(fields.month()?)).ok()?;
+    ce.set_day(i64::from(fields.day()?)).ok()?;
+    let date = ce.to_naive_date().ok()?;
+    if let DateFormat::DateOnly(_) = format {
+        return Some(When::Date(date));
+    }
+    let hour = fields.hour_div_12()? * 12 + fields.hour_mod_12()?;
+    let time = NaiveTime::from_hms_nano_opt(
+        hour,
+        fields.minute()?,
+        fields.second().unwrap_or(0),
+        fields.nanosecond().unwrap_or(0),
+    )?;
+    let local = date.and_time(time);
+    match (format, fields.offset()) {
+        (DateFormat::WithOffset(_), Some(seconds)) => FixedOffset::east_opt(seconds)?
+            .from_local_datetime(&local)
+            .single()
+            .map(When::Fixed),
+        (DateFormat::WithOffset(_), None) => None,
+        _ => Some(When::Local(local)),
     }
 }
 
@@ -182,7 +226,7 @@ fn parse_iso(text: &str, era: BuddhistEra) -> Option<When> {
         return None;
     }
     let mut year = num(&b[0..4])? as i32;
-    if era == BuddhistEra::Auto && year >= BE_FROM {
+    if era == BuddhistEra::Always || era == BuddhistEra::Auto && year >= BE_FROM {
         year -= BE_OFFSET;
     }
     let date = NaiveDate::from_ymd_opt(year, num(&b[5..7])?, num(&b[8..10])?)?;
@@ -441,6 +485,54 @@ mod tests {
         // Buddhist era in ISO form too.
         let w = parse_when("2569-11-21", &formats(&["iso8601"]), BuddhistEra::Auto).unwrap();
         assert_eq!(w.date().year(), 2026);
+    }
+
+    #[test]
+    fn always_buddhist_era_reads_two_and_four_digit_years() {
+        let f = formats(&[
+            "%d/%m/%y %H:%M",
+            "%d/%m/%y",
+            "%d %b %y",
+            "%d/%m/%Y %H:%M %z",
+        ]);
+        let e = BuddhistEra::Always;
+        assert_eq!(
+            parse_when("21/11/69", &f, e).unwrap().date(),
+            NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+        );
+        // 2567 BE is 2024, a leap year; 2067 is not.
+        assert_eq!(
+            parse_when("29/02/67", &f, e).unwrap().date(),
+            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+        );
+        assert_eq!(parse_when("29/02/68", &f, e), None);
+        assert_eq!(
+            parse_when("21/11/69 09:05", &f, e),
+            Some(When::Local(
+                NaiveDate::from_ymd_opt(2026, 11, 21)
+                    .unwrap()
+                    .and_hms_opt(9, 5, 0)
+                    .unwrap()
+            ))
+        );
+        assert_eq!(
+            parse_when("1 ม.ค. 70", &f, e).unwrap().date(),
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
+        let w = parse_when("21/11/2569 14:05 +0700", &f, e).unwrap();
+        assert_eq!(
+            resolve(w, None, &bangkok()).unwrap().to_rfc3339(),
+            "2026-11-21T14:05:00+07:00"
+        );
+        // ISO too: 2569-11-21 is 2026-11-21.
+        assert_eq!(
+            parse_when("2569-11-21", &formats(&["iso8601"]), e)
+                .unwrap()
+                .date()
+                .year(),
+            2026
+        );
+        assert_eq!(parse_when("31/02/69", &f, e), None);
     }
 
     #[test]
