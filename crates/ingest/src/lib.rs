@@ -12,6 +12,22 @@
 //! dropped silently; summary and footer rows that are skipped on purpose
 //! are listed in [`Ingested::skipped`].
 //!
+//! ```
+//! use recon_ingest::{read_statement, Profile, ReadOptions};
+//!
+//! let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/kbank.csv");
+//! let profile = Profile::builtin("kbank-csv").expect("built in");
+//! let got = read_statement(&path, &profile, &ReadOptions::new(chrono_tz::Asia::Bangkok))?;
+//! assert_eq!(got.rows[0].source.to_string(), "kbank.csv:6");
+//! assert_eq!(got.rows[0].amount.to_string(), "1500.00 THB");
+//! // Each rejected row says where it is and what is wrong with it.
+//! assert_eq!(
+//!     got.rejected[0].to_string(),
+//!     "kbank.csv:9 column ฝากเงิน value \"1,50.00\": thousands separators in the wrong places"
+//! );
+//! # Ok::<(), recon_ingest::IngestError>(())
+//! ```
+//!
 //! Never does: matching, network, or deciding what a row means for an
 //! order. A file that cannot be read at all is an [`IngestError`]; a bad
 //! row never is.
