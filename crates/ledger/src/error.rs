@@ -93,6 +93,14 @@ pub enum LedgerError {
         detail: String,
     },
 
+    /// SQLite's integrity check found damage (a disk or file-system fault;
+    /// restore from a backup).
+    #[error("the ledger {} is damaged: {}", path.display(), problems.join("; "))]
+    Damaged {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
+
     /// Any other SQLite failure, with what the ledger was doing.
     #[error("ledger: {context}: {source}")]
     Sql {

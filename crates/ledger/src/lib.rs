@@ -32,6 +32,8 @@ use std::time::Duration;
 use recon_core::Day;
 use rusqlite::Connection;
 
+use crate::error::SqlContext;
+
 mod cache;
 #[cfg(test)]
 mod crash_tests;
@@ -43,6 +45,7 @@ mod schema;
 
 pub use error::LedgerError;
 pub use lock::DayLock;
+pub use results::SlipRegistration;
 pub use runs::{RunId, RunRecord, RunStatus};
 pub use schema::SCHEMA_VERSION;
 
@@ -133,6 +136,27 @@ impl Ledger {
     /// The connection. A panic in another thread while it held the mutex
     /// cannot leave a half-done write behind (an unfinished transaction is
     /// rolled back when it is dropped), so a poisoned mutex is used as is.
+    /// SQLite's own consistency check of the whole file (`PRAGMA
+    /// integrity_check`): `Ok(())` or the problems it lists. For `recon
+    /// status --check` and the crash tests.
+    pub fn integrity_check(&self) -> Result<(), LedgerError> {
+        let ctx = || "checking the ledger's integrity".to_string();
+        let conn = self.conn();
+        let mut stmt = conn.prepare("PRAGMA integrity_check").context(ctx)?;
+        let problems: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .context(ctx)?;
+        if problems == ["ok"] {
+            Ok(())
+        } else {
+            Err(LedgerError::Damaged {
+                path: self.path.clone(),
+                problems,
+            })
+        }
+    }
+
     fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }

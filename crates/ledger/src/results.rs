@@ -49,6 +49,19 @@ fn delete_day(tx: &Transaction<'_>, day: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// One row of the slip registry: a key of a slip read on a day, the order
+/// it paid (none when it paid no order) and the run that recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SlipRegistration {
+    /// `trans_ref`, `qr_payload` or `image_sha256`.
+    pub key_kind: String,
+    pub key_value: String,
+    pub order_id: Option<OrderId>,
+    /// The slip's file name in the day's `slips/`.
+    pub file: String,
+    pub run: RunId,
+}
+
 impl Ledger {
     /// Replaces `result.day`'s results and slip registrations with this
     /// run's, in one transaction: afterwards the ledger holds exactly this
@@ -199,6 +212,33 @@ impl Ledger {
                 })
             })
             .collect()
+    }
+
+    /// The slip registry rows of `day` (the keys behind cross-day
+    /// `duplicate_slip`), sorted by key, order and file: for audits, for
+    /// `recon status` and for the crash tests that check a rerun after a
+    /// kill registers every slip exactly once.
+    pub fn slip_registrations(&self, day: Day) -> Result<Vec<SlipRegistration>, LedgerError> {
+        let ctx = || format!("listing the slip registrations of {day}");
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT key_kind, key_value, order_id, file, run_id FROM slip_registry
+                 WHERE day = ?1
+                 ORDER BY key_kind, key_value, order_id IS NULL, order_id, file, run_id",
+            )
+            .context(ctx)?;
+        stmt.query_map([day.to_string()], |r| {
+            Ok(SlipRegistration {
+                key_kind: r.get(0)?,
+                key_value: r.get(1)?,
+                order_id: r.get::<_, Option<String>>(2)?.map(OrderId),
+                file: r.get(3)?,
+                run: RunId(r.get(4)?),
+            })
+        })
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .context(ctx)
     }
 
     /// Every day the ledger holds results for, in order, with the run

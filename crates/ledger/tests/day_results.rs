@@ -497,3 +497,92 @@ fn later_days_that_rest_on_a_day_are_named() {
     assert!(ledger.days_depending_on(d22).unwrap().is_empty());
     assert!(ledger.days_depending_on(d23).unwrap().is_empty());
 }
+
+#[test]
+fn slip_registrations_list_each_key_of_the_day_once_after_reruns() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let d = day("2026-11-21");
+    let (result, slips) = day_result(d, 4, "reg");
+    let (neighbour, neighbour_slips) = day_result(d.next(), 2, "next");
+    ledger
+        .record_day(run_of(&ledger, d.next()), &neighbour, &neighbour_slips)
+        .unwrap();
+    for _ in 0..3 {
+        ledger
+            .record_day(run_of(&ledger, d), &result, &slips)
+            .unwrap();
+    }
+    let regs = ledger.slip_registrations(d).unwrap();
+    let expected_keys: usize = slips.iter().map(|s| s.registry_keys().len()).sum();
+    assert_eq!(regs.len(), expected_keys);
+    let last_run = ledger.last_run(d).unwrap().unwrap().id;
+    assert!(
+        regs.iter().all(|r| r.run == last_run),
+        "only the last run's rows"
+    );
+    let mut sorted = regs.clone();
+    sorted.sort();
+    sorted.dedup_by(|a, b| {
+        (&a.key_kind, &a.key_value, &a.order_id, &a.file)
+            == (&b.key_kind, &b.key_value, &b.order_id, &b.file)
+    });
+    assert_eq!(sorted, regs, "sorted and without duplicates");
+    for s in &slips {
+        for key in s.registry_keys() {
+            assert!(
+                regs.iter()
+                    .any(|r| r.key_kind == key.kind() && r.key_value == key.value()),
+                "{key:?} registered"
+            );
+        }
+    }
+    assert!(
+        ledger
+            .slip_registrations(day("2026-11-19"))
+            .unwrap()
+            .is_empty()
+    );
+    ledger.integrity_check().unwrap();
+}
+
+#[test]
+fn integrity_check_reports_a_damaged_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite");
+    {
+        let ledger = Ledger::open(&path).unwrap();
+        let d = day("2026-11-21");
+        let (result, slips) = day_result(d, 30, "dmg");
+        ledger
+            .record_day(run_of(&ledger, d), &result, &slips)
+            .unwrap();
+        ledger.integrity_check().unwrap();
+    }
+    // Fold the WAL into the main file, then break an index page: the
+    // tables still open, the check must notice.
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    let root: i64 = conn
+        .query_row(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'slip_registry_by_key'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let page_size: i64 = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    drop(conn);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let start = ((root - 1) * page_size) as usize;
+    for b in &mut bytes[start + 8..start + 64] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, bytes).unwrap();
+    let ledger = Ledger::open(&path).unwrap();
+    match ledger.integrity_check() {
+        Err(LedgerError::Damaged { problems, .. }) => assert!(!problems.is_empty()),
+        other => panic!("damage not reported: {other:?}"),
+    }
+}
