@@ -7,8 +7,9 @@
 //! result is the same for any input row order.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::fxhash::{FxMap, map_with_capacity};
 
@@ -62,13 +63,15 @@ const SCAN_LIMIT: usize = 256;
 /// Most candidates considered for a split payment or a multi-order transfer.
 const SUBSET_CANDIDATES: usize = 16;
 
-/// Normalized names, computed only when first compared.
+/// Normalized names, computed only when first compared (from any thread).
 struct NameBook<'a> {
     raw: Vec<&'a str>,
-    norm: Vec<OnceCell<NormalizedName>>,
+    norm: Vec<OnceLock<NormalizedName>>,
 }
 
 type NameId = u32;
+/// A statement line with its booking time, for time-ordered scans.
+type TimedLine = (DateTime<FixedOffset>, u32);
 /// A name-word key for blocking: (letters, the letters).
 type NameKey = (u8, [char; 3]);
 
@@ -81,8 +84,8 @@ impl<'a> NameBook<'a> {
     }
 
     fn add(&mut self, s: &'a str) -> NameId {
-        self.raw.push(s);
-        self.norm.push(OnceCell::new());
+        self.raw.push(s.trim());
+        self.norm.push(OnceLock::new());
         (self.raw.len() - 1) as NameId
     }
 
@@ -93,22 +96,26 @@ impl<'a> NameBook<'a> {
             .collect()
     }
 
+    /// Frees the normalized names: the verdicts compare each name about
+    /// once, so keeping a million of them only costs memory.
+    fn forget(&mut self) {
+        for n in &mut self.norm {
+            n.take();
+        }
+    }
+
     fn get(&self, id: NameId) -> &NormalizedName {
         self.norm[id as usize].get_or_init(|| names::normalize_name(self.raw[id as usize]))
     }
 
     fn score(&self, a: NameId, b: NameId) -> f64 {
-        let (ra, rb) = (self.raw[a as usize].trim(), self.raw[b as usize].trim());
+        let (ra, rb) = (self.raw[a as usize], self.raw[b as usize]);
         if ra == rb && !ra.contains(['*', '•', '●']) && ra.chars().any(names::is_name_char) {
             return 1.0;
         }
         let (na, nb) = (self.get(a), self.get(b));
         // Same words after normalization (titles aside): no need for strsim.
-        if na.tokens == nb.tokens
-            && na.is_company() == nb.is_company()
-            && !na.is_empty()
-            && na.tokens.iter().all(|t| !t.masked)
-        {
+        if na.same_words(nb) {
             return 1.0;
         }
         names::similarity(na, nb)
@@ -134,7 +141,7 @@ impl<'a> NameBook<'a> {
     fn index_keys(&self, ids: &[NameId]) -> Vec<NameKey> {
         let mut keys = Vec::new();
         for id in ids {
-            for t in &self.get(*id).tokens {
+            for t in self.get(*id).tokens() {
                 let mut cs = t.text.chars();
                 let (Some(a), b, c) = (cs.next(), cs.next(), cs.next()) else {
                     continue;
@@ -155,8 +162,7 @@ impl<'a> NameBook<'a> {
     fn query_keys(&self, id: NameId) -> Vec<NameKey> {
         let mut keys: Vec<NameKey> = self
             .get(id)
-            .tokens
-            .iter()
+            .tokens()
             .filter_map(|t| {
                 let mut cs = t.text.chars();
                 match (cs.next(), cs.next(), cs.next()) {
@@ -381,27 +387,48 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| w.len() >= 3)
 }
 
+/// Runs `f` over `0..n` in up to `threads` contiguous chunks on scoped
+/// threads and concatenates the results in chunk order: the result is the
+/// same as one sequential run, whatever the scheduling.
+fn par_chunks<T: Send>(n: usize, f: impl Fn(Range<usize>) -> Vec<T> + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(8);
+    if threads <= 1 || n < 20_000 {
+        return f(0..n);
+    }
+    let size = n.div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|i| {
+                let r = (i * size).min(n)..((i + 1) * size).min(n);
+                scope.spawn(move || f(r))
+            })
+            .collect();
+        let mut out = Vec::with_capacity(n);
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part),
+                // A panic in a worker is a bug; surface it unchanged.
+                Err(e) => std::panic::resume_unwind(e),
+            }
+        }
+        out
+    })
+}
+
 /// Matches one day. See the crate documentation for the passes; the
 /// statuses follow [`STATUS_PRECEDENCE`].
 pub fn match_day(input: &DayInput, config: &MatchConfig) -> DayResult {
-    let t = std::time::Instant::now();
     let mut ctx = Ctx::new(input, config);
-    eprintln!("TIMING new {:?}", t.elapsed());
     ctx.register_slips();
-    eprintln!("TIMING reg {:?}", t.elapsed());
     ctx.exact_keys();
-    eprintln!("TIMING exact {:?}", t.elapsed());
     ctx.amount_and_name();
-    eprintln!("TIMING amount {:?}", t.elapsed());
     ctx.split_payments();
-    eprintln!("TIMING split {:?}", t.elapsed());
     ctx.one_transfer_many_orders();
-    eprintln!("TIMING many {:?}", t.elapsed());
     ctx.name_mismatches();
-    eprintln!("TIMING nm {:?}", t.elapsed());
-    let r = ctx.outcomes();
-    eprintln!("TIMING out {:?}", t.elapsed());
-    r
+    ctx.outcomes()
 }
 
 impl<'a> Ctx<'a> {
@@ -655,16 +682,16 @@ impl<'a> Ctx<'a> {
         for (_, o, s) in uses {
             let info = &self.slips[s as usize];
             let keys = slip_keys(info);
-            if let Some(reasons) = prior_hit(&keys, prior) {
+            if let Some(reasons) = prior_hit(keys.as_slice(), prior) {
                 self.units[o as usize].dup = reasons;
                 continue;
             }
-            let original = keys.iter().find_map(|k| first.get(k).copied());
+            let original = keys.as_slice().iter().find_map(|k| first.get(k).copied());
             match original {
                 Some(o0) => followers.entry(o0).or_default().push(o),
                 None => {
-                    for k in keys {
-                        first.insert(k, o);
+                    for k in keys.as_slice() {
+                        first.insert(*k, o);
                     }
                 }
             }
@@ -694,7 +721,12 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             let keys = slip_keys(info);
-            let keys: Vec<(u8, &str)> = keys.into_iter().filter(|k| k.0 != 3).collect();
+            let keys: Vec<(u8, &str)> = keys
+                .as_slice()
+                .iter()
+                .copied()
+                .filter(|k| k.0 != 3)
+                .collect();
             if let Some(reasons) = prior_hit(&keys, prior) {
                 self.slips[s].dup = reasons;
                 continue;
@@ -891,6 +923,58 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
+    /// Pass-2 candidates of one unit: same currency, amount in the fee
+    /// range, in the window, payer name at or above the threshold.
+    fn candidate_edges(
+        &self,
+        u: u32,
+        blocks: &FxMap<(Currency, i64), Vec<u32>>,
+        keys: &BTreeSet<(Currency, i64)>,
+        key_index: &FxMap<(Currency, i64), FxMap<NameKey, Vec<u32>>>,
+        edges: &mut Vec<Edge>,
+    ) {
+        if !self.open(u) {
+            return;
+        }
+        let Some((cur, sought)) = self.sought(u) else {
+            return;
+        };
+        let payer = self.payer_names(u);
+        let (at, hard) = self.payment_time(u);
+        for amount in self.amount_keys(keys, cur, sought) {
+            let Some(block) = blocks.get(&(cur, amount)) else {
+                continue;
+            };
+            let mut cands: Vec<u32> = match key_index.get(&(cur, amount)) {
+                Some(index) => self.book.lookup(index, &payer, |k| k),
+                None => block.clone(),
+            };
+            self.nearest_in_time(&mut cands, at);
+            for l in cands {
+                let line = self.lines[l as usize];
+                let gap = minutes_between(line.booked_at, at);
+                if hard && gap > self.cfg.max_slip_line_gap_minutes {
+                    continue;
+                }
+                let Some(score) = self.book.best(&payer, &self.line_names[l as usize]) else {
+                    continue;
+                };
+                if score < self.cfg.name_threshold {
+                    continue;
+                }
+                let exact = i64::from(amount == sought);
+                let weight = exact * 100_000_000
+                    + (score * NAME_UNITS).round() as i64 * 1000
+                    + (999 - gap.min(999));
+                edges.push(Edge {
+                    unit: u,
+                    line: l,
+                    weight,
+                });
+            }
+        }
+    }
+
     fn amount_and_name(&mut self) {
         let blocks = self.blocks();
         let keys: BTreeSet<(Currency, i64)> = if self.cfg.fee_tolerance.is_empty() {
@@ -898,60 +982,30 @@ impl<'a> Ctx<'a> {
         } else {
             blocks.keys().copied().collect()
         };
-        let mut key_index: FxMap<(Currency, i64), FxMap<NameKey, Vec<u32>>> = FxMap::default();
-        let mut edges = Vec::new();
-        for u in 0..self.units.len() as u32 {
-            if !self.open(u) {
-                continue;
-            }
-            let Some((cur, sought)) = self.sought(u) else {
-                continue;
-            };
-            let payer = self.payer_names(u);
-            let (at, hard) = self.payment_time(u);
-            for amount in self.amount_keys(&keys, cur, sought) {
-                let Some(block) = blocks.get(&(cur, amount)) else {
-                    continue;
-                };
-                let mut cands: Vec<u32> = if block.len() > BIG_BLOCK {
-                    let index = key_index.entry((cur, amount)).or_insert_with(|| {
-                        let mut m: FxMap<NameKey, Vec<u32>> = FxMap::default();
-                        for l in block {
-                            for k in self.book.index_keys(&self.line_names[*l as usize]) {
-                                m.entry(k).or_default().push(*l);
-                            }
-                        }
-                        m
-                    });
-                    self.book.lookup(index, &payer, |k| k)
-                } else {
-                    block.clone()
-                };
-                self.nearest_in_time(&mut cands, at);
-                for l in cands {
-                    let line = self.lines[l as usize];
-                    let gap = minutes_between(line.booked_at, at);
-                    if hard && gap > self.cfg.max_slip_line_gap_minutes {
-                        continue;
+        // Big blocks (a common price) get a name-key index, built once.
+        let mut big: Vec<(&(Currency, i64), &Vec<u32>)> =
+            blocks.iter().filter(|(_, b)| b.len() > BIG_BLOCK).collect();
+        big.sort_unstable_by_key(|(k, _)| **k);
+        let key_index: FxMap<(Currency, i64), FxMap<NameKey, Vec<u32>>> = big
+            .into_iter()
+            .map(|(k, block)| {
+                let mut m: FxMap<NameKey, Vec<u32>> = FxMap::default();
+                for l in block {
+                    for nk in self.book.index_keys(&self.line_names[*l as usize]) {
+                        m.entry(nk).or_default().push(*l);
                     }
-                    let Some(score) = self.book.best(&payer, &self.line_names[l as usize]) else {
-                        continue;
-                    };
-                    if score < self.cfg.name_threshold {
-                        continue;
-                    }
-                    let exact = i64::from(amount == sought);
-                    let weight = exact * 100_000_000
-                        + (score * NAME_UNITS).round() as i64 * 1000
-                        + (999 - gap.min(999));
-                    edges.push(Edge {
-                        unit: u,
-                        line: l,
-                        weight,
-                    });
                 }
+                (*k, m)
+            })
+            .collect();
+        let this = &*self;
+        let edges = par_chunks(self.units.len(), |range| {
+            let mut edges = Vec::new();
+            for u in range {
+                this.candidate_edges(u as u32, &blocks, &keys, &key_index, &mut edges);
             }
-        }
+            edges
+        });
         let solved = assign::solve(edges, self.cfg.exhaustive_group_limit);
         for (u, l) in solved.linked {
             self.link(u, &[l], Link::AmountName);
@@ -983,7 +1037,12 @@ impl<'a> Ctx<'a> {
     /// price cannot make matching quadratic.
     fn nearest_in_time(&self, cands: &mut Vec<u32>, at: DateTime<FixedOffset>) {
         if cands.len() > SCAN_LIMIT {
-            cands.sort_by_key(|l| ((self.lines[*l as usize].booked_at - at).num_seconds().abs(), *l));
+            cands.sort_by_key(|l| {
+                (
+                    (self.lines[*l as usize].booked_at - at).num_seconds().abs(),
+                    *l,
+                )
+            });
             cands.truncate(SCAN_LIMIT);
             cands.sort_unstable();
         }
@@ -1129,7 +1188,7 @@ impl<'a> Ctx<'a> {
     fn name_mismatches(&mut self) {
         // Per amount, lines by booking time: only the slip's neighbourhood
         // is looked at.
-        let by_time: FxMap<(Currency, i64), Vec<(DateTime<FixedOffset>, u32)>> = self
+        let by_time: FxMap<(Currency, i64), Vec<TimedLine>> = self
             .blocks()
             .into_iter()
             .map(|(k, ls)| {
@@ -1190,18 +1249,39 @@ impl<'a> Ctx<'a> {
 
     // ---- verdicts ----------------------------------------------------------
 
-    fn outcomes(self) -> DayResult {
+    fn outcomes(mut self) -> DayResult {
+        self.book.forget();
         let day = self.input.day;
-        let mut order_status: Vec<Status> = vec![Status::Unpaid; self.orders.len()];
-        let mut orders_out = Vec::with_capacity(self.orders.len());
-        for o in 0..self.orders.len() as u32 {
-            let out = self.order_outcome(o);
-            order_status[o as usize] = out.status;
-            orders_out.push(out);
+        let this = &self;
+        let mut orders_out = par_chunks(self.orders.len(), |range| {
+            range.map(|o| this.order_outcome(o as u32)).collect()
+        });
+        let order_status: Vec<Status> = orders_out.iter().map(|o| o.status).collect();
+        let order_status = &order_status;
+        let mut statement = par_chunks(self.lines.len(), |range| {
+            range.map(|l| this.line_outcome(l, order_status)).collect()
+        });
+        let mut slips_out = par_chunks(self.slips.len(), |range| {
+            range
+                .map(|s| this.slip_outcome(&this.slips[s], order_status))
+                .collect()
+        });
+        // Canonical ranks already give the contract's order; a stable sort
+        // keeps it explicit.
+        orders_out.sort_by(|a, b| a.order_id.cmp(&b.order_id));
+        statement.sort_by(|a, b| a.line.cmp(&b.line));
+        slips_out.sort_by(|a, b| a.file.cmp(&b.file));
+        DayResult {
+            day,
+            orders: orders_out,
+            statement,
+            slips: slips_out,
         }
+    }
 
-        let mut statement = Vec::with_capacity(self.lines.len());
-        for (l, line) in self.lines.iter().enumerate() {
+    fn line_outcome(&self, l: usize, order_status: &[Status]) -> StatementOutcome {
+        let line = self.lines[l];
+        {
             let st = &self.lstate[l];
             let mut reasons = Vec::new();
             let mut order_ids: Vec<OrderId> = Vec::new();
@@ -1257,30 +1337,14 @@ impl<'a> Ctx<'a> {
             order_ids.sort();
             order_ids.dedup();
             reasons.dedup();
-            statement.push(StatementOutcome {
+            StatementOutcome {
                 line: line.source.clone(),
                 status,
                 order_ids,
                 amount: line.amount,
                 counterparty_name: line.counterparty.name.clone(),
                 reasons,
-            });
-        }
-
-        let mut slips_out = Vec::with_capacity(self.slips.len());
-        for info in &self.slips {
-            slips_out.push(self.slip_outcome(info, &order_status));
-        }
-        // Canonical ranks already give the contract's order; a stable sort
-        // keeps it explicit.
-        orders_out.sort_by(|a, b| a.order_id.cmp(&b.order_id));
-        statement.sort_by(|a, b| a.line.cmp(&b.line));
-        slips_out.sort_by(|a, b| a.file.cmp(&b.file));
-        DayResult {
-            day,
-            orders: orders_out,
-            statement,
-            slips: slips_out,
+            }
         }
     }
 
@@ -1607,22 +1671,41 @@ impl<'a> Ctx<'a> {
 }
 
 /// A slip's registry keys, borrowed, plus its file name (kind 3) so that the
-/// same file named by two orders is one slip.
-fn slip_keys<'s>(info: &SlipInfo<'s>) -> Vec<(u8, &'s str)> {
-    let mut keys = Vec::with_capacity(4);
+/// same file named by two orders is one slip. At most four: no allocation.
+#[derive(Clone, Copy)]
+struct SlipKeys<'s> {
+    items: [(u8, &'s str); 4],
+    len: usize,
+}
+
+impl<'s> SlipKeys<'s> {
+    fn as_slice(&self) -> &[(u8, &'s str)] {
+        &self.items[..self.len]
+    }
+}
+
+fn slip_keys<'s>(info: &SlipInfo<'s>) -> SlipKeys<'s> {
+    let mut keys = SlipKeys {
+        items: [(0, ""); 4],
+        len: 0,
+    };
+    let mut push = |k: (u8, &'s str)| {
+        keys.items[keys.len] = k;
+        keys.len += 1;
+    };
     if let SlipKind::Read(s) = info.kind {
         if let Some(t) = &s.trans_ref {
-            keys.push((0, t.0.as_str()));
+            push((0, t.0.as_str()));
         }
         if let Some(q) = &s.qr_payload {
-            keys.push((1, q.as_str()));
+            push((1, q.as_str()));
         }
         if let Some(h) = &s.image_sha256 {
-            keys.push((2, h.as_str()));
+            push((2, h.as_str()));
         }
     }
     if !info.file.is_empty() {
-        keys.push((3, info.file));
+        push((3, info.file));
     }
     keys
 }

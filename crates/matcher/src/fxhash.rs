@@ -54,7 +54,10 @@ impl Hasher for FxHasher {
         self.add(i as u64);
     }
     fn finish(&self) -> u64 {
-        self.hash
+        // The multiply leaves the best-mixed bits high, and hashbrown picks
+        // buckets with the low bits: rotate them down (as rustc-hash 2 does),
+        // or keys differing late in a string collide.
+        self.hash.rotate_left(26)
     }
 }
 

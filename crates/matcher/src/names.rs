@@ -38,102 +38,137 @@ use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-/// One word of a name after normalization.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NameToken {
+/// One word of a name after normalization, borrowed from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameToken<'a> {
     /// The visible characters, folded.
-    pub text: String,
+    pub text: &'a str,
     /// Characters after `text` were masked (`KAIY***`).
     pub masked: bool,
     chars: usize,
 }
 
-impl NameToken {
-    fn new(text: String, masked: bool) -> NameToken {
-        let chars = text.chars().count();
-        NameToken {
-            text,
-            masked,
-            chars,
-        }
-    }
-
+impl NameToken<'_> {
     /// Only a prefix of the real word is known: a masked token or an initial.
     fn prefix_only(&self) -> bool {
         self.masked || self.chars == 1
     }
 }
 
-/// A name ready to compare.
+/// Where a word sits in the folded text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    end: u32,
+    chars: u32,
+    masked: bool,
+}
+
+/// A name ready to compare. Words are spans of one folded string, so a
+/// name costs two allocations however many words it has.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NormalizedName {
-    pub tokens: Vec<NameToken>,
-    /// Honorifics set aside (`mr`, `นาย`), folded.
-    pub titles: Vec<String>,
-    /// Company forms set aside (`co`, `ltd`, `บริษัท`, `จำกัด`), folded.
-    pub company_forms: Vec<String>,
+    folded: String,
+    spans: Vec<Span>,
+    titles: Vec<&'static str>,
+    company_forms: Vec<&'static str>,
 }
 
 impl NormalizedName {
+    /// The words with at least one visible character, in written order.
+    pub fn tokens(&self) -> impl Iterator<Item = NameToken<'_>> + '_ {
+        self.spans
+            .iter()
+            .filter(|s| s.end > s.start)
+            .map(|s| NameToken {
+                text: &self.folded[s.start as usize..s.end as usize],
+                masked: s.masked,
+                chars: s.chars as usize,
+            })
+    }
+
+    /// Honorifics set aside (`mr`, `นาย`, `นส` for น.ส.), folded.
+    pub fn titles(&self) -> &[&'static str] {
+        &self.titles
+    }
+
+    /// Company forms set aside (`co`, `ltd`, `บริษัท`, `จำกัด`), folded.
+    pub fn company_forms(&self) -> &[&'static str] {
+        &self.company_forms
+    }
+
     pub fn is_company(&self) -> bool {
         !self.company_forms.is_empty()
     }
 
     /// No visible character to compare.
     pub fn is_empty(&self) -> bool {
-        self.tokens.iter().all(|t| t.text.is_empty())
+        self.tokens().next().is_none()
     }
 
-    /// The visible tokens joined by one space (for keys and display).
+    /// The visible words joined by one space (for keys and display).
     pub fn key(&self) -> String {
         let mut out = String::new();
-        for t in self.tokens.iter().filter(|t| !t.text.is_empty()) {
+        for t in self.tokens() {
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(&t.text);
+            out.push_str(t.text);
         }
         out
     }
 
+    /// The same visible words, none masked, same kind (person/company):
+    /// the names are equal without any fuzzy comparison.
+    pub fn same_words(&self, other: &NormalizedName) -> bool {
+        self.is_company() == other.is_company()
+            && !self.is_empty()
+            && self.tokens().all(|t| !t.masked)
+            && self
+                .tokens()
+                .map(|t| (t.text, t.masked))
+                .eq(other.tokens().map(|t| (t.text, t.masked)))
+    }
+
     fn has_mask(&self) -> bool {
-        self.tokens.iter().any(|t| t.masked)
+        self.tokens().any(|t| t.masked)
     }
 }
 
 /// Honorifics as folded pieces; dotted abbreviations are piece sequences
-/// (`น.ส.` is `น`,`ส`). Longest first so `นางสาว` wins over `นาง`.
-const TITLES: &[&[&str]] = &[
-    &["นางสาว"],
-    &["นาง"],
-    &["นาย"],
-    &["น", "ส"],
-    &["นส"],
-    &["ด", "ช"],
-    &["ด", "ญ"],
-    &["ดช"],
-    &["ดญ"],
-    &["เด็กชาย"],
-    &["เด็กหญิง"],
-    &["คุณ"],
-    &["ดร"],
-    &["ผศ"],
-    &["รศ"],
-    &["mr"],
-    &["mrs"],
-    &["ms"],
-    &["miss"],
-    &["mstr"],
-    &["master"],
-    &["mx"],
-    &["dr"],
-    &["prof"],
-    &["sir"],
-    &["madam"],
-    &["mme"],
-    &["khun"],
-    &["lok"],
-    &["lok", "srey"],
+/// (`น.ส.` is `น`,`ส`), each with its canonical form. Longest first so
+/// `นางสาว` wins over `นาง`.
+const TITLES: &[(&str, &[&str])] = &[
+    ("นางสาว", &["นางสาว"]),
+    ("นาง", &["นาง"]),
+    ("นาย", &["นาย"]),
+    ("นส", &["น", "ส"]),
+    ("นส", &["นส"]),
+    ("ดช", &["ด", "ช"]),
+    ("ดญ", &["ด", "ญ"]),
+    ("ดช", &["ดช"]),
+    ("ดญ", &["ดญ"]),
+    ("เด็กชาย", &["เด็กชาย"]),
+    ("เด็กหญิง", &["เด็กหญิง"]),
+    ("คุณ", &["คุณ"]),
+    ("ดร", &["ดร"]),
+    ("ผศ", &["ผศ"]),
+    ("รศ", &["รศ"]),
+    ("mr", &["mr"]),
+    ("mrs", &["mrs"]),
+    ("ms", &["ms"]),
+    ("miss", &["miss"]),
+    ("mstr", &["mstr"]),
+    ("master", &["master"]),
+    ("mx", &["mx"]),
+    ("dr", &["dr"]),
+    ("prof", &["prof"]),
+    ("sir", &["sir"]),
+    ("madam", &["madam"]),
+    ("mme", &["mme"]),
+    ("khun", &["khun"]),
+    ("loksrey", &["lok", "srey"]),
+    ("lok", &["lok"]),
 ];
 
 /// Thai honorifics that are often written glued to the given name.
@@ -196,10 +231,15 @@ fn fold_char(c: char, out: &mut String) {
         '\u{3000}' => ' ',
         '\u{0E50}'..='\u{0E59}' => char::from_u32(c as u32 - 0x0E50 + '0' as u32).unwrap_or(c),
         '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => return,
+        // Joiners inside a word: Jean-Pierre, O'Brien are one word.
+        '-' | '\'' | '’' | '‘' => return,
         _ => c,
     };
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
+    } else if ('\u{0E00}'..='\u{0E7F}').contains(&c) {
+        // Thai has no case.
+        out.push(c);
     } else {
         out.extend(c.to_lowercase());
     }
@@ -229,21 +269,20 @@ fn fold(raw: &str) -> String {
     out
 }
 
-/// Splits folded text into pieces (see module doc).
-fn pieces(folded: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for c in folded.chars() {
+/// Splits folded text into pieces: byte ranges of name and mask
+/// characters (see module doc; joiners were dropped while folding).
+fn pieces(folded: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(4);
+    let mut start: Option<usize> = None;
+    for (i, c) in folded.char_indices() {
         if is_name_char(c) || is_mask_char(c) {
-            cur.push(c);
-        } else if matches!(c, '-' | '\'' | '’' | '‘') {
-            // joins: Jean-Pierre, O'Brien
-        } else if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            out.push((s, i));
         }
     }
-    if !cur.is_empty() {
-        out.push(cur);
+    if let Some(s) = start {
+        out.push((s, folded.len()));
     }
     out
 }
@@ -251,23 +290,24 @@ fn pieces(folded: &str) -> Vec<String> {
 /// Normalizes a name (see module doc).
 pub fn normalize_name(raw: &str) -> NormalizedName {
     let folded = fold(raw);
-    let mut ps = pieces(&folded);
-    let mut titles = Vec::new();
-    let mut company_forms = Vec::new();
+    let f = folded.as_str();
+    let mut ps = pieces(f);
+    let text = |r: (usize, usize)| &f[r.0..r.1];
+    let mut titles: Vec<&'static str> = Vec::new();
+    let mut company_forms: Vec<&'static str> = Vec::new();
 
-    // Leading honorifics, possibly several (`MR. DR. …`).
+    // Leading honorifics, possibly several (`MR. DR. …`), never the whole name.
     let mut start = 0;
     'titles: while start < ps.len() {
-        for t in TITLES {
+        for (canon, t) in TITLES {
             let n = t.len();
-            if start + n <= ps.len()
+            if start + n < ps.len()
                 && ps[start..start + n]
                     .iter()
                     .zip(t.iter())
-                    .all(|(a, b)| a == b)
-                && start + n < ps.len()
+                    .all(|(a, b)| text(*a) == *b)
             {
-                titles.push(t.concat());
+                titles.push(canon);
                 start += n;
                 continue 'titles;
             }
@@ -277,33 +317,32 @@ pub fn normalize_name(raw: &str) -> NormalizedName {
     ps.drain(..start);
 
     // Company forms anywhere, whole pieces.
-    ps.retain(|p| {
-        if COMPANY_FORMS.contains(&p.as_str()) {
-            company_forms.push(p.clone());
+    ps.retain(|p| match COMPANY_FORMS.iter().find(|c| **c == text(*p)) {
+        Some(c) => {
+            company_forms.push(c);
             false
-        } else {
-            true
         }
+        None => true,
     });
     // Glued company forms on the first and last piece.
     if let Some(first) = ps.first_mut() {
         for pre in GLUED_COMPANY_PREFIXES {
-            if let Some(rest) = first.strip_prefix(pre)
+            if let Some(rest) = text(*first).strip_prefix(pre)
                 && rest.chars().count() >= 2
             {
-                company_forms.push((*pre).to_string());
-                *first = rest.to_string();
+                company_forms.push(pre);
+                first.0 += pre.len();
                 break;
             }
         }
     }
     if let Some(last) = ps.last_mut() {
         for suf in GLUED_COMPANY_SUFFIXES {
-            if let Some(rest) = last.strip_suffix(suf)
+            if let Some(rest) = text(*last).strip_suffix(suf)
                 && rest.chars().count() >= 2
             {
-                company_forms.push((*suf).to_string());
-                *last = rest.to_string();
+                company_forms.push(suf);
+                last.1 -= suf.len();
                 break;
             }
         }
@@ -313,25 +352,34 @@ pub fn normalize_name(raw: &str) -> NormalizedName {
         && let Some(first) = ps.first_mut()
     {
         for t in GLUED_THAI_TITLES {
-            if let Some(rest) = first.strip_prefix(t)
+            if let Some(rest) = text(*first).strip_prefix(t)
                 && rest.chars().count() >= 2
             {
-                titles.push((*t).to_string());
-                *first = rest.to_string();
+                titles.push(t);
+                first.0 += t.len();
                 break;
             }
         }
     }
 
-    let tokens = ps
+    let spans = ps
         .into_iter()
-        .map(|p| match p.find(is_mask_char) {
-            Some(i) => NameToken::new(p[..i].to_string(), true),
-            None => NameToken::new(p, false),
+        .map(|(s, e)| {
+            let (e, masked) = match f[s..e].find(is_mask_char) {
+                Some(i) => (s + i, true),
+                None => (e, false),
+            };
+            Span {
+                start: s as u32,
+                end: e as u32,
+                chars: f[s..e].chars().count() as u32,
+                masked,
+            }
         })
         .collect();
     NormalizedName {
-        tokens,
+        folded,
+        spans,
         titles,
         company_forms,
     }
@@ -360,7 +408,7 @@ fn prefix(s: &str, n: usize) -> &str {
     }
 }
 
-fn token_score(a: &NameToken, b: &NameToken) -> f64 {
+fn token_score(a: &NameToken<'_>, b: &NameToken<'_>) -> f64 {
     if a.prefix_only() || b.prefix_only() {
         // Only the visible prefix is evidence: compare that many leading
         // characters of both.
@@ -368,17 +416,17 @@ fn token_score(a: &NameToken, b: &NameToken) -> f64 {
         if n == 0 {
             return 0.0;
         }
-        let pa = prefix(&a.text, n);
-        let pb = prefix(&b.text, n);
+        let pa = prefix(a.text, n);
+        let pb = prefix(b.text, n);
         if pa == pb {
             return 1.0;
         }
         return word_score(pa, pb);
     }
-    word_score(&a.text, &b.text)
+    word_score(a.text, b.text)
 }
 
-fn weight(t: &NameToken) -> f64 {
+fn weight(t: &NameToken<'_>) -> f64 {
     t.chars.max(1) as f64
 }
 
@@ -404,17 +452,20 @@ pub fn similarity_any_kind(a: &NormalizedName, b: &NormalizedName) -> f64 {
 }
 
 fn similarity_of_words(a: &NormalizedName, b: &NormalizedName) -> f64 {
-    // A canonical argument order keeps the greedy pairing symmetric.
-    let (a, b) = if (a.tokens.len(), a.key()) <= (b.tokens.len(), b.key()) {
-        (a, b)
-    } else {
-        (b, a)
-    };
-    let ta: Vec<&NameToken> = a.tokens.iter().filter(|t| !t.text.is_empty()).collect();
-    let tb: Vec<&NameToken> = b.tokens.iter().filter(|t| !t.text.is_empty()).collect();
     // Names are short; beyond 8 words the tail carries little.
-    let ta = &ta[..ta.len().min(8)];
-    let tb = &tb[..tb.len().min(8)];
+    let ta: Vec<NameToken<'_>> = a.tokens().take(8).collect();
+    let tb: Vec<NameToken<'_>> = b.tokens().take(8).collect();
+    // A canonical argument order keeps the greedy pairing symmetric.
+    let order = ta.len().cmp(&tb.len()).then_with(|| {
+        ta.iter()
+            .map(|x| (x.text, x.masked))
+            .cmp(tb.iter().map(|x| (x.text, x.masked)))
+    });
+    let (ta, tb, a, b) = if order.is_le() {
+        (ta, tb, a, b)
+    } else {
+        (tb, ta, b, a)
+    };
     let mut cells: Vec<(f64, usize, usize)> = Vec::with_capacity(ta.len() * tb.len());
     for (i, x) in ta.iter().enumerate() {
         for (j, y) in tb.iter().enumerate() {
@@ -434,7 +485,7 @@ fn similarity_of_words(a: &NormalizedName, b: &NormalizedName) -> f64 {
         used_a[i] = true;
         used_b[j] = true;
         paired += 1;
-        let w = (weight(ta[i]) + weight(tb[j])) / 2.0;
+        let w = (weight(&ta[i]) + weight(&tb[j])) / 2.0;
         sum_w += w;
         // Squared: one clearly different word must pull the name below the
         // threshold even when the other words agree (`Somchai Jaidee` vs
@@ -461,8 +512,8 @@ fn similarity_of_words(a: &NormalizedName, b: &NormalizedName) -> f64 {
     };
     let mut best = token_based;
     if ta.len() != tb.len() && !a.has_mask() && !b.has_mask() {
-        let ja: String = ta.iter().map(|t| t.text.as_str()).collect();
-        let jb: String = tb.iter().map(|t| t.text.as_str()).collect();
+        let ja: String = ta.iter().map(|t| t.text).collect();
+        let jb: String = tb.iter().map(|t| t.text).collect();
         best = best.max(word_score(&ja, &jb));
     }
     best.clamp(0.0, 1.0)
@@ -478,13 +529,12 @@ mod tests {
     use super::*;
 
     fn toks(n: &NormalizedName) -> Vec<String> {
-        n.tokens
-            .iter()
+        n.tokens()
             .map(|t| {
                 if t.masked {
                     format!("{}*", t.text)
                 } else {
-                    t.text.clone()
+                    t.text.to_string()
                 }
             })
             .collect()
@@ -538,7 +588,7 @@ mod tests {
         for (raw, tokens, titles, company) in cases {
             let n = normalize_name(raw);
             assert_eq!(toks(&n), *tokens, "tokens of {raw:?}");
-            assert_eq!(n.titles, *titles, "titles of {raw:?}");
+            assert_eq!(n.titles(), *titles, "titles of {raw:?}");
             assert_eq!(n.is_company(), *company, "company of {raw:?}");
         }
     }
