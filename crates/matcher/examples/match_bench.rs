@@ -124,7 +124,7 @@ fn main() {
         let file = format!("{id}.json");
         let roll: f64 = rng.random();
         let has_slip = roll >= 0.10;
-        let paid = roll >= 0.03 || roll < 0.02; // 1% unpaid
+        let paid = !(0.02..0.03).contains(&roll); // 1% unpaid
         orders.push(Order {
             source: SourceRef::new("orders.csv", i as u64 + 2),
             order_id: OrderId(id.clone()),
