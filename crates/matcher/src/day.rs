@@ -58,6 +58,11 @@ const NAME_UNITS: f64 = 10_000.0;
 /// Above this many lines of one amount, candidates are narrowed by the
 /// beginnings of the payer's name words (see `NameBook::lookup`).
 const BIG_BLOCK: usize = 64;
+/// Below this many rows a second thread costs more than it saves.
+const PARALLEL_FROM: usize = 2_048;
+/// Longest time window a config may ask for (a week), so that time
+/// arithmetic on a mistyped value cannot overflow.
+const MAX_WINDOW_MINUTES: i64 = 7 * 24 * 60;
 /// Most candidate lines whose names are compared for one payer.
 const SCAN_LIMIT: usize = 256;
 /// Most candidates considered for a split payment or a multi-order transfer.
@@ -394,7 +399,7 @@ fn par_chunks<T: Send>(n: usize, f: impl Fn(Range<usize>) -> Vec<T> + Sync) -> V
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(8);
-    if threads <= 1 || n < 20_000 {
+    if threads <= 1 || n < PARALLEL_FROM {
         return f(0..n);
     }
     let size = n.div_ceil(threads);
@@ -619,7 +624,8 @@ impl<'a> Ctx<'a> {
     fn in_window(&self, l: u32) -> bool {
         let t = self.lines[l as usize].booked_at;
         let (start, end) = self.input.window;
-        t >= start && t < end + chrono::Duration::minutes(self.cfg.late_grace_minutes.max(0))
+        let grace = self.cfg.late_grace_minutes.clamp(0, MAX_WINDOW_MINUTES);
+        t >= start && t < end + chrono::Duration::minutes(grace)
     }
 
     fn eligible(&self, l: u32) -> bool {
@@ -1201,7 +1207,11 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let mut edges = Vec::new();
-        let gap_limit = self.cfg.name_mismatch_gap_minutes.max(0) * 60;
+        let gap_limit = self
+            .cfg
+            .name_mismatch_gap_minutes
+            .clamp(0, MAX_WINDOW_MINUTES)
+            * 60;
         for u in 0..self.units.len() as u32 {
             if !self.open(u) {
                 continue;

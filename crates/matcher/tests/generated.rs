@@ -97,6 +97,13 @@ fn precision_and_recall_per_status_on_a_generated_day() {
         data.order_labels.len()
     );
 
+    // Big enough for the parallel path: shuffled rows, same verdicts.
+    let mut shuffled = data.case.clone();
+    shuffled.orders.reverse();
+    shuffled.lines.rotate_left(17);
+    shuffled.slips.reverse();
+    assert!(shuffled.run() == result, "row order changed the result");
+
     // Floors (the measured figures are printed above and in the report).
     assert!(accuracy >= 0.95, "order accuracy {accuracy}");
     for s in [

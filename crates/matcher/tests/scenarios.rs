@@ -695,3 +695,34 @@ fn every_status_word_is_reachable() {
     ];
     assert_eq!(covered.len(), Status::ALL.len());
 }
+
+#[test]
+fn absurd_config_values_do_not_panic() {
+    let cfg = MatchConfig {
+        late_grace_minutes: i64::MAX,
+        name_mismatch_gap_minutes: i64::MAX,
+        max_slip_line_gap_minutes: i64::MIN,
+        max_split_parts: usize::MAX,
+        exhaustive_group_limit: 0,
+        name_threshold: 2.0,
+        ..MatchConfig::default()
+    };
+    let mut c = Case {
+        config: Some(cfg),
+        ..Case::default()
+    };
+    c.orders.push(order(
+        "ORD-40",
+        "Lek Dee",
+        thb("500"),
+        "09:00",
+        Some("s40.json"),
+    ));
+    c.slips
+        .push(read(slip("s40.json", "LEK DEE", thb("500"), "09:05", None)));
+    c.lines.push(line(40, "09:05", thb("500"), "LEK DEE", None));
+    let r = c.run();
+    // A threshold above 1 lets no name match: the slip's money is linked by
+    // time only, as a name mismatch.
+    assert_eq!(r.order("ORD-40").status, Status::NameMismatch);
+}
