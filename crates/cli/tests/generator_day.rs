@@ -569,3 +569,35 @@ fn an_earlier_day_planned_again_offers_the_slips_it_wrote() {
         );
     }
 }
+
+#[test]
+fn tiny_and_one_sided_days_are_still_whole_days() {
+    for n in [0, 1, 2] {
+        let dir = tempfile::tempdir().unwrap();
+        let summary = generate_day(&options(n, 4), dir.path()).unwrap();
+        assert_eq!(summary.orders, n);
+        let orders = fs::read_to_string(dir.path().join("2026-11-21/orders/orders.csv")).unwrap();
+        assert_eq!(orders.lines().count(), 1 + n);
+        let kbank = fs::read(dir.path().join("2026-11-21/statements/kbank.csv")).unwrap();
+        let (text, _, _) = encoding_rs::WINDOWS_874.decode(&kbank);
+        assert!(
+            text.contains("จำนวนรายการ,"),
+            "{n} orders: summary rows still written"
+        );
+    }
+
+    // Every order unpaid: no slips, only the planted extra lines.
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = GenOptions::new(day("2026-11-21"), 40, 4);
+    opts.rates = ProblemRates {
+        unpaid: 1.0,
+        ..ProblemRates::none()
+    };
+    let summary = generate_day(&opts, dir.path()).unwrap();
+    assert_eq!(
+        summary.order_statuses,
+        BTreeMap::from([(Status::Unpaid, 40)])
+    );
+    assert_eq!(summary.slip_files, 0);
+    assert_eq!(summary.statement_lines, 0);
+}

@@ -111,7 +111,7 @@ fn number(m: Money) -> J {
 /// The EasySlip v2 `VerifyBankResponse` the shop saved when it verified the
 /// slip for its order (`remark`, `matchAmount`, `matchAccount`,
 /// `checkDuplicate`).
-fn easyslip(slip: &PlannedSlip) -> String {
+fn easyslip(slip: &PlannedSlip, order_id: &str) -> String {
     let f = &slip.facts;
     let paid = f.amount();
     let ordered = Money::from_minor(slip.order_amount_minor, f.currency);
@@ -241,7 +241,7 @@ fn easyslip(slip: &PlannedSlip) -> String {
         (
             "data",
             J::Obj(vec![
-                ("remark", s(slip.remark.clone())),
+                ("remark", s(order_id)),
                 ("isDuplicate", J::Bool(slip.seen_before)),
                 ("matchedAccount", matched_account),
                 ("amountInOrder", number(ordered)),
@@ -301,9 +301,9 @@ fn nextocr(slip: &PlannedSlip) -> String {
 
 /// The bytes of a saved slip file: the provider's body for the slip's
 /// currency, cut short when the upload broke off.
-pub(crate) fn slip_body(slip: &PlannedSlip) -> String {
+pub(crate) fn slip_body(slip: &PlannedSlip, order_id: &str) -> String {
     let mut body = match slip.facts.currency {
-        Currency::Thb => easyslip(slip),
+        Currency::Thb => easyslip(slip, order_id),
         Currency::Usd | Currency::Khr => nextocr(slip),
     };
     if slip.truncated {

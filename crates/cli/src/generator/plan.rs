@@ -91,12 +91,10 @@ impl SlipFacts {
 /// A slip file as the shop saved it for one order.
 #[derive(Debug, Clone)]
 pub(crate) struct PlannedSlip {
-    pub file: String,
     pub facts: SlipFacts,
-    /// The order the shop verified the slip for (EasySlip echoes it as
-    /// `remark` and compares `amountInOrder`).
+    /// The amount of the order the shop verified the slip for (EasySlip
+    /// compares it as `amountInOrder` and echoes the order id as `remark`).
     pub order_amount_minor: i64,
-    pub remark: String,
     /// The provider had seen this slip before (EasySlip `isDuplicate`).
     pub seen_before: bool,
     /// The upload broke off: the saved body is cut short.
@@ -202,6 +200,14 @@ pub(crate) struct PlannedOrder {
 }
 
 impl PlannedOrder {
+    /// The slip file the customer uploaded, named after the order (a
+    /// million orders need no million extra strings in memory).
+    pub fn slip_file(&self) -> Option<String> {
+        self.slip
+            .as_ref()
+            .map(|_| format!("{}.json", self.order_id))
+    }
+
     pub fn customer_name(&self) -> String {
         let name = self.customer.order_name(self.with_honorific);
         if self.kind == OrderKind::PaidWithoutSlipNameTypo {
@@ -682,10 +688,8 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
                 | OrderKind::MalformedRow
         );
         let slip = has_slip.then(|| PlannedSlip {
-            file: format!("{order_id}.json"),
             facts: facts.clone(),
             order_amount_minor: amount_minor,
-            remark: order_id.clone(),
             seen_before: matches!(
                 kind,
                 OrderKind::DuplicateSameDay | OrderKind::DuplicatePriorDay

@@ -273,7 +273,7 @@ fn order_row(o: &PlannedOrder) -> String {
         &amount,
         currency,
         &ordered_at,
-        o.slip.as_ref().map(|s| s.file.as_str()).unwrap_or(""),
+        o.slip_file().as_deref().unwrap_or(""),
     ])
 }
 
@@ -294,9 +294,12 @@ fn write_orders(path: &Path, orders: &[PlannedOrder]) -> Result<(), GenError> {
 
 fn write_slips(dir: &Path, orders: &[PlannedOrder]) -> Result<usize, GenError> {
     let mut n = 0;
-    for slip in orders.iter().filter_map(|o| o.slip.as_ref()) {
-        let path = dir.join(&slip.file);
-        fs::write(&path, slip_body(slip)).map_err(io_err(&path))?;
+    for o in orders {
+        let (Some(slip), Some(file)) = (&o.slip, o.slip_file()) else {
+            continue;
+        };
+        let path = dir.join(file);
+        fs::write(&path, slip_body(slip, &o.order_id)).map_err(io_err(&path))?;
         n += 1;
     }
     Ok(n)
