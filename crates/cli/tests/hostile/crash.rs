@@ -233,3 +233,180 @@ fn sigkill_at_random_moments_then_a_rerun_is_whole() {
     assert!(kills >= 3, "too few runs were killed: {outcomes:?}");
     rerun_and_check(&d, &outcomes.join("; "));
 }
+
+/// A local EasySlip that answers each uploaded image with the saved body
+/// of the order the image is named after, after `delay`, and records the
+/// file name of every request.
+fn slow_easyslip(
+    bodies: BTreeMap<String, Vec<u8>>,
+    delay: Duration,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/v2", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let bodies = bodies.clone();
+            let log = log.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut len = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        len = v.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut req = vec![0; len];
+                if reader.read_exact(&mut req).is_err() {
+                    return;
+                }
+                let text = String::from_utf8_lossy(&req);
+                let file = text
+                    .split_once("filename=\"")
+                    .and_then(|(_, rest)| rest.split_once('"'))
+                    .map(|(name, _)| name.to_string())
+                    .unwrap_or_default();
+                log.lock().unwrap().push(file.clone());
+                std::thread::sleep(delay);
+                let order = file.trim_end_matches(".png");
+                let body = bodies.get(order).cloned().unwrap_or_default();
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body);
+            });
+        }
+    });
+    (base, seen)
+}
+
+const IMAGE_ORDERS: &[&str] = &[
+    "ORD-20261121-0001",
+    "ORD-20261121-0002",
+    "ORD-20261121-0003",
+    "ORD-20261121-0004",
+    "ORD-20261121-0005",
+    "ORD-20261121-0007",
+];
+
+/// The sample day with six EasySlip slips turned into images that the
+/// (slow, local) EasySlip reads one at a time; the saved bodies go to the
+/// server.
+fn ocr_day(base: &str) -> HostileDay {
+    let d = HostileDay::new();
+    let text = crate::common::nightly_toml().replace(
+        "provider = \"local\"",
+        &format!(
+            "provider = \"easyslip\"\n\n[ocr.easyslip]\nbase_url = \"{base}\"\n\n[ocr.easyslip.limits]\nconcurrency = 1\nrequests_per_second = 0.0\nmax_attempts = 1\n"
+        ),
+    );
+    d.set_config(&text);
+    for (i, order) in IMAGE_ORDERS.iter().enumerate() {
+        d.remove(&format!("slips/{order}.json"));
+        // Distinct bytes per slip: distinct image hashes.
+        d.write(
+            &format!("slips/{order}.png"),
+            crate::images::png_bomb(40 + i as u32, 40),
+        );
+        d.set_order_slip(order, &format!("{order}.png"));
+    }
+    d
+}
+
+fn saved_bodies() -> BTreeMap<String, Vec<u8>> {
+    let src = crate::common::repo()
+        .join("sample-data")
+        .join(DAY)
+        .join("slips");
+    IMAGE_ORDERS
+        .iter()
+        .map(|o| {
+            (
+                o.to_string(),
+                std::fs::read(src.join(format!("{o}.json"))).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_kill_in_the_middle_of_slip_reading_pays_no_slip_twice() {
+    let (base, seen) = slow_easyslip(saved_bodies(), Duration::from_millis(150));
+    let key = [("EASYSLIP_API_KEY", "test-key")];
+
+    // What a run that is never interrupted leaves behind.
+    let clean = ocr_day(&base);
+    let run = clean.reconcile_with(&key);
+    assert_eq!(run.code, Some(2), "{}", tail(&run.stderr));
+    let expected = state(&clean);
+    assert_eq!(seen.lock().unwrap().len(), IMAGE_ORDERS.len());
+    let orders = clean.orders();
+    for order in IMAGE_ORDERS {
+        assert_ne!(
+            orders[*order]["status"], "unreadable_slip",
+            "{order} read by the provider"
+        );
+    }
+    assert!(
+        expected.registrations.iter().any(|r| r.0 == "image_sha256"),
+        "image slips register their hash"
+    );
+    seen.lock().unwrap().clear();
+
+    // Another copy of the day, killed once three slips have been asked for.
+    let d = ocr_day(&base);
+    let mut child = d
+        .command(&key)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while seen.lock().unwrap().len() < 3 {
+        assert!(started.elapsed() < Duration::from_secs(30), "no OCR calls");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before OCR"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let asked_before = seen.lock().unwrap().len();
+    let s = state(&d);
+    assert!(s.reports.is_empty() && s.result.is_none() && s.registrations.is_empty());
+
+    // The rerun asks only for the slips whose answers were not cached yet,
+    // and ends exactly where the uninterrupted run did.
+    let run = d.reconcile_with(&key);
+    assert_eq!(run.code, Some(2), "{}", tail(&run.stderr));
+    let asked = seen.lock().unwrap().clone();
+    let first: Vec<_> = asked[..asked_before].to_vec();
+    let again: Vec<_> = asked[asked_before..].to_vec();
+    assert!(
+        again.len() <= IMAGE_ORDERS.len() - asked_before + 1,
+        "cached answers were paid again: first {first:?}, then {again:?}"
+    );
+    let mut all: Vec<_> = asked.clone();
+    all.sort();
+    all.dedup();
+    assert_eq!(
+        all.len(),
+        IMAGE_ORDERS.len(),
+        "every slip was read: {asked:?}"
+    );
+    let s = state(&d);
+    assert_eq!(s.registrations, expected.registrations);
+    assert_eq!(s.result, expected.result);
+    assert_eq!(s.reports, expected.reports);
+    assert_no_leftovers(&d);
+}
