@@ -145,3 +145,30 @@ fn a_symbolic_link_for_a_statement_is_quarantined_not_skipped() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert!(rows[0]["reason"].contains("symbolic link"), "{rows:?}");
 }
+
+#[test]
+fn a_named_pipe_as_a_slip_does_not_hang_the_run() {
+    // Reading a FIFO blocks until someone writes to it: a slip name that
+    // points at one must be refused, not opened.
+    let day = HostileDay::new();
+    let order = "ORD-20261121-0001";
+    day.remove(&format!("slips/{order}.json"));
+    let fifo = day.input("slips/pipe.jpg");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    day.set_order_slip(order, "pipe.jpg");
+    let started = std::time::Instant::now();
+    day.reconcile().assert_finished_with_exceptions();
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let row = &day.orders()[order];
+    assert_eq!(row["status"], "unreadable_slip", "{row:?}");
+    assert!(
+        row["reasons"].contains("not a regular file"),
+        "{}",
+        row["reasons"]
+    );
+    assert_rest_of_day_unchanged(&day, &[order]);
+}
