@@ -72,6 +72,8 @@ const SUBSET_CANDIDATES: usize = 16;
 struct NameBook<'a> {
     raw: Vec<&'a str>,
     norm: Vec<OnceLock<NormalizedName>>,
+    /// Off for the verdicts: names are normalized, compared and dropped.
+    keep: bool,
 }
 
 type NameId = u32;
@@ -85,6 +87,7 @@ impl<'a> NameBook<'a> {
         NameBook {
             raw: Vec::new(),
             norm: Vec::new(),
+            keep: true,
         }
     }
 
@@ -101,11 +104,20 @@ impl<'a> NameBook<'a> {
             .collect()
     }
 
-    /// Frees the normalized names: the verdicts compare each name about
-    /// once, so keeping a million of them only costs memory.
+    /// Frees the normalized names and stops keeping new ones: the verdicts
+    /// compare each name about once, so keeping a million of them only
+    /// costs memory.
     fn forget(&mut self) {
-        for n in &mut self.norm {
-            n.take();
+        self.norm = Vec::new();
+        self.keep = false;
+    }
+
+    /// Runs `f` on the normalized name, kept or computed for the occasion.
+    fn with<R>(&self, id: NameId, f: impl FnOnce(&NormalizedName) -> R) -> R {
+        if self.keep {
+            f(self.get(id))
+        } else {
+            f(&names::normalize_name(self.raw[id as usize]))
         }
     }
 
@@ -118,12 +130,16 @@ impl<'a> NameBook<'a> {
         if ra == rb && !ra.contains(['*', '•', '●']) && ra.chars().any(names::is_name_char) {
             return 1.0;
         }
-        let (na, nb) = (self.get(a), self.get(b));
-        // Same words after normalization (titles aside): no need for strsim.
-        if na.same_words(nb) {
-            return 1.0;
-        }
-        names::similarity(na, nb)
+        self.with(a, |na| {
+            self.with(b, |nb| {
+                // Same words after normalization (titles aside): no strsim.
+                if na.same_words(nb) {
+                    1.0
+                } else {
+                    names::similarity(na, nb)
+                }
+            })
+        })
     }
 
     /// The best score over all pairs, `None` when one side has no name.
@@ -951,23 +967,42 @@ impl<'a> Ctx<'a> {
             let Some(block) = blocks.get(&(cur, amount)) else {
                 continue;
             };
-            let mut cands: Vec<u32> = match key_index.get(&(cur, amount)) {
-                Some(index) => self.book.lookup(index, &payer, |k| k),
-                None => block.clone(),
+            // (line, best name score) of the candidates.
+            let mut scored: Vec<(u32, f64)> = Vec::new();
+            let gap_ok = |l: u32| {
+                !hard
+                    || minutes_between(self.lines[l as usize].booked_at, at)
+                        <= self.cfg.max_slip_line_gap_minutes
             };
-            self.nearest_in_time(&mut cands, at);
-            for l in cands {
-                let line = self.lines[l as usize];
-                let gap = minutes_between(line.booked_at, at);
-                if hard && gap > self.cfg.max_slip_line_gap_minutes {
-                    continue;
+            match key_index.get(&(cur, amount)) {
+                // A crowded price: each payer name is compared only with the
+                // lines that share its name keys.
+                Some(index) => {
+                    for p in &payer {
+                        let mut cands = self.book.lookup(index, &[*p], |k| k);
+                        self.nearest_in_time(&mut cands, at);
+                        for l in cands.into_iter().filter(|l| gap_ok(*l)) {
+                            if let Some(s) = self.book.best(&[*p], &self.line_names[l as usize]) {
+                                scored.push((l, s));
+                            }
+                        }
+                    }
+                    scored.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+                    scored.dedup_by_key(|x| x.0);
                 }
-                let Some(score) = self.book.best(&payer, &self.line_names[l as usize]) else {
-                    continue;
-                };
+                None => {
+                    for l in block.iter().copied().filter(|l| gap_ok(*l)) {
+                        if let Some(s) = self.book.best(&payer, &self.line_names[l as usize]) {
+                            scored.push((l, s));
+                        }
+                    }
+                }
+            }
+            for (l, score) in scored {
                 if score < self.cfg.name_threshold {
                     continue;
                 }
+                let gap = minutes_between(self.lines[l as usize].booked_at, at);
                 let exact = i64::from(amount == sought);
                 let weight = exact * 100_000_000
                     + (score * NAME_UNITS).round() as i64 * 1000

@@ -452,33 +452,53 @@ pub fn similarity_any_kind(a: &NormalizedName, b: &NormalizedName) -> f64 {
 }
 
 fn similarity_of_words(a: &NormalizedName, b: &NormalizedName) -> f64 {
-    // Names are short; beyond 8 words the tail carries little.
-    let ta: Vec<NameToken<'_>> = a.tokens().take(8).collect();
-    let tb: Vec<NameToken<'_>> = b.tokens().take(8).collect();
+    // Names are short; beyond 8 words the tail carries little. Fixed
+    // arrays: this runs millions of times and must not allocate.
+    const NONE: NameToken<'static> = NameToken {
+        text: "",
+        masked: false,
+        chars: 0,
+    };
+    let mut ta = [NONE; 8];
+    let mut tb = [NONE; 8];
+    let mut na = 0;
+    for t in a.tokens().take(8) {
+        ta[na] = t;
+        na += 1;
+    }
+    let mut nb = 0;
+    for t in b.tokens().take(8) {
+        tb[nb] = t;
+        nb += 1;
+    }
     // A canonical argument order keeps the greedy pairing symmetric.
-    let order = ta.len().cmp(&tb.len()).then_with(|| {
-        ta.iter()
+    let order = na.cmp(&nb).then_with(|| {
+        ta[..na]
+            .iter()
             .map(|x| (x.text, x.masked))
-            .cmp(tb.iter().map(|x| (x.text, x.masked)))
+            .cmp(tb[..nb].iter().map(|x| (x.text, x.masked)))
     });
     let (ta, tb, a, b) = if order.is_le() {
-        (ta, tb, a, b)
+        (&ta[..na], &tb[..nb], a, b)
     } else {
-        (tb, ta, b, a)
+        (&tb[..nb], &ta[..na], b, a)
     };
-    let mut cells: Vec<(f64, usize, usize)> = Vec::with_capacity(ta.len() * tb.len());
+    let mut cells = [(0.0f64, 0usize, 0usize); 64];
+    let mut nc = 0;
     for (i, x) in ta.iter().enumerate() {
         for (j, y) in tb.iter().enumerate() {
-            cells.push((token_score(x, y), i, j));
+            cells[nc] = (token_score(x, y), i, j);
+            nc += 1;
         }
     }
+    let cells = &mut cells[..nc];
     // Best pairs first; ties by position, so the result is deterministic.
-    cells.sort_by(|p, q| q.0.total_cmp(&p.0).then((p.1, p.2).cmp(&(q.1, q.2))));
+    cells.sort_unstable_by(|p, q| q.0.total_cmp(&p.0).then((p.1, p.2).cmp(&(q.1, q.2))));
     let mut used_a = [false; 8];
     let mut used_b = [false; 8];
     let (mut sum_w, mut sum_ws) = (0.0, 0.0);
     let mut paired = 0;
-    for (s, i, j) in cells {
+    for &mut (s, i, j) in cells {
         if used_a[i] || used_b[j] {
             continue;
         }
