@@ -81,6 +81,11 @@ type NameId = u32;
 type TimedLine = (DateTime<FixedOffset>, u32);
 /// A name-word key for blocking: (letters, the letters).
 type NameKey = (u8, [char; 3]);
+/// An index entry: two words' keys, or one key and [`NO_KEY`].
+type PairKey = (NameKey, NameKey);
+const NO_KEY: NameKey = (0, [' '; 3]);
+/// Words of a name used for blocking keys (bounds the pairs per name).
+const KEYED_WORDS: usize = 4;
 
 impl<'a> NameBook<'a> {
     fn new() -> Self {
@@ -157,81 +162,85 @@ impl<'a> NameBook<'a> {
         best
     }
 
-    /// Keys a name is filed under: per word, its first letter and (when it
-    /// has three) its first three letters.
-    fn index_keys(&self, ids: &[NameId]) -> Vec<NameKey> {
-        let mut keys = Vec::new();
-        for id in ids {
-            for t in self.get(*id).tokens() {
+    /// Per word (at most [`KEYED_WORDS`]), the keys it is filed under: its
+    /// first letter and, when it has three, its first three letters.
+    fn word_keys(&self, id: NameId) -> Vec<([NameKey; 2], usize)> {
+        self.get(id)
+            .tokens()
+            .take(KEYED_WORDS)
+            .filter_map(|t| {
                 let mut cs = t.text.chars();
                 let (Some(a), b, c) = (cs.next(), cs.next(), cs.next()) else {
-                    continue;
+                    return None;
                 };
-                keys.push((1, [a, ' ', ' ']));
-                if let (Some(b), Some(c)) = (b, c) {
-                    keys.push((3, [a, b, c]));
+                Some(match (b, c) {
+                    (Some(b), Some(c)) => ([(1, [a, ' ', ' ']), (3, [a, b, c])], 2),
+                    _ => ([(1, [a, ' ', ' ']), NO_KEY], 1),
+                })
+            })
+            .collect()
+    }
+
+    /// Index entries of names: every key with [`NO_KEY`] (found by one-word
+    /// names), and every pair of keys of two different words (found by
+    /// names of two or more words, which at the threshold must agree on two
+    /// words).
+    fn index_keys(&self, ids: &[NameId]) -> Vec<PairKey> {
+        let mut out = Vec::new();
+        for id in ids {
+            let wk = self.word_keys(*id);
+            for (i, (ki, ni)) in wk.iter().enumerate() {
+                for a in &ki[..*ni] {
+                    out.push((*a, NO_KEY));
+                    for (kj, nj) in &wk[i + 1..] {
+                        for b in &kj[..*nj] {
+                            out.push(if a <= b { (*a, *b) } else { (*b, *a) });
+                        }
+                    }
                 }
             }
         }
-        keys.sort_unstable();
-        keys.dedup();
-        keys
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
-    /// Keys to look one name up with: per word the three-letter key, or the
-    /// one-letter key when fewer letters are visible (`ใ***`, an initial).
-    fn query_keys(&self, id: NameId) -> Vec<NameKey> {
-        let mut keys: Vec<NameKey> = self
-            .get(id)
-            .tokens()
-            .filter_map(|t| {
-                let mut cs = t.text.chars();
-                match (cs.next(), cs.next(), cs.next()) {
-                    (Some(a), Some(b), Some(c)) => Some((3, [a, b, c])),
-                    (Some(a), _, _) => Some((1, [a, ' ', ' '])),
-                    _ => None,
-                }
-            })
+    /// Entries to look one name up with: per word its three-letter key, or
+    /// its one-letter key when fewer letters are visible (`ใ***`, an
+    /// initial); a one-word name looks its key up alone, a longer name every
+    /// pair of its words' keys.
+    fn query_keys(&self, id: NameId) -> Vec<PairKey> {
+        let qk: Vec<NameKey> = self
+            .word_keys(id)
+            .into_iter()
+            .map(|(k, n)| k[n - 1])
             .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        keys
+        let mut out = Vec::new();
+        if let [only] = qk[..] {
+            out.push((only, NO_KEY));
+        }
+        for (i, a) in qk.iter().enumerate() {
+            for b in &qk[i + 1..] {
+                out.push(if a <= b { (*a, *b) } else { (*b, *a) });
+            }
+        }
+        out
     }
 
-    /// Items of `index` (lists sorted ascending) that may carry one of the
-    /// `names`: for a name of two or more words, items sharing at least two
-    /// of its keys (a name at the threshold agrees on at least two words);
-    /// for a one-word name, items sharing its key.
+    /// Items of `index` (lists sorted ascending) filed under an entry of one
+    /// of `names` (see [`NameBook::index_keys`]): the cost is the size of
+    /// the answer, not of the crowd that shares one word.
     fn lookup<K: std::hash::Hash + Eq>(
         &self,
         index: &FxMap<K, Vec<u32>>,
         names: &[NameId],
-        key: impl Fn(NameKey) -> K,
+        key: impl Fn(PairKey) -> K,
     ) -> Vec<u32> {
         let mut out: Vec<u32> = Vec::new();
         for id in names {
-            let qk = self.query_keys(*id);
-            let mut lists: Vec<&[u32]> = qk
-                .iter()
-                .map(|k| index.get(&key(*k)).map_or(&[][..], Vec::as_slice))
-                .collect();
-            match lists.len() {
-                0 => {}
-                1 => out.extend_from_slice(lists[0]),
-                _ => {
-                    // A item in two lists is in one that is not the largest:
-                    // count over the others, look the largest up.
-                    lists.sort_by_key(|l| l.len());
-                    let largest = lists.pop().unwrap_or(&[]);
-                    let mut count: FxMap<u32, u8> = FxMap::default();
-                    for l in &lists {
-                        for x in l.iter() {
-                            *count.entry(*x).or_default() += 1;
-                        }
-                    }
-                    out.extend(count.into_iter().filter_map(|(x, c)| {
-                        (c >= 2 || largest.binary_search(&x).is_ok()).then_some(x)
-                    }));
+            for k in self.query_keys(*id) {
+                if let Some(list) = index.get(&key(k)) {
+                    out.extend_from_slice(list);
                 }
             }
         }
@@ -336,6 +345,8 @@ struct Ctx<'a> {
     line_names: Vec<Vec<NameId>>,
     units: Vec<Unit>,
     lstate: Vec<LineState>,
+    /// Orders by id (the first by rank when an id repeats).
+    order_by_id: FxMap<&'a str, u32>,
 }
 
 fn slip_file(r: &SlipRead) -> &str {
@@ -532,6 +543,12 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let units = (0..orders.len()).map(|_| Unit::default()).collect();
+        let mut order_by_id: FxMap<&str, u32> = map_with_capacity(orders.len());
+        for (o, order) in orders.iter().enumerate() {
+            order_by_id
+                .entry(order.order_id.0.as_str())
+                .or_insert(o as u32);
+        }
         let lstate = (0..lines.len()).map(|_| LineState::default()).collect();
         Ctx {
             cfg,
@@ -544,6 +561,7 @@ impl<'a> Ctx<'a> {
             line_names,
             units,
             lstate,
+            order_by_id,
         }
     }
 
@@ -699,7 +717,7 @@ impl<'a> Ctx<'a> {
 
         let day = self.input.day;
         let prior = self.input.prior_uses;
-        let mut first: FxMap<(u8, &str), u32> = map_with_capacity(uses.len() * 2);
+        let mut first: FxMap<(u8, &str), u32> = map_with_capacity(uses.len() * 4);
         let mut followers: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         for (_, o, s) in uses {
             let info = &self.slips[s as usize];
@@ -736,7 +754,6 @@ impl<'a> Ctx<'a> {
         }
         // Slips no order names: a reused copy, or a slip whose remark names
         // an order that has no slip yet.
-        let order_by_id = self.order_index();
         for s in 0..self.slips.len() {
             let info = &self.slips[s];
             if !info.users.is_empty() {
@@ -762,7 +779,7 @@ impl<'a> Ctx<'a> {
                 continue;
             };
             let found: BTreeSet<u32> = words(remark)
-                .filter_map(|w| order_by_id.get(w).copied())
+                .filter_map(|w| self.order_by_id.get(w).copied())
                 .collect();
             if found.len() == 1
                 && let Some(o) = found.first().copied()
@@ -805,14 +822,6 @@ impl<'a> Ctx<'a> {
                 >= self.cfg.name_threshold
         });
         sum == paid && same_customer
-    }
-
-    fn order_index(&self) -> FxMap<&'a str, u32> {
-        let mut m = map_with_capacity(self.orders.len());
-        for (o, order) in self.orders.iter().enumerate() {
-            m.entry(order.order_id.0.as_str()).or_insert(o as u32);
-        }
-        m
     }
 
     // ---- pass 1: exact keys ----------------------------------------------
@@ -871,7 +880,6 @@ impl<'a> Ctx<'a> {
             }
         }
         // An order id written in a statement reference or description.
-        let order_by_id = self.order_index();
         for l in 0..self.lines.len() as u32 {
             if !self.line_free(l) || !self.money_in(l) {
                 continue;
@@ -883,7 +891,7 @@ impl<'a> Ctx<'a> {
                 .flatten()
             {
                 for w in words(text) {
-                    if let Some(o) = order_by_id.get(w) {
+                    if let Some(o) = self.order_by_id.get(w) {
                         let o = self.units[*o as usize].leader.unwrap_or(*o);
                         found.insert(o);
                     }
@@ -952,7 +960,7 @@ impl<'a> Ctx<'a> {
         u: u32,
         blocks: &FxMap<(Currency, i64), Vec<u32>>,
         keys: &BTreeSet<(Currency, i64)>,
-        key_index: &FxMap<(Currency, i64), FxMap<NameKey, Vec<u32>>>,
+        key_index: &FxMap<(Currency, i64), FxMap<PairKey, Vec<u32>>>,
         edges: &mut Vec<Edge>,
     ) {
         if !self.open(u) {
@@ -978,11 +986,21 @@ impl<'a> Ctx<'a> {
                 // A crowded price: each payer name is compared only with the
                 // lines that share its name keys.
                 Some(index) => {
+                    // Plain names first; a masked name (`ใ***`) narrows a
+                    // crowd poorly, so it is looked up only when no plain
+                    // name found a line at the threshold.
+                    let mut payer = payer.clone();
+                    payer.sort_by_key(|p| self.book.with(*p, NormalizedName::has_mask));
+                    let mut found = false;
                     for p in &payer {
+                        if found && self.book.with(*p, NormalizedName::has_mask) {
+                            break;
+                        }
                         let mut cands = self.book.lookup(index, &[*p], |k| k);
                         self.nearest_in_time(&mut cands, at);
                         for l in cands.into_iter().filter(|l| gap_ok(*l)) {
                             if let Some(s) = self.book.best(&[*p], &self.line_names[l as usize]) {
+                                found |= s >= self.cfg.name_threshold;
                                 scored.push((l, s));
                             }
                         }
@@ -1027,10 +1045,10 @@ impl<'a> Ctx<'a> {
         let mut big: Vec<(&(Currency, i64), &Vec<u32>)> =
             blocks.iter().filter(|(_, b)| b.len() > BIG_BLOCK).collect();
         big.sort_unstable_by_key(|(k, _)| **k);
-        let key_index: FxMap<(Currency, i64), FxMap<NameKey, Vec<u32>>> = big
+        let key_index: FxMap<(Currency, i64), FxMap<PairKey, Vec<u32>>> = big
             .into_iter()
             .map(|(k, block)| {
-                let mut m: FxMap<NameKey, Vec<u32>> = FxMap::default();
+                let mut m: FxMap<PairKey, Vec<u32>> = FxMap::default();
                 for l in block {
                     for nk in self.book.index_keys(&self.line_names[*l as usize]) {
                         m.entry(nk).or_default().push(*l);
@@ -1059,8 +1077,8 @@ impl<'a> Ctx<'a> {
     // ---- pass 3: split payments, one transfer for several orders --------
 
     /// Free lines indexed by (currency, name key).
-    fn free_lines_by_key(&self) -> FxMap<(Currency, NameKey), Vec<u32>> {
-        let mut m: FxMap<(Currency, NameKey), Vec<u32>> = FxMap::default();
+    fn free_lines_by_key(&self) -> FxMap<(Currency, PairKey), Vec<u32>> {
+        let mut m: FxMap<(Currency, PairKey), Vec<u32>> = FxMap::default();
         for l in 0..self.lines.len() as u32 {
             if !self.eligible(l) {
                 continue;
@@ -1166,7 +1184,7 @@ impl<'a> Ctx<'a> {
 
     fn one_transfer_many_orders(&mut self) {
         // Open orders without a usable slip, by (currency, customer initial).
-        let mut index: FxMap<(Currency, NameKey), Vec<u32>> = FxMap::default();
+        let mut index: FxMap<(Currency, PairKey), Vec<u32>> = FxMap::default();
         for u in 0..self.units.len() as u32 {
             if !self.open(u)
                 || self.valid_slip(u).is_some()

@@ -130,7 +130,8 @@ impl NormalizedName {
                 .eq(other.tokens().map(|t| (t.text, t.masked)))
     }
 
-    fn has_mask(&self) -> bool {
+    /// Some word is masked (`KAIY***`).
+    pub fn has_mask(&self) -> bool {
         self.tokens().any(|t| t.masked)
     }
 }
