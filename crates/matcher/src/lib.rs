@@ -32,6 +32,36 @@
 //! 5. a slip whose amount is on the statement at the slip's time but from a
 //!    payer with another name: `name_mismatch`.
 //!
+//! An order's status is its most serious finding ([`STATUS_PRECEDENCE`]):
+//! `unreadable_slip`, `pending`, `duplicate_slip`, `receiver_mismatch`,
+//! `ambiguous`, `amount_mismatch`, `name_mismatch`, `slip_not_on_statement`,
+//! `unpaid`, then `matched`. A statement line linked to orders is `matched`
+//! unless an order's finding is about the money itself (`amount_mismatch`,
+//! `name_mismatch`, `ambiguous`); a slip takes the status of the order that
+//! used it first.
+//!
+//! # Reasons (machine-readable, `code` or `code=detail`)
+//! `linked_by=trans_ref|order_id_in_reference|amount_and_name|amount_and_time|split_payment|one_transfer_many_orders`,
+//! `short_by=50.00 THB`, `over_by=…`, `fee_deducted=…`, `currency_differs=USD`,
+//! `slip_amount=…`, `split_payment=2 lines`, `paid_together_with=ORD-2,ORD-3`,
+//! `duplicate_of=ORD-1001@2026-11-20`, `duplicate_key=trans_ref|qr_payload|image_sha256`,
+//! `reused_by=ORD-9`, `receiver_account=xxx-x-x5555-x`, `receiver_proxy=…`,
+//! `receiver_name_score=0.412`, `receiver_not_shown`, `unreadable=<why>`,
+//! `not_read_yet=<why>`, `slip_file_missing`, `slip_without_amount`,
+//! `slip_found_by_remark`, `candidate_lines=kbank.csv:19,kbank.csv:20`,
+//! `candidate_orders=ORD-1,ORD-2`, `several_split_combinations`,
+//! `name_score=0.620`, `payer_name_differs`, `payer_name_not_compared`,
+//! `sender_differs_from_customer`, `no_statement_line`, `money_out`,
+//! `no_order`, `outside_day_window`, `slip_without_order=<file>`, `orders=2`.
+//!
+//! # Cost
+//! Near linear: every look-up is a hash of (currency, amount in minor
+//! units), a transRef, an order id or name-word keys; a crowded price is
+//! narrowed by pairs of name-word keys and at most 256 lines nearest in time
+//! are compared per payer name; competing groups are solved exhaustively
+//! only when small. Candidate search and verdicts run on all cores (scoped
+//! threads, results merged in rank order, so still deterministic).
+//!
 //! [`Status`]: recon_core::Status
 //! [`Reason`]: recon_core::Reason
 //! [`DayResult`]: recon_core::DayResult
