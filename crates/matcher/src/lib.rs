@@ -149,7 +149,7 @@ impl Default for MatchConfig {
             fee_tolerance: BTreeMap::new(),
             late_grace_minutes: 0,
             max_slip_line_gap_minutes: 12 * 60,
-            name_mismatch_gap_minutes: 30,
+            name_mismatch_gap_minutes: 10,
             max_split_parts: 4,
             exhaustive_group_limit: 8,
         }

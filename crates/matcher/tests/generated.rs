@@ -72,40 +72,54 @@ fn print(title: &str, m: &BTreeMap<Status, Counts>) {
 
 #[test]
 fn precision_and_recall_per_status_on_a_generated_day() {
-    let data = generate(20261121, 3000);
-    let result = data.case.run();
-    let got_orders: BTreeMap<String, Status> = result
-        .orders
-        .iter()
-        .map(|o| (o.order_id.0.clone(), o.status))
-        .collect();
-    let got_lines: BTreeMap<(String, u64), Status> = result
-        .statement
-        .iter()
-        .map(|l| ((l.line.file.clone(), l.line.line), l.status))
-        .collect();
-    assert_eq!(got_orders.len(), data.order_labels.len());
-    assert_eq!(got_lines.len(), data.line_labels.len());
-    let orders = score(&data.order_labels, &got_orders);
-    let lines = score(&data.line_labels, &got_lines);
+    let mut orders: BTreeMap<Status, Counts> = BTreeMap::new();
+    let mut lines: BTreeMap<Status, Counts> = BTreeMap::new();
+    let mut total = 0usize;
+    // Three seeded days, so the floors do not rest on one lucky draw.
+    for seed in [20261121u64, 7, 99] {
+        let data = generate(seed, 3000);
+        let result = data.case.run();
+        let got_orders: BTreeMap<String, Status> = result
+            .orders
+            .iter()
+            .map(|o| (o.order_id.0.clone(), o.status))
+            .collect();
+        let got_lines: BTreeMap<(String, u64), Status> = result
+            .statement
+            .iter()
+            .map(|l| ((l.line.file.clone(), l.line.line), l.status))
+            .collect();
+        assert_eq!(got_orders.len(), data.order_labels.len());
+        assert_eq!(got_lines.len(), data.line_labels.len());
+        for (s, c) in score(&data.order_labels, &got_orders) {
+            let e = orders.entry(s).or_default();
+            e.tp += c.tp;
+            e.fp += c.fp;
+            e.fn_ += c.fn_;
+        }
+        for (s, c) in score(&data.line_labels, &got_lines) {
+            let e = lines.entry(s).or_default();
+            e.tp += c.tp;
+            e.fp += c.fp;
+            e.fn_ += c.fn_;
+        }
+        total += data.order_labels.len();
+
+        // Big enough for the parallel path: shuffled rows, same verdicts.
+        let mut shuffled = data.case.clone();
+        shuffled.orders.reverse();
+        shuffled.lines.rotate_left(17);
+        shuffled.slips.reverse();
+        assert!(shuffled.run() == result, "row order changed the result");
+    }
     print("orders", &orders);
     print("statement lines", &lines);
     let correct: u32 = orders.values().map(|c| c.tp).sum();
-    let accuracy = correct as f64 / data.order_labels.len() as f64;
-    println!(
-        "order accuracy {accuracy:.4} over {} orders",
-        data.order_labels.len()
-    );
-
-    // Big enough for the parallel path: shuffled rows, same verdicts.
-    let mut shuffled = data.case.clone();
-    shuffled.orders.reverse();
-    shuffled.lines.rotate_left(17);
-    shuffled.slips.reverse();
-    assert!(shuffled.run() == result, "row order changed the result");
+    let accuracy = correct as f64 / total as f64;
+    println!("order accuracy {accuracy:.4} over {total} orders");
 
     // Floors (the measured figures are printed above and in the report).
-    assert!(accuracy >= 0.95, "order accuracy {accuracy}");
+    assert!(accuracy >= 0.99, "order accuracy {accuracy}");
     for s in [
         Status::Matched,
         Status::DuplicateSlip,
@@ -118,8 +132,8 @@ fn precision_and_recall_per_status_on_a_generated_day() {
     ] {
         let c = orders.get(&s).copied().unwrap_or_default();
         assert!(c.tp > 0, "{s}: no example generated");
-        assert!(c.recall() >= 0.85, "{s}: recall {}", c.recall());
-        assert!(c.precision() >= 0.80, "{s}: precision {}", c.precision());
+        assert!(c.recall() >= 0.95, "{s}: recall {}", c.recall());
+        assert!(c.precision() >= 0.95, "{s}: precision {}", c.precision());
     }
     let unmatched = lines
         .get(&Status::StatementUnmatched)
