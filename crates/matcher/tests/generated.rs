@@ -140,7 +140,7 @@ fn precision_and_recall_per_status_on_a_generated_day() {
         .copied()
         .unwrap_or_default();
     assert!(
-        unmatched.recall() >= 0.9,
+        unmatched.recall() >= 0.95,
         "statement_unmatched recall {}",
         unmatched.recall()
     );
