@@ -2,6 +2,14 @@
 //! offline; images are looked up in the OCR cache by SHA-256 and only then
 //! sent to the provider (or the local reader), whose answers are stored
 //! back so that a rerun pays nothing.
+//!
+//! Saved responses come one per file (`<name>.json`) or bundled, one body
+//! per line of a `<bundle>.jsonl`, a slip being named `<bundle>.jsonl#<n>`
+//! (1-based line). They need neither cache nor provider, so they are parsed
+//! first, spread over every core (results keep the jobs' order), and keep no
+//! `raw_response`: the saved file is the raw response, hashed in the run's
+//! inputs, and a million copies of it would cost ~1.5 GB of memory.
+//! A bundle is read once, whole, however many of its lines are asked for.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -261,6 +269,152 @@ fn failed(e: &OcrError, file: &str) -> SlipRead {
     }
 }
 
+/// How a job's file is saved, by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Saved {
+    /// `.json`: one saved response.
+    File,
+    /// `.jsonl`: a bundle, one saved response per line.
+    Bundle,
+    /// Anything else: an image for the reader.
+    No,
+}
+
+fn saved_kind(job: &SlipJob) -> Saved {
+    match job.path.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("json") => Saved::File,
+        Some(e) if e.eq_ignore_ascii_case("jsonl") => Saved::Bundle,
+        _ => Saved::No,
+    }
+}
+
+/// The slips of a bundle, as jobs name them: `<file>#<n>` for every line
+/// that is not blank. For a bundle found in `slips/` that no order names.
+pub fn bundle_slip_names(file: &str, path: &std::path::Path) -> std::io::Result<Vec<String>> {
+    let bytes = std::fs::read(path)?;
+    Ok(bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
+        .map(|(k, _)| format!("{file}#{}", k + 1))
+        .collect())
+}
+
+/// The 1-based line a bundle job names: `slips-001.jsonl#17` → 17.
+fn bundle_line(file: &str) -> Option<usize> {
+    let (_, n) = file.rsplit_once('#')?;
+    n.parse().ok().filter(|&n| n > 0)
+}
+
+/// Reads every saved response among `jobs` (index-aligned; images stay
+/// `None`), across all cores. Bundles are read one at a time.
+fn read_saved(
+    jobs: &[SlipJob],
+    config: &OcrConfig,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<Option<SlipRead>> {
+    let clova = config.clova.currency;
+    let mut reads: Vec<Option<SlipRead>> = vec![None; jobs.len()];
+    let mut files = Vec::new();
+    let mut bundles: std::collections::BTreeMap<&std::path::Path, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (i, job) in jobs.iter().enumerate() {
+        match saved_kind(job) {
+            Saved::File => files.push(i),
+            Saved::Bundle => bundles.entry(job.path.as_path()).or_default().push(i),
+            Saved::No => {}
+        }
+    }
+    let parse = |bytes: &[u8], file: &str| match parse_saved_with(bytes, clova) {
+        Ok(mut slip) => {
+            slip.raw_response = None;
+            finish(slip, file)
+        }
+        Err(e) => SlipRead::Unreadable {
+            file: file.to_string(),
+            reason: e.to_string(),
+        },
+    };
+    let unreadable = |file: &str, reason: String| SlipRead::Unreadable {
+        file: file.to_string(),
+        reason,
+    };
+
+    let done = par_map(&files, |&i| {
+        let job = &jobs[i];
+        match std::fs::read(&job.path) {
+            Ok(bytes) => parse(&bytes, &job.file),
+            Err(e) => unreadable(&job.file, format!("cannot read the file: {e}")),
+        }
+    });
+    progress(done.len() as u64);
+    for (i, read) in files.iter().zip(done) {
+        reads[*i] = Some(read);
+    }
+
+    for (path, wanted) in bundles {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                for &i in &wanted {
+                    reads[i] = Some(unreadable(
+                        &jobs[i].file,
+                        format!("cannot read the slip bundle: {e}"),
+                    ));
+                }
+                progress(wanted.len() as u64);
+                continue;
+            }
+        };
+        let lines: Vec<&[u8]> = bytes
+            .split(|&b| b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .collect();
+        let done = par_map(&wanted, |&i| {
+            let job = &jobs[i];
+            let Some(n) = bundle_line(&job.file) else {
+                return unreadable(
+                    &job.file,
+                    "a slip in a bundle is named <bundle>.jsonl#<line>".into(),
+                );
+            };
+            match lines.get(n - 1) {
+                Some(line) if !line.iter().all(u8::is_ascii_whitespace) => parse(line, &job.file),
+                Some(_) => unreadable(&job.file, format!("line {n} of the slip bundle is empty")),
+                None => unreadable(&job.file, format!("the slip bundle has no line {n}")),
+            }
+        });
+        progress(done.len() as u64);
+        for (i, read) in wanted.iter().zip(done) {
+            reads[*i] = Some(read);
+        }
+    }
+    reads
+}
+
+/// `f` over `items` on every core, results in the items' order.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if threads <= 1 || items.len() < 64 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                Err(p) => std::panic::resume_unwind(p),
+            })
+            .collect()
+    })
+}
+
 /// What a reader task hands back: the image hash and the answer.
 type Outcome = (String, Result<Slip, OcrError>);
 
@@ -302,11 +456,14 @@ async fn read_all(
     };
 
     let total = jobs.len();
-    let mut reads: Vec<Option<SlipRead>> = vec![None; total];
+    let mut reads: Vec<Option<SlipRead>> = read_saved(&jobs, config, progress);
     let mut set: JoinSet<Outcome> = JoinSet::new();
     let mut waiting = InFlight::default();
 
     for (i, job) in jobs.into_iter().enumerate() {
+        if reads[i].is_some() {
+            continue;
+        }
         match prepare(&job, config, cache, provider) {
             Prepared::Done(read) => {
                 reads[i] = Some(*read);
