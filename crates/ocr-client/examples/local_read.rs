@@ -6,10 +6,26 @@ fn main() {
     let mut failed = false;
     // `--lines` also prints the recognised text lines to stderr.
     let show_lines = std::env::args().any(|a| a == "--lines");
-    for path in std::env::args().skip(1).filter(|a| a != "--lines") {
+    // `--page` also writes the page tesseract is given, as FILE.page.png.
+    let write_page = std::env::args().any(|a| a == "--page");
+    for path in std::env::args()
+        .skip(1)
+        .filter(|a| a != "--lines" && a != "--page")
+    {
         let result = std::fs::read(&path)
             .map_err(|e| e.to_string())
             .and_then(|bytes| {
+                if write_page {
+                    let img = image::load_from_memory(&bytes).map_err(|e| e.to_string())?;
+                    let gray = img.to_luma8();
+                    let skew = recon_ocr_client::local::find_qr_codes(&gray)
+                        .into_iter()
+                        .find_map(|(_, a)| a)
+                        .unwrap_or(0.0);
+                    let page = recon_ocr_client::local::prepare_for_ocr(&gray, skew);
+                    page.save(format!("{path}.page.png"))
+                        .map_err(|e| e.to_string())?;
+                }
                 let engine = recon_ocr_client::local::Engine::default();
                 recon_ocr_client::local::read_image_with(&bytes, &engine).map_err(|e| e.to_string())
             })

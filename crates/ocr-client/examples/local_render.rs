@@ -11,6 +11,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .unwrap_or_else(|| "slips-out".into());
     std::fs::create_dir_all(&out)?;
+    // `fixture` writes the reader's checked-in test fixture
+    // (tests/data/local/kbank-2750.png, the spec of tests/local_read.rs).
+    if std::env::args().nth(2).as_deref() == Some("fixture") {
+        let tz = FixedOffset::east_opt(7 * 3600).ok_or("offset")?;
+        let spec = SlipSpec {
+            bank: "KBANK".into(),
+            amount: Money::parse("2750.50", Currency::Thb)?,
+            fee: None,
+            transferred_at: tz
+                .with_ymd_and_hms(2026, 11, 21, 9, 41, 0)
+                .single()
+                .ok_or("time")?,
+            sender_name: "นางสาว มานี ศรีสุข".into(),
+            sender_account: "xxx-x-x4321-x".into(),
+            receiver_name: "บริษัท ร้านดี จำกัด".into(),
+            receiver_account: "xxx-x-x6789-x".into(),
+            receiver_bank: "KBANK".into(),
+            trans_ref: "015325094112BTF05531".into(),
+            qr_payload: None,
+            remark: None,
+        };
+        let opts = RenderOptions {
+            scale: 0.85,
+            rotation_deg: 1.0,
+            encoding: Encoding::Png,
+        };
+        let path = format!("{out}/kbank-2750.png");
+        std::fs::write(&path, render(&spec, &opts)?)?;
+        println!("{path}");
+        return Ok(());
+    }
     // Further arguments are seeds of sample slips to render as the round
     // trip and the bench do.
     let seeds: Vec<u64> = std::env::args()

@@ -237,19 +237,17 @@ pub fn read_image_with(bytes: &[u8], engine: &Engine) -> Result<(Slip, Findings)
     }
 
     if slip.amount.is_none() {
-        let reason = if findings.lines.is_empty() {
+        let text = if findings.lines.is_empty() {
             "no text recognised".to_string()
-        } else if grids.is_empty() {
-            format!(
-                "{} text lines, none with an amount; no QR code",
-                findings.lines.len()
-            )
         } else {
-            format!(
-                "{} text lines, none with an amount; the QR code carries no amount",
-                findings.lines.len()
-            )
+            format!("{} text lines, none with an amount", findings.lines.len())
         };
+        let codes = match (grids.len(), findings.qr_errors.first()) {
+            (0, _) => "no QR code".to_string(),
+            (_, Some((_, e))) => format!("QR code not usable: {e}"),
+            (n, None) => format!("{n} QR code(s) without an amount"),
+        };
+        let reason = format!("{text}; {codes}");
         return Err(LocalError::NoAmount { reason });
     }
     Ok((slip, findings))
@@ -367,7 +365,7 @@ pub fn binarise(gray: &GrayImage) -> GrayImage {
 /// Straightens by the QR's angle and brings the slip to about 1080 px
 /// wide, where tesseract reads body text best (small screenshots are
 /// enlarged, big photos reduced, which is also faster).
-fn prepare_for_ocr(gray: &GrayImage, skew_deg: f32) -> DynamicImage {
+pub fn prepare_for_ocr(gray: &GrayImage, skew_deg: f32) -> DynamicImage {
     let mut img = gray.clone();
     if skew_deg.abs() > 0.3 && skew_deg.abs() < 30.0 {
         let rgb = DynamicImage::ImageLuma8(img).to_rgb8();

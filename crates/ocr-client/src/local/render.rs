@@ -23,7 +23,7 @@ use recon_core::{Currency, Money};
 
 /// Where Debian installs the fonts the renderer uses.
 pub const THAI_FONT: &str = "/usr/share/fonts/truetype/tlwg/Loma.ttf";
-pub const THAI_FONT_BOLD: &str = "/usr/share/fonts/truetype/tlwg/Loma-Bold.ttf";
+pub const THAI_FONT_BOLD: &str = "/usr/share/fonts/truetype/tlwg/Garuda-Bold.ttf";
 pub const LATIN_FONT: &str = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
 pub const LATIN_FONT_BOLD: &str = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf";
 pub const KHMER_FONT: &str = "/usr/share/fonts/truetype/noto/NotoSansKhmer-Regular.ttf";

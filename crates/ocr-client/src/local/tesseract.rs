@@ -20,8 +20,9 @@ use std::time::{Duration, Instant};
 use super::LocalError;
 
 /// One recognised line: its text and the mean of its words' confidences,
-/// scaled to [0, 1], plus the tallest word box (large text = headline
-/// amount).
+/// scaled to [0, 1], plus the height of its tallest word with a digit in it
+/// (apps print the headline amount large; Thai marks make words tall, so
+/// only words with digits count).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OcrLine {
     pub text: String,
@@ -203,7 +204,16 @@ fn pair_lines(txt: &str, tsv: &str) -> Vec<OcrLine> {
         .map(|(i, l)| {
             let n = l.words.len().max(1) as f32;
             let confidence = l.words.iter().map(|w| w.1).sum::<f32>() / n;
-            let height = l.words.iter().map(|w| w.4).max().unwrap_or(0);
+            let height = l
+                .words
+                .iter()
+                .filter(|w| {
+                    w.0.chars()
+                        .any(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c))
+                })
+                .map(|w| w.4)
+                .max()
+                .unwrap_or(0);
             let text = if same_shape {
                 txt_lines[i].to_string()
             } else {
@@ -252,16 +262,18 @@ mod tests {
 5\t1\t1\t1\t1\t2\t94\t42\t15\t20\t80\tก
 5\t1\t1\t1\t1\t3\t111\t33\t14\t29\t70\tส
 5\t1\t1\t1\t2\t1\t39\t90\t100\t30\t50\tAmount
+5\t1\t1\t1\t2\t2\t150\t88\t100\t44\t50\t1,500.00
 ";
 
     #[test]
     fn lines_pair_txt_text_with_tsv_confidence() {
-        let lines = pair_lines("K+ กส\n\nAmount\n", TSV);
+        let lines = pair_lines("K+ กส\n\nAmount 1,500.00\n", TSV);
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0].text, "K+ กส");
         assert!((lines[0].confidence - 0.8).abs() < 1e-4);
-        assert_eq!(lines[0].height, 29);
-        assert_eq!(lines[1].text, "Amount");
+        assert_eq!(lines[0].height, 0, "no digits on the line");
+        assert_eq!(lines[1].text, "Amount 1,500.00");
+        assert_eq!(lines[1].height, 44);
         assert_eq!(lines[1].top, 90);
     }
 

@@ -158,7 +158,7 @@ pub const LAYOUTS: &[Layout] = &[
         remark: EN_REMARK,
         currency: Currency::Usd,
         short_year_is_buddhist: false,
-        account_mask: None,
+        account_mask: Some("*** *** ###"),
     },
     Layout {
         bank: "ACLEDA",
@@ -170,7 +170,7 @@ pub const LAYOUTS: &[Layout] = &[
         remark: EN_REMARK,
         currency: Currency::Usd,
         short_year_is_buddhist: false,
-        account_mask: None,
+        account_mask: Some("*** *** ###"),
     },
 ];
 
@@ -276,13 +276,22 @@ fn label_key(s: &str) -> Vec<char> {
 }
 
 /// If `line` starts with one of `labels` (spaces ignored, case folded, one
-/// misread character forgiven for labels of five or more characters),
+/// misread character forgiven for labels of five to seven characters, two
+/// from eight on: `จ้านวนเงิน` is `จำนวนเงิน`),
 /// the rest of the line after it.
 pub fn after_label<'a>(line: &'a str, labels: &[&str]) -> Option<&'a str> {
     let mut best: Option<(usize, &'a str)> = None;
     for label in labels {
         let want = label_key(label);
-        let tolerance = if want.len() >= 5 { 1 } else { 0 };
+        // Thai labels get two edits from eight characters on: tone marks
+        // and vowels are what OCR misses. Latin labels one at most, or
+        // "Transaction successful" would be "Transaction ID".
+        let tolerance = match want.len() {
+            0..=4 => 0,
+            5..=7 => 1,
+            _ if label.is_ascii() => 1,
+            _ => 2,
+        };
         // Try prefixes of the line a character shorter or longer than the
         // label, so that one dropped or doubled character still matches.
         for take in want.len().saturating_sub(tolerance)..=want.len() + tolerance {
@@ -328,6 +337,21 @@ fn amount_re() -> &'static Regex {
     })
 }
 
+fn decimal_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\d[.,]\d{2}\b").unwrap_or_else(|e| unreachable!("static regex: {e}"))
+    })
+}
+
+fn lost_point_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(\d{1,3}(?:,\d{3})+|\d+) (\d{2})(\D*)$")
+            .unwrap_or_else(|e| unreachable!("static regex: {e}"))
+    })
+}
+
 /// The currency a line names, if any.
 pub fn currency_in(text: &str) -> Option<Currency> {
     let upper = text.to_uppercase();
@@ -347,6 +371,9 @@ pub fn amount_in(text: &str, default: Currency) -> Option<Money> {
     let currency = currency_in(text).unwrap_or(default);
     // OCR splits big numbers ("43, 577.00", "1 5,689.70"); the value is
     // alone right of its label, so spaces inside it carry nothing.
+    // A decimal point OCR lost shows as a space before the last two
+    // digits ("1,791 78 THB").
+    let text = lost_point_re().replace(text, "$1.$2$3");
     let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let caps = amount_re().captures_iter(&squeezed).last()?;
     let digits = caps.get(1)?.as_str().replace(',', "");
@@ -499,24 +526,36 @@ pub fn account_in(text: &str) -> Option<String> {
     (positions >= 4 && digits >= 1).then(|| out.trim().to_string())
 }
 
-/// An account read through a layout's mask, segment by segment (`-`
-/// separated): the line must have as many segments as the mask, the
-/// shown digits must be digits at the end of their segment; whatever OCR
-/// made of the hidden positions (`%`, `๐`, `2`, doubled `x`) becomes `x`.
+/// An account read through a layout's mask, segment by segment: the line
+/// must have as many segments as the mask (split at the mask's separator,
+/// `-` or a space), the shown digits (`#`) must be digits at the end of
+/// their segment. Hidden positions: `x` are always hidden, so whatever OCR
+/// made of them (`%`, `๐`, `2`, a doubled `x`) becomes `x`; `*` are hidden
+/// only when OCR shows no digit there (ABA masks a payer's account but
+/// prints ours in full).
 pub fn masked_account_in(text: &str, mask: &str) -> Option<String> {
-    let squeezed: String = text
+    let sep = mask.chars().find(|c| !matches!(c, 'x' | '#' | '*'))?;
+    let normalised: String = text
+        .trim()
         .chars()
-        .filter(|c| !c.is_whitespace())
         .map(|c| if matches!(c, '–' | '—') { '-' } else { c })
+        .filter(|c| sep == ' ' || !c.is_whitespace())
         .collect();
-    if squeezed
-        .chars()
-        .any(|c| c.is_ascii_alphabetic() && !matches!(c, 'x' | 'X' | 'k' | 'K'))
+    // Stars come back as any letter (`BKK`); an `x` mask only as x-like.
+    let star = mask.contains('*');
+    if !star
+        && normalised
+            .chars()
+            .any(|c| c.is_ascii_alphabetic() && !matches!(c, 'x' | 'X' | 'k' | 'K'))
     {
         return None;
     }
-    let got: Vec<&str> = squeezed.split('-').collect();
-    let want: Vec<&str> = mask.split('-').collect();
+    let got: Vec<&str> = if sep == ' ' {
+        normalised.split_whitespace().collect()
+    } else {
+        normalised.split(sep).collect()
+    };
+    let want: Vec<&str> = mask.split(sep).collect();
     if got.len() != want.len() || want.len() < 2 {
         return None;
     }
@@ -527,8 +566,20 @@ pub fn masked_account_in(text: &str, mask: &str) -> Option<String> {
         if g.is_empty() || gc.len() < shown {
             return None;
         }
-        let digits = &gc[gc.len() - shown..];
+        let (hidden_part, digits) = gc.split_at(gc.len() - shown);
         if !digits.iter().all(char::is_ascii_digit) {
+            return None;
+        }
+        // What tesseract makes of `*`: letters with a star-like shape.
+        let star_like = |c: &char| {
+            matches!(
+                c,
+                '*' | 'x' | 'X' | 'k' | 'K' | 'B' | 'R' | '%' | '#' | '•' | '×' | '+'
+            )
+        };
+        if w.contains('*')
+            && (!hidden_part.iter().all(star_like) || hidden_part.len() > w.len() + 2)
+        {
             return None;
         }
         let hidden = w.len() - shown;
@@ -538,7 +589,7 @@ pub fn masked_account_in(text: &str, mask: &str) -> Option<String> {
             digits.iter().collect::<String>()
         ));
     }
-    Some(out.join("-"))
+    Some(out.join(&sep.to_string()))
 }
 
 /// A name as printed. Slips print Latin names in capitals; OCR sometimes
@@ -549,6 +600,8 @@ fn clean_name(text: &str) -> Option<String> {
     if t.chars().filter(|c| c.is_alphabetic()).count() < 2 {
         return None;
     }
+    let t = company_form(strip_residue(t));
+    let t = t.as_str();
     let upper = t.chars().filter(char::is_ascii_uppercase).count();
     let lower = t.chars().filter(char::is_ascii_lowercase).count();
     if upper >= 3 * lower.max(1) || (lower == 0 && upper > 0) {
@@ -556,6 +609,65 @@ fn clean_name(text: &str) -> Option<String> {
     } else {
         Some(t.to_string())
     }
+}
+
+/// Company forms OCR tends to garble: `CO., LTD.` read as `60., LTD.`
+/// or `CCO., LTD.`; the Thai `บริษัท … จำกัด` whose last word came out
+/// Latin (`dina`). The form is fixed by the first word, so it is restored.
+fn company_form(name: &str) -> String {
+    let words: Vec<&str> = name.split(' ').collect();
+    let mut out: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+    for i in 1..words.len() {
+        let next_is_ltd = words[i].trim_end_matches('.').eq_ignore_ascii_case("LTD");
+        let before = words[i - 1];
+        if next_is_ltd && before.ends_with(".,") && before.len() <= 5 && before != "CO.," {
+            out[i - 1] = "CO.,".to_string();
+        }
+    }
+    if words.len() >= 2 && words[0] == "บริษัท" {
+        let last = words[words.len() - 1];
+        if !last.is_empty() && last.chars().all(|c| c.is_ascii_alphanumeric()) {
+            let n = out.len();
+            out[n - 1] = "จำกัด".to_string();
+        }
+    }
+    out.join(" ")
+}
+
+/// Titles a name starts with; OCR sometimes puts a stray character from
+/// the label column in front of them (`หนาย`).
+const TITLES: &[&str] = &[
+    "นางสาว",
+    "นาย",
+    "นาง",
+    "ด.ช.",
+    "ด.ญ.",
+    "บริษัท",
+    "MR.",
+    "MRS.",
+    "MS.",
+    "MISS",
+];
+
+fn strip_residue(name: &str) -> &str {
+    if TITLES.iter().any(|t| name.starts_with(t)) {
+        return name;
+    }
+    // One or two stray characters before a title.
+    for (skip, (at, _)) in name.char_indices().enumerate().skip(1).take(2) {
+        let rest = name[at..].trim_start();
+        if TITLES.iter().any(|t| rest.starts_with(t)) && skip <= 2 {
+            return rest;
+        }
+    }
+    // A Latin name led by a token without a single Latin letter (`0៣`).
+    if let Some((first, rest)) = name.split_once(' ') {
+        let latin_rest = rest.chars().filter(char::is_ascii_alphabetic).count() >= 3;
+        if latin_rest && !first.chars().any(|c| c.is_ascii_alphabetic()) {
+            return rest.trim_start();
+        }
+    }
+    name
 }
 
 /// The part of a raw OCR line right of its first wide gap (three or more
@@ -567,9 +679,34 @@ fn value_column(raw: &str) -> Option<String> {
     (!value.is_empty()).then_some(value)
 }
 
+/// A reference is one token of at least six letters and digits, with at
+/// least one digit (a word is not a reference).
+/// The rest of a "Reference No." label whose "No." was misread is taken
+/// off; references are printed in capitals, so a stray lower-case letter
+/// is lifted.
 fn reference_in(text: &str) -> Option<String> {
-    let r: String = text.chars().filter(char::is_ascii_alphanumeric).collect();
-    (r.len() >= 6).then_some(r)
+    let mut tokens: Vec<&str> = text.split_whitespace().collect();
+    while tokens.len() > 1
+        && matches!(
+            tokens[0].trim_end_matches(['.', ',', ':']),
+            "No" | "NO" | "no" | "#" | ""
+        )
+    {
+        tokens.remove(0);
+    }
+    let r: String = tokens
+        .concat()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let upper = r.chars().filter(char::is_ascii_uppercase).count();
+    let lower = r.chars().filter(char::is_ascii_lowercase).count();
+    let r = if upper > 3 * lower {
+        r.to_uppercase()
+    } else {
+        r
+    };
+    (r.len() >= 6 && r.chars().any(|c| c.is_ascii_digit())).then_some(r)
 }
 
 /// Reads the fields from a slip's lines. `bank_hint` is the sending bank
@@ -668,13 +805,15 @@ pub fn parse(lines: &[OcrLine], bank_hint: Option<&str>) -> OcrFields {
         }
     }
 
-    // Fallback for the amount: the tallest line that carries an amount and
-    // a currency word (apps print the amount large).
+    // Fallback for the amount: the line whose figures are tallest among
+    // those with a currency word or a decimal amount (apps print the
+    // amount large; the currency word may be misread).
     if out.amount.is_none() {
         out.amount = lines
             .iter()
-            .filter(|l| currency_in(&l.0).is_some())
+            .filter(|l| currency_in(&l.0).is_some() || decimal_re().is_match(&l.0))
             .filter_map(|l| amount_in(&l.0, currency_default).map(|m| (l.2, found(m, l.1 * 0.8))))
+            .filter(|(_, f)| f.value.is_positive())
             .max_by_key(|(h, _)| *h)
             .map(|(_, f)| f);
     }
@@ -784,6 +923,14 @@ mod tests {
         assert_eq!(after_label("Total 5", &["To"]), None);
         assert_eq!(after_label("To RANDEE", &["To"]), Some("RANDEE"));
         assert_eq!(after_label("Fee", &["Amount"]), None);
+        assert_eq!(
+            after_label("Transaction successful", &["Transaction ID"]),
+            None
+        );
+        assert_eq!(
+            after_label("จ้านวนเงิน 7,138.14", &["จำนวนเงิน"]),
+            Some("7,138.14")
+        );
     }
 
     #[test]
@@ -867,7 +1014,63 @@ mod tests {
             Some("xxx-x-x3299-x")
         );
         assert_eq!(masked_account_in("xxx-x-x12a4-x", m), None);
+        let aba = "*** *** ###";
+        assert_eq!(
+            masked_account_in("kkk KKKK 862", aba).as_deref(),
+            Some("xxx xxx 862")
+        );
+        assert_eq!(masked_account_in("001 234 567", aba), None);
+        assert_eq!(
+            masked_account_in("BKK KKK 516", aba).as_deref(),
+            Some("xxx xxx 516")
+        );
+        assert_eq!(masked_account_in("SOK DARA 123", aba), None);
         assert_eq!(masked_account_in("001 234 567", m), None);
+    }
+
+    #[test]
+    fn names_lose_ocr_residue_before_the_title() {
+        assert_eq!(
+            clean_name("หนาย ธนพล สุขสวัสดิ์").as_deref(),
+            Some("นาย ธนพล สุขสวัสดิ์")
+        );
+        assert_eq!(clean_name("0៣ VANNAK PICH").as_deref(), Some("VANNAK PICH"));
+        assert_eq!(
+            clean_name("Ms. ANNA WONG").as_deref(),
+            Some("MS. ANNA WONG")
+        );
+        assert_eq!(clean_name("นางสาว มานี").as_deref(), Some("นางสาว มานี"));
+        assert_eq!(clean_name("สมชาย ใจดี").as_deref(), Some("สมชาย ใจดี"));
+        assert_eq!(clean_name("x"), None);
+        assert_eq!(
+            clean_name("RANDEE TRADING 60., LTD.").as_deref(),
+            Some("RANDEE TRADING CO., LTD.")
+        );
+        assert_eq!(
+            clean_name("RANDEE CCO., LTD.").as_deref(),
+            Some("RANDEE CO., LTD.")
+        );
+        assert_eq!(
+            clean_name("บริษัท ร้านดี dina").as_deref(),
+            Some("บริษัท ร้านดี จำกัด")
+        );
+    }
+
+    #[test]
+    fn references_drop_a_misread_label_tail() {
+        assert_eq!(
+            reference_in("No PHL2CJEQG7S6B20").as_deref(),
+            Some("PHL2CJEQG7S6B20")
+        );
+        assert_eq!(
+            reference_in("PLU4PQPB16Nj").as_deref(),
+            Some("PLU4PQPB16NJ")
+        );
+        assert_eq!(
+            reference_in("D74NBWJ71 2ZFOUUMK8").as_deref(),
+            Some("D74NBWJ712ZFOUUMK8")
+        );
+        assert_eq!(reference_in("successful"), None);
     }
 
     #[test]
