@@ -254,3 +254,34 @@ fn bytes_that_are_not_an_image_are_a_typed_error() {
         Err(LocalError::Image(_))
     ));
 }
+
+#[test]
+fn a_khmer_name_on_a_cambodian_slip_gets_the_khmer_pass() {
+    let tz = FixedOffset::east_opt(7 * 3600).unwrap();
+    let spec = SlipSpec {
+        bank: "ACLEDA".into(),
+        amount: Money::parse("40000", Currency::Khr).unwrap(),
+        fee: None,
+        transferred_at: tz.with_ymd_and_hms(2026, 11, 21, 10, 15, 0).unwrap(),
+        sender_name: "សុខ ដារ៉ា".into(),
+        sender_account: "*** *** 321".into(),
+        receiver_name: "RANDEE TRADING CO., LTD.".into(),
+        receiver_account: "001 234 568".into(),
+        receiver_bank: "ABA".into(),
+        trans_ref: "FT2532588123".into(),
+        qr_payload: None,
+        remark: None,
+    };
+    let slip = read_image(&render(&spec, &RenderOptions::default()).unwrap()).unwrap();
+    assert_eq!(slip.amount.unwrap().to_string(), "40000.00 KHR");
+    let name = slip.sender.name.unwrap();
+    assert!(
+        name.chars().any(|c| ('\u{1780}'..='\u{17FF}').contains(&c)),
+        "{name}"
+    );
+    assert!(
+        !name.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c)),
+        "{name}"
+    );
+    assert_eq!(slip.receiver.account.unwrap().as_given(), "001 234 568");
+}
