@@ -84,6 +84,17 @@ enum Command {
         /// Regenerate the committed sample days instead.
         #[arg(long)]
         sample: bool,
+        /// How slips are saved: `per-order` (one JSON file each) or
+        /// `bundled` (`slips-001.jsonl#<line>`, for benchmark-sized days).
+        #[arg(long, default_value = "per-order")]
+        slips: generator::SlipFiles,
+        /// A TOML file with `[rates]` (problem rates, 0..1) and/or
+        /// `[currencies]` (`usd`, `khr` shares); unset ones keep defaults.
+        #[arg(long)]
+        rates: Option<PathBuf>,
+        /// Replace the generated folders of an existing day.
+        #[arg(long)]
+        overwrite: bool,
     },
     /// List the most recent runs from the ledger.
     History {
@@ -184,18 +195,23 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             seed,
             out,
             sample,
+            slips,
+            rates,
+            overwrite,
         } => {
             if sample {
                 generator::write_sample_data(&out)?;
                 println!("sample days written to {}", out.display());
             } else {
                 let day = day.ok_or_else(|| CliError::Usage("--day is required".into()))?;
-                let opts = generator::GenOptions {
-                    day,
-                    orders,
-                    seed,
-                    ..generator::GenOptions::default()
-                };
+                let mut opts = generator::GenOptions::new(day, orders, seed);
+                opts.slips_as = slips;
+                opts.overwrite = overwrite;
+                if let Some(path) = rates {
+                    let file = generator::RatesFile::load(&path)?;
+                    opts.rates = file.rates;
+                    opts.currencies = file.currencies;
+                }
                 let summary = generator::generate_day(&opts, &out)?;
                 println!("{summary}");
             }

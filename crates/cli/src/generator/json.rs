@@ -39,24 +39,33 @@ fn s(text: impl Into<String>) -> J {
 }
 
 impl J {
-    /// Pretty-prints with two-space indentation, like most API consoles
-    /// save a body.
-    fn write(&self, out: &mut String, indent: usize) {
+    /// Pretty (two-space indentation, as most API consoles save a body) or,
+    /// with no indent, compact on one line (a line of a slip bundle).
+    fn write(&self, out: &mut String, indent: Option<usize>) {
         match self {
             J::Obj(fields) if fields.is_empty() => out.push_str("{}"),
             J::Obj(fields) => {
-                out.push_str("{\n");
+                out.push('{');
+                if indent.is_some() {
+                    out.push('\n');
+                }
                 for (k, (key, value)) in fields.iter().enumerate() {
-                    push_indent(out, indent + 1);
+                    if let Some(level) = indent {
+                        push_indent(out, level + 1);
+                    }
                     push_string(out, key);
-                    out.push_str(": ");
-                    value.write(out, indent + 1);
+                    out.push_str(if indent.is_some() { ": " } else { ":" });
+                    value.write(out, indent.map(|l| l + 1));
                     if k + 1 < fields.len() {
                         out.push(',');
                     }
-                    out.push('\n');
+                    if indent.is_some() {
+                        out.push('\n');
+                    }
                 }
-                push_indent(out, indent);
+                if let Some(level) = indent {
+                    push_indent(out, level);
+                }
                 out.push('}');
             }
             J::Str(text) => push_string(out, text),
@@ -111,7 +120,7 @@ fn number(m: Money) -> J {
 /// The EasySlip v2 `VerifyBankResponse` the shop saved when it verified the
 /// slip for its order (`remark`, `matchAmount`, `matchAccount`,
 /// `checkDuplicate`).
-fn easyslip(slip: &PlannedSlip, order_id: &str) -> String {
+fn easyslip(slip: &PlannedSlip, order_id: &str) -> J {
     let f = &slip.facts;
     let paid = f.amount();
     let ordered = Money::from_minor(slip.order_amount_minor, f.currency);
@@ -236,7 +245,7 @@ fn easyslip(slip: &PlannedSlip, order_id: &str) -> String {
         ),
         ("receiver", receiver),
     ]);
-    let body = J::Obj(vec![
+    J::Obj(vec![
         ("success", J::Bool(true)),
         (
             "data",
@@ -251,15 +260,11 @@ fn easyslip(slip: &PlannedSlip, order_id: &str) -> String {
             ]),
         ),
         ("message", s("Bank slip verified successfully")),
-    ]);
-    let mut out = String::with_capacity(2_400);
-    body.write(&mut out, 0);
-    out.push('\n');
-    out
+    ])
 }
 
 /// A NextOCR receipt body: `status`, `bank`, `fields.*` as strings, `msg`.
-fn nextocr(slip: &PlannedSlip) -> String {
+fn nextocr(slip: &PlannedSlip) -> J {
     let f = &slip.facts;
     // Riel are whole on receipts; dollars have cents.
     let amount = match f.currency {
@@ -271,7 +276,7 @@ fn nextocr(slip: &PlannedSlip) -> String {
         Receiver::Ours { .. } => OUR_KH_NAME,
         Receiver::Other(k) => OTHER_RECEIVERS_KH[k % OTHER_RECEIVERS_KH.len()],
     };
-    let body = J::Obj(vec![
+    J::Obj(vec![
         ("bank", s(KH_BANKS[f.sender_bank % KH_BANKS.len()].0)),
         (
             "fields",
@@ -292,20 +297,23 @@ fn nextocr(slip: &PlannedSlip) -> String {
         ),
         ("msg", s("OCR text extracted successfully.")),
         ("status", J::Bool(true)),
-    ]);
-    let mut out = String::with_capacity(600);
-    body.write(&mut out, 0);
-    out.push('\n');
-    out
+    ])
 }
 
 /// The bytes of a saved slip file: the provider's body for the slip's
 /// currency, cut short when the upload broke off.
-pub(crate) fn slip_body(slip: &PlannedSlip, order_id: &str) -> String {
-    let mut body = match slip.facts.currency {
+/// `compact` writes it on one line without a line end (a line of a slip
+/// bundle); otherwise pretty with a final line end (a file of its own).
+pub(crate) fn slip_body(slip: &PlannedSlip, order_id: &str, compact: bool) -> String {
+    let json = match slip.facts.currency {
         Currency::Thb => easyslip(slip, order_id),
         Currency::Usd | Currency::Khr => nextocr(slip),
     };
+    let mut body = String::with_capacity(if compact { 1_600 } else { 2_400 });
+    json.write(&mut body, if compact { None } else { Some(0) });
+    if !compact {
+        body.push('\n');
+    }
     if slip.truncated {
         let mut cut = body.len() * 55 / 100;
         while !body.is_char_boundary(cut) {

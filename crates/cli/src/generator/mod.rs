@@ -177,14 +177,57 @@ impl Default for CurrencyMix {
 }
 
 /// How slips are saved. One JSON body per order is what a shop's upload
-/// folder looks like; a million files is slow on any file system, so
-/// `recon gen` at benchmark sizes will want a bundled form (issue 7).
+/// folder looks like; a million files cost more to create, list, hash and
+/// open than to parse (measured in the README's Performance section), so
+/// benchmark-sized days bundle them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SlipFiles {
-    /// `slips/<order id>.json`, one provider body each.
+    /// `slips/<order id>.json`, one pretty-printed provider body each.
     #[default]
     PerOrder,
+    /// `slips/slips-001.jsonl`, ...: one compact provider body per line,
+    /// [`BUNDLE_SLIPS`] per bundle; the order export names a slip
+    /// `slips-001.jsonl#<line>` (1-based), which `read_slips` understands.
+    Bundled,
 }
+
+impl std::str::FromStr for SlipFiles {
+    type Err = GenError;
+    fn from_str(s: &str) -> Result<SlipFiles, GenError> {
+        match s {
+            "per-order" => Ok(SlipFiles::PerOrder),
+            "bundled" => Ok(SlipFiles::Bundled),
+            other => Err(GenError::Options(format!(
+                "slips = {other:?}: say per-order or bundled"
+            ))),
+        }
+    }
+}
+
+/// The `--rates` file of `recon gen`: a `[rates]` table of
+/// [`ProblemRates`] and a `[currencies]` table of [`CurrencyMix`]; what it
+/// leaves out keeps the default.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RatesFile {
+    pub rates: ProblemRates,
+    pub currencies: CurrencyMix,
+}
+
+impl RatesFile {
+    pub fn load(path: &Path) -> Result<RatesFile, GenError> {
+        let text = fs::read_to_string(path).map_err(|source| GenError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        toml::from_str(&text)
+            .map_err(|e| GenError::Options(format!("{}: {}", path.display(), e.message())))
+    }
+}
+
+/// Saved responses per bundle: small enough that the reader holds one
+/// bundle (~130 MB) in memory at a time.
+pub const BUNDLE_SLIPS: usize = 100_000;
 
 /// A slip of an earlier day that a later day's order may reuse (a
 /// cross-day `duplicate_slip`). Obtained from [`GenSummary::reusable_slips`].
@@ -279,6 +322,8 @@ pub struct GenSummary {
     /// Transaction rows over all statement files, quarantined ones included.
     pub statement_lines: usize,
     pub slip_files: usize,
+    /// Saved slip responses (one per file, or lines of the bundles).
+    pub slips: usize,
     pub quarantined: usize,
     /// Expected status → number of orders.
     pub order_statuses: BTreeMap<Status, usize>,
@@ -294,8 +339,8 @@ impl std::fmt::Display for GenSummary {
         writeln!(f, "generated {} in {}", self.day, self.folder.display())?;
         writeln!(
             f,
-            "  {} orders, {} statement lines, {} slip files, {} rows planted for quarantine",
-            self.orders, self.statement_lines, self.slip_files, self.quarantined
+            "  {} orders, {} statement lines, {} slips in {} files, {} rows planted for quarantine",
+            self.orders, self.statement_lines, self.slips, self.slip_files, self.quarantined
         )?;
         let list = |m: &BTreeMap<Status, usize>| {
             m.iter()
@@ -341,7 +386,7 @@ pub fn generate_day(opts: &GenOptions, data_root: &Path) -> Result<GenSummary, G
     let plan = plan::plan_day(opts)?;
     let folder = data_root.join(opts.day.to_string());
     prepare_folder(&folder, opts.overwrite)?;
-    let written = write::write_day(&folder, &plan)?;
+    let written = write::write_day(&folder, &plan, opts.slips_as)?;
 
     let mut order_statuses = BTreeMap::new();
     let mut quarantined = 0;
@@ -366,6 +411,7 @@ pub fn generate_day(opts: &GenOptions, data_root: &Path) -> Result<GenSummary, G
         orders: plan.orders.len(),
         statement_lines,
         slip_files: written.slip_files,
+        slips: written.slips,
         quarantined,
         order_statuses,
         line_statuses,

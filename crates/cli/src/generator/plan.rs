@@ -200,14 +200,6 @@ pub(crate) struct PlannedOrder {
 }
 
 impl PlannedOrder {
-    /// The slip file the customer uploaded, named after the order (a
-    /// million orders need no million extra strings in memory).
-    pub fn slip_file(&self) -> Option<String> {
-        self.slip
-            .as_ref()
-            .map(|_| format!("{}.json", self.order_id))
-    }
-
     pub fn customer_name(&self) -> String {
         let name = self.customer.order_name(self.with_honorific);
         if self.kind == OrderKind::PaidWithoutSlipNameTypo {

@@ -9,15 +9,17 @@ use std::path::{Path, PathBuf};
 
 use recon_core::{Currency, Day, Money, Status};
 
-use super::GenError;
 use super::json::{OUR_KHR_ACCOUNT, OUR_THB_ACCOUNT, OUR_USD_ACCOUNT, slip_body};
 use super::plan::{
     DayPlan, Defect, LineKind, PlannedLine, PlannedOrder, StatementFile, StatementPlan,
 };
+use super::{BUNDLE_SLIPS, GenError, SlipFiles};
 
 /// What writing a day produced, for the summary.
 pub(crate) struct Written {
     pub slip_files: usize,
+    /// Saved responses, one per slip-bearing order.
+    pub slips: usize,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> GenError + '_ {
@@ -253,7 +255,7 @@ fn write_canonical(path: &Path, plan: &StatementPlan) -> Result<(), GenError> {
     finish(w, path)
 }
 
-fn order_row(o: &PlannedOrder) -> String {
+fn order_row(o: &PlannedOrder, slip: Option<&str>) -> String {
     let plain = Money::from_minor(o.amount_minor, o.currency).plain();
     let amount = match o.defect {
         Some(Defect::Amount) => garble_amount(&plain),
@@ -273,15 +275,17 @@ fn order_row(o: &PlannedOrder) -> String {
         &amount,
         currency,
         &ordered_at,
-        o.slip_file().as_deref().unwrap_or(""),
+        slip.unwrap_or(""),
     ])
 }
 
-fn write_orders(path: &Path, orders: &[PlannedOrder]) -> Result<(), GenError> {
+fn write_orders(path: &Path, orders: &[PlannedOrder], slips: SlipFiles) -> Result<(), GenError> {
     let mut w = create(path)?;
     let mut text = String::from("order_id,customer_name,amount,currency,ordered_at,slip\n");
+    let mut names = SlipNames::new(slips);
     for o in orders {
-        text.push_str(&order_row(o));
+        let slip = names.next(o);
+        text.push_str(&order_row(o, slip.as_deref()));
         text.push('\n');
         if text.len() > 1 << 16 {
             w.write_all(text.as_bytes()).map_err(io_err(path))?;
@@ -292,17 +296,79 @@ fn write_orders(path: &Path, orders: &[PlannedOrder]) -> Result<(), GenError> {
     finish(w, path)
 }
 
-fn write_slips(dir: &Path, orders: &[PlannedOrder]) -> Result<usize, GenError> {
-    let mut n = 0;
-    for o in orders {
-        let (Some(slip), Some(file)) = (&o.slip, o.slip_file()) else {
-            continue;
-        };
-        let path = dir.join(file);
-        fs::write(&path, slip_body(slip, &o.order_id)).map_err(io_err(&path))?;
-        n += 1;
+/// Names the slip each order uploaded, in order: `<order id>.json`, or the
+/// next line of the current bundle (`slips-001.jsonl#1`, ...). Orders and
+/// slips are written in the same order, so both sides agree on the names.
+struct SlipNames {
+    slips: SlipFiles,
+    written: usize,
+}
+
+impl SlipNames {
+    fn new(slips: SlipFiles) -> SlipNames {
+        SlipNames { slips, written: 0 }
     }
-    Ok(n)
+
+    fn next(&mut self, o: &PlannedOrder) -> Option<String> {
+        o.slip.as_ref()?;
+        let k = self.written;
+        self.written += 1;
+        Some(match self.slips {
+            SlipFiles::PerOrder => format!("{}.json", o.order_id),
+            SlipFiles::Bundled => format!("{}#{}", bundle_name(k), k % BUNDLE_SLIPS + 1),
+        })
+    }
+}
+
+/// The bundle that holds the `k`-th slip (0-based).
+fn bundle_name(k: usize) -> String {
+    format!("slips-{:03}.jsonl", k / BUNDLE_SLIPS + 1)
+}
+
+/// Writes the day's slips; returns (files, saved responses).
+fn write_slips(
+    dir: &Path,
+    orders: &[PlannedOrder],
+    slips: SlipFiles,
+) -> Result<(usize, usize), GenError> {
+    match slips {
+        SlipFiles::PerOrder => {
+            let mut names = SlipNames::new(slips);
+            for o in orders {
+                let (Some(slip), Some(file)) = (&o.slip, names.next(o)) else {
+                    continue;
+                };
+                let path = dir.join(file);
+                fs::write(&path, slip_body(slip, &o.order_id, false)).map_err(io_err(&path))?;
+            }
+            Ok((names.written, names.written))
+        }
+        SlipFiles::Bundled => {
+            let (mut k, mut files) = (0, 0);
+            let mut current: Option<(PathBuf, BufWriter<File>)> = None;
+            for o in orders {
+                let Some(slip) = &o.slip else { continue };
+                if k % BUNDLE_SLIPS == 0 {
+                    if let Some((path, w)) = current.take() {
+                        finish(w, &path)?;
+                    }
+                    let path = dir.join(bundle_name(k));
+                    current = Some((path.clone(), create(&path)?));
+                    files += 1;
+                }
+                if let Some((path, w)) = current.as_mut() {
+                    let mut line = slip_body(slip, &o.order_id, true);
+                    line.push('\n');
+                    w.write_all(line.as_bytes()).map_err(io_err(path))?;
+                }
+                k += 1;
+            }
+            if let Some((path, w)) = current.take() {
+                finish(w, &path)?;
+            }
+            Ok((files, k))
+        }
+    }
 }
 
 fn write_lines(
@@ -406,7 +472,11 @@ fn write_expected(dir: &Path, plan: &DayPlan) -> Result<(), GenError> {
 
 /// Writes the whole day under `day_dir`, which exists and is empty of
 /// generated folders.
-pub(crate) fn write_day(day_dir: &Path, plan: &DayPlan) -> Result<Written, GenError> {
+pub(crate) fn write_day(
+    day_dir: &Path,
+    plan: &DayPlan,
+    slips: SlipFiles,
+) -> Result<Written, GenError> {
     let dirs: Vec<PathBuf> = ["statements", "orders", "slips", "expected"]
         .iter()
         .map(|d| day_dir.join(d))
@@ -421,10 +491,10 @@ pub(crate) fn write_day(day_dir: &Path, plan: &DayPlan) -> Result<Written, GenEr
             StatementFile::AbaUsd | StatementFile::Canonical => write_canonical(&path, st)?,
         }
     }
-    write_orders(&dirs[1].join("orders.csv"), &plan.orders)?;
-    let slip_files = write_slips(&dirs[2], &plan.orders)?;
+    write_orders(&dirs[1].join("orders.csv"), &plan.orders, slips)?;
+    let (slip_files, slips) = write_slips(&dirs[2], &plan.orders, slips)?;
     write_expected(&dirs[3], plan)?;
-    Ok(Written { slip_files })
+    Ok(Written { slip_files, slips })
 }
 
 #[cfg(test)]
