@@ -2,19 +2,29 @@
 
 use std::borrow::Cow;
 
-use crate::tables::Table;
+use crate::tables::{Cell, Table};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 pub(crate) fn render(table: &Table) -> Result<Vec<u8>, csv::Error> {
-    let mut out = BOM.to_vec();
+    let mut out = Vec::with_capacity(BOM.len() + table.rows.len() * 160);
+    out.extend_from_slice(BOM);
     {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
         w.write_record(table.header.iter().map(|h| defuse(h).into_owned()))?;
+        // Field by field: no per-row vector, no copy of a cell that needs
+        // no defusing (a million-row day writes ~12 million cells).
         for row in &table.rows {
-            w.write_record(row.cells.iter().map(|c| defuse(&c.plain()).into_owned()))?;
+            for cell in &row.cells {
+                match cell {
+                    Cell::Text(text) => w.write_field(defuse(text).as_bytes())?,
+                    Cell::Empty => w.write_field(b"")?,
+                    other => w.write_field(defuse(&other.plain()).as_bytes())?,
+                }
+            }
+            w.write_record(None::<&[u8]>)?;
         }
         w.flush()?;
     }

@@ -171,25 +171,35 @@ pub fn render_day_reports(
         message,
     };
 
-    let mut files = Vec::with_capacity(REPORT_FILES.len());
-    for table in tables.all() {
-        let bytes = csv_out::render(table).map_err(|e| render_err(table.file, e.to_string()))?;
-        files.push((table.file, bytes));
-    }
-    let json = summary
-        .to_json()
-        .map_err(|e| render_err("summary.json", e.to_string()))?;
-    files.push(("summary.json", json));
-    let xlsx = xlsx::render(&summary, &tables).map_err(|source| ReportError::Xlsx {
+    // The workbook is the slowest file (XML + deflate): it renders on a
+    // second thread while this one writes the CSVs, the JSON and the page.
+    let (rest, xlsx) = std::thread::scope(|s| {
+        let xlsx = s.spawn(|| xlsx::render(&summary, &tables));
+        let rest = (|| {
+            let mut files = Vec::with_capacity(REPORT_FILES.len());
+            for table in tables.all() {
+                let bytes =
+                    csv_out::render(table).map_err(|e| render_err(table.file, e.to_string()))?;
+                files.push((table.file, bytes));
+            }
+            let json = summary
+                .to_json()
+                .map_err(|e| render_err("summary.json", e.to_string()))?;
+            files.push(("summary.json", json));
+            let html = html::render(&summary, &tables, input.trend).into_bytes();
+            Ok::<_, ReportError>((files, html))
+        })();
+        let xlsx = xlsx.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (rest, xlsx)
+    });
+    let (mut files, html) = rest?;
+    let xlsx = xlsx.map_err(|source| ReportError::Xlsx {
         day: day.clone(),
         file: "reconciliation.xlsx",
         source,
     })?;
     files.push(("reconciliation.xlsx", xlsx));
-    files.push((
-        "summary.html",
-        html::render(&summary, &tables, input.trend).into_bytes(),
-    ));
+    files.push(("summary.html", html));
     debug_assert_eq!(
         files.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
         REPORT_FILES
