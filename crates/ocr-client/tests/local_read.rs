@@ -119,6 +119,32 @@ fn qr_codes_are_found_on_turned_and_resized_pictures() {
         .to_luma8();
     let angle = find_qr_codes(&tilted)[0].1.unwrap();
     assert!((angle - 4.0).abs() < 1.0, "measured skew {angle}");
+    let sideways = image::DynamicImage::ImageRgb8(image::imageops::rotate90(&img)).to_luma8();
+    let angle = find_qr_codes(&sideways)[0].1.unwrap();
+    assert!((angle - 90.0).abs() < 1.0, "measured turn {angle}");
+}
+
+#[test]
+fn a_sideways_or_upside_down_photo_is_turned_before_ocr() {
+    let spec = kbank_spec();
+    let img = render_image(&spec).unwrap();
+    for (name, turned) in [
+        ("90", image::imageops::rotate90(&img)),
+        ("180", image::imageops::rotate180(&img)),
+        (
+            "270",
+            recon_ocr_client::local::render::rotate(&image::imageops::rotate270(&img), 2.0),
+        ),
+    ] {
+        let slip = read_image(&encode(&turned, ImageFormat::Jpeg))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(slip.amount, Some(spec.amount), "{name}");
+        assert_eq!(
+            slip.sender.account.unwrap().as_given(),
+            "xxx-x-x4321-x",
+            "{name}"
+        );
+    }
 }
 
 #[test]

@@ -92,6 +92,22 @@ pub fn read_image_with(bytes: &[u8], engine: &Engine) -> Result<(Slip, Findings)
         .find(|(_, p)| !matches!(p, QrPayload::SlipVerification(_)));
     let bank_hint = slip_qr.and_then(|(_, s)| s.sending_bank());
     let mut fields = text::parse(&findings.lines, bank_hint);
+    if fields.amount.is_none() && grids.is_empty() {
+        // No QR to say which way is up and no amount read: perhaps a
+        // sideways photo. Ask tesseract's orientation detection, read again.
+        if let Some(turn @ (90 | 180 | 270)) = engine.upright_turn(png.get_ref())? {
+            let upright = prepare_for_ocr(&gray, -(turn as f32));
+            let mut again = Cursor::new(Vec::new());
+            upright.write_to(&mut again, image::ImageFormat::Png)?;
+            let lines = engine.recognise(again.get_ref())?;
+            let parsed = text::parse(&lines, bank_hint);
+            if parsed.amount.is_some() {
+                findings.lines = lines;
+                fields = parsed;
+                png = again;
+            }
+        }
+    }
     let cambodian = fields
         .bank
         .as_ref()
@@ -255,8 +271,8 @@ pub fn read_image_with(bytes: &[u8], engine: &Engine) -> Result<(Slip, Findings)
 
 /// Decodes every QR code, trying harder only when nothing is found: as is;
 /// scaled to a workable size; binarised; turned 90/180/270 degrees.
-/// Returns each payload with the angle (degrees, clockwise) the code is
-/// turned by on the original image, when known.
+/// Returns each payload with the angle (degrees, clockwise, in
+/// (-180, 180]) the code is turned by on the original image.
 pub fn find_qr_codes(gray: &GrayImage) -> Vec<(String, Option<f32>)> {
     let attempt = |img: &GrayImage, back: &dyn Fn(f32, f32) -> (f32, f32)| {
         let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
@@ -313,15 +329,28 @@ pub fn find_qr_codes(gray: &GrayImage) -> Vec<(String, Option<f32>)> {
         (image::imageops::rotate270(gray), 270.0),
     ];
     for (img, turn) in turns {
-        // The angle on the turned image is not the photo's skew; it is
-        // only used to straighten text, so report none.
         let found = attempt(&img, &identity);
         if !found.is_empty() {
-            let _ = turn;
-            return found.into_iter().map(|(t, _)| (t, None)).collect();
+            // Measured on the turned picture; on the original the code is
+            // turned back by the same quarter turns.
+            return found
+                .into_iter()
+                .map(|(t, a)| (t, a.map(|a| normalise_angle(a - turn))))
+                .collect();
         }
     }
     Vec::new()
+}
+
+/// An angle in degrees in (-180, 180].
+fn normalise_angle(a: f32) -> f32 {
+    let mut a = a % 360.0;
+    if a <= -180.0 {
+        a += 360.0;
+    } else if a > 180.0 {
+        a -= 360.0;
+    }
+    a
 }
 
 /// Otsu's threshold: black and white, split where the two classes of
@@ -362,14 +391,24 @@ pub fn binarise(gray: &GrayImage) -> GrayImage {
     })
 }
 
-/// Straightens by the QR's angle and brings the slip to about 1080 px
+/// Straightens by the QR's angle (quarter turns and tilt) and brings the slip to about 1080 px
 /// wide, where tesseract reads body text best (small screenshots are
 /// enlarged, big photos reduced, which is also faster).
 pub fn prepare_for_ocr(gray: &GrayImage, skew_deg: f32) -> DynamicImage {
-    let mut img = gray.clone();
-    if skew_deg.abs() > 0.3 && skew_deg.abs() < 30.0 {
+    // Quarter turns first (a phone photo taken sideways), exactly; then
+    // the small tilt that is left.
+    let skew = normalise_angle(skew_deg);
+    let quarter = (skew / 90.0).round() * 90.0;
+    let mut img = match quarter as i32 {
+        90 => image::imageops::rotate270(gray),
+        -90 => image::imageops::rotate90(gray),
+        180 | -180 => image::imageops::rotate180(gray),
+        _ => gray.clone(),
+    };
+    let fine = skew - quarter;
+    if fine.abs() > 0.3 {
         let rgb = DynamicImage::ImageLuma8(img).to_rgb8();
-        img = DynamicImage::ImageRgb8(render::rotate(&rgb, -skew_deg)).to_luma8();
+        img = DynamicImage::ImageRgb8(render::rotate(&rgb, -fine)).to_luma8();
     }
     let target = 1080.0f32;
     let w = img.width() as f32;

@@ -96,10 +96,40 @@ impl Engine {
     pub fn recognise_in(&self, png: &[u8], languages: &str) -> Result<Vec<OcrLine>, LocalError> {
         let dir = TempDir::new()?;
         let out_base = dir.0.join("out");
+        self.run(
+            png,
+            &out_base,
+            &["-l", languages, "--psm", "6", "txt", "tsv"],
+        )?;
+        let read = |ext: &str| {
+            std::fs::read_to_string(out_base.with_extension(ext))
+                .map_err(|e| LocalError::Tesseract(format!("tesseract wrote no {ext} output: {e}")))
+        };
+        Ok(pair_lines(&read("txt")?, &read("tsv")?))
+    }
+
+    /// The clockwise turn (0, 90, 180, 270) that puts the page upright,
+    /// from tesseract's orientation detection (`--psm 0`, the `osd` data).
+    /// `None` when it cannot tell (too little text).
+    pub fn upright_turn(&self, png: &[u8]) -> Result<Option<u32>, LocalError> {
+        let dir = TempDir::new()?;
+        let out_base = dir.0.join("out");
+        match self.run(png, &out_base, &["--psm", "0"]) {
+            Ok(()) => {}
+            // "Too few characters" makes tesseract fail; that is no answer,
+            // not an error.
+            Err(LocalError::Tesseract(_)) => return Ok(None),
+            Err(e) => return Err(e),
+        }
+        let osd = std::fs::read_to_string(out_base.with_extension("osd")).unwrap_or_default();
+        Ok(osd_turn(&osd))
+    }
+
+    fn run(&self, png: &[u8], out_base: &std::path::Path, args: &[&str]) -> Result<(), LocalError> {
         let mut child = Command::new(&self.program)
             .arg("stdin")
-            .arg(&out_base)
-            .args(["-l", languages, "--psm", "6", "txt", "tsv"])
+            .arg(out_base)
+            .args(args)
             // One thread: the batch already runs slips side by side, and
             // OpenMP threads on a 2-core machine only fight each other.
             .env("OMP_THREAD_LIMIT", "1")
@@ -149,12 +179,16 @@ impl Engine {
                 err.trim()
             )));
         }
-        let read = |ext: &str| {
-            std::fs::read_to_string(out_base.with_extension(ext))
-                .map_err(|e| LocalError::Tesseract(format!("tesseract wrote no {ext} output: {e}")))
-        };
-        Ok(pair_lines(&read("txt")?, &read("tsv")?))
+        Ok(())
     }
+}
+
+/// Reads `Rotate: N` from tesseract's OSD report.
+fn osd_turn(osd: &str) -> Option<u32> {
+    osd.lines()
+        .find_map(|l| l.strip_prefix("Rotate:"))
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .filter(|v| matches!(v, 0 | 90 | 180 | 270))
 }
 
 /// A TSV line: (block, paragraph, line) key, word texts with their boxes and
@@ -281,6 +315,14 @@ mod tests {
     fn text_is_rebuilt_from_gaps_when_txt_disagrees() {
         let lines = pair_lines("only one line\n", TSV);
         assert_eq!(lines[0].text, "K+ กส");
+    }
+
+    #[test]
+    fn osd_report_gives_the_turn() {
+        let osd = "Page number: 0\nOrientation in degrees: 270\nRotate: 90\nOrientation confidence: 9.1\n";
+        assert_eq!(osd_turn(osd), Some(90));
+        assert_eq!(osd_turn("Rotate: 45"), None);
+        assert_eq!(osd_turn(""), None);
     }
 
     #[test]
