@@ -18,14 +18,18 @@ use recon_ocr_client::local::{
 /// Seeds of the slips; the bench uses 0.. so these are different slips.
 const SEEDS: std::ops::Range<u64> = 1000..1024;
 
-/// Per-field floors, % exact over `SEEDS`. Set a little under what the
-/// reader reached when they were written, so a regression fails the test.
+/// Per-field floors, % exact over `SEEDS` (24 slips: one slip is 4.2%).
+/// Reached when written (tesseract 5.3.0): amount, fee, banks, receiver
+/// name and account 100%, transferred_at and sender account 95.8%,
+/// trans_ref 91.7%, sender name 87.5%. Each floor leaves one slip of room
+/// below that, so a regression fails the test and a rounding of the
+/// engine does not.
 const FLOORS: &[(&str, f64)] = &[
     ("amount", 95.0),
     ("fee", 95.0),
-    ("transferred_at", 95.0),
+    ("transferred_at", 90.0),
     ("trans_ref", 80.0),
-    ("sender_name", 85.0),
+    ("sender_name", 80.0),
     ("sender_bank", 95.0),
     ("sender_account", 85.0),
     ("receiver_name", 90.0),

@@ -391,9 +391,11 @@ pub fn binarise(gray: &GrayImage) -> GrayImage {
     })
 }
 
-/// Straightens by the QR's angle (quarter turns and tilt) and brings the slip to about 1080 px
-/// wide, where tesseract reads body text best (small screenshots are
-/// enlarged, big photos reduced, which is also faster).
+/// Straightens by the QR's angle (quarter turns and tilt) and brings the
+/// slip to about 900 px wide: body text then has a cap height near 20 px,
+/// which tesseract reads well. Small screenshots are enlarged, big photos
+/// reduced. (Against 1080 px on 100 round-trip slips: the same fields
+/// right, a fifth faster.)
 pub fn prepare_for_ocr(gray: &GrayImage, skew_deg: f32) -> DynamicImage {
     // Quarter turns first (a phone photo taken sideways), exactly; then
     // the small tilt that is left.
@@ -410,7 +412,7 @@ pub fn prepare_for_ocr(gray: &GrayImage, skew_deg: f32) -> DynamicImage {
         let rgb = DynamicImage::ImageLuma8(img).to_rgb8();
         img = DynamicImage::ImageRgb8(render::rotate(&rgb, -fine)).to_luma8();
     }
-    let target = 1080.0f32;
+    let target = 900.0f32;
     let w = img.width() as f32;
     if (w - target).abs() / target > 0.15 {
         let k = target / w;
