@@ -853,6 +853,35 @@ mod tests {
     }
 
     #[test]
+    fn mutated_payloads_never_panic() {
+        let mut rng = crate::local::render::SampleRng::new(11);
+        let palette: Vec<char> = "0123456789ABCDEF.@ กข៛".chars().collect();
+        for base in [SLIP_BBL, SLIP_KBANK, KHQR_STATIC] {
+            for _ in 0..500 {
+                let mut chars: Vec<char> = base.chars().collect();
+                for _ in 0..=rng.below(3) {
+                    let at = rng.below(chars.len() as u64) as usize;
+                    match rng.below(3) {
+                        0 => chars[at] = *rng.pick(&palette),
+                        1 => {
+                            chars.remove(at);
+                        }
+                        _ => chars.truncate(at),
+                    }
+                    if chars.is_empty() {
+                        break;
+                    }
+                }
+                let text: String = chars.into_iter().collect();
+                // Any change but a no-op must be refused: the CRC covers it.
+                if text != base {
+                    assert!(parse(&text).is_err(), "{text}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn bad_values_are_refused() {
         let eur = KHQR_STATIC.replace("5303116", "5303978");
         let eur = format!(

@@ -10,7 +10,7 @@
 //! how it writes the year, what currency a bare amount is in. Unknown
 //! slips use the generic layout, which knows every bank's labels.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use regex::Regex;
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -455,8 +455,13 @@ fn time_re() -> &'static Regex {
     })
 }
 
-/// A calendar date in a line, any of the forms banks print.
+/// A calendar date in a line, any of the forms banks print. Years outside
+/// 1990–2200 are misreads, not dates.
 pub fn date_in(text: &str, layout: &Layout) -> Option<NaiveDate> {
+    date_in_any_year(text, layout).filter(|d| (1990..=2200).contains(&d.year()))
+}
+
+fn date_in_any_year(text: &str, layout: &Layout) -> Option<NaiveDate> {
     let [thai, day_mon, mon_day, numeric] = date_res();
     let num = |s: &str| s.parse::<i32>().ok();
     if let Some(c) = thai.captures(text)
@@ -975,6 +980,7 @@ mod tests {
             d(2026, 11, 21)
         );
         assert_eq!(date_in("31 ก.พ. 69", g), None);
+        assert_eq!(date_in("21/11/0000", g), None);
         assert_eq!(
             time_in("21 Nov 2026, 14:05"),
             NaiveTime::from_hms_opt(14, 5, 0)
@@ -1071,6 +1077,36 @@ mod tests {
             Some("D74NBWJ712ZFOUUMK8")
         );
         assert_eq!(reference_in("successful"), None);
+    }
+
+    #[test]
+    fn garbage_lines_never_panic() {
+        use crate::local::render::SampleRng;
+        let palette: Vec<char> =
+            "0123456789 ,.:-/xX*%กขคงจาบทนมยรลวสหอะัาิีุูเแโใไ่้๊๋์ำ๐๑๙ABCDEFGHIJKLMNOPQRSTUVWXYZabc฿$៛ញ"
+                .chars()
+                .collect();
+        let mut rng = SampleRng::new(7);
+        for _ in 0..300 {
+            let n_lines = rng.below(12) as usize;
+            let lines: Vec<OcrLine> = (0..n_lines)
+                .map(|i| {
+                    let len = rng.below(40) as usize;
+                    let text: String = (0..len).map(|_| *rng.pick(&palette)).collect();
+                    OcrLine {
+                        text,
+                        confidence: 0.5,
+                        height: rng.below(60) as u32,
+                        top: i as u32,
+                    }
+                })
+                .collect();
+            let hint = *rng.pick(&[None, Some("KBANK"), Some("ABA")]);
+            let f = parse(&lines, hint);
+            if let Some(a) = f.amount {
+                assert!(a.value.amount >= Decimal::ZERO);
+            }
+        }
     }
 
     #[test]
