@@ -164,6 +164,69 @@ fn write_cell(
     Ok(())
 }
 
+/// What a column's own format is, once its first plain cell set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ColumnFormat {
+    Unset,
+    Text,
+    Money,
+    Score,
+    Time,
+    Count,
+}
+
+fn fill_of(status: Option<Status>) -> Option<u32> {
+    status.and_then(status_fill)
+}
+
+/// A cell of an unhighlighted row, written without a format of its own so
+/// that it takes its column's: looking a `Format` up per cell (hashing it)
+/// was half the workbook's time on a day of 100,000 orders. The cell shows
+/// exactly as with its own format. Returns false when the cell does not fit
+/// the column's format (it is then written with its own).
+fn write_plain_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    f: &Formats,
+    column: &mut ColumnFormat,
+) -> Result<bool, XlsxError> {
+    let kind = match cell {
+        // Absent and blank read the same in Excel, LibreOffice and readers.
+        Cell::Empty => return Ok(true),
+        Cell::Score(s) if !s.is_finite() => return Ok(true),
+        Cell::Text(_) => ColumnFormat::Text,
+        Cell::Money(m) if m.currency.minor_digits() == 2 => ColumnFormat::Money,
+        Cell::Money(_) => return Ok(false),
+        Cell::Score(_) => ColumnFormat::Score,
+        Cell::Time(_) => ColumnFormat::Time,
+        Cell::Count(_) => ColumnFormat::Count,
+    };
+    if *column == ColumnFormat::Unset {
+        match kind {
+            ColumnFormat::Money => ws.set_column_format(col, &f.money)?,
+            ColumnFormat::Score => ws.set_column_format(col, &f.score)?,
+            ColumnFormat::Time => ws.set_column_format(col, &f.time)?,
+            ColumnFormat::Count => ws.set_column_format(col, &f.count)?,
+            ColumnFormat::Text | ColumnFormat::Unset => ws,
+        };
+        *column = kind;
+    }
+    if *column != kind {
+        return Ok(false);
+    }
+    match cell {
+        Cell::Text(s) => ws.write_string(row, col, clip(s))?,
+        Cell::Money(m) => ws.write_number(row, col, m.amount.to_f64().unwrap_or(f64::NAN))?,
+        Cell::Score(s) => ws.write_number(row, col, *s)?,
+        Cell::Time(t) => ws.write_datetime(row, col, excel_time(t)?)?,
+        Cell::Count(n) => ws.write_number(row, col, *n as f64)?,
+        Cell::Empty => ws,
+    };
+    Ok(true)
+}
+
 /// Width of a cell as it will show: numbers in their format, text by its
 /// visible glyphs.
 fn cell_width(cell: &Cell) -> u32 {
@@ -194,10 +257,19 @@ fn table_sheet(ws: &mut Worksheet, table: &Table, styles: &Styles) -> Result<usi
         ws.write_string_with_format(0, c as u16, *h, &styles.header)?;
     }
     let fitting = table.rows.len().min(MAX_ROWS - 1);
+    let mut columns = vec![ColumnFormat::Unset; table.header.len()];
     for (r, row) in table.rows[..fitting].iter().enumerate() {
         let f = styles.for_status(row.status);
+        let plain = fill_of(row.status).is_none();
         for (c, cell) in row.cells.iter().enumerate() {
-            write_cell(ws, r as u32 + 1, c as u16, cell, f)?;
+            let written = plain
+                && match columns.get_mut(c) {
+                    Some(column) => write_plain_cell(ws, r as u32 + 1, c as u16, cell, f, column)?,
+                    None => false,
+                };
+            if !written {
+                write_cell(ws, r as u32 + 1, c as u16, cell, f)?;
+            }
             if let Some(w) = widths.get_mut(c) {
                 *w = (*w).max(cell_width(cell) + 1);
             }
