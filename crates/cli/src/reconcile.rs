@@ -73,8 +73,20 @@ pub fn reconcile_day(
     let result = (|| {
         let mut quarantine = Vec::new();
         let (lines, orders) = timings.time("ingest", || {
-            let lines = read_statements(config, &rules, &day_dir, &inputs, &mut quarantine);
-            let orders = read_orders(config, &day_dir, &inputs, &mut quarantine);
+            // Statements and orders are independent files: one thread each.
+            let (lines, (orders, order_rejects)) = std::thread::scope(|s| {
+                let orders = s.spawn(|| {
+                    let mut rejected = Vec::new();
+                    let orders = read_orders(config, &day_dir, &inputs, &mut rejected);
+                    (orders, rejected)
+                });
+                let lines = read_statements(config, &rules, &day_dir, &inputs, &mut quarantine);
+                let orders = orders
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                (lines, orders)
+            });
+            quarantine.extend(order_rejects);
             (lines, orders)
         });
         let slips = timings.time("slips", || {
