@@ -153,6 +153,8 @@ fn the_qr_wins_over_the_printed_reference() {
     // The text says one reference, the QR another (an edited slip, or a
     // misprint): the CRC-checked QR is what the slip is registered under.
     spec.qr_payload = Some(qr::slip_verification_payload("014", "QRREF0000111122223").unwrap());
+    // Customers type the order id in the memo; it comes back as the remark.
+    spec.remark = Some("ORD-1042".into());
     let slip = read_image(&render(&spec, &RenderOptions::default()).unwrap()).unwrap();
     assert_eq!(slip.trans_ref.unwrap().0, "QRREF0000111122223");
     assert_eq!(slip.evidence[&SlipField::TransRef].source, FieldSource::Qr);
@@ -166,6 +168,7 @@ fn the_qr_wins_over_the_printed_reference() {
         FieldSource::Qr
     );
     assert_eq!(slip.amount.unwrap().plain(), "2750.50");
+    assert_eq!(slip.remark.as_deref(), Some("ORD-1042"));
 }
 
 #[test]
