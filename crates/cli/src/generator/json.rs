@@ -18,7 +18,7 @@ pub(crate) const OUR_THB_NAME_TH: &str = "บริษัท ร้านดี 
 pub(crate) const OUR_THB_NAME_EN: &str = "RANDEE CO., LTD.";
 pub(crate) const OUR_THB_ACCOUNT: &str = "123-4-56789-0";
 /// The account as a slip masks it.
-const OUR_THB_ACCOUNT_MASKED: &str = "xxx-x-x6789-x";
+pub(crate) const OUR_THB_ACCOUNT_MASKED: &str = "xxx-x-x6789-x";
 /// Our PromptPay tax id `0105561234567` as a slip masks it.
 const OUR_PROMPTPAY_MASKED: &str = "01xxxxxxxxx67";
 pub(crate) const OUR_KH_NAME: &str = "RANDEE TRADING CO., LTD.";

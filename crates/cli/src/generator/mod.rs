@@ -16,6 +16,7 @@
 //! ChaCha8 stream seeded by [`GenOptions::seed`], and nothing reads the
 //! clock.
 
+mod images;
 mod json;
 mod names;
 mod plan;
@@ -256,6 +257,10 @@ pub struct GenOptions {
     /// `rates.prior_day_duplicate` asks for some).
     pub previous_day_slips: Vec<PriorSlip>,
     pub slips_as: SlipFiles,
+    /// THB orders whose slip is a bank-app image (`slips/<order id>.png`,
+    /// one `.jpg`) read by the local reader instead of a saved body; 0 (the
+    /// default) keeps every slip JSON. Only with [`SlipFiles::PerOrder`].
+    pub image_slips: usize,
     /// Replace the generated folders (`statements`, `orders`, `slips`,
     /// `expected`) of an existing day folder; without it an existing,
     /// non-empty day folder is an error.
@@ -274,6 +279,7 @@ impl GenOptions {
             currencies: CurrencyMix::default(),
             previous_day_slips: Vec::new(),
             slips_as: SlipFiles::PerOrder,
+            image_slips: 0,
             overwrite: false,
         }
     }
@@ -386,7 +392,11 @@ pub fn generate_day(opts: &GenOptions, data_root: &Path) -> Result<GenSummary, G
     let plan = plan::plan_day(opts)?;
     let folder = data_root.join(opts.day.to_string());
     prepare_folder(&folder, opts.overwrite)?;
-    let written = write::write_day(&folder, &plan, opts.slips_as)?;
+    let images = match opts.slips_as {
+        SlipFiles::PerOrder => images::ImageSlips::choose(&plan, opts.image_slips, opts.seed),
+        SlipFiles::Bundled => images::ImageSlips::default(),
+    };
+    let written = write::write_day(&folder, &plan, opts.slips_as, &images)?;
 
     let mut order_statuses = BTreeMap::new();
     let mut quarantined = 0;
@@ -476,6 +486,8 @@ pub fn sample_days() -> [GenOptions; 2] {
     };
     let mut first = GenOptions::new(day20, 48, 20_261_120);
     first.rates = rates.clone();
+    // Five slips a day are bank-app images, read by the local reader.
+    first.image_slips = 5;
     first.overwrite = true;
     let mut second = GenOptions::new(day21, 56, 20_261_121);
     second.rates = ProblemRates {
@@ -483,6 +495,7 @@ pub fn sample_days() -> [GenOptions; 2] {
         malformed_statement_line: 0.06,
         ..rates
     };
+    second.image_slips = 5;
     second.overwrite = true;
     [first, second]
 }

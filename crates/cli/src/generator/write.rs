@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use recon_core::{Currency, Day, Money, Status};
 
+use super::images::ImageSlips;
 use super::json::{OUR_KHR_ACCOUNT, OUR_THB_ACCOUNT, OUR_USD_ACCOUNT, slip_body};
 use super::plan::{
     DayPlan, Defect, LineKind, PlannedLine, PlannedOrder, StatementFile, StatementPlan,
@@ -279,12 +280,19 @@ fn order_row(o: &PlannedOrder, slip: Option<&str>) -> String {
     ])
 }
 
-fn write_orders(path: &Path, orders: &[PlannedOrder], slips: SlipFiles) -> Result<(), GenError> {
+fn write_orders(
+    path: &Path,
+    orders: &[PlannedOrder],
+    slips: SlipFiles,
+    images: &ImageSlips,
+) -> Result<(), GenError> {
     let mut w = create(path)?;
     let mut text = String::from("order_id,customer_name,amount,currency,ordered_at,slip\n");
     let mut names = SlipNames::new(slips);
     for o in orders {
-        let slip = names.next(o);
+        let slip = names
+            .next(o)
+            .map(|n| images.file_name(&o.order_id).unwrap_or(n));
         text.push_str(&order_row(o, slip.as_deref()));
         text.push('\n');
         if text.len() > 1 << 16 {
@@ -330,6 +338,7 @@ fn write_slips(
     dir: &Path,
     orders: &[PlannedOrder],
     slips: SlipFiles,
+    images: &ImageSlips,
 ) -> Result<(usize, usize), GenError> {
     match slips {
         SlipFiles::PerOrder => {
@@ -338,6 +347,13 @@ fn write_slips(
                 let (Some(slip), Some(file)) = (&o.slip, names.next(o)) else {
                     continue;
                 };
+                if let (Some(bytes), Some(image)) =
+                    (images.render(o)?, images.file_name(&o.order_id))
+                {
+                    let path = dir.join(image);
+                    fs::write(&path, bytes).map_err(io_err(&path))?;
+                    continue;
+                }
                 let path = dir.join(file);
                 fs::write(&path, slip_body(slip, &o.order_id, false)).map_err(io_err(&path))?;
             }
@@ -476,6 +492,7 @@ pub(crate) fn write_day(
     day_dir: &Path,
     plan: &DayPlan,
     slips: SlipFiles,
+    images: &ImageSlips,
 ) -> Result<Written, GenError> {
     let dirs: Vec<PathBuf> = ["statements", "orders", "slips", "expected"]
         .iter()
@@ -491,8 +508,8 @@ pub(crate) fn write_day(
             StatementFile::AbaUsd | StatementFile::Canonical => write_canonical(&path, st)?,
         }
     }
-    write_orders(&dirs[1].join("orders.csv"), &plan.orders, slips)?;
-    let (slip_files, slips) = write_slips(&dirs[2], &plan.orders, slips)?;
+    write_orders(&dirs[1].join("orders.csv"), &plan.orders, slips, images)?;
+    let (slip_files, slips) = write_slips(&dirs[2], &plan.orders, slips, images)?;
     write_expected(&dirs[3], plan)?;
     Ok(Written { slip_files, slips })
 }
