@@ -176,3 +176,83 @@ fn spec(slip: &PlannedSlip) -> SlipSpec {
         remark: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{GenOptions, generate_day, plan::plan_day, sample_days};
+    use super::*;
+
+    #[test]
+    fn choice_is_paid_thb_slips_plus_one_mismatch_and_one_jpeg() {
+        for opts in sample_days() {
+            let plan = plan_day(&opts).unwrap();
+            let chosen = ImageSlips::choose(&plan, 5, opts.seed);
+            assert_eq!(chosen.0.len(), 5, "{}", opts.day);
+            let jpegs = chosen.0.values().filter(|f| **f == Format::Jpeg).count();
+            assert_eq!(jpegs, 1, "{}", opts.day);
+            let mut mismatches = 0;
+            for id in chosen.0.keys() {
+                let o = plan.orders.iter().find(|o| &o.order_id == id).unwrap();
+                assert_eq!(o.currency, recon_core::Currency::Thb, "{id}");
+                let bank = THAI_BANKS[o.slip.as_ref().unwrap().facts.sender_bank].1;
+                assert!(READER_LAYOUTS.contains(&bank), "{id}: {bank}");
+                match o.kind {
+                    OrderKind::Paid => {}
+                    OrderKind::ReceiverMismatch | OrderKind::AmountMismatch => mismatches += 1,
+                    other => panic!("{id}: {other:?} should stay JSON"),
+                }
+            }
+            assert_eq!(mismatches, 1, "{}", opts.day);
+            // Same plan, same seed: same choice.
+            let again = ImageSlips::choose(&plan, 5, opts.seed);
+            assert_eq!(chosen.0, again.0);
+            assert!(ImageSlips::choose(&plan, 0, opts.seed).0.is_empty());
+        }
+    }
+
+    #[test]
+    fn images_change_only_the_chosen_slips_and_their_slip_column() {
+        let day = "2026-11-21".parse().unwrap();
+        let json_only = tempfile::tempdir().unwrap();
+        let with_images = tempfile::tempdir().unwrap();
+        let mut opts = GenOptions::new(day, 40, 7);
+        generate_day(&opts, json_only.path()).unwrap();
+        opts.image_slips = 4;
+        generate_day(&opts, with_images.path()).unwrap();
+        let a = json_only.path().join("2026-11-21");
+        let b = with_images.path().join("2026-11-21");
+        for f in [
+            "statements/kbank.csv",
+            "statements/aba-usd.csv",
+            "expected/reconciliation.csv",
+            "expected/statement.csv",
+            "expected/planted.csv",
+        ] {
+            assert_eq!(
+                std::fs::read(a.join(f)).unwrap(),
+                std::fs::read(b.join(f)).unwrap(),
+                "{f}"
+            );
+        }
+        let orders_a = std::fs::read_to_string(a.join("orders/orders.csv")).unwrap();
+        let orders_b = std::fs::read_to_string(b.join("orders/orders.csv")).unwrap();
+        let mut images = 0;
+        for (la, lb) in orders_a.lines().zip(orders_b.lines()) {
+            if la == lb {
+                continue;
+            }
+            let id = la.split(',').next().unwrap();
+            let image = lb.rsplit(',').next().unwrap();
+            assert!(la.ends_with(&format!("{id}.json")), "{la}");
+            assert!(
+                image == format!("{id}.png") || image == format!("{id}.jpg"),
+                "{lb}"
+            );
+            let bytes = std::fs::read(b.join("slips").join(image)).unwrap();
+            assert!(bytes.starts_with(b"\x89PNG") || bytes.starts_with(b"\xFF\xD8"));
+            assert!(!b.join("slips").join(format!("{id}.json")).exists());
+            images += 1;
+        }
+        assert_eq!(images, 4);
+    }
+}
