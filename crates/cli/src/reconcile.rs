@@ -103,7 +103,9 @@ pub fn reconcile_day(
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let prior_uses = timings.time("prior_uses", || ledger.prior_uses(&keys, day))?;
+        let prior_uses = timings.time("prior_uses", || {
+            prior_uses(&ledger, &paths.ledger, &keys, day)
+        })?;
         let window = config.day_window(day);
         let input = recon_matcher::DayInput {
             day,
@@ -179,6 +181,41 @@ pub fn reconcile_day(
             Err(e)
         }
     }
+}
+
+/// Earlier days' uses of the day's slip keys. A million slips bring two
+/// million keys, each one indexed look-up: the second half goes to a second
+/// connection on its own thread (WAL readers do not block each other; the
+/// day lock keeps writers of this day away).
+fn prior_uses(
+    ledger: &Ledger,
+    path: &Path,
+    keys: &[SlipKey],
+    day: Day,
+) -> Result<std::collections::BTreeMap<SlipKey, recon_core::PriorUse>, CliError> {
+    prior_uses_split(ledger, path, keys, day, 20_000)
+}
+
+fn prior_uses_split(
+    ledger: &Ledger,
+    path: &Path,
+    keys: &[SlipKey],
+    day: Day,
+    split_from: usize,
+) -> Result<std::collections::BTreeMap<SlipKey, recon_core::PriorUse>, CliError> {
+    if keys.len() < split_from.max(2) {
+        return Ok(ledger.prior_uses(keys, day)?);
+    }
+    let (first, second) = keys.split_at(keys.len() / 2);
+    let second_ledger = Ledger::open(path)?;
+    let (a, b) = std::thread::scope(|s| {
+        let b = s.spawn(|| second_ledger.prior_uses(second, day));
+        let a = ledger.prior_uses(first, day);
+        (a, b.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    });
+    let mut uses = a?;
+    uses.extend(b?);
+    Ok(uses)
 }
 
 /// Wall time per stage, for the log, the ledger's run record and `just bench`
@@ -462,13 +499,19 @@ fn read_slips(
     names.extend(orders.iter().filter_map(|o| o.slip.clone()));
 
     let mut jobs = Vec::new();
+    // A bundle is checked once, not once per line.
+    let mut bundles: std::collections::HashMap<String, Result<PathBuf, String>> =
+        std::collections::HashMap::new();
     for name in names {
         // `<bundle>.jsonl#<line>` names a line of a bundle in slips/.
-        let file = match name.rsplit_once('#') {
-            Some((bundle, n)) if is_bundle(bundle) && n.parse::<u64>().is_ok() => bundle,
-            _ => name.as_str(),
+        let checked = match name.rsplit_once('#') {
+            Some((bundle, n)) if is_bundle(bundle) && n.parse::<u64>().is_ok() => bundles
+                .entry(bundle.to_string())
+                .or_insert_with(|| safe_slip_path(&slips_dir, bundle))
+                .clone(),
+            _ => safe_slip_path(&slips_dir, &name),
         };
-        match safe_slip_path(&slips_dir, file) {
+        match checked {
             Ok(path) => jobs.push(SlipJob { file: name, path }),
             Err(reason) => reads.push(SlipRead::Unreadable { file: name, reason }),
         }
@@ -517,6 +560,62 @@ fn safe_slip_path(slips_dir: &Path, name: &str) -> Result<PathBuf, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prior_uses_on_two_connections_equal_one() {
+        use recon_core::{Provider, Slip, SlipOutcome, TransRef};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite");
+        let ledger = Ledger::open(&path).unwrap();
+        let earlier: Day = "2026-11-20".parse().unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-21T01:00:00+07:00").unwrap();
+        let run = ledger.begin_run(earlier, at, &[]).unwrap();
+        let slips: Vec<Slip> = (0..40)
+            .map(|i| {
+                let mut s = Slip::empty(Provider::Easyslip);
+                s.file = Some(format!("s{i}.json"));
+                s.trans_ref = Some(TransRef(format!("REF{i:04}")));
+                s.qr_payload = Some(format!("QR{i:04}"));
+                s
+            })
+            .collect();
+        let result = DayResult {
+            day: earlier,
+            orders: vec![],
+            statement: vec![],
+            slips: slips
+                .iter()
+                .map(|s| SlipOutcome {
+                    file: s.file.clone().unwrap(),
+                    status: Status::Matched,
+                    order_ids: vec![],
+                    statement_line: None,
+                    amount: None,
+                    trans_ref: None,
+                    reasons: vec![],
+                })
+                .collect(),
+        };
+        ledger.record_day(run, &result, &slips).unwrap();
+
+        // Keys seen on the 20th and keys never seen, sorted as the run sorts them.
+        let keys: Vec<SlipKey> = (0..60)
+            .flat_map(|i| {
+                [
+                    SlipKey::TransRef(format!("REF{i:04}")),
+                    SlipKey::QrPayload(format!("QR{i:04}")),
+                ]
+            })
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let day: Day = "2026-11-21".parse().unwrap();
+        let one = ledger.prior_uses(&keys, day).unwrap();
+        let two = prior_uses_split(&ledger, &path, &keys, day, 2).unwrap();
+        assert_eq!(one.len(), 80);
+        assert_eq!(one, two);
+        assert!(two.values().all(|u| u.day == earlier));
+    }
 
     #[test]
     fn slip_names_cannot_leave_the_folder() {
