@@ -3,7 +3,8 @@
 //!
 //! Owns: planning a realistic business day (Thai, English and Khmer names;
 //! THB, USD and KHR orders; slips saved as EasySlip and NextOCR bodies with
-//! real slip-verification QR payloads; a KBank-style and a canonical
+//! real slip-verification QR payloads, or for a few THB orders bank-app
+//! slip images for the local reader; a KBank-style and a canonical
 //! statement), planting the problems of the CONTRACT at chosen rates, and
 //! writing the day in the DESIGN input layout together with the outcome a
 //! correct reconciliation must reach (`expected/`).
