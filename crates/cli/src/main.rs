@@ -1,6 +1,6 @@
 //! `recon`: reconcile bank transfers, slips and orders, one day at a time.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -114,24 +114,24 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    logging::init(cli.log_format);
+    let log_format = cli.log_format;
+    logging::init(log_format);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            tracing::error!("{e}");
-            eprintln!("recon: {e}");
+            // One message, in the form the reader of stderr expects.
+            match log_format {
+                LogFormat::Json => tracing::error!("{e}"),
+                LogFormat::Human => eprintln!("recon: {e}"),
+            }
             ExitCode::from(exit::FAILURE)
         }
     }
 }
 
-fn load_config(path: &PathBuf) -> Result<JobConfig, CliError> {
-    JobConfig::load(path)
-}
-
-fn paths(cli_config: &PathBuf, config: &JobConfig, args: &DayArgs) -> RunPaths {
+fn paths(cli_config: &Path, config: &JobConfig, args: &DayArgs) -> RunPaths {
     RunPaths {
-        config: cli_config.clone(),
+        config: cli_config.to_path_buf(),
         data_dir: args.data.clone().unwrap_or_else(|| config.data_dir.clone()),
         reports_dir: args
             .out
@@ -141,8 +141,8 @@ fn paths(cli_config: &PathBuf, config: &JobConfig, args: &DayArgs) -> RunPaths {
     }
 }
 
-fn run_day(cli_config: &PathBuf, args: &DayArgs, day: Option<Day>) -> Result<u8, CliError> {
-    let config = load_config(cli_config)?;
+fn run_day(cli_config: &Path, args: &DayArgs, day: Option<Day>) -> Result<u8, CliError> {
+    let config = JobConfig::load(cli_config)?;
     let day = day.unwrap_or_else(|| config.last_complete_day(chrono::Utc::now()));
     let outcome = reconcile_day(&config, &paths(cli_config, &config, args), day, args.wait)?;
     println!(
@@ -161,10 +161,10 @@ fn run_day(cli_config: &PathBuf, args: &DayArgs, day: Option<Day>) -> Result<u8,
     })
 }
 
-fn ledger_path(cli_config: &PathBuf, flag: Option<PathBuf>) -> Result<PathBuf, CliError> {
+fn ledger_path(cli_config: &Path, flag: Option<PathBuf>) -> Result<PathBuf, CliError> {
     match flag {
         Some(p) => Ok(p),
-        None => Ok(load_config(cli_config)?.ledger),
+        None => Ok(JobConfig::load(cli_config)?.ledger),
     }
 }
 
@@ -174,7 +174,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Nightly { args } => run_day(&cli.config, &args, None),
         Command::Ocr { files } => {
             let ocr = if cli.config.exists() {
-                load_config(&cli.config)?.ocr
+                JobConfig::load(&cli.config)?.ocr
             } else {
                 recon_ocr_client::OcrConfig::default()
             };
