@@ -337,6 +337,27 @@ fn amount_re() -> &'static Regex {
     })
 }
 
+/// A thousands group after a digit and a comma: three characters, each a
+/// digit or a character OCR often puts in place of one.
+fn group_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(\d),([\d/OoIlSB]{3})(\D|$)")
+            .unwrap_or_else(|e| unreachable!("static regex: {e}"))
+    })
+}
+
+fn digit_look_alike(c: char) -> char {
+    match c {
+        '/' => '7',
+        'O' | 'o' => '0',
+        'I' | 'l' => '1',
+        'S' => '5',
+        'B' => '8',
+        other => other,
+    }
+}
+
 fn decimal_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -375,6 +396,12 @@ pub fn amount_in(text: &str, default: Currency) -> Option<Money> {
     // digits ("1,791 78 THB").
     let text = lost_point_re().replace(text, "$1.$2$3");
     let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    // Inside a thousands group a look-alike can only be a digit that OCR
+    // misread ("21,/01.03": the 7 read as a slash).
+    let squeezed = group_re().replace_all(&squeezed, |caps: &regex::Captures| {
+        let group: String = caps[2].chars().map(digit_look_alike).collect();
+        format!("{},{group}{}", &caps[1], &caps[3])
+    });
     let caps = amount_re().captures_iter(&squeezed).last()?;
     let digits = caps.get(1)?.as_str().replace(',', "");
     let d = Decimal::from_str(&digits).ok()?;
@@ -959,6 +986,20 @@ mod tests {
         assert_eq!(
             amount_in("1 5,689.70 บาท", Currency::Thb).unwrap().plain(),
             "15689.70"
+        );
+        // Seen on a rendered SCB slip: the 7 of 21,701.03 read as a slash.
+        assert_eq!(
+            amount_in("21 ,/01 .03 บาท", Currency::Thb).unwrap().plain(),
+            "21701.03"
+        );
+        assert_eq!(
+            amount_in("1,O5O.00 บาท", Currency::Thb).unwrap().plain(),
+            "1050.00"
+        );
+        // A group of four is no thousands group: nothing is rewritten.
+        assert_eq!(
+            amount_in("1,/012 บาท", Currency::Thb).unwrap().plain(),
+            "12.00"
         );
     }
 
