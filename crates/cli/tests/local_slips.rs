@@ -200,6 +200,13 @@ fn image_slips_reach_their_planted_status_and_come_from_the_cache_on_rerun() {
                     !row["statement_line"].is_empty(),
                     "{day}: {id} matched without a statement line"
                 );
+                // The reader got the image's amount exactly: the matcher
+                // notes any slip amount that differs from the money.
+                assert!(
+                    !row["reasons"].contains("slip_amount="),
+                    "{day}: {id} ({file}) amount misread: {}",
+                    row["reasons"]
+                );
             }
         }
         first.insert(day, fs::read(&report).unwrap());
