@@ -1,5 +1,7 @@
 //! Finding a header row and the columns named in it.
 
+use recon_core::Rejection;
+
 use crate::profile::Names;
 use crate::source::Cell;
 
@@ -31,6 +33,60 @@ pub(crate) struct Header {
     pub(crate) titles: Vec<String>,
     /// How many header cells there are, up to the last non-empty one.
     pub(crate) width: usize,
+}
+
+impl Header {
+    /// A rejection of one field of a row, named by the file's own header
+    /// text, or by the field's key (`keys[field]`) when the file has none.
+    pub(crate) fn reject(
+        header: Option<&Header>,
+        keys: &[&str],
+        file: &str,
+        line: u64,
+        field: usize,
+        value: &Cell<'_>,
+        reason: String,
+    ) -> Rejection {
+        let column = header
+            .map(|h| h.titles[field].clone())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| keys[field].to_string());
+        Rejection {
+            file: file.to_string(),
+            line: Some(line),
+            column: Some(column),
+            value: Some(value.text().into_owned()),
+            reason,
+        }
+    }
+
+    /// A row with text beyond the header's last column: a shifted row or an
+    /// unquoted comma, never silently cut.
+    pub(crate) fn extra_cells(
+        &self,
+        file: &str,
+        line: u64,
+        cells: &[Cell<'_>],
+    ) -> Option<Rejection> {
+        let extra = cells
+            .iter()
+            .skip(self.width.max(1))
+            .find(|c| !c.is_blank())?;
+        Some(Rejection {
+            file: file.to_string(),
+            line: Some(line),
+            column: None,
+            value: Some(extra.text().into_owned()),
+            reason: format!(
+                "row has {} cells but the header has {} (an unquoted comma or a shifted row?)",
+                cells
+                    .iter()
+                    .rposition(|c| !c.is_blank())
+                    .map_or(0, |i| i + 1),
+                self.width
+            ),
+        })
+    }
 }
 
 /// The result of trying a row as the header.

@@ -195,19 +195,15 @@ impl<'a> OrderSink<'a> {
     }
 
     fn reject(&self, line: u64, field: usize, value: &Cell<'_>, reason: String) -> Rejection {
-        let column = self
-            .header
-            .as_ref()
-            .map(|h| h.titles[field].clone())
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| KEYS[field].to_string());
-        Rejection {
-            file: self.file.clone(),
-            line: Some(line),
-            column: Some(column),
-            value: Some(value.text().into_owned()),
+        Header::reject(
+            self.header.as_ref(),
+            &KEYS,
+            &self.file,
+            line,
+            field,
+            value,
             reason,
-        }
+        )
     }
 
     fn order_of(&self, line: u64, cells: &[Cell<'_>]) -> Result<Order, Rejection> {
@@ -215,21 +211,8 @@ impl<'a> OrderSink<'a> {
             return Err(self.reject(line, ID, &Cell::Empty, "no header".into()));
         };
         let used = |f: usize| cell(cells, h.index[f]);
-        if let Some(extra) = cells.iter().skip(h.width.max(1)).find(|c| !c.is_blank()) {
-            return Err(Rejection {
-                file: self.file.clone(),
-                line: Some(line),
-                column: None,
-                value: Some(extra.text().into_owned()),
-                reason: format!(
-                    "row has {} cells but the header has {} (an unquoted comma or a shifted row?)",
-                    cells
-                        .iter()
-                        .rposition(|c| !c.is_blank())
-                        .map_or(0, |i| i + 1),
-                    h.width
-                ),
-            });
+        if let Some(rejection) = h.extra_cells(&self.file, line, cells) {
+            return Err(rejection);
         }
         for f in 0..KEYS.len() {
             if let Cell::NotUtf8(_) = used(f) {
