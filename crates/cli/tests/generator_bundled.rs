@@ -125,7 +125,11 @@ fn bundled_slips_reconcile_exactly_like_one_file_per_slip() {
     let planted = csv_rows(&bundled_data.join("expected/reconciliation.csv"));
     let planted = column(&planted, "order_id", "status");
     let kinds = csv_rows(&bundled_data.join("expected/planted.csv"));
-    assert!(kinds.iter().any(|r| r["planted"] == "duplicate_slip_same_day"));
+    assert!(
+        kinds
+            .iter()
+            .any(|r| r["planted"] == "duplicate_slip_same_day")
+    );
     assert!(kinds.iter().any(|r| r["planted"] == "unreadable_slip"));
 
     let got_bundled = csv_rows(&bundled.join("reconciliation.csv"));
