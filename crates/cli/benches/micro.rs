@@ -7,7 +7,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use recon_cli::generator::{crc16_ccitt_false, slip_verification_payload};
+use recon_ocr_client::qr::{crc16, slip_verification_payload};
 
 /// Name pairs as the matcher sees them: Thai with honorifics, English in
 /// bank capitals, a masked bank name, a typo, strangers.
@@ -29,7 +29,7 @@ fn tlv(tag: &str, value: &str) -> String {
 /// before it, the CRC field's own tag and length included).
 fn with_crc(body: String) -> String {
     let head = format!("{body}6304");
-    format!("{head}{:04X}", crc16_ccitt_false(head.as_bytes()))
+    format!("{head}{:04X}", crc16(head.as_bytes()))
 }
 
 /// A dynamic PromptPay payment QR for 1,500.00 THB to a tax id.

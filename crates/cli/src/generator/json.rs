@@ -11,7 +11,7 @@ use recon_core::{Currency, Money};
 
 use super::names::{OTHER_RECEIVERS, OTHER_RECEIVERS_KH};
 use super::plan::{KH_BANKS, PlannedSlip, Receiver, THAI_BANKS};
-use super::qr::slip_verification_payload;
+use recon_ocr_client::qr::slip_verification_payload;
 
 /// Our receiving accounts (CONTRACT "Sample data conventions").
 pub(crate) const OUR_THB_NAME_TH: &str = "บริษัท ร้านดี จำกัด";

@@ -21,7 +21,6 @@ mod images;
 mod json;
 mod names;
 mod plan;
-mod qr;
 mod write;
 
 use std::collections::BTreeMap;
@@ -30,8 +29,6 @@ use std::path::{Path, PathBuf};
 
 use recon_core::{Day, Money, Status};
 use serde::Deserialize;
-
-pub use qr::{crc16_ccitt_false, slip_verification_payload};
 
 /// Rates of each planted problem, as fractions of the day's orders (0..1).
 /// Each becomes an exact count, `round(rate × orders)`, so that a small day
