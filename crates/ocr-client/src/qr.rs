@@ -118,8 +118,10 @@ pub fn crc16(data: &[u8]) -> u16 {
 /// everything up to and including its own tag and length.
 fn verify_crc(payload: &str) -> Result<(), QrError> {
     let n = payload.len();
-    // A CRC field is 8 ASCII characters; anything shorter cannot carry one.
-    if n < 8 || !payload.is_char_boundary(n - 8) {
+    // A CRC field is 8 ASCII characters; anything shorter, or with a
+    // non-ASCII character among the last 8 bytes (which would put a split
+    // below inside that character), cannot carry one.
+    if n < 8 || !payload.as_bytes()[n - 8..].is_ascii() {
         return Err(QrError::MissingCrc);
     }
     let (covered, found) = payload.split_at(n - 4);
