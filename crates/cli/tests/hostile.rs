@@ -22,8 +22,6 @@ mod crash;
 mod csv_inputs;
 #[path = "hostile/formulas.rs"]
 mod formulas;
-#[path = "hostile/fuzz_regressions.rs"]
-mod fuzz_regressions;
 #[path = "hostile/images.rs"]
 mod images;
 #[path = "hostile/personal_data.rs"]
