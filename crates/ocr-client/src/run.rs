@@ -167,7 +167,10 @@ fn local_failure(reason: String) -> OcrError {
 fn read_local(bytes: &[u8]) -> Result<Slip, OcrError> {
     use crate::local::LocalError;
     crate::local::read_image(bytes).map_err(|e| {
-        let slip_problem = matches!(e, LocalError::Image(_) | LocalError::NoAmount { .. });
+        let slip_problem = matches!(
+            e,
+            LocalError::Image(_) | LocalError::TooLarge { .. } | LocalError::NoAmount { .. }
+        );
         OcrError::Local {
             reason: e.to_string(),
             slip_problem,

@@ -43,6 +43,42 @@ pub enum LocalError {
     Timeout(Duration),
     #[error("no amount found on the slip ({reason})")]
     NoAmount { reason: String },
+    /// Refused from the header alone, before any pixel is decoded: a small
+    /// file that declares huge dimensions (a decompression bomb) costs
+    /// nothing.
+    #[error(
+        "image is {width} x {height} pixels, more than a slip can be (at most {MAX_SIDE} per side and {MAX_PIXELS} pixels); not decoded"
+    )]
+    TooLarge { width: u32, height: u32 },
+}
+
+/// The longest side a slip image may have. Phone screenshots are about
+/// 1080 x 2400, photos of printed slips up to 4000 x 3000.
+pub const MAX_SIDE: u32 = 10_000;
+/// The most pixels a slip image may have (40 MP: a 12 MP photo with room).
+pub const MAX_PIXELS: u64 = 40_000_000;
+
+/// Decodes an image only after its header says it is a sensible size, and
+/// with `image`'s allocation limit set to what such an image needs, so that
+/// neither a declared size nor a lying one can make us allocate more.
+fn decode(bytes: &[u8]) -> Result<DynamicImage, LocalError> {
+    let reader = || {
+        image::ImageReader::new(Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(image::ImageError::IoError)
+    };
+    let (width, height) = reader()?.into_dimensions()?;
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(LocalError::TooLarge { width, height });
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    // RGBA at 16 bits per channel, plus the decoder's own buffers.
+    limits.max_alloc = Some(MAX_PIXELS * 8 + (64 << 20));
+    let mut decoder = reader()?;
+    decoder.limits(limits);
+    Ok(decoder.decode()?)
 }
 
 /// What the reader found besides the slip itself, for people checking a
@@ -63,7 +99,7 @@ pub fn read_image(bytes: &[u8]) -> Result<Slip, LocalError> {
 
 /// Reads one slip image and also returns what was seen on the way.
 pub fn read_image_with(bytes: &[u8], engine: &Engine) -> Result<(Slip, Findings), LocalError> {
-    let img = image::load_from_memory(bytes)?;
+    let img = decode(bytes)?;
     let gray = img.to_luma8();
     let mut findings = Findings::default();
     let grids = find_qr_codes(&gray);
