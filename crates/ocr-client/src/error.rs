@@ -160,6 +160,134 @@ impl OcrError {
         )
     }
 
+    /// The same error with every known secret in its provider-given text
+    /// (messages, values, reasons) replaced by `***`. A provider may quote
+    /// the credential it was sent (some gateways echo the bearer token in a
+    /// 401 message); that text must not reach a log, an error or a report.
+    pub(crate) fn redacted(self, secrets: &[&str]) -> OcrError {
+        let blank = |mut text: String| {
+            for s in secrets.iter().filter(|s| s.len() >= 4) {
+                if text.contains(s) {
+                    text = text.replace(s, "***");
+                }
+            }
+            text
+        };
+        match self {
+            OcrError::Validation {
+                provider,
+                status,
+                code,
+                message,
+            } => OcrError::Validation {
+                provider,
+                status,
+                code: blank(code),
+                message: blank(message),
+            },
+            OcrError::SlipNotFound {
+                provider,
+                status,
+                message,
+            } => OcrError::SlipNotFound {
+                provider,
+                status,
+                message: blank(message),
+            },
+            OcrError::QuotaExceeded {
+                provider,
+                status,
+                message,
+            } => OcrError::QuotaExceeded {
+                provider,
+                status,
+                message: blank(message),
+            },
+            OcrError::Unauthorized {
+                provider,
+                status,
+                message,
+            } => OcrError::Unauthorized {
+                provider,
+                status,
+                message: blank(message),
+            },
+            OcrError::Provider {
+                provider,
+                status,
+                code,
+                message,
+            } => OcrError::Provider {
+                provider,
+                status,
+                code: blank(code),
+                message: blank(message),
+            },
+            OcrError::ImageFailed {
+                provider,
+                image,
+                infer_result,
+                message,
+            } => OcrError::ImageFailed {
+                provider,
+                image,
+                infer_result: blank(infer_result),
+                message: blank(message),
+            },
+            OcrError::Server {
+                provider,
+                status,
+                excerpt,
+            } => OcrError::Server {
+                provider,
+                status,
+                excerpt: blank(excerpt),
+            },
+            OcrError::Connection { provider, message } => OcrError::Connection {
+                provider,
+                message: blank(message),
+            },
+            OcrError::Malformed {
+                provider,
+                status,
+                reason,
+                excerpt,
+            } => OcrError::Malformed {
+                provider,
+                status,
+                reason: blank(reason),
+                excerpt: blank(excerpt),
+            },
+            OcrError::Field {
+                provider,
+                field,
+                value,
+                reason,
+            } => OcrError::Field {
+                provider,
+                field,
+                value: blank(value),
+                reason: blank(reason),
+            },
+            OcrError::Unrecognised { reason, excerpt } => OcrError::Unrecognised {
+                reason: blank(reason),
+                excerpt: blank(excerpt),
+            },
+            OcrError::Local {
+                reason,
+                slip_problem,
+            } => OcrError::Local {
+                reason: blank(reason),
+                slip_problem,
+            },
+            OcrError::Config { provider, reason } => OcrError::Config {
+                provider,
+                reason: blank(reason),
+            },
+            e @ (OcrError::RateLimited { .. } | OcrError::Timeout { .. }) => e,
+        }
+    }
+
     /// The provider the error came from, if any.
     pub fn provider(&self) -> Option<Provider> {
         match self {
@@ -308,6 +436,32 @@ mod tests {
         for (e, text) in cases {
             assert_eq!(e.to_string(), text);
         }
+    }
+
+    #[test]
+    fn redacted_blanks_a_key_the_provider_echoed() {
+        let key = "sk-live-0123456789abcdef";
+        let e = OcrError::Unauthorized {
+            provider: Provider::Easyslip,
+            status: 401,
+            message: format!("token Bearer {key} is not valid"),
+        };
+        let shown = e.redacted(&[key]).to_string();
+        assert!(!shown.contains(key), "{shown}");
+        assert!(shown.contains("token Bearer *** is not valid"), "{shown}");
+        let field = OcrError::Field {
+            provider: Provider::Clova,
+            field: "amount",
+            value: key.into(),
+            reason: format!("{key}?"),
+        };
+        assert!(!field.redacted(&[key]).to_string().contains(key));
+        // Short strings are not secrets worth blanking (they would blank words).
+        let e = OcrError::Config {
+            provider: Provider::Easyslip,
+            reason: "abc".into(),
+        };
+        assert_eq!(e.clone().redacted(&["abc"]), e);
     }
 
     #[test]

@@ -159,7 +159,11 @@ impl Endpoint {
                     debug!(provider = %self.provider, file, attempt, status = answer.status, "answer");
                     self.check_status(&answer).and_then(|()| interpret(&answer))
                 }
-            };
+            }
+            // A provider may quote the credential it was sent (a gateway
+            // echoing the bearer token in a 401 message): blank it before
+            // the error is logged, stored or shown.
+            .map_err(|e| e.redacted(&self.secrets()));
             match outcome {
                 Ok(v) => {
                     self.failed_in_a_row.store(0, Ordering::Relaxed);
