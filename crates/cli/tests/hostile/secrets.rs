@@ -140,7 +140,6 @@ fn echoing_provider() -> String {
 }
 
 #[test]
-#[ignore = "BUG: ocr-client quotes the provider's error message unredacted: a 401 body echoing the bearer token is logged (WARN ... credentials refused ... token Bearer <key>)"]
 fn a_key_echoed_back_by_the_provider_is_blanked_out() {
     let day = HostileDay::new();
     day.set_config(&easyslip_config(&echoing_provider()));
