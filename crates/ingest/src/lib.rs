@@ -41,6 +41,7 @@
 //! to win here. Spreadsheets are read with calamine.
 
 mod amounts;
+mod archive;
 mod dates;
 mod error;
 mod header;

@@ -323,9 +323,22 @@ fn recycle<'x>(mut v: Vec<Cell<'_>>) -> Vec<Cell<'x>> {
     v.into_iter().map(|_| Cell::Empty).collect()
 }
 
+/// Columns a statement or order sheet may use. Excel allows 16,384; bank
+/// layouts have a dozen or two. A value further right is refused before
+/// any row is built, so that two cells far apart cannot make the reader
+/// allocate rows x columns.
+pub(crate) const MAX_SHEET_COLUMNS: u32 = 256;
+
 /// Reads one sheet of an XLSX/XLS workbook (the named one, or the first)
 /// and hands every row to `sink`, numbered as the spreadsheet numbers them.
 /// Returns how many rows there were.
+///
+/// The archive is checked first ([`crate::archive`]: no zip bombs). XLSX
+/// sheets are then streamed cell by cell, one row in memory at a time:
+/// calamine's `worksheet_range` makes a dense grid of the used range, and a
+/// 4 KB sheet with values in `A1` and `XFD1048576` asks for 17 billion
+/// cells. Other formats (`.xls`, `.xlsb`, `.ods`) still go through
+/// `worksheet_range`.
 pub(crate) fn scan_workbook(
     path: &Path,
     sheet: Option<&str>,
@@ -335,10 +348,11 @@ pub(crate) fn scan_workbook(
         path: path.to_path_buf(),
         message,
     };
+    crate::archive::check_workbook_archive(path)?;
     let mut workbook =
         calamine::open_workbook_auto(path).map_err(|e| workbook_error(e.to_string()))?;
     let names = workbook.sheet_names();
-    let range = match sheet {
+    let name = match sheet {
         Some(name) => {
             if !names.iter().any(|n| n == name) {
                 return Err(IngestError::NoSheet {
@@ -347,18 +361,23 @@ pub(crate) fn scan_workbook(
                     sheets: names,
                 });
             }
-            workbook.worksheet_range(name)
+            name.to_string()
         }
-        None => match workbook.worksheet_range_at(0) {
-            Some(r) => r,
+        None => match names.first() {
+            Some(first) => first.clone(),
             None => {
                 return Err(IngestError::Empty {
                     path: path.to_path_buf(),
                 });
             }
         },
+    };
+    if let calamine::Sheets::Xlsx(xlsx) = &mut workbook {
+        return scan_xlsx_cells(path, xlsx, &name, sink);
     }
-    .map_err(|e| workbook_error(e.to_string()))?;
+    let range = workbook
+        .worksheet_range(&name)
+        .map_err(|e| workbook_error(e.to_string()))?;
     let Some((first_row, _)) = range.start() else {
         return Ok(0);
     };
@@ -370,6 +389,79 @@ pub(crate) fn scan_workbook(
         sink.row(line, &cells)?;
     }
     Ok(count)
+}
+
+/// Streams an XLSX sheet row by row (cells arrive in row order), columns
+/// counted from `A`. Rows with no cell at all are not handed over: the
+/// sinks skip blank rows anyway.
+fn scan_xlsx_cells<RS: Read + Seek>(
+    path: &Path,
+    xlsx: &mut calamine::Xlsx<RS>,
+    name: &str,
+    sink: &mut dyn RowSink,
+) -> Result<u64, IngestError> {
+    let workbook_error = |message: String| IngestError::Workbook {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut reader = xlsx
+        .worksheet_cells_reader(name)
+        .map_err(|e| workbook_error(e.to_string()))?;
+    let mut count = 0;
+    let mut current: Option<u32> = None;
+    let mut row: Vec<Data> = Vec::new();
+    let mut emit = |r: u32, row: &mut Vec<Data>| -> Result<(), IngestError> {
+        let cells: Vec<Cell<'_>> = row.iter().map(cell_of).collect();
+        sink.row(u64::from(r) + 1, &cells)?;
+        row.clear();
+        Ok(())
+    };
+    while let Some(cell) = reader
+        .next_cell()
+        .map_err(|e| workbook_error(e.to_string()))?
+    {
+        let (r, c) = cell.get_position();
+        if c >= MAX_SHEET_COLUMNS {
+            return Err(workbook_error(format!(
+                "sheet {name:?} has a value in column {} of row {} (cell {}{}); a statement or order sheet uses at most {MAX_SHEET_COLUMNS} columns",
+                c + 1,
+                r + 1,
+                column_letters(c),
+                r + 1
+            )));
+        }
+        if current != Some(r) {
+            if let Some(previous) = current {
+                emit(previous, &mut row)?;
+                count += 1;
+            }
+            current = Some(r);
+        }
+        let at = c as usize;
+        if row.len() <= at {
+            row.resize(at + 1, Data::Empty);
+        }
+        row[at] = Data::from(cell.get_value().clone());
+    }
+    if let Some(last) = current {
+        emit(last, &mut row)?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// `0` → `A`, `25` → `Z`, `26` → `AA`, as Excel names columns.
+fn column_letters(mut c: u32) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn cell_of(data: &Data) -> Cell<'_> {
