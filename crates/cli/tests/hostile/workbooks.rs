@@ -99,7 +99,6 @@ fn grid_bomb() -> Vec<u8> {
 }
 
 #[test]
-#[ignore = "BUG: ingest (calamine worksheet_range) allocates rows x columns of the used range: a 4 KB workbook aborts the whole run (memory allocation of 549755813888 bytes failed)"]
 fn a_statement_workbook_spanning_the_whole_grid_is_refused() {
     let day = HostileDay::new();
     let bomb = grid_bomb();
@@ -109,7 +108,6 @@ fn a_statement_workbook_spanning_the_whole_grid_is_refused() {
 }
 
 #[test]
-#[ignore = "BUG: ingest (calamine worksheet_range) allocates rows x columns of the used range: an order workbook of 4 KB aborts the whole run"]
 fn an_order_workbook_spanning_the_whole_grid_is_refused() {
     let day = HostileDay::new();
     day.write("orders/web-orders.xlsx", grid_bomb());
@@ -134,7 +132,7 @@ fn zip_bomb() -> Vec<u8> {
         let mut out = zip::ZipWriter::new(&mut buf);
         let opts = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
-            .compression_level(Some(1))
+            .compression_level(Some(6))
             .large_file(true);
         for i in 0..src.len() {
             let mut part = src.by_index(i).unwrap();
@@ -159,7 +157,6 @@ fn zip_bomb() -> Vec<u8> {
 }
 
 #[test]
-#[ignore = "BUG: ingest hands a zip bomb to calamine: a 256 MB cell is inflated into memory and quoted whole in the WrongHeader reason"]
 fn a_zip_bomb_statement_is_refused_before_inflating() {
     let day = HostileDay::new();
     let bomb = zip_bomb();
