@@ -55,7 +55,7 @@ impl Header {
             file: file.to_string(),
             line: Some(line),
             column: Some(column),
-            value: Some(value.text().into_owned()),
+            value: Some(value.quoted()),
             reason,
         }
     }
@@ -76,7 +76,7 @@ impl Header {
             file: file.to_string(),
             line: Some(line),
             column: None,
-            value: Some(extra.text().into_owned()),
+            value: Some(extra.quoted()),
             reason: format!(
                 "row has {} cells but the header has {} (an unquoted comma or a shifted row?)",
                 cells

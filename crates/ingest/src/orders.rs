@@ -223,6 +223,9 @@ impl<'a> OrderSink<'a> {
                     "text is not valid UTF-8: set `encoding` for orders in the job config".into(),
                 ));
             }
+            if let Some(reason) = used(f).unfit() {
+                return Err(self.reject(line, f, used(f), reason));
+            }
         }
         let id_cell = used(ID);
         if id_cell.is_blank() {

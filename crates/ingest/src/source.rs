@@ -36,7 +36,60 @@ pub(crate) enum Cell<'a> {
     Error(String),
 }
 
+/// The longest text a field of a statement line or an order may hold.
+/// Names, references and descriptions in bank exports are well under 300
+/// characters; a longer cell is a broken export or an attack, and copying
+/// it into every report would make them unreadable.
+pub(crate) const MAX_FIELD_CHARS: usize = 1024;
+
+/// How much of a rejected value the quarantine quotes.
+const QUOTED_CHARS: usize = 200;
+
 impl Cell<'_> {
+    /// Why this cell's text cannot be data whatever its column: a NUL byte
+    /// (binary data inside a text file; the first 8 KB are checked for the
+    /// whole file, this catches one further down) or a length no field has.
+    pub(crate) fn unfit(&self) -> Option<String> {
+        let Cell::Text(t) = self else {
+            return None;
+        };
+        if t.contains('\0') {
+            return Some("contains a NUL byte: binary data in a text file".into());
+        }
+        if t.len() > MAX_FIELD_CHARS {
+            let n = t.chars().count();
+            if n > MAX_FIELD_CHARS {
+                return Some(format!(
+                    "text is {n} characters long, more than the {MAX_FIELD_CHARS} a field can hold"
+                ));
+            }
+        }
+        None
+    }
+
+    /// The cell's text as the quarantine shows it: at most
+    /// [`QUOTED_CHARS`] characters (then `…`), control characters other
+    /// than tab shown as `\u{FFFD}`, so that a rejected value can neither
+    /// swell the reports nor carry a NUL byte into them.
+    pub(crate) fn quoted(&self) -> String {
+        let text = self.text();
+        let mut out: String = text
+            .chars()
+            .take(QUOTED_CHARS)
+            .map(|c| {
+                if c.is_control() && c != '\t' {
+                    '\u{FFFD}'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        if text.chars().nth(QUOTED_CHARS).is_some() {
+            out.push('…');
+        }
+        out
+    }
+
     pub(crate) fn is_blank(&self) -> bool {
         match self {
             Cell::Empty => true,

@@ -310,6 +310,9 @@ impl<'a> StatementSink<'a> {
                     self.profile.name
                 )));
             }
+            if let Some(reason) = used(f).unfit() {
+                return Err(self.reject(line, f, used(f), reason));
+            }
         }
         // When.
         let date_cell = used(DATE);
