@@ -99,7 +99,7 @@ impl JobConfig {
         })?;
         let config: JobConfig = toml::from_str(&text).map_err(|e| CliError::Config {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            message: toml_error(&text, &e),
         })?;
         config.check(path)?;
         Ok(config)
@@ -186,6 +186,18 @@ impl JobConfig {
     }
 }
 
+/// toml's own message quotes the offending line, which may hold a key
+/// someone pasted into the config: say where and what, never the line.
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let line = e
+        .span()
+        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+    match line {
+        Some(line) => format!("line {line}: {}", e.message().trim()),
+        None => e.message().trim().to_string(),
+    }
+}
+
 mod hhmm {
     use chrono::NaiveTime;
     use serde::{Deserialize, Deserializer};
@@ -223,6 +235,16 @@ mod tests {
         let c = config("cutoff = \"06:00\"");
         let now = Utc.with_ymd_and_hms(2026, 11, 21, 22, 0, 0).unwrap();
         assert_eq!(c.last_complete_day(now).to_string(), "2026-11-20");
+    }
+
+    #[test]
+    fn config_errors_name_the_line_but_never_quote_it() {
+        let text = "timezone = \"Asia/Bangkok\"\n[ocr.easyslip]\napi_key = \"sk-live-123\"\n";
+        let e = toml::from_str::<JobConfig>(text).unwrap_err();
+        let message = toml_error(text, &e);
+        assert!(message.starts_with("line 3: "), "{message}");
+        assert!(message.contains("api_key"), "{message}");
+        assert!(!message.contains("sk-live-123"), "{message}");
     }
 
     #[test]

@@ -66,12 +66,12 @@ pub fn reconcile_day(
     let started_at = Utc::now().fixed_offset();
     info!(%day, folder = %day_dir.display(), "reconciling");
 
-    let inputs = list_inputs(&day_dir)?;
+    let (inputs, refused) = list_inputs(&day_dir)?;
     let run = ledger.begin_run(day, started_at, &inputs)?;
 
     let mut timings = Timings::default();
     let result = (|| {
-        let mut quarantine = Vec::new();
+        let mut quarantine = refused;
         let (lines, orders) = timings.time("ingest", || {
             // Statements and orders are independent files: one thread each.
             let (lines, (orders, order_rejects)) = std::thread::scope(|s| {
@@ -329,20 +329,64 @@ fn trend_point(result: &DayResult) -> TrendPoint {
 }
 
 /// Every file of the day's three input folders, sorted, with its SHA-256.
-fn list_inputs(day_dir: &Path) -> Result<Vec<InputFile>, CliError> {
+fn list_inputs(day_dir: &Path) -> Result<(Vec<InputFile>, Vec<Rejection>), CliError> {
     let mut inputs = Vec::new();
+    let mut refused = Vec::new();
+    // Links are never followed, here or for slip names: a link can point
+    // anywhere on the machine, and the day folder is all Recon may read.
+    let mut refuse = |file: String, reason: String| {
+        warn!(file = %file, reason = %reason, "input refused");
+        refused.push(Rejection {
+            file,
+            line: None,
+            column: None,
+            value: None,
+            reason,
+        });
+    };
     for kind in ["statements", "orders", "slips"] {
         let dir = day_dir.join(kind);
-        if !dir.is_dir() {
-            continue;
+        match fs::symlink_metadata(&dir) {
+            Err(_) => continue,
+            Ok(meta) if meta.file_type().is_symlink() => {
+                refuse(
+                    format!("{kind}/"),
+                    format!(
+                        "the {kind}/ folder is a symbolic link; links are not followed, nothing in it was read"
+                    ),
+                );
+                continue;
+            }
+            Ok(meta) if !meta.is_dir() => {
+                refuse(format!("{kind}/"), format!("{kind} is not a folder"));
+                continue;
+            }
+            Ok(_) => {}
         }
-        let entries = fs::read_dir(&dir).map_err(|e| CliError::io(&dir, e))?;
-        let mut names: Vec<String> = entries
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
-            .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|n| !n.starts_with('.'))
-            .collect();
+        let mut names = Vec::new();
+        for entry in fs::read_dir(&dir).map_err(|e| CliError::io(&dir, e))? {
+            let entry = entry.map_err(|e| CliError::io(&dir, e))?;
+            let Ok(name) = entry.file_name().into_string() else {
+                refuse(
+                    entry.file_name().to_string_lossy().into_owned(),
+                    "the file name is not valid UTF-8".into(),
+                );
+                continue;
+            };
+            if name.starts_with('.') {
+                continue;
+            }
+            let file_type = entry
+                .file_type()
+                .map_err(|e| CliError::io(&entry.path(), e))?;
+            if file_type.is_symlink() {
+                refuse(name, "is a symbolic link; links are not followed".into());
+            } else if !file_type.is_file() {
+                refuse(name, "is not a regular file".into());
+            } else {
+                names.push(name);
+            }
+        }
         names.sort();
         for name in names {
             let path = dir.join(&name);
@@ -355,7 +399,8 @@ fn list_inputs(day_dir: &Path) -> Result<Vec<InputFile>, CliError> {
             });
         }
     }
-    Ok(inputs)
+    refused.sort();
+    Ok((inputs, refused))
 }
 
 fn sha256_file(path: &Path) -> Result<(String, u64), CliError> {
@@ -498,6 +543,9 @@ fn read_slips(
     }
     names.extend(orders.iter().filter_map(|o| o.slip.clone()));
 
+    // A linked slips/ folder would make every name below resolve outside the
+    // day folder: every slip it names is refused (list_inputs says why).
+    let linked = fs::symlink_metadata(&slips_dir).is_ok_and(|m| m.file_type().is_symlink());
     let mut jobs = Vec::new();
     // A bundle is checked once, not once per line.
     let mut bundles: std::collections::HashMap<String, Result<PathBuf, String>> =
@@ -510,6 +558,11 @@ fn read_slips(
                 .or_insert_with(|| safe_slip_path(&slips_dir, bundle))
                 .clone(),
             _ => safe_slip_path(&slips_dir, &name),
+        };
+        let checked = if linked {
+            Err("the slips/ folder is a symbolic link; links are not followed".to_string())
+        } else {
+            checked
         };
         match checked {
             Ok(path) => jobs.push(SlipJob { file: name, path }),

@@ -155,7 +155,6 @@ fn a_key_echoed_back_by_the_provider_is_blanked_out() {
 }
 
 #[test]
-#[ignore = "BUG: cli JobConfig::load puts toml's error Display in the message, which quotes the offending line: a key pasted into the config is printed on stderr"]
 fn a_key_pasted_into_the_config_is_refused_without_printing_it() {
     let day = HostileDay::new();
     let text = nightly_toml().replace(

@@ -104,7 +104,6 @@ fn a_symbolic_link_in_slips_is_not_followed() {
 }
 
 #[test]
-#[ignore = "BUG: cli reconcile follows a symlinked slips/ folder (is_dir + read_dir follow links): every slip is read from outside the data folder"]
 fn a_symbolic_link_for_the_slips_folder_is_not_followed() {
     let day = HostileDay::new();
     let order = "ORD-20261121-0001";
@@ -132,7 +131,6 @@ fn a_symbolic_link_for_the_slips_folder_is_not_followed() {
 }
 
 #[test]
-#[ignore = "BUG: cli list_inputs skips a symlinked statement file silently (no quarantine row, no log line): the day reconciles as if the bank sent nothing"]
 fn a_symbolic_link_for_a_statement_is_quarantined_not_skipped() {
     let day = HostileDay::new();
     let outside = day.root.path().join(format!("kbank-{DAY}.csv"));
