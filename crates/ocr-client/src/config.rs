@@ -115,6 +115,10 @@ pub struct EasySlipConfig {
     pub check_duplicate: bool,
     /// Ask EasySlip to match the receiver against the registered accounts.
     pub match_account: bool,
+    /// Send slip URLs that point at private, loopback or link-local
+    /// addresses (refused before sending by default, as EasySlip refuses
+    /// them). Only for a self-hosted EasySlip-compatible service.
+    pub allow_private_urls: bool,
     pub limits: Limits,
 }
 
@@ -126,6 +130,7 @@ impl Default for EasySlipConfig {
             upload: EasySlipUpload::Image,
             check_duplicate: false,
             match_account: false,
+            allow_private_urls: false,
             limits: Limits::default(),
         }
     }

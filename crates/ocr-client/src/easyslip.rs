@@ -562,7 +562,7 @@ impl EasySlipClient {
         opts: &VerifyOptions,
         file: &str,
     ) -> Result<Verification, OcrError> {
-        check_input(input, opts)?;
+        check_input(input, opts, self.config.allow_private_urls)?;
         let secrets = self.endpoint.secrets();
         self.endpoint
             .call(
@@ -641,7 +641,11 @@ impl EasySlipClient {
     }
 }
 
-fn check_input(input: &SlipInput, opts: &VerifyOptions) -> Result<(), OcrError> {
+fn check_input(
+    input: &SlipInput,
+    opts: &VerifyOptions,
+    allow_private_urls: bool,
+) -> Result<(), OcrError> {
     let refuse = |message: String| OcrError::Validation {
         provider: P,
         status: 0,
@@ -658,6 +662,13 @@ fn check_input(input: &SlipInput, opts: &VerifyOptions) -> Result<(), OcrError> 
         }
         SlipInput::Url(u) if !(u.starts_with("http://") || u.starts_with("https://")) => {
             return Err(refuse("url must be http or https".into()));
+        }
+        SlipInput::Url(u) if !allow_private_urls => {
+            if let Some(host) = private_host(u) {
+                return Err(refuse(format!(
+                    "url points at a private or loopback address ({host}), which EasySlip does not fetch; set allow_private_urls = true in [ocr.easyslip] for a self-hosted service"
+                )));
+            }
         }
         SlipInput::Image { bytes, .. } | SlipInput::Base64(bytes) if bytes.is_empty() => {
             return Err(refuse("image is empty".into()));
@@ -680,22 +691,101 @@ fn check_input(input: &SlipInput, opts: &VerifyOptions) -> Result<(), OcrError> 
     Ok(())
 }
 
+/// The host of `url` when it is a name or address no public service
+/// should be asked to fetch from: loopback, private (RFC 1918, unique
+/// local), link-local (cloud metadata), shared (CGNAT), unspecified or
+/// broadcast; also `localhost` names. The URL is parsed the way browsers
+/// do, so `2130706433`, `0x7f.1` and `[::ffff:127.0.0.1]` are all seen as
+/// 127.0.0.1. An unparsable URL is left for EasySlip to refuse.
+fn private_host(url: &str) -> Option<String> {
+    use std::net::{IpAddr, Ipv4Addr};
+    let parsed = reqwest::Url::parse(url).ok()?;
+    let v4_private = |ip: Ipv4Addr| {
+        let [a, b, ..] = ip.octets();
+        ip.is_private()
+            || ip.is_loopback()
+            || ip.is_link_local()
+            || ip.is_unspecified()
+            || ip.is_broadcast()
+            || a == 0
+            || (a == 100 && (64..128).contains(&b))
+    };
+    let host = parsed.host_str()?;
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let private = match bare.parse::<IpAddr>() {
+        Ok(IpAddr::V4(ip)) => v4_private(ip),
+        Ok(IpAddr::V6(ip)) => match ip.to_ipv4_mapped() {
+            Some(v4) => v4_private(v4),
+            None => {
+                let first = ip.segments()[0];
+                ip.is_loopback()
+                    || ip.is_unspecified()
+                    || (first & 0xfe00) == 0xfc00
+                    || (first & 0xffc0) == 0xfe80
+            }
+        },
+        Err(_) => {
+            let d = bare.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+    };
+    private.then(|| host.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn private_hosts_are_recognised_in_every_spelling() {
+        for url in [
+            "http://127.0.0.1/a.jpg",
+            "http://localhost:8080/a.jpg",
+            "http://LOCALHOST./a.jpg",
+            "http://app.localhost/a.jpg",
+            "http://10.1.2.3/a.jpg",
+            "http://172.16.0.5/a.jpg",
+            "http://192.168.1.1/a.jpg",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://100.64.0.1/a.jpg",
+            "http://0.0.0.0/a.jpg",
+            "http://2130706433/a.jpg",
+            "http://0x7f.1/a.jpg",
+            "http://user:pw@127.0.0.1/a.jpg",
+            "http://[::1]/a.jpg",
+            "http://[fd00::1]/a.jpg",
+            "http://[fe80::1]/a.jpg",
+            "http://[::ffff:127.0.0.1]/a.jpg",
+        ] {
+            assert!(private_host(url).is_some(), "{url}");
+        }
+        for url in [
+            "https://slips.example.com/a.jpg",
+            "http://8.8.8.8/a.jpg",
+            "http://172.32.0.1/a.jpg",
+            "http://[2001:db8::1]/a.jpg",
+            "http://localhost.example.com/a.jpg",
+        ] {
+            assert_eq!(private_host(url), None, "{url}");
+        }
+        let o = VerifyOptions::default();
+        let private = SlipInput::Url("http://10.0.0.1/a.jpg".into());
+        assert!(check_input(&private, &o, false).is_err());
+        assert!(check_input(&private, &o, true).is_ok());
+    }
+
+    #[test]
     fn inputs_outside_the_documented_limits_are_refused_before_sending() {
         let o = VerifyOptions::default();
-        assert!(check_input(&SlipInput::Payload(String::new()), &o).is_err());
-        assert!(check_input(&SlipInput::Payload("0".repeat(129)), &o).is_err());
-        assert!(check_input(&SlipInput::Payload("0".repeat(128)), &o).is_ok());
-        assert!(check_input(&SlipInput::Url("ftp://x/y.jpg".into()), &o).is_err());
+        assert!(check_input(&SlipInput::Payload(String::new()), &o, false).is_err());
+        assert!(check_input(&SlipInput::Payload("0".repeat(129)), &o, false).is_err());
+        assert!(check_input(&SlipInput::Payload("0".repeat(128)), &o, false).is_ok());
+        assert!(check_input(&SlipInput::Url("ftp://x/y.jpg".into()), &o, false).is_err());
         let long_remark = VerifyOptions {
             remark: Some("r".repeat(256)),
             ..o.clone()
         };
-        assert!(check_input(&SlipInput::Payload("00".into()), &long_remark).is_err());
+        assert!(check_input(&SlipInput::Payload("00".into()), &long_remark, false).is_err());
     }
 
     #[test]

@@ -26,6 +26,7 @@
 //! upload = "image"                   # image (multipart) | base64
 //! check_duplicate = false
 //! match_account = false
+//! allow_private_urls = false      # slip URLs to private/loopback hosts are refused before sending
 //!
 //! [ocr.easyslip.limits]          # same knobs under every provider
 //! concurrency = 8
