@@ -100,7 +100,6 @@ fn a_public_slip_url_is_sent() {
 }
 
 #[test]
-#[ignore = "BUG: ocr-client easyslip::check_input only checks the URL's scheme and length; private and loopback addresses are sent"]
 fn private_and_loopback_slip_urls_are_refused_before_sending() {
     let (base, count) = fake_easyslip();
     let client = EasySlipClient::new(&config(&base, "").unwrap(), Secret::new("k")).unwrap();
@@ -121,7 +120,6 @@ fn private_and_loopback_slip_urls_are_refused_before_sending() {
 }
 
 #[test]
-#[ignore = "BUG: ocr-client EasySlipConfig has no allow_private_urls switch (needed with the refusal above)"]
 fn private_slip_urls_are_sent_when_the_config_allows_them() {
     let (base, count) = fake_easyslip();
     let config =
