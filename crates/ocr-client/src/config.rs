@@ -110,6 +110,9 @@ pub struct EasySlipConfig {
     pub base_url: String,
     /// NAME of the environment variable holding the API key.
     pub api_key_env: String,
+    /// A file holding the API key instead (mode 600 or stricter, else
+    /// refused); wins over `api_key_env` when set.
+    pub api_key_file: Option<std::path::PathBuf>,
     pub upload: EasySlipUpload,
     /// Ask EasySlip to flag slips it has verified before.
     pub check_duplicate: bool,
@@ -127,6 +130,7 @@ impl Default for EasySlipConfig {
         EasySlipConfig {
             base_url: "https://api.easyslip.com/v2".into(),
             api_key_env: "EASYSLIP_API_KEY".into(),
+            api_key_file: None,
             upload: EasySlipUpload::Image,
             check_duplicate: false,
             match_account: false,

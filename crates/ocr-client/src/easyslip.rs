@@ -518,7 +518,11 @@ impl EasySlipClient {
         config: &EasySlipConfig,
         credentials: &Credentials,
     ) -> Result<EasySlipClient, OcrError> {
-        EasySlipClient::new(config, credentials.secret(&config.api_key_env, P)?)
+        let key = match &config.api_key_file {
+            Some(path) => Secret::from_file(path, P)?,
+            None => credentials.secret(&config.api_key_env, P)?,
+        };
+        EasySlipClient::new(config, key)
     }
 
     pub fn new(config: &EasySlipConfig, key: Secret) -> Result<EasySlipClient, OcrError> {

@@ -23,6 +23,7 @@
 //! [ocr.easyslip]
 //! base_url = "https://api.easyslip.com/v2"
 //! api_key_env = "EASYSLIP_API_KEY"   # the variable's NAME; the key stays in the environment
+//! # api_key_file = "/etc/recon/easyslip.key"  # or a file with mode 600 (wins when set)
 //! upload = "image"                   # image (multipart) | base64
 //! check_duplicate = false
 //! match_account = false

@@ -35,6 +35,32 @@ impl Secret {
         }
     }
 
+    /// Reads a key from a file that only its owner can read (mode 600 or
+    /// stricter): a key in a file anyone on the machine can read is as good
+    /// as published, so it is refused, naming the file and the fix, never
+    /// the value. Surrounding white space is dropped.
+    pub fn from_file(path: &std::path::Path, provider: Provider) -> Result<Secret, OcrError> {
+        use std::os::unix::fs::PermissionsExt;
+        let bad = |reason: String| OcrError::Config { provider, reason };
+        let meta = std::fs::metadata(path)
+            .map_err(|e| bad(format!("key file {}: {e}", path.display())))?;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(bad(format!(
+                "key file {} has mode {mode:o}; it must be readable by its owner only (chmod 600 {})",
+                path.display(),
+                path.display()
+            )));
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| bad(format!("key file {}: {e}", path.display())))?;
+        let value = text.trim();
+        if value.is_empty() {
+            return Err(bad(format!("key file {} is empty", path.display())));
+        }
+        Ok(Secret(value.to_string()))
+    }
+
     /// The value, for the one place that needs it: the request header.
     pub fn expose(&self) -> &str {
         &self.0
@@ -96,6 +122,25 @@ mod tests {
         assert_eq!(format!("{s:?}"), "Secret(***)");
         assert_eq!(format!("{:#?}", Some(&s)), "Some(\n    Secret(***),\n)");
         assert_eq!(s.expose(), "sk-live-0123456789");
+    }
+
+    #[test]
+    fn a_key_file_must_be_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("easyslip.key");
+        std::fs::write(&path, "sk-file-0123456789\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = Secret::from_file(&path, Provider::Easyslip)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("mode 644") && e.contains("chmod 600"), "{e}");
+        assert!(!e.contains("sk-file"), "{e}");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let s = Secret::from_file(&path, Provider::Easyslip).unwrap();
+        assert_eq!(s.expose(), "sk-file-0123456789");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
+        assert!(Secret::from_file(&path, Provider::Easyslip).is_ok());
     }
 
     #[test]
