@@ -177,7 +177,6 @@ fn a_key_pasted_into_the_config_is_refused_without_printing_it() {
 }
 
 #[test]
-#[ignore = "BUG: ocr-client has no api_key_file (a key in a file with mode 600); only environment variables"]
 fn a_key_file_must_be_private() {
     use std::os::unix::fs::PermissionsExt;
     let day = HostileDay::new();
