@@ -242,7 +242,18 @@ pub(crate) fn scan_csv(
             scan_bytes(path, text, delimiter, sink)
         }
         TextEncoding::Legacy(e) => {
-            let text = decode_whole(e, prefix, file)?;
+            let has_bom = prefix.starts_with(UTF8_BOM) || utf16;
+            let text = if has_bom {
+                decode_whole(e, prefix, file)?
+            } else {
+                let mut bytes = prefix;
+                file.read_to_end(&mut bytes)
+                    .map_err(|source| IngestError::Open {
+                        path: path.to_path_buf(),
+                        source,
+                    })?;
+                decode_lines(e, &bytes)
+            };
             scan_bytes(path, text, delimiter, sink)
         }
         // UTF-16 with a BOM: decode whole, whatever the profile says.
@@ -251,6 +262,40 @@ pub(crate) fn scan_csv(
             scan_bytes(path, text, delimiter, sink)
         }
     }
+}
+
+/// Decodes a legacy-encoded file line by line. A line that is already UTF-8
+/// Thai (a row pasted in from another export) is kept as UTF-8: read as
+/// Windows-874 it would become mojibake that still looks like a name.
+/// "Already UTF-8 Thai" means valid UTF-8 whose every non-ASCII character is
+/// in the Thai block. Valid UTF-8 alone is not enough: short Windows-874
+/// Thai such as `ยก` (bytes C2 A1) is valid UTF-8 (`¡`); but for Windows-874
+/// text to decode as UTF-8 *Thai*, every Thai letter on the line would have
+/// to sit in an `เธ?`/`เน?` triple, which real names and words do not.
+fn decode_lines(legacy: &'static encoding_rs::Encoding, bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 2);
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        if is_utf8_thai(line) || line.is_ascii() {
+            out.extend_from_slice(line);
+        } else {
+            let (text, _) = legacy.decode_without_bom_handling(line);
+            out.extend_from_slice(text.as_bytes());
+        }
+    }
+    out
+}
+
+fn is_utf8_thai(line: &[u8]) -> bool {
+    std::str::from_utf8(line).is_ok_and(|text| {
+        let mut thai = false;
+        for c in text.chars().filter(|c| !c.is_ascii()) {
+            if !('\u{0E00}'..='\u{0E7F}').contains(&c) {
+                return false;
+            }
+            thai = true;
+        }
+        thai
+    })
 }
 
 /// What the line arithmetic needs to know about the whole input.
@@ -709,6 +754,17 @@ mod tests {
         let junk: Vec<u8> = (0..600u32).map(|i| (i * 37 % 251) as u8 | 1).collect();
         let err = scan(&junk, TextEncoding::Utf8).unwrap_err();
         assert!(err.to_string().contains("control bytes"), "{err}");
+    }
+
+    #[test]
+    fn a_utf8_thai_line_in_a_windows_874_file_stays_utf8() {
+        let utf8 = "นาย สมชาย,1\n".as_bytes();
+        let (legacy, _, _) = encoding_rs::WINDOWS_874.encode("ยก ใจดี,2\n");
+        // ยก in Windows-874 is C2 A1, valid UTF-8 for ¡: still read as Thai.
+        let (short, _, _) = encoding_rs::WINDOWS_874.encode("ยก,3\n");
+        let bytes = [utf8, &legacy[..], &short[..]].concat();
+        let text = String::from_utf8(decode_lines(encoding_rs::WINDOWS_874, &bytes)).unwrap();
+        assert_eq!(text, "นาย สมชาย,1\nยก ใจดี,2\nยก,3\n");
     }
 
     #[test]

@@ -59,7 +59,6 @@ fn a_windows_874_row_in_a_utf8_statement_is_quarantined_with_the_encoding_named(
 }
 
 #[test]
-#[ignore = "BUG: ingest decodes a UTF-8 row inside a Windows-874 KBank file as mojibake and accepts it"]
 fn a_utf8_row_in_a_windows_874_statement_is_read_right_or_quarantined() {
     let day = HostileDay::new();
     let text = day.read(KBANK);
