@@ -3,17 +3,13 @@
 //! two runs of one day at once.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use chrono::Utc;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+mod common;
+use common::{copy_dir, text, workspace};
 
 fn recon(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_recon"));
@@ -21,14 +17,6 @@ fn recon(dir: &Path) -> Command {
         .arg("--config")
         .arg(workspace().join("jobs/nightly.toml"));
     cmd
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 /// Runs `recon reconcile` (or `nightly` when `day` is None) on `data`.
@@ -48,19 +36,6 @@ fn run_day(dir: &Path, data: &Path, day: Option<&str>, extra: &[&str]) -> Output
         .env("RECON_LOG", "info")
         .output()
         .unwrap()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 const NO_PROBLEMS: &str = "[rates]
