@@ -639,7 +639,8 @@ pub(crate) fn check_file(path: &Path) -> Result<(), IngestError> {
 mod tests {
     use super::*;
 
-    struct Collect(Vec<(u64, Vec<String>)>);
+    /// Every row the scanner hands on, with its line number.
+    pub(super) struct Collect(pub(super) Vec<(u64, Vec<String>)>);
 
     impl RowSink for Collect {
         fn row(&mut self, line: u64, cells: &[Cell<'_>]) -> Result<(), IngestError> {
@@ -783,18 +784,9 @@ mod tests {
 
 #[cfg(test)]
 mod line_properties {
+    use super::tests::Collect;
     use super::*;
     use proptest::prelude::*;
-
-    struct Lines(Vec<(u64, Vec<String>)>);
-
-    impl RowSink for Lines {
-        fn row(&mut self, line: u64, cells: &[Cell<'_>]) -> Result<(), IngestError> {
-            self.0
-                .push((line, cells.iter().map(|c| c.text().into_owned()).collect()));
-            Ok(())
-        }
-    }
 
     /// A field: plain, or quoted with commas, quotes and line breaks inside.
     fn field() -> impl Strategy<Value = String> {
@@ -858,7 +850,7 @@ mod line_properties {
                 std::fs::write(&path, &text).unwrap();
                 TextEncoding::Utf8
             };
-            let mut sink = Lines(Vec::new());
+            let mut sink = Collect(Vec::new());
             scan_csv(&path, encoding, b',', &mut sink).unwrap();
             let got: Vec<u64> = sink.0.iter().map(|r| r.0).collect();
             prop_assert_eq!(got, expected);
