@@ -8,6 +8,7 @@
 //! Never does I/O: types are parsed once at the edge (ingest, ocr-client)
 //! and trusted inside.
 
+pub mod carry;
 mod day;
 pub mod mask;
 mod money;
@@ -17,6 +18,7 @@ mod records;
 mod run;
 mod slip;
 
+pub use carry::{AgeBucket, Break, ItemKind, Lifecycle, OpenItem};
 pub use day::Day;
 pub use money::{Currency, Money};
 pub use outcome::{

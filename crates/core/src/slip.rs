@@ -200,3 +200,14 @@ pub enum SlipRead {
         reason: String,
     },
 }
+
+impl SlipRead {
+    /// The slip's file name in the day's `slips/` folder (empty for a slip
+    /// that came with none, which only tests build).
+    pub fn file(&self) -> &str {
+        match self {
+            SlipRead::Read(slip) => slip.file.as_deref().unwrap_or(""),
+            SlipRead::Unreadable { file, .. } | SlipRead::Pending { file, .. } => file,
+        }
+    }
+}
