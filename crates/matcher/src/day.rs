@@ -14,9 +14,10 @@ use std::sync::OnceLock;
 use crate::fxhash::{FxMap, map_with_capacity};
 
 use chrono::{DateTime, FixedOffset};
+use recon_core::carry::{days_between, origin_day};
 use recon_core::{
-    AccountMask, Currency, DayResult, Money, Order, OrderId, OrderOutcome, Reason, Slip, SlipKey,
-    SlipOutcome, SlipRead, SourceRef, StatementLine, StatementOutcome, Status,
+    AccountMask, Currency, Day, DayResult, Money, Order, OrderId, OrderOutcome, Reason, Slip,
+    SlipKey, SlipOutcome, SlipRead, SourceRef, StatementLine, StatementOutcome, Status,
 };
 
 use crate::accounts::{AccountVerdict, compare_accounts};
@@ -32,6 +33,13 @@ use crate::{DayInput, MatchConfig};
 /// candidate); a wrong amount outranks a wrong name; a slip without money on
 /// the statement comes after those (its amount or name may be why the line
 /// was not found).
+///
+/// `pending` ranks second for a slip not read yet (nothing it says can be
+/// weighed). The other `pending`, an item waiting out its grace
+/// ([`crate::Grace`]), is not a finding: it replaces the item's final status
+/// only when that status is `slip_not_on_statement`, `unpaid` or
+/// `statement_unmatched` (money in), so it never hides a finding that needs
+/// a person.
 pub const STATUS_PRECEDENCE: [Status; 11] = [
     Status::UnreadableSlip,
     Status::Pending,
@@ -51,6 +59,16 @@ fn severity(s: Status) -> usize {
         .iter()
         .position(|p| *p == s)
         .unwrap_or(STATUS_PRECEDENCE.len())
+}
+
+/// Reason codes of a `pending` item waiting out its grace (see
+/// [`crate::Grace`]).
+const AWAITING_STATEMENT: &str = "awaiting_statement";
+const AWAITING_PAYMENT: &str = "awaiting_payment";
+const AWAITING_ORDER: &str = "awaiting_order";
+
+fn is_awaiting(r: &Reason) -> bool {
+    [AWAITING_STATEMENT, AWAITING_PAYMENT, AWAITING_ORDER].contains(&r.code.as_str())
 }
 
 /// Name-score units in an assignment weight (4 decimals).
@@ -292,6 +310,8 @@ enum SlipKind<'a> {
 
 struct SlipInfo<'a> {
     file: &'a str,
+    /// The business day the slip came in (earlier for a carried slip).
+    origin: Day,
     kind: SlipKind<'a>,
     receiver: Receiver,
     receiver_reasons: Vec<Reason>,
@@ -340,6 +360,9 @@ struct Ctx<'a> {
     orders: Vec<&'a Order>,
     lines: Vec<&'a StatementLine>,
     slips: Vec<SlipInfo<'a>>,
+    /// Per order and per line (by rank): the business day it came in.
+    order_origin: Vec<Day>,
+    line_origin: Vec<Day>,
     book: NameBook<'a>,
     customer: Vec<NameId>,
     line_names: Vec<Vec<NameId>>,
@@ -532,6 +555,7 @@ impl<'a> Ctx<'a> {
                 };
                 SlipInfo {
                     file: slip_file(r),
+                    origin: origin_day(slip_file(r), input.day),
                     kind,
                     receiver,
                     receiver_reasons,
@@ -550,12 +574,22 @@ impl<'a> Ctx<'a> {
                 .or_insert(o as u32);
         }
         let lstate = (0..lines.len()).map(|_| LineState::default()).collect();
+        let order_origin = orders
+            .iter()
+            .map(|o| origin_day(&o.source.file, input.day))
+            .collect();
+        let line_origin = lines
+            .iter()
+            .map(|l| origin_day(&l.source.file, input.day))
+            .collect();
         Ctx {
             cfg,
             input,
             orders,
             lines,
             slips,
+            order_origin,
+            line_origin,
             book,
             customer,
             line_names,
@@ -655,11 +689,51 @@ impl<'a> Ctx<'a> {
         self.lines[l as usize].amount.is_positive()
     }
 
+    /// In today's window (late grace included), or carried from an earlier
+    /// day, whose window it was checked against then.
     fn in_window(&self, l: u32) -> bool {
+        if self.carried_line(l) {
+            return true;
+        }
         let t = self.lines[l as usize].booked_at;
         let (start, end) = self.input.window;
         let grace = self.cfg.late_grace_minutes.clamp(0, MAX_WINDOW_MINUTES);
         t >= start && t < end + chrono::Duration::minutes(grace)
+    }
+
+    fn carried_line(&self, l: u32) -> bool {
+        self.line_origin[l as usize] != self.input.day
+    }
+
+    /// The end of an earlier business day: today's window moved back by
+    /// whole days (business days are calendar days, the offset is fixed).
+    fn day_end(&self, day: Day) -> DateTime<FixedOffset> {
+        let back = i64::from(days_between(day, self.input.day));
+        self.input
+            .window
+            .1
+            .checked_sub_signed(chrono::Duration::days(back))
+            .unwrap_or(self.input.window.1)
+    }
+
+    /// May line `l` carry the money of a slip of day `slip_day` sent at
+    /// `at`? Within `max_slip_line_gap_minutes` of the transfer, as on any
+    /// day; and when the line was booked on a later day than the slip came
+    /// in, any time from the transfer to the end of the slip's statement
+    /// grace (the bank booked it late). Two items of one day never get
+    /// the wider rule.
+    fn slip_line_gap_ok(&self, l: u32, slip_day: Day, at: DateTime<FixedOffset>) -> bool {
+        let booked = self.lines[l as usize].booked_at;
+        if minutes_between(booked, at) <= self.cfg.max_slip_line_gap_minutes {
+            return true;
+        }
+        if self.line_origin[l as usize] <= slip_day || booked < at {
+            return false;
+        }
+        let grace = chrono::Duration::days(i64::from(self.cfg.grace.statement_days));
+        self.day_end(slip_day)
+            .checked_add_signed(grace)
+            .is_none_or(|last| booked < last)
     }
 
     fn eligible(&self, l: u32) -> bool {
@@ -690,6 +764,48 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The day the unit's slip came in (its order's day when it has none).
+    fn slip_day(&self, u: u32) -> Day {
+        self.slip_of(u)
+            .map_or(self.order_origin[u as usize], |s| s.origin)
+    }
+
+    /// `ORD-1@2026-11-20`: an order and the day it came in, for reasons.
+    fn order_at_day(&self, o: u32) -> String {
+        format!(
+            "{}@{}",
+            self.orders[o as usize].order_id, self.order_origin[o as usize]
+        )
+    }
+
+    /// `pending` while an item of day `origin` is inside a grace of
+    /// `grace_days`: the reason `what` with `until=<the last day it is
+    /// pending>`; the run of the day after is the last to look for what it
+    /// lacks, and gives the real status when nothing came. `None` once the
+    /// grace is over (always, for a grace of 0 days).
+    fn awaiting(&self, what: &str, origin: Day, grace_days: u32) -> Option<Reason> {
+        if days_between(origin, self.input.day) >= grace_days {
+            return None;
+        }
+        let until = origin
+            .date()
+            .checked_add_days(chrono::Days::new(u64::from(grace_days - 1)))
+            .map_or(origin, Day::new);
+        Some(Reason::with(what, format!("until={until}")))
+    }
+
+    /// Money in that no order claims, still inside its grace for an order.
+    fn awaiting_order(&self, l: u32) -> Option<Reason> {
+        if !self.money_in(l) {
+            return None;
+        }
+        self.awaiting(
+            AWAITING_ORDER,
+            self.line_origin[l as usize],
+            self.cfg.grace.line_days,
+        )
+    }
+
     // ---- pass 0: slip registry -------------------------------------------
 
     fn register_slips(&mut self) {
@@ -698,8 +814,9 @@ impl<'a> Ctx<'a> {
             by_file.entry(s.file).or_insert(i as u32);
         }
         // Orders that name a slip file, in the order they were placed: the
-        // first use of a slip is the genuine one.
-        let mut uses: Vec<(DateTime<FixedOffset>, u32, u32)> = Vec::new();
+        // first use of a slip is the genuine one. A slip carried from an
+        // earlier day was there first.
+        let mut uses: Vec<(Day, DateTime<FixedOffset>, u32, u32)> = Vec::new();
         for (o, order) in self.orders.iter().enumerate() {
             let Some(file) = order.slip.as_deref().filter(|f| !f.trim().is_empty()) else {
                 continue;
@@ -708,21 +825,25 @@ impl<'a> Ctx<'a> {
                 Some(s) => {
                     self.units[o].slip = Some(*s);
                     self.slips[*s as usize].users.push(o as u32);
-                    uses.push((order.ordered_at, o as u32, *s));
+                    uses.push((
+                        self.slips[*s as usize].origin,
+                        order.ordered_at,
+                        o as u32,
+                        *s,
+                    ));
                 }
                 None => self.units[o].slip_missing = true,
             }
         }
         uses.sort_unstable();
 
-        let day = self.input.day;
         let prior = self.input.prior_uses;
         let mut first: FxMap<(u8, &str), u32> = map_with_capacity(uses.len() * 4);
         let mut followers: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-        for (_, o, s) in uses {
+        for (_, _, o, s) in uses {
             let info = &self.slips[s as usize];
             let keys = slip_keys(info);
-            if let Some(reasons) = prior_hit(keys.as_slice(), prior) {
+            if let Some(reasons) = prior_hit(keys.as_slice(), prior, info) {
                 self.units[o as usize].dup = reasons;
                 continue;
             }
@@ -746,7 +867,7 @@ impl<'a> Ctx<'a> {
                 }
                 self.units[o0 as usize].followers = fs;
             } else {
-                let orig = format!("{}@{day}", self.orders[o0 as usize].order_id);
+                let orig = self.order_at_day(o0);
                 for f in fs {
                     self.units[f as usize].dup = vec![Reason::with("duplicate_of", &orig)];
                 }
@@ -766,12 +887,12 @@ impl<'a> Ctx<'a> {
                 .copied()
                 .filter(|k| k.0 != 3)
                 .collect();
-            if let Some(reasons) = prior_hit(&keys, prior) {
+            if let Some(reasons) = prior_hit(&keys, prior, info) {
                 self.slips[s].dup = reasons;
                 continue;
             }
             if let Some(o0) = keys.iter().find_map(|k| first.get(k).copied()) {
-                let orig = format!("{}@{day}", self.orders[o0 as usize].order_id);
+                let orig = self.order_at_day(o0);
                 self.slips[s].dup = vec![Reason::with("duplicate_of", orig)];
                 continue;
             }
@@ -971,17 +1092,14 @@ impl<'a> Ctx<'a> {
         };
         let payer = self.payer_names(u);
         let (at, hard) = self.payment_time(u);
+        let slip_day = self.slip_day(u);
         for amount in self.amount_keys(keys, cur, sought) {
             let Some(block) = blocks.get(&(cur, amount)) else {
                 continue;
             };
             // (line, best name score) of the candidates.
             let mut scored: Vec<(u32, f64)> = Vec::new();
-            let gap_ok = |l: u32| {
-                !hard
-                    || minutes_between(self.lines[l as usize].booked_at, at)
-                        <= self.cfg.max_slip_line_gap_minutes
-            };
+            let gap_ok = |l: u32| !hard || self.slip_line_gap_ok(l, slip_day, at);
             match key_index.get(&(cur, amount)) {
                 // A crowded price: each payer name is compared only with the
                 // lines that share its name keys.
@@ -1321,12 +1439,18 @@ impl<'a> Ctx<'a> {
         });
         let order_status: Vec<Status> = orders_out.iter().map(|o| o.status).collect();
         let order_status = &order_status;
+        // The grace reason of a pending order, repeated on its slip.
+        let order_wait: Vec<Option<Reason>> = orders_out
+            .iter()
+            .map(|o| o.reasons.iter().find(|r| is_awaiting(r)).cloned())
+            .collect();
+        let order_wait = &order_wait;
         let mut statement = par_chunks(self.lines.len(), |range| {
             range.map(|l| this.line_outcome(l, order_status)).collect()
         });
         let mut slips_out = par_chunks(self.slips.len(), |range| {
             range
-                .map(|s| this.slip_outcome(&this.slips[s], order_status))
+                .map(|s| this.slip_outcome(&this.slips[s], order_status, order_wait))
                 .collect()
         });
         // Canonical ranks already give the contract's order; a stable sort
@@ -1395,7 +1519,13 @@ impl<'a> Ctx<'a> {
                 if !self.in_window(l as u32) {
                     reasons.push(Reason::new("outside_day_window"));
                 }
-                Status::StatementUnmatched
+                match self.awaiting_order(l as u32) {
+                    Some(wait) => {
+                        reasons.push(wait);
+                        Status::Pending
+                    }
+                    None => Status::StatementUnmatched,
+                }
             };
             order_ids.sort();
             order_ids.dedup();
@@ -1630,11 +1760,29 @@ impl<'a> Ctx<'a> {
             }
         }
 
-        let status = findings
+        let mut status = findings
             .iter()
             .copied()
             .min_by_key(|s| severity(*s))
             .unwrap_or(Status::Matched);
+        // Only a verdict that says "nothing arrived yet" waits out its grace.
+        let wait = match status {
+            Status::SlipNotOnStatement => self.awaiting(
+                AWAITING_STATEMENT,
+                slip_info.map_or(self.order_origin[o as usize], |i| i.origin),
+                self.cfg.grace.statement_days,
+            ),
+            Status::Unpaid => self.awaiting(
+                AWAITING_PAYMENT,
+                self.order_origin[o as usize],
+                self.cfg.grace.order_days,
+            ),
+            _ => None,
+        };
+        if let Some(wait) = wait {
+            reasons.push(wait);
+            status = Status::Pending;
+        }
         let mut statement_lines = self.line_sources(&unit.lines);
         if statement_lines.is_empty() && !unit.ambiguous.is_empty() {
             statement_lines.clear();
@@ -1656,7 +1804,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn slip_outcome(&self, info: &SlipInfo, order_status: &[Status]) -> SlipOutcome {
+    fn slip_outcome(
+        &self,
+        info: &SlipInfo,
+        order_status: &[Status],
+        order_wait: &[Option<Reason>],
+    ) -> SlipOutcome {
         let mut reasons = Vec::new();
         let slip = info.slip();
         let mut order_ids: Vec<OrderId> = info
@@ -1681,9 +1834,20 @@ impl<'a> Ctx<'a> {
             }
             SlipKind::Read(_) if info.users.is_empty() => {
                 reasons.push(Reason::new("no_order"));
+                let wait = match line {
+                    Some(l) => self.awaiting_order(l),
+                    None => self.awaiting(
+                        AWAITING_STATEMENT,
+                        info.origin,
+                        self.cfg.grace.statement_days,
+                    ),
+                };
                 if info.receiver == Receiver::NotOurs {
                     reasons.extend(info.receiver_reasons.iter().cloned());
                     Status::ReceiverMismatch
+                } else if let Some(wait) = wait {
+                    reasons.push(wait);
+                    Status::Pending
                 } else if line.is_some() {
                     Status::StatementUnmatched
                 } else {
@@ -1710,6 +1874,7 @@ impl<'a> Ctx<'a> {
                     Some(o) => {
                         let u = self.units[o as usize].leader.unwrap_or(o);
                         line = self.units[u as usize].lines.first().copied().or(line);
+                        reasons.extend(order_wait[o as usize].iter().cloned());
                         order_status[o as usize]
                     }
                     None => {
@@ -1773,13 +1938,21 @@ fn slip_keys<'s>(info: &SlipInfo<'s>) -> SlipKeys<'s> {
     keys
 }
 
+/// The earlier use of one of `keys` in the ledger, as reasons. A carried
+/// slip's own registration on the day it came in (or on a day it was carried
+/// through) is the slip itself, not an earlier use.
 fn prior_hit(
     keys: &[(u8, &str)],
     prior: &BTreeMap<SlipKey, recon_core::PriorUse>,
+    slip: &SlipInfo,
 ) -> Option<Vec<Reason>> {
     if prior.is_empty() {
         return None;
     }
+    let itself = |p: &recon_core::PriorUse| {
+        recon_core::carry::origin_of(slip.file)
+            .is_some_and(|(d, name)| p.file == slip.file || (p.day == d && p.file == name))
+    };
     for (kind, v) in keys {
         let key = match kind {
             0 => SlipKey::TransRef(v.to_string()),
@@ -1787,7 +1960,7 @@ fn prior_hit(
             2 => SlipKey::ImageSha256(v.to_string()),
             _ => continue,
         };
-        if let Some(p) = prior.get(&key) {
+        if let Some(p) = prior.get(&key).filter(|p| !itself(p)) {
             let who = p
                 .order_id
                 .as_ref()

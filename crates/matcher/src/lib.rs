@@ -32,13 +32,26 @@
 //! 5. a slip whose amount is on the statement at the slip's time but from a
 //!    payer with another name: `name_mismatch`.
 //!
+//! # Days are not islands
+//! Open items of earlier days come back in [`DayInput`] beside the day's own
+//! rows, under carried names (`2026-11-20/orders.csv`, see
+//! [`recon_core::carry`]). They take part in every pass like the day's rows;
+//! only time differs: a carried statement line was checked against its own
+//! day's window, a slip's money may be booked on a later day up to the
+//! slip's statement [`Grace`], and a carried slip was used before any of
+//! today's that share its keys. Two items of one day always keep the
+//! same-day rules.
+//!
 //! An order's status is its most serious finding ([`STATUS_PRECEDENCE`]):
 //! `unreadable_slip`, `pending`, `duplicate_slip`, `receiver_mismatch`,
 //! `ambiguous`, `amount_mismatch`, `name_mismatch`, `slip_not_on_statement`,
 //! `unpaid`, then `matched`. A statement line linked to orders is `matched`
 //! unless an order's finding is about the money itself (`amount_mismatch`,
 //! `name_mismatch`, `ambiguous`); a slip takes the status of the order that
-//! used it first.
+//! used it first. A verdict that only says something has not arrived yet
+//! (`slip_not_on_statement`, `unpaid`, `statement_unmatched` for money in)
+//! is `pending` while the item is inside its [`Grace`]; the order, its slip
+//! and the line say so alike.
 //!
 //! # Reasons (machine-readable, `code` or `code=detail`)
 //! `linked_by=trans_ref|order_id_in_reference|amount_and_name|amount_and_time|split_payment|one_transfer_many_orders`,
@@ -52,7 +65,9 @@
 //! `candidate_orders=ORD-1,ORD-2`, `several_split_combinations`,
 //! `name_score=0.620`, `payer_name_differs`, `payer_name_not_compared`,
 //! `sender_differs_from_customer`, `no_statement_line`, `money_out`,
-//! `no_order`, `outside_day_window`, `slip_without_order=<file>`, `orders=2`.
+//! `no_order`, `outside_day_window`, `slip_without_order=<file>`, `orders=2`,
+//! `awaiting_statement=until=2026-11-21`, `awaiting_payment=until=…`,
+//! `awaiting_order=until=…` (pending inside a grace: the last day it waits).
 //!
 //! # Cost
 //! Near linear: every look-up is a hash of (currency, amount in minor
@@ -113,7 +128,7 @@ impl Default for OurAccount {
     }
 }
 
-/// How strict matching is. Embedded in the job config as `[match]`.
+/// How strict matching is. Embedded in the job config as `[matching]`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MatchConfig {
@@ -140,6 +155,53 @@ pub struct MatchConfig {
     /// this many orders (and as many lines); larger groups go greedy, with
     /// exact ties still reported `ambiguous`.
     pub exhaustive_group_limit: usize,
+    /// How many days an open item may wait for what it lacks before it is a
+    /// real exception (`[matching.grace]`).
+    pub grace: Grace,
+}
+
+/// Grace periods, in calendar days counted from the item's own business
+/// day: while an item is younger than its grace it is `pending` (with the
+/// reason `awaiting_statement`, `awaiting_payment` or `awaiting_order` and
+/// `until=<last day it may still wait>`), afterwards it gets its real status.
+/// PromptPay and Bakong settle every day, so every day counts.
+///
+/// Embedded in the job config as `[matching.grace]`. All zero: every day is
+/// reconciled on its own, as before carried items existed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Grace {
+    /// Days a transfer slip (and its order) waits for its money to show on a
+    /// bank statement before it is `slip_not_on_statement`. The bank may
+    /// book a transfer made at 23:55 after midnight, or days later: a slip
+    /// of day D is matched by amount and payer name to money booked until
+    /// the end of day D + `statement_days`.
+    pub statement_days: u32,
+    /// Days an order with neither slip nor money waits for the customer to
+    /// pay before it is `unpaid`.
+    pub order_days: u32,
+    /// Days money received with no order or slip claiming it waits for its
+    /// order before it is `statement_unmatched`.
+    pub line_days: u32,
+}
+
+impl Default for Grace {
+    fn default() -> Self {
+        Grace {
+            statement_days: 2,
+            order_days: 0,
+            line_days: 0,
+        }
+    }
+}
+
+impl Grace {
+    /// No grace at all: each day is judged alone.
+    pub const NONE: Grace = Grace {
+        statement_days: 0,
+        order_days: 0,
+        line_days: 0,
+    };
 }
 
 impl Default for MatchConfig {
@@ -152,15 +214,23 @@ impl Default for MatchConfig {
             name_mismatch_gap_minutes: 10,
             max_split_parts: 4,
             exhaustive_group_limit: 8,
+            grace: Grace::default(),
         }
     }
 }
 
 /// Everything the matcher needs about one day. Rows may come in any order.
+///
+/// Open items carried from earlier days (`recon_core::carry::split_open`)
+/// come in the same slices as the day's own rows, under their carried names
+/// (`2026-11-20/orders.csv`, `2026-11-20/kbank.csv`, `2026-11-20/a.png`,
+/// also in the carried order's `slip`): [`recon_core::carry::origin_of`]
+/// tells them apart, and their outcome rows keep those names.
 #[derive(Debug, Clone, Copy)]
 pub struct DayInput<'a> {
     pub day: Day,
-    /// `[start, end)` of the business day, cut-off included.
+    /// `[start, end)` of the business day, cut-off included. Carried
+    /// statement lines were checked against their own day's window.
     pub window: (DateTime<FixedOffset>, DateTime<FixedOffset>),
     pub orders: &'a [Order],
     pub lines: &'a [StatementLine],
@@ -188,6 +258,23 @@ mod tests {
         assert_eq!(c.fee_tolerance[&Currency::Khr], Decimal::new(2000, 0));
         assert_eq!(c.max_split_parts, 4);
         assert!(toml::from_str::<MatchConfig>("nme_threshold = 0.9").is_err());
+        // [matching.grace] in the job config.
+        assert_eq!(c.grace, Grace::default());
+        assert_eq!(c.grace.statement_days, 2);
+        assert_eq!((c.grace.order_days, c.grace.line_days), (0, 0));
+        let c: MatchConfig =
+            toml::from_str("name_threshold = 0.9\n[grace]\nstatement_days = 3\nline_days = 1\n")
+                .unwrap();
+        assert_eq!(
+            c.grace,
+            Grace {
+                statement_days: 3,
+                order_days: 0,
+                line_days: 1
+            }
+        );
+        assert!(toml::from_str::<MatchConfig>("[grace]\nstatment_days = 3\n").is_err());
+        assert!(toml::from_str::<MatchConfig>("[grace]\nstatement_days = -1\n").is_err());
         let a: OurAccount = toml::from_str(
             "name = \"บริษัท ร้านดี จำกัด\"\naccount = \"123-4-56789-0\"\ncurrency = \"THB\"\nproxies = [\"0105561234567\"]\n",
         )

@@ -316,7 +316,7 @@ fn receiver_mismatch() {
     assert!(o.statement_lines.is_empty());
     assert_eq!(r.slip("s10.json").status, Status::ReceiverMismatch);
     // A receiver shown only by our PromptPay tax id, or only by our name, is ours.
-    let mut c = Case::default();
+    let mut c = Case::without_grace();
     let mut s = slip("s11.json", "LEK DEE", thb("500"), "09:05", None);
     s.receiver.account = None;
     s.receiver.name = None;
@@ -352,7 +352,7 @@ fn receiver_mismatch() {
 
 #[test]
 fn slip_not_on_statement_and_late_line() {
-    let mut c = Case::default();
+    let mut c = Case::without_grace();
     c.orders.push(order(
         "ORD-13",
         "Lek Dee",
@@ -403,6 +403,7 @@ fn name_mismatch_without_trans_ref() {
     assert_eq!(r.line("kbank.csv", 17).status, Status::NameMismatch);
     // Far from the slip's time, the same amount is not taken as this payment.
     let mut c2 = c.clone();
+    c2.config = Some(no_grace());
     c2.lines[0].booked_at = at("15:00");
     let r = c2.run();
     assert_eq!(r.order("ORD-14").status, Status::SlipNotOnStatement);

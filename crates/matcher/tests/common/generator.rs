@@ -423,7 +423,12 @@ impl Gen {
 
 /// A labelled day of about `n` orders.
 pub fn generate(seed: u64, n: usize) -> Labelled {
-    let mut cfg = recon_matcher::MatchConfig::default();
+    // The labels are each day's own final verdicts: no grace for money that
+    // may still come.
+    let mut cfg = recon_matcher::MatchConfig {
+        grace: recon_matcher::Grace::NONE,
+        ..recon_matcher::MatchConfig::default()
+    };
     cfg.fee_tolerance
         .insert(Currency::Usd, recon_core::Decimal::new(100, 2));
     let mut g = Gen {

@@ -173,6 +173,25 @@ impl Case {
     }
 }
 
+/// The default config without grace: each day judged alone, as before
+/// days carried their open items.
+pub fn no_grace() -> MatchConfig {
+    MatchConfig {
+        grace: recon_matcher::Grace::NONE,
+        ..MatchConfig::default()
+    }
+}
+
+impl Case {
+    /// A case judged without grace (see [`no_grace`]).
+    pub fn without_grace() -> Case {
+        Case {
+            config: Some(no_grace()),
+            ..Case::default()
+        }
+    }
+}
+
 pub fn read(s: Slip) -> SlipRead {
     SlipRead::Read(s)
 }
