@@ -78,6 +78,20 @@ pub enum LedgerError {
         amount: String,
     },
 
+    /// The carry-over handed to `record_day_with` cannot be right (a run
+    /// cannot start from the open set of its own day or a later one).
+    #[error("day {day}: {detail}")]
+    BadCarry { day: Day, detail: String },
+
+    /// A run's manifest is recorded once: rewriting it would break the
+    /// chain every later run rests on.
+    #[error("run {0} already has a manifest; a manifest is never replaced (start a new run)")]
+    ManifestExists(RunId),
+
+    /// The manifest JSON handed to `record_manifest_with` would not verify.
+    #[error("run {run}: the manifest {detail}")]
+    BadManifest { run: RunId, detail: String },
+
     #[error("run {run}: the summary is not valid JSON: {source}")]
     BadSummary {
         run: RunId,

@@ -4,22 +4,28 @@
 //! - the schema and its migrations ([`SCHEMA_VERSION`]); a file written by a
 //!   newer recon is refused, never misread;
 //! - run history ([`Ledger::begin_run`], [`Ledger::finish_run`],
-//!   [`Ledger::history`], [`Ledger::last_run`]), with the run manifest chain
-//!   ready for audit ([`Ledger::record_manifest`]);
+//!   [`Ledger::history`], [`Ledger::last_run`]);
+//! - the run manifest chain for auditors ([`Ledger::record_manifest_with`],
+//!   [`Ledger::manifest`], [`Ledger::verify_manifest_chain`]);
 //! - per-day results, replaced as a whole in one transaction on every rerun
-//!   ([`Ledger::record_day`], [`Ledger::day_result`], [`Ledger::trend`]);
+//!   ([`Ledger::record_day_with`], [`Ledger::day_result`], [`Ledger::trend`]);
+//! - what days leave open for later days, and the break lifecycle
+//!   ([`Ledger::open_items_before`], [`Ledger::breaks`],
+//!   [`Ledger::resolution`]);
 //! - the slip registry behind cross-day `duplicate_slip`
 //!   ([`Ledger::prior_uses`]);
 //! - the OCR cache ([`recon_core::SlipCache`] for [`Ledger`]);
 //! - the per-day run lock ([`Ledger::lock_day`], [`Ledger::day_in_progress`]);
 //! - what a rerun of a day touches ([`Ledger::days_depending_on`]).
 //!
-//! Ready for issue 9 (days are not islands): every result row carries the
-//! day its item came from (`origin_day`, part of the key), and runs carry a
-//! manifest hash chained to the previous one.
+//! Days are not islands (issue 9): every result row carries the day its item
+//! came from (`origin_day`, read from the carried name, part of the key),
+//! each day keeps the open set its run left and the day it carried from,
+//! and a rerun of a day names every later day resting on it.
 //!
-//! Never does: business rules. It stores what the matcher concluded and
-//! answers lookups; it does not decide what a slip or a status means.
+//! Never does: business rules. It stores what the matcher and
+//! `recon_core::carry` concluded and answers lookups; it does not decide
+//! what a slip, a status or an open item means.
 //!
 //! The file runs in WAL mode (readers such as `recon status` never block a
 //! run) with foreign keys on. Money is stored as integer minor units.
@@ -39,12 +45,16 @@ mod cache;
 mod crash_tests;
 mod error;
 mod lock;
+mod manifest;
+mod open;
 mod results;
 mod runs;
 mod schema;
 
 pub use error::LedgerError;
 pub use lock::DayLock;
+pub use manifest::{ChainBreak, ChainCheck, ChainProblem, ManifestLink, PREVIOUS_FIELD};
+pub use open::DayCarry;
 pub use results::SlipRegistration;
 pub use runs::{RunId, RunRecord, RunStatus};
 pub use schema::SCHEMA_VERSION;

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Days;
+use recon_core::carry::origin_day;
 use recon_core::{
     Currency, Day, DayResult, Decimal, Money, OrderId, OrderOutcome, PriorUse, Reason, Slip,
     SlipKey, SlipOutcome, SourceRef, StatementOutcome, Status, TrendPoint, join_reasons,
@@ -11,6 +12,7 @@ use recon_core::{
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use crate::error::SqlContext;
+use crate::open::{self, DayCarry};
 use crate::runs::parse_day;
 use crate::{Ledger, LedgerError, RunId};
 
@@ -36,13 +38,16 @@ fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
 }
 
-/// Deletes everything the ledger holds for `day` except the runs.
+/// Deletes everything the ledger holds for `day` except the runs (and the
+/// `days` row itself, which is updated in place).
 fn delete_day(tx: &Transaction<'_>, day: &str) -> rusqlite::Result<()> {
     for table in [
         "order_results",
         "statement_results",
         "slip_results",
         "slip_registry",
+        "open_items",
+        "breaks",
     ] {
         tx.execute(&format!("DELETE FROM {table} WHERE day = ?1"), [day])?;
     }
@@ -63,22 +68,48 @@ pub struct SlipRegistration {
 }
 
 impl Ledger {
-    /// Replaces `result.day`'s results and slip registrations with this
-    /// run's, in one transaction: afterwards the ledger holds exactly this
-    /// run's set, or (on any error, crash or power cut) exactly the previous
-    /// one.
-    ///
-    /// `slips` are the slips read this run; each registers all its
-    /// [`Slip::registry_keys`] under the orders its slip outcome names (or
-    /// under no order when it paid none).
+    /// [`Ledger::record_day_with`] for a run that carried nothing in and
+    /// leaves nothing open for later days (no open set, no breaks).
     pub fn record_day(
         &self,
         run: RunId,
         result: &DayResult,
         slips: &[Slip],
     ) -> Result<(), LedgerError> {
+        self.record_day_with(run, result, slips, &DayCarry::default())
+    }
+
+    /// Replaces everything the ledger holds for `result.day` with this
+    /// run's, in one transaction: results, slip registrations, the open set
+    /// the day leaves ([`DayCarry::open`]), its breaks and the day it
+    /// carried from. Afterwards the ledger holds exactly this run's set, or
+    /// (on any error, crash or power cut) exactly the previous one.
+    ///
+    /// `slips` are the slips read this run from the day's own folder; each
+    /// registers all its [`Slip::registry_keys`] under the orders its slip
+    /// outcome names (or under no order when it paid none). Carried slips
+    /// stay registered on their own day.
+    ///
+    /// Rows of carried items keep their carried names
+    /// (`2026-11-20/orders.csv`) and are stored under their origin day, so
+    /// [`Ledger::day_result`] gives back exactly `result`.
+    pub fn record_day_with(
+        &self,
+        run: RunId,
+        result: &DayResult,
+        slips: &[Slip],
+        carry: &DayCarry<'_>,
+    ) -> Result<(), LedgerError> {
         let day = result.day;
         let day_text = day.to_string();
+        if let Some(from) = carry.carried_from.filter(|from| *from >= day) {
+            return Err(LedgerError::BadCarry {
+                day,
+                detail: format!(
+                    "the run cannot start from the open set of {from}, which is not an earlier day"
+                ),
+            });
+        }
         let ctx = || format!("recording day {day} (run {run})");
         let mut conn = self.conn();
         let tx = conn
@@ -103,9 +134,10 @@ impl Ledger {
 
         delete_day(&tx, &day_text).context(ctx)?;
         tx.execute(
-            "INSERT INTO days (day, run_id) VALUES (?1, ?2)
-             ON CONFLICT (day) DO UPDATE SET run_id = excluded.run_id",
-            params![day_text, run.0],
+            "INSERT INTO days (day, run_id, carried_from) VALUES (?1, ?2, ?3)
+             ON CONFLICT (day) DO UPDATE
+             SET run_id = excluded.run_id, carried_from = excluded.carried_from",
+            params![day_text, run.0, carry.carried_from.map(|d| d.to_string())],
         )
         .context(ctx)?;
 
@@ -113,6 +145,8 @@ impl Ledger {
         insert_statement(&tx, run, day, &result.statement)?;
         insert_slips(&tx, run, day, &result.slips)?;
         insert_registrations(&tx, run, day, &result.slips, slips)?;
+        open::insert_open_items(&tx, day, carry.open)?;
+        open::insert_breaks(&tx, day, carry.breaks)?;
 
         #[cfg(test)]
         crate::crash_tests::maybe_abort_before_commit(&tx);
@@ -259,9 +293,12 @@ impl Ledger {
     }
 
     /// Later days whose stored results depend on `day`, so that rerunning
-    /// `day` means rerunning them too (issue 9), oldest first:
+    /// `day` means rerunning them too (issue 9), oldest first, each once:
     /// - they carry an item (order, statement line, slip) that came from
     ///   `day`;
+    /// - their run started from the open set of `day` or of a later day
+    ///   (`carried_from >= day`): the carry chain, every open set after
+    ///   `day` was shaped by it;
     /// - they registered a slip key that `day` registered too, so their
     ///   `duplicate_slip` verdicts may rest on `day`'s registrations.
     ///
@@ -275,6 +312,7 @@ impl Ledger {
                 "SELECT day FROM order_results WHERE origin_day = ?1 AND day > ?1
                  UNION SELECT day FROM statement_results WHERE origin_day = ?1 AND day > ?1
                  UNION SELECT day FROM slip_results WHERE origin_day = ?1 AND day > ?1
+                 UNION SELECT day FROM days WHERE carried_from >= ?1 AND day > ?1
                  UNION SELECT later.day FROM slip_registry this
                        JOIN slip_registry later
                          ON later.key_kind = this.key_kind AND later.key_value = this.key_value
@@ -420,7 +458,7 @@ fn insert_orders(
             "INSERT INTO order_results (day, origin_day, source_file, source_line, run_id, seq,
                  order_id, status, customer_name, slip, statement_lines, expected_minor, currency,
                  paid_minor, paid_currency, name_score, reasons, reasons_json)
-             VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         )
         .context(|| format!("recording the orders of {day}"))?;
     for (seq, o) in orders.iter().enumerate() {
@@ -439,6 +477,7 @@ fn insert_orders(
         };
         stmt.execute(params![
             day_text,
+            origin_day(&o.source.file, day).to_string(),
             o.source.file,
             line_number(o.source.line),
             run.0,
@@ -472,13 +511,14 @@ fn insert_statement(
         .prepare_cached(
             "INSERT INTO statement_results (day, origin_day, source_file, source_line, run_id, seq,
                  status, order_ids, amount_minor, currency, counterparty_name, reasons, reasons_json)
-             VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )
         .context(|| format!("recording the statement lines of {day}"))?;
     for (seq, s) in lines.iter().enumerate() {
         let amount = minor_units(day, || format!("statement line {}", s.line), &s.amount)?;
         stmt.execute(params![
             day_text,
+            origin_day(&s.line.file, day).to_string(),
             s.line.file,
             line_number(s.line.line),
             run.0,
@@ -508,7 +548,7 @@ fn insert_slips(
             "INSERT INTO slip_results (day, origin_day, file, run_id, seq, status, order_ids,
                  statement_file, statement_line, amount_minor, currency, trans_ref, reasons,
                  reasons_json)
-             VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )
         .context(|| format!("recording the slips of {day}"))?;
     for (seq, s) in slips.iter().enumerate() {
@@ -518,6 +558,7 @@ fn insert_slips(
         };
         stmt.execute(params![
             day_text,
+            origin_day(&s.file, day).to_string(),
             s.file,
             run.0,
             seq as i64,

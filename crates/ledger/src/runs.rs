@@ -290,40 +290,4 @@ impl Ledger {
             .context(|| format!("reading run {run}"))?;
         raw.map(RawRun::decode).transpose()
     }
-
-    /// Records the SHA-256 of a run's manifest (issue 9) and chains it to
-    /// the manifest recorded before it, which is returned. The chain lets an
-    /// auditor check that no earlier run's record was rewritten.
-    pub fn record_manifest(
-        &self,
-        run: RunId,
-        manifest_sha256: &str,
-    ) -> Result<Option<String>, LedgerError> {
-        let mut conn = self.conn();
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .context(|| format!("recording the manifest of run {run}"))?;
-        let previous: Option<String> = tx
-            .query_row(
-                "SELECT manifest_sha256 FROM runs
-                 WHERE manifest_sha256 IS NOT NULL AND id <> ?1
-                 ORDER BY id DESC LIMIT 1",
-                [run.0],
-                |r| r.get(0),
-            )
-            .optional()
-            .context(|| format!("finding the manifest before run {run}"))?;
-        let changed = tx
-            .execute(
-                "UPDATE runs SET manifest_sha256 = ?2, previous_manifest_sha256 = ?3 WHERE id = ?1",
-                params![run.0, manifest_sha256, previous],
-            )
-            .context(|| format!("recording the manifest of run {run}"))?;
-        if changed == 0 {
-            return Err(LedgerError::UnknownRun(run));
-        }
-        tx.commit()
-            .context(|| format!("recording the manifest of run {run}"))?;
-        Ok(previous)
-    }
 }

@@ -136,6 +136,60 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX slip_results_by_origin ON slip_results (origin_day, day);
     "#,
+    // 2: days are not islands (issue 9): the open set each day leaves, the
+    // break lifecycle, where a run's open set came from, and the manifests
+    // themselves (not only their hashes) so the chain can be re-verified.
+    r#"
+    -- The day whose open set this day's run started from (the latest
+    -- recorded day before it); NULL when it started from nothing.
+    ALTER TABLE days ADD COLUMN carried_from TEXT REFERENCES days (day);
+    CREATE INDEX days_by_carried_from ON days (carried_from);
+
+    -- The manifest JSON whose SHA-256 is manifest_sha256, and its place in
+    -- the chain (1, 2, ...). The chain follows the order manifests were
+    -- recorded in, which is not the run-id order when runs of different
+    -- days overlap.
+    ALTER TABLE runs ADD COLUMN manifest_json TEXT;
+    ALTER TABLE runs ADD COLUMN manifest_seq INTEGER;
+    UPDATE runs SET manifest_seq = (
+        SELECT COUNT(*) FROM runs earlier
+        WHERE earlier.manifest_sha256 IS NOT NULL AND earlier.id <= runs.id
+    ) WHERE manifest_sha256 IS NOT NULL;
+    CREATE UNIQUE INDEX runs_by_manifest_seq ON runs (manifest_seq)
+        WHERE manifest_seq IS NOT NULL;
+
+    -- The open set a day's run left for the next: every order, statement
+    -- line and slip not matched, under its carried name (`key`).
+    -- `item_json` is the whole recon_core::OpenItem (record and verdict);
+    -- the other columns repeat parts of it for queries.
+    CREATE TABLE open_items (
+        day        TEXT NOT NULL REFERENCES days (day),
+        kind       TEXT NOT NULL CHECK (kind IN ('order', 'statement_line', 'slip')),
+        key        TEXT NOT NULL,
+        origin_day TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        status     TEXT NOT NULL,
+        item_json  TEXT NOT NULL,
+        PRIMARY KEY (day, kind, key)
+    ) WITHOUT ROWID;
+
+    -- The break lifecycle of each day: every item open after the day's run
+    -- (new or persisting) and every carried item the run closed (resolved).
+    CREATE TABLE breaks (
+        day         TEXT    NOT NULL REFERENCES days (day),
+        kind        TEXT    NOT NULL CHECK (kind IN ('order', 'statement_line', 'slip')),
+        key         TEXT    NOT NULL,
+        origin_day  TEXT    NOT NULL,
+        first_seen  TEXT    NOT NULL,
+        status      TEXT    NOT NULL,
+        lifecycle   TEXT    NOT NULL CHECK (lifecycle IN ('new', 'persisting', 'resolved')),
+        age_days    INTEGER NOT NULL CHECK (age_days >= 0),
+        resolved_by TEXT,
+        PRIMARY KEY (day, kind, key)
+    ) WITHOUT ROWID;
+    -- One item's history across days (`resolution`).
+    CREATE INDEX breaks_by_key ON breaks (kind, key, day);
+    "#,
 ];
 
 /// The schema version this build writes and understands.
@@ -269,6 +323,99 @@ mod tests {
         assert_eq!(version(&conn), 1);
         assert!(has_table(&conn, "a"));
         assert!(!has_table(&conn, "c"));
+    }
+
+    /// A ledger written by the first release (schema 1) with a recorded day
+    /// and two runs that stored manifest hashes the old way (hash only).
+    fn v1_file(path: &Path) {
+        let mut conn = Connection::open(path).unwrap();
+        migrate_with(&mut conn, path, &MIGRATIONS[..1]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO runs (id, day, started_at, inputs_json, status, manifest_sha256)
+                 VALUES (1, '2026-11-20', '2026-11-21T00:10:00+07:00', '[]', 'clean', 'm1'),
+                        (2, '2026-11-21', '2026-11-22T00:10:00+07:00', '[]', 'clean', 'm2'),
+                        (3, '2026-11-21', '2026-11-22T00:20:00+07:00', '[]', NULL, NULL);
+             UPDATE runs SET previous_manifest_sha256 = 'm1' WHERE id = 2;
+             INSERT INTO days (day, run_id) VALUES ('2026-11-20', 1), ('2026-11-21', 2);
+             INSERT INTO order_results (day, origin_day, source_file, source_line, run_id, seq,
+                 order_id, status, customer_name, statement_lines, expected_minor, currency,
+                 reasons, reasons_json)
+             VALUES ('2026-11-21', '2026-11-21', 'orders.csv', 2, 2, 0, 'A-1', 'unpaid',
+                 'x', '[]', 150000, 'THB', 'no_slip', '[{\"code\":\"no_slip\",\"detail\":null}]');",
+        )
+        .unwrap();
+        assert_eq!(version(&conn), 1);
+    }
+
+    #[test]
+    fn a_schema_1_file_upgrades_keeping_its_days_runs_and_manifest_hashes() {
+        use crate::{ChainProblem, Ledger, RunId};
+        use recon_core::Day;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite");
+        v1_file(&path);
+        let ledger = Ledger::open(&path).unwrap();
+        assert_eq!(version(&ledger.conn()), SCHEMA_VERSION);
+        assert!(has_table(&ledger.conn(), "open_items"));
+        assert!(has_table(&ledger.conn(), "breaks"));
+
+        let d20: Day = "2026-11-20".parse().unwrap();
+        let d21: Day = "2026-11-21".parse().unwrap();
+        let result = ledger.day_result(d21).unwrap().unwrap();
+        assert_eq!(result.orders.len(), 1);
+        assert_eq!(result.orders[0].order_id.0, "A-1");
+        assert_eq!(ledger.history(10).unwrap().len(), 3);
+        // Old days carried nothing and left no open set.
+        let carried: Option<String> = ledger
+            .conn()
+            .query_row(
+                "SELECT carried_from FROM days WHERE day = '2026-11-21'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(carried, None);
+        assert_eq!(
+            ledger.open_items_before(d21.next()).unwrap(),
+            (Some(d21), vec![])
+        );
+        assert!(ledger.breaks(d21).unwrap().is_empty());
+        assert!(ledger.days_depending_on(d20).unwrap().is_empty());
+
+        // The old hashes took positions 1 and 2 in the chain; they cannot be
+        // verified (no JSON was kept), and say so, but the chain goes on
+        // from the last of them.
+        let check = ledger.verify_manifest_chain().unwrap();
+        assert_eq!(check.runs_checked, 2);
+        let problems: Vec<(RunId, &ChainProblem)> =
+            check.broken.iter().map(|b| (b.run, &b.problem)).collect();
+        assert_eq!(
+            problems,
+            [
+                (
+                    RunId(1),
+                    &ChainProblem::JsonMissing {
+                        stored: "m1".into()
+                    }
+                ),
+                (
+                    RunId(2),
+                    &ChainProblem::JsonMissing {
+                        stored: "m2".into()
+                    }
+                ),
+            ]
+        );
+        let link = ledger
+            .record_manifest_with(RunId(3), |p| {
+                format!(r#"{{"previous_manifest_sha256":"{}"}}"#, p.unwrap_or("-"))
+            })
+            .unwrap();
+        assert_eq!(link.previous.as_deref(), Some("m2"));
+        let check = ledger.verify_manifest_chain().unwrap();
+        assert_eq!(check.runs_checked, 3);
+        assert_eq!(check.broken.len(), 2, "only the two old hashes: {check:?}");
     }
 
     #[test]

@@ -406,32 +406,6 @@ fn trend_counts_stored_orders_per_recorded_day() {
 }
 
 #[test]
-fn manifests_chain_run_to_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let ledger = open(dir.path());
-    let d = day("2026-11-21");
-    let r1 = run_of(&ledger, d);
-    let r2 = run_of(&ledger, d.next());
-    let r3 = run_of(&ledger, d);
-    assert_eq!(ledger.record_manifest(r1, "m1").unwrap(), None);
-    assert_eq!(
-        ledger.record_manifest(r2, "m2").unwrap().as_deref(),
-        Some("m1")
-    );
-    assert_eq!(
-        ledger.record_manifest(r3, "m3").unwrap().as_deref(),
-        Some("m2")
-    );
-    let run = ledger.run(r3).unwrap().unwrap();
-    assert_eq!(run.manifest_sha256.as_deref(), Some("m3"));
-    assert_eq!(run.previous_manifest_sha256.as_deref(), Some("m2"));
-    assert!(matches!(
-        ledger.record_manifest(RunId(7), "x"),
-        Err(LedgerError::UnknownRun(_))
-    ));
-}
-
-#[test]
 fn statement_line_ids_keep_their_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = open(dir.path());
@@ -475,22 +449,21 @@ fn later_days_that_rest_on_a_day_are_named() {
     }
     let (r21, s21) = day_result(d21, 3, "b");
     ledger.record_day(run_of(&ledger, d21), &r21, &s21).unwrap();
-    // The 23rd carries an order that came from the 21st (issue 9's carry-over;
-    // written directly until the matcher produces such rows).
-    let (r23, s23) = day_result(d23, 1, "d");
-    let run23 = run_of(&ledger, d23);
-    ledger.record_day(run23, &r23, &s23).unwrap();
-    Connection::open(dir.path().join("ledger.sqlite"))
-        .unwrap()
-        .execute(
-            "INSERT INTO order_results (day, origin_day, source_file, source_line, run_id, seq,
-                 order_id, status, customer_name, statement_lines, expected_minor, currency,
-                 reasons, reasons_json)
-             VALUES ('2026-11-23', '2026-11-21', 'orders.csv', 3, ?1, 9, 'b-001', 'unpaid',
-                 'x', '[]', 150000, 'THB', '', '[]')",
-            [run23.0],
-        )
-        .unwrap();
+    // The 23rd carries an order that came from the 21st (issue 9's
+    // carry-over): its row keeps the carried name, which gives its origin.
+    let (mut r23, s23) = day_result(d23, 1, "d");
+    let mut carried = r21.orders[1].clone();
+    carried.source = SourceRef::new("2026-11-21/orders.csv", carried.source.line);
+    r23.orders.push(carried);
+    ledger.record_day(run_of(&ledger, d23), &r23, &s23).unwrap();
+    assert_eq!(ledger.day_result(d23).unwrap(), Some(r23));
+    assert_eq!(
+        count(
+            dir.path(),
+            "SELECT COUNT(*) FROM order_results WHERE day = '2026-11-23' AND origin_day = '2026-11-21'"
+        ),
+        1
+    );
 
     assert_eq!(ledger.days_depending_on(d20).unwrap(), [d22]);
     assert_eq!(ledger.days_depending_on(d21).unwrap(), [d23]);

@@ -6,9 +6,11 @@ use common::{at, day, day_result, inputs};
 use recon_ledger::{Ledger, LedgerError, RunStatus, SCHEMA_VERSION};
 use rusqlite::Connection;
 
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 9] = [
+    "breaks",
     "days",
     "ocr_cache",
+    "open_items",
     "order_results",
     "runs",
     "slip_registry",
