@@ -84,6 +84,7 @@ fn main() {
         inputs: &[],
         trend: &[],
         tool_version: env!("CARGO_PKG_VERSION"),
+        breaks: &[],
     };
 
     let t = Instant::now();

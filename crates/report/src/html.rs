@@ -5,11 +5,12 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use recon_core::carry::{AgeBucket, ItemKind};
 use recon_core::{Currency, Decimal, Status, TrendPoint};
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::summary::Summary;
-use crate::tables::{Cell, EXC_STATUS, Tables};
+use crate::tables::{Cell, EXC_ORIGIN, EXC_STATUS, Tables};
 
 /// Escapes text for element content and quoted attribute values.
 pub(crate) fn esc(text: &str) -> String {
@@ -76,7 +77,7 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}
 .chart h3{font-size:14px;margin:0 0 8px}
 table{border-collapse:collapse;background:#fff;font-size:13px}
 th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#eee}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#eee}td.n{text-align:right;font-variant-numeric:tabular-nums}td.d{white-space:nowrap}
 .st{font-weight:bold}
 .empty{color:#666;font-style:italic}
 svg text{font-family:inherit}
@@ -100,20 +101,41 @@ pub(crate) fn render(summary: &Summary, tables: &Tables, trend: &[TrendPoint]) -
     match_rate_chart(&mut h, summary);
     amounts_chart(&mut h, summary);
     exceptions_chart(&mut h, summary);
+    age_chart(&mut h, summary);
     trend_chart(&mut h, summary, trend);
     h.push_str("</div>\n");
 
-    let _ = writeln!(h, "<h2>Exceptions ({})</h2>", tables.exceptions.rows.len());
-    if tables.exceptions.rows.is_empty() {
+    by_age_section(&mut h, summary);
+
+    // The table lists open exceptions first, then the breaks resolved
+    // today (status `matched`): each gets its own list here.
+    let (open, resolved): (Vec<_>, Vec<_>) = tables
+        .exceptions
+        .rows
+        .iter()
+        .zip(&tables.breaks)
+        .partition(|(_, b)| b.is_open());
+    let _ = writeln!(h, "<h2>Exceptions ({})</h2>", open.len());
+    if open.is_empty() {
         h.push_str("<p class=\"empty\">Nothing to review.</p>\n");
     } else {
         table_html(
             &mut h,
             "exceptions",
             &[
-                "Kind", "Id", "Status", "Amount", "Currency", "Reasons", "Name", "Related",
+                "Kind",
+                "Id",
+                "Status",
+                "Amount",
+                "Currency",
+                "Reasons",
+                "Name",
+                "Related",
+                "Since",
+                "Lifecycle",
+                "Age (days)",
             ],
-            tables.exceptions.rows.iter().take(LIST_LIMIT).map(|r| {
+            open.iter().take(LIST_LIMIT).map(|(r, _)| {
                 let c = &r.cells;
                 (
                     r.status,
@@ -126,13 +148,50 @@ pub(crate) fn render(summary: &Summary, tables: &Tables, trend: &[TrendPoint]) -
                         &c[5],
                         &c[6],
                         &c[7],
+                        &c[EXC_ORIGIN],
+                        &c[EXC_ORIGIN + 1],
+                        &c[EXC_ORIGIN + 3],
                     ],
                 )
             }),
         );
     }
+    more_rows(&mut h, open.len(), "exceptions.csv");
 
-    more_rows(&mut h, tables.exceptions.rows.len(), "exceptions.csv");
+    if !resolved.is_empty() {
+        let _ = writeln!(h, "<h2>Resolved today ({})</h2>", resolved.len());
+        table_html(
+            &mut h,
+            "resolved",
+            &[
+                "Kind",
+                "Id",
+                "Amount",
+                "Currency",
+                "Since",
+                "First seen",
+                "Age (days)",
+                "Resolved by",
+            ],
+            resolved.iter().take(LIST_LIMIT).map(|(r, _)| {
+                let c = &r.cells;
+                (
+                    None,
+                    vec![
+                        &c[0],
+                        &c[1],
+                        &c[3],
+                        &c[4],
+                        &c[EXC_ORIGIN],
+                        &c[EXC_ORIGIN + 2],
+                        &c[EXC_ORIGIN + 3],
+                        &c[EXC_ORIGIN + 5],
+                    ],
+                )
+            }),
+        );
+        more_rows(&mut h, resolved.len(), "exceptions.csv");
+    }
 
     let _ = writeln!(
         h,
@@ -345,6 +404,104 @@ fn exceptions_chart(h: &mut String, s: &Summary) {
     );
 }
 
+/// Bar colours by age: the older an open break, the darker the red.
+fn age_color(bucket: AgeBucket) -> &'static str {
+    match bucket {
+        AgeBucket::Fresh => "#f4a582",
+        AgeBucket::Week => "#e0684a",
+        AgeBucket::Month => "#c62828",
+        AgeBucket::Old => "#7f0000",
+    }
+}
+
+/// Open exceptions per age bucket, every bucket shown (a zero bar is news
+/// too).
+fn age_chart(h: &mut String, s: &Summary) {
+    let b = &s.breaks;
+    h.push_str("<div class=\"chart\" id=\"chart-age\"><h3>Open exceptions by age</h3>");
+    let max = b.open_by_age.values().copied().max().unwrap_or(0).max(1);
+    let bar_h = 18;
+    let height = AgeBucket::ALL.len() * (bar_h + 6) + 4;
+    let _ = write!(
+        h,
+        "<svg width=\"360\" height=\"{height}\" viewBox=\"0 0 360 {height}\" role=\"img\" aria-label=\"open exceptions by age in days\">"
+    );
+    for (i, bucket) in AgeBucket::ALL.into_iter().enumerate() {
+        let n = b.open_by_age.get(bucket.label()).copied().unwrap_or(0);
+        let y = i * (bar_h + 6);
+        let w = if n == 0 {
+            0.0
+        } else {
+            (n as f64 / max as f64 * 200.0).max(1.0)
+        };
+        let _ = write!(
+            h,
+            "<text x=\"0\" y=\"{ty}\" font-size=\"12\">{label} days</text>\
+             <rect class=\"age-bar\" x=\"80\" y=\"{y}\" width=\"{w:.1}\" height=\"{bar_h}\" fill=\"{color}\"/>\
+             <text x=\"{tx:.1}\" y=\"{ty}\" font-size=\"12\">{n}</text>",
+            ty = y + bar_h - 4,
+            label = esc(bucket.label()),
+            color = age_color(bucket),
+            tx = 80.0 + w + 6.0,
+        );
+    }
+    let _ = writeln!(
+        h,
+        "</svg><div>new {} · persisting {} · resolved today {}</div></div>",
+        b.new, b.persisting, b.resolved
+    );
+}
+
+/// The lifecycle counts and a table of open exceptions per age bucket and
+/// kind, with the order amounts and the money in they stand for.
+fn by_age_section(h: &mut String, s: &Summary) {
+    let b = &s.breaks;
+    h.push_str("<h2>Open exceptions by age</h2>\n<div class=\"cards\" id=\"lifecycle\">\n");
+    for (value, label) in [
+        (b.new, "new today"),
+        (b.persisting, "persisting"),
+        (b.resolved, "resolved today"),
+    ] {
+        let _ = writeln!(
+            h,
+            "<div class=\"card\"><div class=\"v\">{value}</div><div class=\"l\">{}</div></div>",
+            esc(label)
+        );
+    }
+    h.push_str(
+        "</div>\n<table id=\"open-by-age\"><tr><th>Age (days)</th><th>Open</th><th>Orders</th>\
+         <th>Statement lines</th><th>Slips</th><th>Order amounts</th><th>Money in</th></tr>\n",
+    );
+    for bucket in AgeBucket::ALL {
+        let label = bucket.label();
+        let kinds = b.open_by_age_and_kind.get(label);
+        let kind = |k: ItemKind| kinds.and_then(|m| m.get(k.as_str()));
+        let count = |k: ItemKind| kind(k).map_or(0, |a| a.count);
+        let sums = |k: ItemKind| {
+            kind(k).map_or(String::new(), |a| {
+                a.amounts
+                    .iter()
+                    .map(|(cur, amt)| format!("{} {cur}", grouped(amt)))
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            })
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(label),
+            b.open_by_age.get(label).copied().unwrap_or(0),
+            count(ItemKind::Order),
+            count(ItemKind::StatementLine),
+            count(ItemKind::Slip),
+            esc(&sums(ItemKind::Order)),
+            esc(&sums(ItemKind::StatementLine)),
+        );
+    }
+    h.push_str("</table>\n");
+}
+
 /// Orders, matched and exceptions per day over the last 30 days up to this
 /// one, from the ledger.
 fn trend_chart(h: &mut String, s: &Summary, trend: &[TrendPoint]) {
@@ -462,6 +619,8 @@ fn table_html<'a>(
                     "<td class=\"st\" style=\"color:{color}\">{}</td>",
                     esc(&text)
                 );
+            } else if matches!(cell, Cell::Date(_)) {
+                let _ = write!(h, "<td class=\"d\">{}</td>", esc(&text));
             } else if numeric {
                 let _ = write!(h, "<td class=\"n\">{}</td>", esc(&text));
             } else {

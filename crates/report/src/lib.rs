@@ -13,6 +13,14 @@
 //! | `reconciliation.xlsx` | a Summary sheet and the four tables, typed |
 //! | `summary.html` | one self-contained page with charts |
 //!
+//! Days are not islands: a run also reports the items of earlier days
+//! carried into it (their names carry their day, `2026-11-20/orders.csv:5`).
+//! `reconciliation.csv` and `statement.csv` end with the row's
+//! `origin_day`; `exceptions.csv` ends with the break lifecycle columns
+//! `origin_day,lifecycle,first_seen,age_days,age_bucket,resolved_by`; the
+//! Summary sheet, the page and `summary.json` give the open exceptions by
+//! age bucket (`0-1`, `2-7`, `8-30`, `>30` days).
+//!
 //! Never does: decide a match or a status (the matcher does), read inputs,
 //! touch the ledger, or read the wall clock. The same input gives
 //! byte-identical files; the XLSX creation time is the day itself.
@@ -51,10 +59,13 @@ mod xlsx;
 
 use std::path::{Path, PathBuf};
 
-use recon_core::{DayResult, InputFile, Rejection, TrendPoint};
+use recon_core::{Break, DayResult, InputFile, Rejection, TrendPoint};
 
 pub use recon_core::{Order, SlipRead, StatementLine};
-pub use summary::{ExceptionCounts, MoneyOut, SUMMARY_SCHEMA, Section, Summary, Tally};
+pub use summary::{
+    AgeCount, AgeTally, BreakFigures, ExceptionCounts, MoneyOut, SUMMARY_SCHEMA, Section, Summary,
+    Tally,
+};
 
 /// Everything one day's reports are made of.
 #[derive(Debug, Clone, Copy)]
@@ -70,6 +81,14 @@ pub struct ReportInput<'a> {
     pub trend: &'a [TrendPoint],
     /// `recon` version, written into `summary.json` and the Summary sheet.
     pub tool_version: &'a str,
+    /// The day's break lifecycle (`recon_core::carry::breaks`): one per
+    /// outcome row of `result` that is not `matched` (new or persisting)
+    /// and one per carried item closed today (resolved; its row in `result`
+    /// is `matched`). Rows are paired with their break by kind and key
+    /// (`carry::{order_key, line_key, slip_key}`); an exception row with no
+    /// break is reported as new, aged from its origin day. Empty when the
+    /// caller keeps no open set.
+    pub breaks: &'a [Break],
 }
 
 /// The day's input rows, optional: when given, the reports add the times

@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use recon_core::carry::{self, AgeBucket, ItemKind, Lifecycle};
 use recon_core::{Currency, Day, Decimal, InputFile, Money, Status};
 use serde::Serialize;
 
 use crate::ReportInput;
-use crate::tables::{KIND_LINE, KIND_ORDER, KIND_SLIP, Tables};
+use crate::tables::{BreakRow, KIND_LINE, KIND_ORDER, KIND_SLIP, Tables};
 
 /// Version of the `summary.json` layout; bumped when a key changes meaning
 /// or disappears (adding keys does not bump it).
@@ -28,12 +29,18 @@ pub struct Summary {
     /// input row (what cron's "finished with exceptions" exit code means).
     pub needs_review: bool,
     pub orders: Section,
+    /// Orders of this day itself (`orders` also counts the orders of
+    /// earlier days carried into this run).
+    pub orders_of_day: u64,
     /// Statement lines; `amounts` count money in only (see `money_out`).
     pub statement: Section,
     pub slips: Section,
     /// Money-out lines (amount ≤ 0) on our statements: not payments.
     pub money_out: MoneyOut,
     pub exceptions: ExceptionCounts,
+    /// The break lifecycle: what is new, still open, closed today, and how
+    /// old the open exceptions are.
+    pub breaks: BreakFigures,
     /// Rows in `quarantine.csv`.
     pub quarantine: u64,
     /// The run's inputs, sorted by kind and name.
@@ -74,12 +81,125 @@ pub struct MoneyOut {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExceptionCounts {
-    /// Rows in `exceptions.csv`.
+    /// Open exception rows of `exceptions.csv` (not `matched`): the rows
+    /// resolved today are counted in [`BreakFigures::resolved`] instead.
     pub total: u64,
     /// `order`, `statement_line`, `slip` → rows.
     pub by_kind: BTreeMap<&'static str, u64>,
     /// Every exception status word → rows of any kind, zeros included.
     pub by_status: BTreeMap<&'static str, u64>,
+}
+
+/// The day's break lifecycle in figures. Open means `new` or
+/// `persisting`: every exception row of the day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BreakFigures {
+    /// Open exceptions first seen today.
+    pub new: u64,
+    /// Open exceptions seen on an earlier run and still open.
+    pub persisting: u64,
+    /// Items open on an earlier run and closed today.
+    pub resolved: u64,
+    /// `new + persisting`.
+    pub open: u64,
+    /// Age bucket label (`0-1`, `2-7`, `8-30`, `>30`) → open exceptions,
+    /// every bucket present.
+    pub open_by_age: BTreeMap<&'static str, u64>,
+    /// Age bucket → kind (`order`, `statement_line`, `slip`) → count and
+    /// sums per currency, every bucket and kind present. Statement sums are
+    /// money in only.
+    pub open_by_age_and_kind: BTreeMap<&'static str, BTreeMap<&'static str, AgeCount>>,
+    /// The same figures per (bucket, kind, currency), for the sheets.
+    #[serde(skip)]
+    pub tallies: Vec<AgeTally>,
+}
+
+/// Open exceptions of one age bucket and kind.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AgeCount {
+    pub count: u64,
+    /// Currency → plain decimal sum; only where there are amounts.
+    pub amounts: BTreeMap<&'static str, String>,
+}
+
+/// Open exceptions of one age bucket, kind and currency (`currency` is
+/// `None` for slips whose amount could not be read).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgeTally {
+    pub bucket: AgeBucket,
+    pub kind: ItemKind,
+    pub currency: Option<Currency>,
+    pub count: u64,
+    pub amount: Option<Money>,
+}
+
+/// Bucket, kind and currency: the key the by-age tallies are kept in.
+type AgeKey = (AgeBucket, ItemKind, Option<Currency>);
+
+impl BreakFigures {
+    fn build(rows: &[BreakRow]) -> BreakFigures {
+        let mut new = 0;
+        let mut persisting = 0;
+        let mut resolved = 0;
+        let mut cells: BTreeMap<AgeKey, (u64, Option<Decimal>)> = BTreeMap::new();
+        for r in rows {
+            match r.lifecycle {
+                Lifecycle::New => new += 1,
+                Lifecycle::Persisting => persisting += 1,
+                Lifecycle::Resolved => {
+                    resolved += 1;
+                    continue;
+                }
+            }
+            let entry = cells
+                .entry((r.bucket(), r.kind, r.currency))
+                .or_insert((0, None));
+            entry.0 += 1;
+            if let Some(m) = r.amount {
+                entry.1 = Some(entry.1.unwrap_or(Decimal::ZERO) + m.amount);
+            }
+        }
+        let kinds = [ItemKind::Order, ItemKind::StatementLine, ItemKind::Slip];
+        let mut open_by_age: BTreeMap<&'static str, u64> =
+            AgeBucket::ALL.iter().map(|b| (b.label(), 0)).collect();
+        let mut by_kind: BTreeMap<&'static str, BTreeMap<&'static str, AgeCount>> = AgeBucket::ALL
+            .iter()
+            .map(|b| {
+                let per_kind = kinds.iter().map(|k| (k.as_str(), AgeCount::default()));
+                (b.label(), per_kind.collect())
+            })
+            .collect();
+        let mut tallies = Vec::with_capacity(cells.len());
+        for ((bucket, kind, currency), (count, sum)) in cells {
+            *open_by_age.entry(bucket.label()).or_default() += count;
+            let amount = currency.zip(sum).map(|(c, s)| Money::new(s, c));
+            let slot = by_kind
+                .entry(bucket.label())
+                .or_default()
+                .entry(kind.as_str())
+                .or_default();
+            slot.count += count;
+            if let Some(m) = amount {
+                slot.amounts.insert(m.currency.code(), m.plain());
+            }
+            tallies.push(AgeTally {
+                bucket,
+                kind,
+                currency,
+                count,
+                amount,
+            });
+        }
+        BreakFigures {
+            new,
+            persisting,
+            resolved,
+            open: new + persisting,
+            open_by_age,
+            open_by_age_and_kind: by_kind,
+            tallies,
+        }
+    }
 }
 
 /// Accumulates a [`Section`] in status and currency order.
@@ -171,7 +291,15 @@ impl Summary {
             .filter(|s| s.is_exception())
             .map(|s| (s.as_str(), 0))
             .collect();
-        for row in &tables.exceptions.rows {
+        // Rows resolved today are in the table but are not exceptions.
+        let open_rows = tables
+            .exceptions
+            .rows
+            .iter()
+            .filter(|r| r.status.is_some_and(Status::is_exception));
+        let mut exceptions_total = 0;
+        for row in open_rows {
+            exceptions_total += 1;
             if let Some(status) = row.status {
                 *exc_status.entry(status.as_str()).or_default() += 1;
             }
@@ -193,7 +321,6 @@ impl Summary {
         let mut inputs = input.inputs.to_vec();
         inputs.sort();
 
-        let exceptions_total = tables.exceptions.rows.len() as u64;
         let quarantine = input.quarantine.len() as u64;
         Summary {
             schema: SUMMARY_SCHEMA,
@@ -201,6 +328,11 @@ impl Summary {
             tool_version: input.tool_version.to_string(),
             match_rate,
             needs_review: exceptions_total > 0 || quarantine > 0,
+            orders_of_day: result
+                .orders
+                .iter()
+                .filter(|o| carry::origin_of(&o.source.file).is_none())
+                .count() as u64,
             orders,
             statement: statement.finish(),
             slips: slips.finish(),
@@ -216,6 +348,7 @@ impl Summary {
                 by_kind,
                 by_status: exc_status,
             },
+            breaks: BreakFigures::build(&tables.breaks),
             quarantine,
             inputs,
         }

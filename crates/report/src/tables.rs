@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
+use recon_core::carry::{self, AgeBucket, Break, ItemKind, Lifecycle};
 use recon_core::{
-    DayResult, Money, NameScore, OrderId, Rejection, SlipRead, SourceRef, Status, join_reasons,
+    Day, DayResult, Money, NameScore, OrderId, Rejection, SlipRead, SourceRef, Status, join_reasons,
 };
 
 use crate::{DayRecords, ReportInput};
@@ -18,6 +19,8 @@ pub(crate) enum Cell {
     Money(Money),
     Score(NameScore),
     Time(DateTime<FixedOffset>),
+    /// A calendar day (`origin_day`, `first_seen`): a date cell in the XLSX.
+    Date(Day),
     Count(u64),
 }
 
@@ -46,6 +49,7 @@ impl Cell {
             Cell::Score(s) if s.is_finite() => format!("{s:.3}"),
             Cell::Score(_) => String::new(),
             Cell::Time(t) => t.to_rfc3339_opts(SecondsFormat::AutoSi, false),
+            Cell::Date(d) => d.to_string(),
             Cell::Count(n) => n.to_string(),
         }
     }
@@ -86,6 +90,7 @@ pub(crate) const RECONCILIATION_HEADER: &[&str] = &[
     "customer_name",
     "ordered_at",
     "source",
+    "origin_day",
 ];
 pub(crate) const STATEMENT_HEADER: &[&str] = &[
     "statement_line",
@@ -97,20 +102,66 @@ pub(crate) const STATEMENT_HEADER: &[&str] = &[
     "reasons",
     "booked_at",
     "reference",
+    "origin_day",
 ];
 pub(crate) const EXCEPTIONS_HEADER: &[&str] = &[
-    "kind", "id", "status", "amount", "currency", "reasons", "name", "related", "at",
+    "kind",
+    "id",
+    "status",
+    "amount",
+    "currency",
+    "reasons",
+    "name",
+    "related",
+    "at",
+    "origin_day",
+    "lifecycle",
+    "first_seen",
+    "age_days",
+    "age_bucket",
+    "resolved_by",
 ];
 pub(crate) const QUARANTINE_HEADER: &[&str] = &["file", "line", "column", "value", "reason"];
 
 /// Column index of `status` in the exceptions table (for charts).
 pub(crate) const EXC_STATUS: usize = 2;
+/// Column index of `origin_day` in the exceptions table; the break columns
+/// follow it in [`EXCEPTIONS_HEADER`] order.
+pub(crate) const EXC_ORIGIN: usize = 9;
+
+/// Where one row of the exceptions table is in the break lifecycle, kept
+/// typed for the by-age figures of the Summary sheet, the page and
+/// `summary.json`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct BreakRow {
+    pub kind: ItemKind,
+    pub lifecycle: Lifecycle,
+    pub age_days: u32,
+    /// The row's currency, when it has one.
+    pub currency: Option<recon_core::Currency>,
+    /// What the by-age sums add: the order's expected amount, a statement
+    /// line's money in (money out is counted, never summed, as in the
+    /// statement section), the slip's amount.
+    pub amount: Option<Money>,
+}
+
+impl BreakRow {
+    pub(crate) fn bucket(&self) -> AgeBucket {
+        AgeBucket::of(self.age_days)
+    }
+
+    pub(crate) fn is_open(&self) -> bool {
+        self.lifecycle != Lifecycle::Resolved
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Tables {
     pub reconciliation: Table,
     pub statement: Table,
     pub exceptions: Table,
+    /// One per row of `exceptions`, same order.
+    pub breaks: Vec<BreakRow>,
     pub quarantine: Table,
 }
 
@@ -146,9 +197,14 @@ fn reasons_cell(reasons: &[recon_core::Reason]) -> Cell {
     }
 }
 
-/// Lookups into the optional input rows.
+/// Lookups into the optional input rows. Carried records come under their
+/// carried names (`2026-11-20/orders.csv:5`, `2026-11-20/a.png`), exactly
+/// as their outcome rows name them, so the same joins find them.
 struct Lookup<'a> {
-    ordered_at: BTreeMap<&'a OrderId, DateTime<FixedOffset>>,
+    /// By source first: an order id may come back on a later day (a carried
+    /// order and today's order with the same id are different rows).
+    ordered_at_by_source: BTreeMap<&'a SourceRef, DateTime<FixedOffset>>,
+    ordered_at_by_id: BTreeMap<&'a OrderId, DateTime<FixedOffset>>,
     lines: BTreeMap<&'a SourceRef, &'a recon_core::StatementLine>,
     slips: BTreeMap<&'a str, &'a recon_core::Slip>,
 }
@@ -164,7 +220,12 @@ impl<'a> Lookup<'a> {
             }
         }
         Lookup {
-            ordered_at: records
+            ordered_at_by_source: records
+                .orders
+                .iter()
+                .map(|o| (&o.source, o.ordered_at))
+                .collect(),
+            ordered_at_by_id: records
                 .orders
                 .iter()
                 .map(|o| (&o.order_id, o.ordered_at))
@@ -173,11 +234,99 @@ impl<'a> Lookup<'a> {
             slips,
         }
     }
+
+    fn ordered_at(&self, o: &recon_core::OrderOutcome) -> Option<DateTime<FixedOffset>> {
+        self.ordered_at_by_source
+            .get(&o.source)
+            .or_else(|| self.ordered_at_by_id.get(&o.order_id))
+            .copied()
+    }
+}
+
+/// The breaks of the day by `(kind, key)`, each taken once.
+struct BreakIndex<'a> {
+    today: Day,
+    by_key: BTreeMap<(ItemKind, String), &'a Break>,
+}
+
+impl<'a> BreakIndex<'a> {
+    fn new(today: Day, breaks: &'a [Break]) -> BreakIndex<'a> {
+        BreakIndex {
+            today,
+            by_key: breaks
+                .iter()
+                .map(|b| ((b.kind, b.key.clone()), b))
+                .collect(),
+        }
+    }
+
+    fn take(&mut self, kind: ItemKind, key: &str) -> Option<&'a Break> {
+        if self.by_key.is_empty() {
+            return None;
+        }
+        self.by_key.remove(&(kind, key.to_string()))
+    }
+
+    /// The break columns of a row and its typed form. A row without a
+    /// break (a caller that keeps no open set) is new today, aged from the
+    /// day its name carries.
+    fn cells(
+        &self,
+        kind: ItemKind,
+        key: &str,
+        brk: Option<&Break>,
+        currency: Option<recon_core::Currency>,
+        amount: Option<Money>,
+    ) -> (Vec<Cell>, BreakRow) {
+        let (origin, lifecycle, first_seen, age_days, resolved_by) = match brk {
+            Some(b) => (
+                b.origin_day,
+                b.lifecycle,
+                b.first_seen,
+                b.age_days,
+                b.resolved_by.as_deref().filter(|s| !s.is_empty()),
+            ),
+            None => {
+                let origin = carry::origin_day(key, self.today);
+                (
+                    origin,
+                    Lifecycle::New,
+                    self.today,
+                    carry::days_between(origin, self.today),
+                    None,
+                )
+            }
+        };
+        let cells = vec![
+            Cell::Date(origin),
+            Cell::Text(lifecycle.as_str().into()),
+            Cell::Date(first_seen),
+            Cell::Count(age_days.into()),
+            Cell::Text(AgeBucket::of(age_days).label().into()),
+            Cell::text_opt(resolved_by),
+        ];
+        let row = BreakRow {
+            kind,
+            lifecycle,
+            age_days,
+            currency,
+            amount,
+        };
+        (cells, row)
+    }
+}
+
+/// Money in only: a money-out line is counted in the by-age figures but
+/// never summed with payments.
+fn money_in(m: Money) -> Option<Money> {
+    m.is_positive().then_some(m)
 }
 
 pub(crate) fn build(input: &ReportInput, records: &DayRecords) -> Tables {
     let result: &DayResult = input.result;
+    let today = result.day;
     let look = Lookup::new(records);
+    let mut index = BreakIndex::new(today, input.breaks);
 
     // Row order is the contract's, sorted here explicitly rather than
     // trusting the caller: orders by id, lines by file and line, slips by
@@ -210,8 +359,9 @@ pub(crate) fn build(input: &ReportInput, records: &DayRecords) -> Tables {
                     o.name_score.map_or(Cell::Empty, Cell::Score),
                     reasons_cell(&o.reasons),
                     Cell::Text(o.customer_name.clone()),
-                    Cell::time_opt(look.ordered_at.get(&o.order_id).copied()),
+                    Cell::time_opt(look.ordered_at(o)),
                     Cell::Text(o.source.to_string()),
+                    Cell::Date(carry::origin_day(&o.source.file, today)),
                 ],
             })
             .collect(),
@@ -237,64 +387,147 @@ pub(crate) fn build(input: &ReportInput, records: &DayRecords) -> Tables {
                         reasons_cell(&l.reasons),
                         Cell::time_opt(line.map(|x| x.booked_at)),
                         Cell::text_opt(line.and_then(|x| x.reference.as_deref())),
+                        Cell::Date(carry::origin_day(&l.line.file, today)),
                     ],
                 }
             })
             .collect(),
     };
 
-    let mut exceptions = Vec::new();
-    for o in orders.iter().filter(|o| o.status.is_exception()) {
-        exceptions.push(Row {
-            status: Some(o.status),
-            cells: vec![
-                Cell::Text(KIND_ORDER.into()),
-                Cell::Text(o.order_id.0.clone()),
-                Cell::Text(o.status.as_str().into()),
-                Cell::Money(o.expected),
-                Cell::Text(o.expected.currency.code().into()),
-                reasons_cell(&o.reasons),
-                Cell::Text(o.customer_name.clone()),
-                related(o.slip.as_deref(), &o.statement_lines, &[]),
-                Cell::time_opt(look.ordered_at.get(&o.order_id).copied()),
-            ],
-        });
+    // Every exception row as before, then one row per break resolved
+    // today (its outcome row is `matched`): the first rows stay what a
+    // reader of the earlier layout expects, and filtering on `lifecycle`
+    // separates the two.
+    let mut open = Exceptions::default();
+    let mut resolved = Exceptions::default();
+    for o in &orders {
+        let key = carry::order_key(o, today);
+        let brk = index.take(ItemKind::Order, &key);
+        let Some(block) = pick(o.status, brk, &mut open, &mut resolved) else {
+            continue;
+        };
+        let (life, row) = index.cells(
+            ItemKind::Order,
+            &key,
+            brk,
+            Some(o.expected.currency),
+            Some(o.expected),
+        );
+        block.push(
+            Row {
+                status: Some(o.status),
+                cells: vec![
+                    Cell::Text(KIND_ORDER.into()),
+                    Cell::Text(o.order_id.0.clone()),
+                    Cell::Text(o.status.as_str().into()),
+                    Cell::Money(o.expected),
+                    Cell::Text(o.expected.currency.code().into()),
+                    reasons_cell(&o.reasons),
+                    Cell::Text(o.customer_name.clone()),
+                    related(o.slip.as_deref(), &o.statement_lines, &[]),
+                    Cell::time_opt(look.ordered_at(o)),
+                ],
+            },
+            life,
+            row,
+        );
     }
-    for l in lines.iter().filter(|l| l.status.is_exception()) {
-        exceptions.push(Row {
-            status: Some(l.status),
-            cells: vec![
-                Cell::Text(KIND_LINE.into()),
-                Cell::Text(l.line.to_string()),
-                Cell::Text(l.status.as_str().into()),
-                Cell::Money(l.amount),
-                Cell::Text(l.amount.currency.code().into()),
-                reasons_cell(&l.reasons),
-                Cell::text_opt(l.counterparty_name.as_deref()),
-                related(None, &[], &l.order_ids),
-                Cell::time_opt(look.lines.get(&l.line).map(|x| x.booked_at)),
-            ],
-        });
+    for l in &lines {
+        let key = carry::line_key(l, today);
+        let brk = index.take(ItemKind::StatementLine, &key);
+        let Some(block) = pick(l.status, brk, &mut open, &mut resolved) else {
+            continue;
+        };
+        let (life, row) = index.cells(
+            ItemKind::StatementLine,
+            &key,
+            brk,
+            Some(l.amount.currency),
+            money_in(l.amount),
+        );
+        block.push(
+            Row {
+                status: Some(l.status),
+                cells: vec![
+                    Cell::Text(KIND_LINE.into()),
+                    Cell::Text(l.line.to_string()),
+                    Cell::Text(l.status.as_str().into()),
+                    Cell::Money(l.amount),
+                    Cell::Text(l.amount.currency.code().into()),
+                    reasons_cell(&l.reasons),
+                    Cell::text_opt(l.counterparty_name.as_deref()),
+                    related(None, &[], &l.order_ids),
+                    Cell::time_opt(look.lines.get(&l.line).map(|x| x.booked_at)),
+                ],
+            },
+            life,
+            row,
+        );
     }
-    for s in slips.iter().filter(|s| s.status.is_exception()) {
+    for s in &slips {
+        let key = carry::slip_key(s, today);
+        let brk = index.take(ItemKind::Slip, &key);
+        let Some(block) = pick(s.status, brk, &mut open, &mut resolved) else {
+            continue;
+        };
         let slip = look.slips.get(s.file.as_str());
         let sender = slip.and_then(|x| x.sender.name.as_deref());
-        let lines: Vec<SourceRef> = s.statement_line.iter().cloned().collect();
-        exceptions.push(Row {
-            status: Some(s.status),
-            cells: vec![
-                Cell::Text(KIND_SLIP.into()),
-                Cell::Text(s.file.clone()),
-                Cell::Text(s.status.as_str().into()),
-                Cell::money_opt(s.amount),
-                Cell::text_opt(s.amount.map(|m| m.currency.code())),
-                reasons_cell(&s.reasons),
-                Cell::text_opt(sender),
-                related(None, &lines, &s.order_ids),
-                Cell::time_opt(slip.and_then(|x| x.transferred_at)),
-            ],
-        });
+        let slip_lines: Vec<SourceRef> = s.statement_line.iter().cloned().collect();
+        let (life, row) = index.cells(
+            ItemKind::Slip,
+            &key,
+            brk,
+            s.amount.map(|m| m.currency),
+            s.amount,
+        );
+        block.push(
+            Row {
+                status: Some(s.status),
+                cells: vec![
+                    Cell::Text(KIND_SLIP.into()),
+                    Cell::Text(s.file.clone()),
+                    Cell::Text(s.status.as_str().into()),
+                    Cell::money_opt(s.amount),
+                    Cell::text_opt(s.amount.map(|m| m.currency.code())),
+                    reasons_cell(&s.reasons),
+                    Cell::text_opt(sender),
+                    related(None, &slip_lines, &s.order_ids),
+                    Cell::time_opt(slip.and_then(|x| x.transferred_at)),
+                ],
+            },
+            life,
+            row,
+        );
     }
+    // A break whose row is not in the result (a caller's open set out of
+    // step with its result) is still listed, never dropped: it names its
+    // item by key and has no amount.
+    let mut orphans: Vec<&Break> = index.by_key.values().copied().collect();
+    orphans.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
+    for b in orphans {
+        let block = if b.lifecycle == Lifecycle::Resolved {
+            &mut resolved
+        } else {
+            &mut open
+        };
+        let (life, row) = index.cells(b.kind, &b.key, Some(b), None, None);
+        let mut cells = vec![
+            Cell::Text(b.kind.as_str().into()),
+            Cell::Text(b.key.clone()),
+            Cell::Text(b.status.as_str().into()),
+        ];
+        cells.resize(EXC_ORIGIN, Cell::Empty);
+        block.push(
+            Row {
+                status: Some(b.status),
+                cells,
+            },
+            life,
+            row,
+        );
+    }
+    open.rows.append(&mut resolved.rows);
+    open.breaks.append(&mut resolved.breaks);
 
     let quarantine = Table {
         file: "quarantine.csv",
@@ -322,9 +555,42 @@ pub(crate) fn build(input: &ReportInput, records: &DayRecords) -> Tables {
             file: "exceptions.csv",
             sheet: "Exceptions",
             header: EXCEPTIONS_HEADER,
-            rows: exceptions,
+            rows: open.rows,
         },
+        breaks: open.breaks,
         quarantine,
+    }
+}
+
+/// Rows of the exceptions table with their typed break columns.
+#[derive(Default)]
+struct Exceptions {
+    rows: Vec<Row>,
+    breaks: Vec<BreakRow>,
+}
+
+impl Exceptions {
+    fn push(&mut self, mut row: Row, life: Vec<Cell>, brk: BreakRow) {
+        row.cells.extend(life);
+        self.rows.push(row);
+        self.breaks.push(brk);
+    }
+}
+
+/// Which block an outcome row goes to: every exception is listed; a
+/// matched row only when it closed a break today.
+fn pick<'e>(
+    status: Status,
+    brk: Option<&Break>,
+    open: &'e mut Exceptions,
+    resolved: &'e mut Exceptions,
+) -> Option<&'e mut Exceptions> {
+    if status.is_exception() {
+        Some(open)
+    } else if brk.is_some_and(|b| b.lifecycle == Lifecycle::Resolved) {
+        Some(resolved)
+    } else {
+        None
     }
 }
 

@@ -7,6 +7,7 @@
 //! string, never as a formula, whatever it starts with.
 
 use chrono::{Datelike, Timelike};
+use recon_core::carry::{AgeBucket, ItemKind};
 use recon_core::{Money, Status};
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
@@ -46,6 +47,7 @@ struct Formats {
     money: Format,
     score: Format,
     time: Format,
+    date: Format,
     count: Format,
 }
 
@@ -60,6 +62,7 @@ impl Formats {
             money: base.clone().set_num_format("#,##0.00"),
             score: base.clone().set_num_format("0.000"),
             time: base.clone().set_num_format("yyyy-mm-dd hh:mm:ss"),
+            date: base.clone().set_num_format("yyyy-mm-dd"),
             count: base.set_num_format("0"),
         }
     }
@@ -115,6 +118,15 @@ fn excel_time(t: &chrono::DateTime<chrono::FixedOffset>) -> Result<ExcelDateTime
     .and_hms(t.hour() as u16, t.minute() as u8, t.second())
 }
 
+fn excel_date(d: recon_core::Day) -> Result<ExcelDateTime, XlsxError> {
+    let d = d.date();
+    ExcelDateTime::from_ymd(
+        u16::try_from(d.year()).unwrap_or(1900),
+        d.month() as u8,
+        d.day() as u8,
+    )
+}
+
 fn clip(s: &str) -> std::borrow::Cow<'_, str> {
     if s.chars().count() <= MAX_TEXT {
         s.into()
@@ -157,6 +169,9 @@ fn write_cell(
         Cell::Time(t) => {
             ws.write_datetime_with_format(row, col, excel_time(t)?, &f.time)?;
         }
+        Cell::Date(d) => {
+            ws.write_datetime_with_format(row, col, excel_date(*d)?, &f.date)?;
+        }
         Cell::Count(n) => {
             ws.write_number_with_format(row, col, *n as f64, &f.count)?;
         }
@@ -172,6 +187,7 @@ enum ColumnFormat {
     Money,
     Score,
     Time,
+    Date,
     Count,
 }
 
@@ -201,6 +217,7 @@ fn write_plain_cell(
         Cell::Money(_) => return Ok(false),
         Cell::Score(_) => ColumnFormat::Score,
         Cell::Time(_) => ColumnFormat::Time,
+        Cell::Date(_) => ColumnFormat::Date,
         Cell::Count(_) => ColumnFormat::Count,
     };
     if *column == ColumnFormat::Unset {
@@ -208,6 +225,7 @@ fn write_plain_cell(
             ColumnFormat::Money => ws.set_column_format(col, &f.money)?,
             ColumnFormat::Score => ws.set_column_format(col, &f.score)?,
             ColumnFormat::Time => ws.set_column_format(col, &f.time)?,
+            ColumnFormat::Date => ws.set_column_format(col, &f.date)?,
             ColumnFormat::Count => ws.set_column_format(col, &f.count)?,
             ColumnFormat::Text | ColumnFormat::Unset => ws,
         };
@@ -221,6 +239,7 @@ fn write_plain_cell(
         Cell::Money(m) => ws.write_number(row, col, m.amount.to_f64().unwrap_or(f64::NAN))?,
         Cell::Score(s) => ws.write_number(row, col, *s)?,
         Cell::Time(t) => ws.write_datetime(row, col, excel_time(t)?)?,
+        Cell::Date(d) => ws.write_datetime(row, col, excel_date(*d)?)?,
         Cell::Count(n) => ws.write_number(row, col, *n as f64)?,
         Cell::Empty => ws,
     };
@@ -241,6 +260,7 @@ fn cell_width(cell: &Cell) -> u32 {
         }
         Cell::Score(_) => 5,
         Cell::Time(_) => 19,
+        Cell::Date(_) => 10,
         Cell::Count(n) => n.to_string().len() as u32,
     }
 }
@@ -294,18 +314,8 @@ fn summary_sheet(
     let mut r: u32 = 0;
     ws.write_string_with_format(r, 0, "Recon reconciliation", &styles.bold)?;
     r += 1;
-    let d = summary.day.date();
     ws.write_string(r, 0, "Day")?;
-    ws.write_datetime_with_format(
-        r,
-        1,
-        ExcelDateTime::from_ymd(
-            u16::try_from(d.year()).unwrap_or(1900),
-            d.month() as u8,
-            d.day() as u8,
-        )?,
-        &styles.date,
-    )?;
+    ws.write_datetime_with_format(r, 1, excel_date(summary.day)?, &styles.date)?;
     r += 1;
     ws.write_string(r, 0, "Tool version")?;
     ws.write_string(r, 1, &summary.tool_version)?;
@@ -318,10 +328,14 @@ fn summary_sheet(
     r += 1;
     for (label, n) in [
         ("Orders", summary.orders.total),
+        ("Orders of the day", summary.orders_of_day),
         ("Matched orders", summary.orders.matched),
         ("Statement lines", summary.statement.total),
         ("Slips", summary.slips.total),
         ("Exceptions to review", summary.exceptions.total),
+        ("New today", summary.breaks.new),
+        ("Persisting from earlier days", summary.breaks.persisting),
+        ("Resolved today", summary.breaks.resolved),
         ("Quarantined input rows", summary.quarantine),
         ("Money-out statement lines", summary.money_out.lines),
     ] {
@@ -372,6 +386,9 @@ fn summary_sheet(
     }
 
     r += 1;
+    r = age_tables(ws, r, summary, styles)?;
+
+    r += 1;
     for (c, h) in ["Input kind", "Input file", "Bytes", "SHA-256"]
         .iter()
         .enumerate()
@@ -394,6 +411,72 @@ fn summary_sheet(
     ws.set_column_width(3, 66)?;
     ws.set_column_width(4, 16)?;
     Ok(())
+}
+
+/// Open exceptions by age: counts per bucket and kind (every bucket, zeros
+/// included), then count and amount per bucket, kind and currency. Returns
+/// the next free row.
+fn age_tables(
+    ws: &mut Worksheet,
+    mut r: u32,
+    summary: &Summary,
+    styles: &Styles,
+) -> Result<u32, XlsxError> {
+    ws.write_string_with_format(r, 0, "Open exceptions by age (days)", &styles.bold)?;
+    r += 1;
+    for (c, h) in ["Age (days)", "Open", "Orders", "Statement lines", "Slips"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
+    }
+    r += 1;
+    let b = &summary.breaks;
+    for bucket in AgeBucket::ALL {
+        let label = bucket.label();
+        ws.write_string(r, 0, label)?;
+        let open = b.open_by_age.get(label).copied().unwrap_or(0);
+        ws.write_number_with_format(r, 1, open as f64, &styles.plain.count)?;
+        let kinds = b.open_by_age_and_kind.get(label);
+        for (c, kind) in [ItemKind::Order, ItemKind::StatementLine, ItemKind::Slip]
+            .iter()
+            .enumerate()
+        {
+            let n = kinds
+                .and_then(|k| k.get(kind.as_str()))
+                .map_or(0, |a| a.count);
+            ws.write_number_with_format(r, c as u16 + 2, n as f64, &styles.plain.count)?;
+        }
+        r += 1;
+    }
+    if b.tallies.is_empty() {
+        return Ok(r);
+    }
+    r += 1;
+    for (c, h) in ["Age (days)", "Kind", "Currency", "Count", "Amount"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
+    }
+    r += 1;
+    for t in &b.tallies {
+        ws.write_string(r, 0, t.bucket.label())?;
+        ws.write_string(r, 1, t.kind.as_str())?;
+        match t.currency {
+            Some(c) => ws.write_string(r, 2, c.code())?,
+            None => ws.write_blank(r, 2, &styles.plain.text)?,
+        };
+        ws.write_number_with_format(r, 3, t.count as f64, &styles.plain.count)?;
+        match &t.amount {
+            Some(m) => write_cell(ws, r, 4, &Cell::Money(*m), &styles.plain)?,
+            None => {
+                ws.write_blank(r, 4, &styles.plain.text)?;
+            }
+        }
+        r += 1;
+    }
+    Ok(r)
 }
 
 pub(crate) fn render(summary: &Summary, tables: &Tables) -> Result<Vec<u8>, XlsxError> {

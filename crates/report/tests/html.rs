@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{DAY, MARKUP_NAME, fixture, run_bounded_to};
+use common::{DAY, MARKUP_NAME, carried_fixture, fixture, run_bounded_to};
 use recon_report::write_day_reports_with;
 
 fn chromium(profile: &Path) -> Command {
@@ -124,6 +124,45 @@ fn chromium_renders_figures_charts_and_the_exception_list() {
 }
 
 #[test]
+fn chromium_renders_the_open_exceptions_by_age() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = carried_fixture();
+    write_day_reports_with(tmp.path(), &f.input(), &f.records()).unwrap();
+    let page = tmp.path().join(DAY).join("summary.html");
+    let dom_file = tmp.path().join("dom.html");
+    let status = run_bounded_to(
+        chromium(&tmp.path().join("profile-dom"))
+            .arg("--dump-dom")
+            .arg(format!("file://{}", page.display())),
+        Duration::from_secs(90),
+        Some(&dom_file),
+    );
+    assert!(status.success(), "chromium --dump-dom: {status}");
+    let dom = fs::read_to_string(&dom_file).unwrap();
+    // The browser parsed the chart as SVG with its four bars and the table
+    // with one row per bucket (a header row, then 0-1, 2-7, 8-30, >30).
+    let chart = dom
+        .split("id=\"chart-age\"")
+        .nth(1)
+        .and_then(|c| c.split("</svg>").next())
+        .expect("age chart in the DOM");
+    assert_eq!(
+        chart.matches("<rect class=\"age-bar\"").count(),
+        4,
+        "{chart}"
+    );
+    assert!(chart.contains(">&gt;30 days</text>"), "{chart}");
+    let table = dom
+        .split("<table id=\"open-by-age\">")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .expect("by-age table in the DOM");
+    assert_eq!(table.matches("<tr>").count(), 5, "{table}");
+    assert!(dom.contains("<h2>Resolved today (3)</h2>"));
+    assert!(dom.contains("new 11 · persisting 4 · resolved today 3"));
+}
+
+#[test]
 fn long_exception_lists_are_cut_with_a_pointer_to_the_csv() {
     use recon_core::{Currency, DayResult, Money, OrderId, OrderOutcome, SourceRef, Status};
     let orders: Vec<OrderOutcome> = (0..2001u64)
@@ -152,6 +191,7 @@ fn long_exception_lists_are_cut_with_a_pointer_to_the_csv() {
         inputs: &[],
         trend: &[],
         tool_version: "0.1.0-test",
+        breaks: &[],
     };
     let files = recon_report::render_day_reports(&input, &Default::default()).unwrap();
     let html = String::from_utf8(

@@ -4,10 +4,11 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, FixedOffset, TimeZone};
+use recon_core::carry::{self, CarriedRecord, ItemKind, LastVerdict, OpenItem};
 use recon_core::{
-    Currency, Day, DayResult, InputFile, Money, Order, OrderId, OrderOutcome, Party, Provider,
-    Reason, Rejection, Slip, SlipOutcome, SlipRead, SourceRef, StatementLine, StatementOutcome,
-    Status, TrendPoint,
+    Break, Currency, Day, DayResult, InputFile, Money, Order, OrderId, OrderOutcome, Party,
+    Provider, Reason, Rejection, Slip, SlipOutcome, SlipRead, SourceRef, StatementLine,
+    StatementOutcome, Status, TrendPoint,
 };
 use recon_report::{DayRecords, ReportInput};
 
@@ -83,6 +84,7 @@ pub struct Fixture {
     pub orders: Vec<Order>,
     pub lines: Vec<StatementLine>,
     pub slips: Vec<SlipRead>,
+    pub breaks: Vec<Break>,
 }
 
 impl Fixture {
@@ -93,6 +95,7 @@ impl Fixture {
             inputs: &self.inputs,
             trend: &self.trend,
             tool_version: "0.1.0-test",
+            breaks: &self.breaks,
         }
     }
 
@@ -374,6 +377,7 @@ pub fn fixture() -> Fixture {
         orders: input_orders,
         lines: input_lines,
         slips: vec![SlipRead::Read(slip_1002)],
+        breaks: vec![],
     }
 }
 
@@ -414,4 +418,273 @@ pub fn run_bounded_to(
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+}
+
+/// A wall time in Bangkok on any day of November or October 2026.
+pub fn bkk_on(month: u32, day: u32, h: u32, m: u32) -> DateTime<FixedOffset> {
+    FixedOffset::east_opt(7 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2026, month, day, h, m, 0)
+        .unwrap()
+}
+
+/// Keys of the carried items of [`carried_fixture`].
+pub const LATE_ORDER: &str = "2026-11-20/orders.csv:5"; // A-0905, resolved
+pub const LATE_SLIP: &str = "2026-11-20/late.png"; // resolved
+pub const WAITING_SLIP: &str = "2026-11-20/wait.png"; // persisting, age 1
+pub const UNPAID_ORDER: &str = "2026-11-12/orders.csv:3"; // A-0803, age 9
+pub const OLD_ORDER: &str = "2026-10-10/orders.csv:2"; // A-0702, age 42
+pub const OLD_LINE: &str = "2026-11-19/kbank.csv:20"; // persisting, age 2
+pub const PAID_LINE: &str = "2026-11-20/kbank.csv:30"; // resolved by =A-1010
+/// An order id that looks like a formula: it names what closed a break.
+pub const EVIL_ORDER_ID: &str = "=A-1010";
+
+fn slip_outcome(
+    file: &str,
+    status: Status,
+    orders: &[&str],
+    line: Option<SourceRef>,
+    amount: Option<Money>,
+) -> SlipOutcome {
+    SlipOutcome {
+        file: file.into(),
+        status,
+        order_ids: orders.iter().map(|o| OrderId(o.to_string())).collect(),
+        statement_line: line,
+        amount,
+        trans_ref: None,
+        reasons: vec![],
+    }
+}
+
+/// The day of [`fixture`] with the open set of earlier days carried in
+/// (what the matcher gives when it is handed that open set): a late slip
+/// and its order closed by today's money, an old money-in line closed by
+/// today's order, and items still open at ages 1, 2, 9 and 42 days. The
+/// breaks come from the real `recon_core::carry::breaks`.
+pub fn carried_fixture() -> Fixture {
+    let mut f = fixture();
+    let today = f.result.day;
+    let src = |name: &str| {
+        let (file, line) = name.rsplit_once(':').unwrap();
+        SourceRef::new(file, line.parse().unwrap())
+    };
+
+    // Outcome rows, under carried names.
+    let carried_orders = vec![
+        order(
+            "A-0905",
+            Status::Matched,
+            "นาง มาลี ศรีสุข",
+            Some(LATE_SLIP),
+            vec![line(12)],
+            thb("800"),
+            Some(thb("800")),
+            Some(1.0),
+            vec![],
+            0,
+        ),
+        order(
+            "A-0803",
+            Status::Unpaid,
+            "MR. PETER PAN",
+            None,
+            vec![],
+            thb("1200"),
+            None,
+            None,
+            vec![Reason::new("no_slip"), Reason::new("no_statement_line")],
+            0,
+        ),
+        order(
+            "A-0702",
+            Status::AmountMismatch,
+            "SOK DARA",
+            None,
+            vec![src("2026-10-10/aba-usd.csv:9")],
+            Money::parse("10", Currency::Usd).unwrap(),
+            Some(Money::parse("9", Currency::Usd).unwrap()),
+            Some(0.97),
+            vec![Reason::with("short_by", "1.00 USD")],
+            0,
+        ),
+        order(
+            EVIL_ORDER_ID,
+            Status::Matched,
+            "นาย ประสิทธิ์ มั่นคง",
+            None,
+            vec![src(PAID_LINE)],
+            thb("300"),
+            Some(thb("300")),
+            Some(0.9),
+            vec![],
+            8,
+        ),
+    ];
+    let sources = [LATE_ORDER, UNPAID_ORDER, OLD_ORDER, "orders.csv:8"];
+    for (mut o, s) in carried_orders.into_iter().zip(sources) {
+        o.source = src(s);
+        f.result.orders.push(o);
+    }
+    f.result.statement.extend([
+        stmt(
+            line(12),
+            Status::Matched,
+            &["A-0905"],
+            thb("800"),
+            Some("นาง มาลี ศรีสุข"),
+            vec![],
+        ),
+        stmt(
+            src(OLD_LINE),
+            Status::StatementUnmatched,
+            &[],
+            thb("450"),
+            Some("+66 SOMEONE"),
+            vec![Reason::new("no_order")],
+        ),
+        stmt(
+            src(PAID_LINE),
+            Status::Matched,
+            &[EVIL_ORDER_ID],
+            thb("300"),
+            Some("นาย ประสิทธิ์ มั่นคง"),
+            vec![],
+        ),
+    ]);
+    f.result.slips.extend([
+        slip_outcome(
+            LATE_SLIP,
+            Status::Matched,
+            &["A-0905"],
+            Some(line(12)),
+            Some(thb("800")),
+        ),
+        slip_outcome(WAITING_SLIP, Status::Pending, &[], None, Some(thb("450"))),
+    ]);
+
+    // The input records the run had, carried ones under carried names.
+    let rec_order = |source: &str, id: &str, amount: Money, at: DateTime<FixedOffset>| Order {
+        source: src(source),
+        order_id: OrderId(id.into()),
+        customer_name: String::new(),
+        amount,
+        ordered_at: at,
+        slip: None,
+    };
+    f.orders.extend([
+        rec_order(LATE_ORDER, "A-0905", thb("800"), bkk_on(11, 20, 23, 50)),
+        rec_order(UNPAID_ORDER, "A-0803", thb("1200"), bkk_on(11, 12, 10, 0)),
+        rec_order(
+            OLD_ORDER,
+            "A-0702",
+            Money::parse("10", Currency::Usd).unwrap(),
+            bkk_on(10, 10, 11, 0),
+        ),
+        rec_order("orders.csv:8", EVIL_ORDER_ID, thb("300"), bkk(8, 30)),
+    ]);
+    let rec_line = |source: &str, amount: Money, at: DateTime<FixedOffset>| StatementLine {
+        source: src(source),
+        account: "123-4-56789-0".into(),
+        booked_at: at,
+        amount,
+        counterparty: Party::default(),
+        reference: None,
+        description: None,
+    };
+    f.lines.extend([
+        rec_line("kbank.csv:12", thb("800"), bkk(0, 3)),
+        rec_line(OLD_LINE, thb("450"), bkk_on(11, 19, 16, 45)),
+        rec_line(PAID_LINE, thb("300"), bkk_on(11, 20, 18, 0)),
+    ]);
+    let mut late = Slip::empty(Provider::Easyslip);
+    late.file = Some(LATE_SLIP.into());
+    late.amount = Some(thb("800"));
+    late.transferred_at = Some(bkk_on(11, 20, 23, 55));
+    late.sender.name = Some("นาง มาลี ศรีสุข".into());
+    f.slips.push(SlipRead::Read(late));
+
+    // The open set the run started from, as the ledger keeps it.
+    let open = |kind: ItemKind, key: &str, first_seen: &str, status: Status| {
+        let origin = carry::origin_day(key, today);
+        let (record, verdict) = match kind {
+            ItemKind::Order => {
+                let o = f
+                    .orders
+                    .iter()
+                    .find(|o| o.source.to_string() == key)
+                    .unwrap();
+                let v = f
+                    .result
+                    .orders
+                    .iter()
+                    .find(|v| v.source == o.source)
+                    .unwrap();
+                (
+                    CarriedRecord::Order(o.clone()),
+                    LastVerdict::Order(v.clone()),
+                )
+            }
+            ItemKind::StatementLine => {
+                let l = f
+                    .lines
+                    .iter()
+                    .find(|l| l.source.to_string() == key)
+                    .unwrap();
+                let v = f
+                    .result
+                    .statement
+                    .iter()
+                    .find(|v| v.line == l.source)
+                    .unwrap();
+                (
+                    CarriedRecord::StatementLine(l.clone()),
+                    LastVerdict::StatementLine(v.clone()),
+                )
+            }
+            ItemKind::Slip => {
+                let v = f.result.slips.iter().find(|v| v.file == key).unwrap();
+                let read = SlipRead::Pending {
+                    file: key.into(),
+                    reason: "quota".into(),
+                };
+                (CarriedRecord::Slip(read), LastVerdict::Slip(v.clone()))
+            }
+        };
+        OpenItem {
+            kind,
+            key: key.into(),
+            origin_day: origin,
+            first_seen: first_seen.parse().unwrap(),
+            status,
+            record,
+            verdict,
+        }
+    };
+    let previous = vec![
+        open(ItemKind::Order, LATE_ORDER, "2026-11-20", Status::Pending),
+        open(ItemKind::Order, UNPAID_ORDER, "2026-11-12", Status::Unpaid),
+        open(
+            ItemKind::Order,
+            OLD_ORDER,
+            "2026-10-10",
+            Status::AmountMismatch,
+        ),
+        open(
+            ItemKind::StatementLine,
+            OLD_LINE,
+            "2026-11-19",
+            Status::StatementUnmatched,
+        ),
+        open(
+            ItemKind::StatementLine,
+            PAID_LINE,
+            "2026-11-20",
+            Status::StatementUnmatched,
+        ),
+        open(ItemKind::Slip, LATE_SLIP, "2026-11-20", Status::Pending),
+        open(ItemKind::Slip, WAITING_SLIP, "2026-11-20", Status::Pending),
+    ];
+    f.breaks = carry::breaks(today, &f.result, &previous);
+    f
 }
