@@ -78,13 +78,16 @@ fn main() {
         statement,
         slips,
     };
+    // Every exception is a break (new today): the reports pair each row
+    // with its break by key.
+    let breaks = recon_core::carry::breaks(day, &result, &[]);
     let input = ReportInput {
         result: &result,
         quarantine: &[],
         inputs: &[],
         trend: &[],
         tool_version: env!("CARGO_PKG_VERSION"),
-        breaks: &[],
+        breaks: &breaks,
     };
 
     let t = Instant::now();
