@@ -1,16 +1,20 @@
 //! Times the ledger on a large day: `record_day` (delete + insert in one
-//! transaction), a rerun of it, `prior_uses` for every slip key, `trend`.
+//! transaction), a rerun of it, `prior_uses` for every slip key, the day
+//! recorded with a tenth of its orders left open (`record_day_with`) and
+//! that open set read back (`open_items_before`), `trend`.
 //!
 //! `cargo run -p recon-ledger --release --example record_day_bench -- 100000`
 
 use std::time::Instant;
 
 use chrono::DateTime;
+use recon_core::carry::{self, CarriedRecord, LastVerdict};
 use recon_core::{
-    Currency, Day, DayResult, Money, OrderId, OrderOutcome, Provider, Reason, Slip, SlipOutcome,
-    SourceRef, StatementOutcome, Status, TransRef,
+    Break, Currency, Day, DayResult, ItemKind, Lifecycle, Money, OpenItem, Order, OrderId,
+    OrderOutcome, Provider, Reason, Slip, SlipOutcome, SourceRef, StatementOutcome, Status,
+    TransRef,
 };
-use recon_ledger::Ledger;
+use recon_ledger::{DayCarry, Ledger};
 
 fn main() {
     let n: usize = std::env::args()
@@ -90,6 +94,79 @@ fn main() {
         hits.len(),
         t.elapsed()
     );
+
+    // Issue 9: the same day leaving a tenth of its orders open (unpaid),
+    // with their breaks, and the next day reading that open set back.
+    let open: Vec<OpenItem> = result
+        .orders
+        .iter()
+        .step_by(10)
+        .map(|o| {
+            let key = carry::order_key(o, day);
+            let mut verdict = o.clone();
+            verdict.source = SourceRef::new(format!("{day}/{}", o.source.file), o.source.line);
+            verdict.status = Status::Unpaid;
+            OpenItem {
+                kind: ItemKind::Order,
+                key,
+                origin_day: day,
+                first_seen: day,
+                status: Status::Unpaid,
+                record: CarriedRecord::Order(Order {
+                    source: verdict.source.clone(),
+                    order_id: o.order_id.clone(),
+                    customer_name: o.customer_name.clone(),
+                    amount,
+                    ordered_at: started,
+                    slip: None,
+                }),
+                verdict: LastVerdict::Order(verdict),
+            }
+        })
+        .collect();
+    let breaks: Vec<Break> = open
+        .iter()
+        .map(|i| Break {
+            kind: i.kind,
+            key: i.key.clone(),
+            origin_day: day,
+            first_seen: day,
+            status: Status::Unpaid,
+            lifecycle: Lifecycle::New,
+            age_days: 0,
+            resolved_by: None,
+        })
+        .collect();
+    let run = ledger.begin_run(day, started, &[]).expect("run");
+    let t = Instant::now();
+    ledger
+        .record_day_with(
+            run,
+            &result,
+            &slips,
+            &DayCarry {
+                carried_from: None,
+                open: &open,
+                breaks: &breaks,
+            },
+        )
+        .expect("record with carry");
+    println!(
+        "record_day_with: the same day plus {} open items and {} breaks in {:.2?}",
+        open.len(),
+        breaks.len(),
+        t.elapsed()
+    );
+    let t = Instant::now();
+    let (from, back) = ledger.open_items_before(day.next()).expect("open set");
+    assert_eq!(from, Some(day));
+    assert_eq!(back.len(), open.len());
+    println!(
+        "open_items_before: {} items read back in {:.2?}",
+        back.len(),
+        t.elapsed()
+    );
+
     let t = Instant::now();
     let trend = ledger.trend(day, 30).expect("trend");
     println!("trend: {} points in {:.2?}", trend.len(), t.elapsed());

@@ -251,8 +251,10 @@ impl Ledger {
         Ok(ManifestLink { sha256, previous })
     }
 
-    /// `run`'s manifest JSON as recorded, `None` when it has none (a run
-    /// that failed, or is still going).
+    /// `run`'s manifest JSON as recorded, `None` when it has none: a run
+    /// that failed or is still going, or a run that is not in the ledger
+    /// (`recon verify` reports a day whose run was removed instead of
+    /// stopping at it).
     pub fn manifest(&self, run: RunId) -> Result<Option<String>, LedgerError> {
         let found: Option<Option<String>> = self
             .conn()
@@ -263,7 +265,7 @@ impl Ledger {
             )
             .optional()
             .context(|| format!("reading the manifest of run {run}"))?;
-        found.ok_or(LedgerError::UnknownRun(run))
+        Ok(found.flatten())
     }
 
     /// Walks every run with a manifest in chain order and checks that each
