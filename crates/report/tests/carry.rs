@@ -603,6 +603,10 @@ fn the_page_shows_open_exceptions_by_age_and_what_was_resolved() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = write(tmp.path());
     let html = fs::read_to_string(dir.join("summary.html")).unwrap();
+    // For a person reviewing a change to the page: keep it.
+    if let Some(keep) = std::env::var_os("RECON_REPORT_KEEP_PAGE") {
+        fs::write(keep, &html).unwrap();
+    }
     for banned in ["<script", "<link", " src=", " href=", "url("] {
         assert!(!html.contains(banned), "{banned}");
     }
