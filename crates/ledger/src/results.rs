@@ -299,6 +299,10 @@ impl Ledger {
     /// - their run started from the open set of `day` or of a later day
     ///   (`carried_from >= day`): the carry chain, every open set after
     ///   `day` was shaped by it;
+    /// - their run started from the open set of a day before `day`
+    ///   (`carried_from < day`): they skipped `day`, which is being run
+    ///   late (a gap filled) and now sits between them and their start, so
+    ///   they should have started from `day`'s open set;
     /// - they registered a slip key that `day` registered too, so their
     ///   `duplicate_slip` verdicts may rest on `day`'s registrations.
     ///
@@ -312,7 +316,7 @@ impl Ledger {
                 "SELECT day FROM order_results WHERE origin_day = ?1 AND day > ?1
                  UNION SELECT day FROM statement_results WHERE origin_day = ?1 AND day > ?1
                  UNION SELECT day FROM slip_results WHERE origin_day = ?1 AND day > ?1
-                 UNION SELECT day FROM days WHERE carried_from >= ?1 AND day > ?1
+                 UNION SELECT day FROM days WHERE carried_from IS NOT NULL AND day > ?1
                  UNION SELECT later.day FROM slip_registry this
                        JOIN slip_registry later
                          ON later.key_kind = this.key_kind AND later.key_value = this.key_value

@@ -592,11 +592,12 @@ fn the_carry_chain_names_every_later_day_once_oldest_first() {
 
     assert_eq!(ledger.days_depending_on(days[0]).unwrap(), &days[1..]);
     assert_eq!(ledger.days_depending_on(days[1]).unwrap(), &days[2..]);
-    // A gap day: the 23rd started from the 21st, which is before the 22nd,
-    // but the 24th started from the 23rd, which is after it.
+    // The 22nd, never run, is run late: the 23rd started from the 21st,
+    // skipping it, so it must be recomputed from the 22nd's open set; the
+    // 24th started from the 23rd.
     assert_eq!(
         ledger.days_depending_on(day("2026-11-22")).unwrap(),
-        &days[3..]
+        &days[2..]
     );
     assert_eq!(ledger.days_depending_on(days[2]).unwrap(), &days[3..]);
     assert!(ledger.days_depending_on(days[3]).unwrap().is_empty());
@@ -609,4 +610,11 @@ fn the_carry_chain_names_every_later_day_once_oldest_first() {
     let ledger2 = open(dir2.path());
     record_story(&ledger2, &s);
     assert_eq!(ledger2.days_depending_on(s.d20).unwrap(), [s.d22]);
+    // Filling the gap (the 21st run late) names the 22nd, which started
+    // from the 20th's open set and must now start from the 21st's.
+    assert_eq!(
+        ledger2.days_depending_on(day("2026-11-21")).unwrap(),
+        [s.d22]
+    );
+    assert!(ledger2.days_depending_on(s.d22).unwrap().is_empty());
 }
