@@ -20,8 +20,8 @@ use rusqlite::Transaction;
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use crate::{Ledger, RunStatus};
-use common::{at, day, day_result, inputs};
+use crate::{DayCarry, Ledger, RunStatus};
+use common::{at, breaks_of, day, day_result, inputs};
 
 static ABORT_BEFORE_COMMIT: AtomicBool = AtomicBool::new(false);
 
@@ -29,7 +29,7 @@ const CHILD_DB: &str = "RECON_LEDGER_CRASH_CHILD_DB";
 const CHILD_MARKER: &str = "RECON_LEDGER_CRASH_CHILD_MARKER";
 const TEST_NAME: &str = "crash_tests::a_run_killed_inside_record_day_leaves_the_previous_results";
 
-/// Called by `record_day` just before it commits.
+/// Called by `record_day_with` (and so `record_day`) just before it commits.
 pub(crate) fn maybe_abort_before_commit(tx: &Transaction<'_>) {
     if !ABORT_BEFORE_COMMIT.load(Ordering::SeqCst) {
         return;
@@ -53,8 +53,17 @@ fn child(db: &Path) -> ! {
         .begin_run(d, at("2026-11-22T02:00:00+07:00"), &inputs())
         .expect("child begins a run");
     let (result, slips) = day_result(d, 7, "crashed");
+    let breaks = breaks_of(&result);
     ABORT_BEFORE_COMMIT.store(true, Ordering::SeqCst);
-    let _ = ledger.record_day(run, &result, &slips);
+    let _ = ledger.record_day_with(
+        run,
+        &result,
+        &slips,
+        &DayCarry {
+            breaks: &breaks,
+            ..DayCarry::default()
+        },
+    );
     // Reaching this line means the hook did not fire: tell the parent.
     std::process::exit(3);
 }
@@ -71,12 +80,25 @@ fn a_run_killed_inside_record_day_leaves_the_previous_results() {
     let d = day("2026-11-21");
 
     let (before, before_slips) = day_result(d, 4, "first");
+    let before_breaks = breaks_of(&before);
+    // Two unpaid orders and the unclaimed line.
+    assert_eq!(before_breaks.len(), 3);
     {
         let ledger = Ledger::open(&db).unwrap();
         let run = ledger
             .begin_run(d, at("2026-11-22T01:00:00+07:00"), &inputs())
             .unwrap();
-        ledger.record_day(run, &before, &before_slips).unwrap();
+        ledger
+            .record_day_with(
+                run,
+                &before,
+                &before_slips,
+                &DayCarry {
+                    breaks: &before_breaks,
+                    ..DayCarry::default()
+                },
+            )
+            .unwrap();
         ledger
             .finish_run(
                 run,
@@ -115,8 +137,10 @@ fn a_run_killed_inside_record_day_leaves_the_previous_results() {
         .unwrap();
     assert_eq!(check, "ok");
     let ledger = Ledger::open(&db).unwrap();
-    // ...and the previous results and registrations are exactly what they were.
+    // ...and the previous results, breaks and registrations are exactly
+    // what they were.
     assert_eq!(ledger.day_result(d).unwrap().as_ref(), Some(&before));
+    assert_eq!(ledger.breaks(d).unwrap(), before_breaks);
     let keys: Vec<_> = before_slips
         .iter()
         .flat_map(|s| s.registry_keys())

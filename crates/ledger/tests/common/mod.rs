@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
 use recon_core::{
-    AccountMask, Currency, Day, DayResult, Evidence, FieldSource, InputFile, Money, OrderId,
+    AccountMask, Break, Currency, Day, DayResult, Evidence, FieldSource, InputFile, Money, OrderId,
     OrderOutcome, Party, Provider, Reason, Slip, SlipField, SlipOutcome, SourceRef,
     StatementOutcome, Status, TransRef,
 };
@@ -161,4 +161,10 @@ pub fn day_result(d: Day, n: usize, tag: &str) -> (DayResult, Vec<Slip>) {
         },
         slips,
     )
+}
+
+/// The break lifecycle of a day that started from nothing: every order,
+/// line and slip not matched is a new break.
+pub fn breaks_of(result: &DayResult) -> Vec<Break> {
+    recon_core::carry::breaks(result.day, result, &[])
 }
