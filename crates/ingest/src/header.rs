@@ -33,6 +33,8 @@ pub(crate) struct Header {
     pub(crate) titles: Vec<String>,
     /// How many header cells there are, up to the last non-empty one.
     pub(crate) width: usize,
+    /// The header's cells as the file writes them, up to `width`.
+    pub(crate) cells: Vec<String>,
 }
 
 impl Header {
@@ -57,6 +59,26 @@ impl Header {
             column: Some(column),
             value: Some(value.quoted()),
             reason,
+        }
+    }
+
+    /// The rejection of a line whose quote is unbalanced
+    /// ([`crate::source::RowSink::unbalanced_quote`]): named by the header
+    /// text of the column the quote opens, its value the rest of the line.
+    pub(crate) fn unbalanced_quote(
+        &self,
+        file: &str,
+        line: u64,
+        cells: &[Cell<'_>],
+        field: usize,
+        reason: &str,
+    ) -> Rejection {
+        Rejection {
+            file: file.to_string(),
+            line: Some(line),
+            column: self.cells.get(field).filter(|t| !t.is_empty()).cloned(),
+            value: cells.get(field).map(Cell::quoted),
+            reason: reason.to_string(),
         }
     }
 
@@ -135,6 +157,7 @@ pub(crate) fn try_header(cells: &[Cell<'_>], wanted: &[Wanted]) -> Attempt {
             index,
             titles,
             width,
+            cells: found.clone(),
         },
         missing,
         found,

@@ -32,10 +32,14 @@
 //! order. A file that cannot be read at all is an [`IngestError`]; a bad
 //! row never is.
 //!
-//! Why the csv crate and not polars: the quarantine needs the exact
-//! physical line of every rejected row (also when a quoted field spans
-//! lines) and a per-row decision that never drops a row; the csv crate
-//! streams byte records with their positions and parses a million-row
+//! Why our own CSV record reader (`source::records`) and not polars or the
+//! csv crate: the quarantine needs the exact physical line of every
+//! rejected row (also when a quoted field spans lines) and a per-row
+//! decision that never drops a row, and a quote that never closes must cost
+//! its own line only, not swallow the rows after it into one cell (the csv
+//! crate has no way to say so, or to read those lines again). The reader
+//! streams one record at a time, reads what the csv crate reads wherever
+//! quotes balance (a property test checks this), and parses a million-row
 //! canonical file in about a second on one core (see
 //! `examples/ingest_bench.rs`), which leaves nothing for a columnar engine
 //! to win here. Spreadsheets are read with calamine.

@@ -290,6 +290,24 @@ impl<'a> OrderSink<'a> {
 }
 
 impl RowSink for OrderSink<'_> {
+    fn unbalanced_quote(
+        &mut self,
+        line: u64,
+        cells: &[Cell<'_>],
+        field: usize,
+        reason: &str,
+    ) -> Result<(), IngestError> {
+        match &self.header {
+            // Before the header: a title row, read as the line says.
+            None => self.row(line, cells),
+            Some(h) => {
+                let rejection = h.unbalanced_quote(&self.file, line, cells, field, reason);
+                self.out.rejected.push(rejection);
+                Ok(())
+            }
+        }
+    }
+
     fn row(&mut self, line: u64, cells: &[Cell<'_>]) -> Result<(), IngestError> {
         if cells.iter().all(Cell::is_blank) {
             return Ok(());

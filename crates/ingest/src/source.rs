@@ -2,15 +2,18 @@
 //! or row (spreadsheet) number. Statements and orders share this; what the
 //! cells mean is decided by the caller's [`RowSink`].
 //!
-//! CSV is streamed with the csv crate and one reused `ByteRecord`, so a
+//! CSV is streamed by [`records`], one reused buffer per record, so a
 //! million-row file never sits in memory as text; a record's line is where
-//! it starts, even when a quoted field spans several lines. Files in a
-//! legacy encoding (Windows-874) are decoded whole first: banks export
-//! those for one account and period, which is small.
+//! it starts, even when a quoted field spans several lines, and a quote
+//! that never closes properly costs its own line only (see [`records`]).
+//! Files in a legacy encoding (Windows-874) are decoded whole first: banks
+//! export those for one account and period, which is small.
+
+mod records;
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
 use calamine::{Data, Reader};
@@ -118,6 +121,19 @@ impl Cell<'_> {
 /// Receives rows in file order.
 pub(crate) trait RowSink {
     fn row(&mut self, line: u64, cells: &[Cell<'_>]) -> Result<(), IngestError>;
+
+    /// A CSV line that opens a quote which never closes properly (the rule
+    /// is in [`records`]): `cells` are the line read on its own, the open
+    /// quote running to the line's end, and `field` is the cell the quote
+    /// opens. A data row must be rejected with `reason`; the lines after
+    /// it come as rows of their own.
+    fn unbalanced_quote(
+        &mut self,
+        line: u64,
+        cells: &[Cell<'_>],
+        field: usize,
+        reason: &str,
+    ) -> Result<(), IngestError>;
 }
 
 /// How a CSV file's bytes become text.
@@ -197,28 +213,10 @@ pub(crate) fn scan_csv(
     match encoding {
         TextEncoding::Utf8 if !utf16 => {
             let skip = if prefix.starts_with(UTF8_BOM) { 3 } else { 0 };
-            let io = |source| IngestError::Open {
-                path: path.to_path_buf(),
-                source,
-            };
-            let len = file.metadata().map_err(io)?.len();
-            let ends_with_newline = if len <= prefix.len() as u64 {
-                prefix.last() == Some(&b'\n')
-            } else {
-                let mut last = [0u8; 1];
-                file.seek(SeekFrom::End(-1)).map_err(io)?;
-                file.read_exact(&mut last).map_err(io)?;
-                file.seek(SeekFrom::Start(prefix.len() as u64))
-                    .map_err(io)?;
-                last[0] == b'\n'
-            };
             let mut head = Cursor::new(prefix);
             head.set_position(skip);
-            let shape = Shape {
-                len: len - skip,
-                ends_with_newline,
-            };
-            scan_reader(path, head.chain(file), shape, delimiter, sink)
+            let reader = BufReader::with_capacity(1 << 16, head.chain(file));
+            scan_records(path, reader, delimiter, sink)
         }
         TextEncoding::Auto if !utf16 => {
             let mut bytes = prefix;
@@ -298,24 +296,13 @@ fn is_utf8_thai(line: &[u8]) -> bool {
     })
 }
 
-/// What the line arithmetic needs to know about the whole input.
-#[derive(Clone, Copy)]
-struct Shape {
-    len: u64,
-    ends_with_newline: bool,
-}
-
 fn scan_bytes(
     path: &Path,
     text: Vec<u8>,
     delimiter: u8,
     sink: &mut dyn RowSink,
 ) -> Result<u64, IngestError> {
-    let shape = Shape {
-        len: text.len() as u64,
-        ends_with_newline: text.last() == Some(&b'\n'),
-    };
-    scan_reader(path, Cursor::new(text), shape, delimiter, sink)
+    scan_records(path, Cursor::new(text), delimiter, sink)
 }
 
 /// Says why the first bytes look like a binary file, not text: a NUL byte,
@@ -344,70 +331,57 @@ fn binary_detail(prefix: &[u8]) -> Option<String> {
     })
 }
 
-/// Records end at `\n` only (a `\r` before it is cut from the last field),
-/// so that every record but perhaps the last consumes its own newline and
-/// a record's first line is: the reader's line after it, less the newlines
-/// inside its quoted fields, less its own newline. csv's own record
-/// position is not enough: it is taken before blank lines and the `\n` of
-/// a CRLF are skipped.
-fn scan_reader<R: Read>(
+/// Hands every non-blank record to `sink` with its first physical line,
+/// and every line with an unbalanced quote to
+/// [`RowSink::unbalanced_quote`]. Returns how many there were.
+fn scan_records<R: std::io::BufRead>(
     path: &Path,
     reader: R,
-    shape: Shape,
     delimiter: u8,
     sink: &mut dyn RowSink,
 ) -> Result<u64, IngestError> {
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .buffer_capacity(1 << 16)
-        .from_reader(reader);
-    let mut record = csv::ByteRecord::new();
+    let mut records = records::Records::new(reader, delimiter);
     let mut count = 0;
     let mut cells: Vec<Cell<'static>> = Vec::new();
     loop {
-        match csv.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
+        let found = match records.next_record() {
+            Ok(Some(found)) => found,
+            Ok(None) => break,
             Err(e) => {
                 return Err(IngestError::Csv {
                     path: path.to_path_buf(),
-                    line: e.position().map(|p| p.line()),
+                    line: Some(records.line()),
                     message: e.to_string(),
                 });
             }
-        }
+        };
         count += 1;
-        let end = csv.position();
-        let inner_newlines = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
-        let own_newline = end.byte() < shape.len || shape.ends_with_newline;
-        let line = end
-            .line()
-            .saturating_sub(inner_newlines + u64::from(own_newline))
-            .max(1);
-        let last = record.len().saturating_sub(1);
         // Reuse one allocation for the cells of every row: the vector is
         // emptied, then refilled with cells borrowing this record.
         let mut row: Vec<Cell<'_>> = recycle(std::mem::take(&mut cells));
-        row.extend(record.iter().enumerate().map(|(i, field)| {
-            let field = if i == last {
-                field.strip_suffix(b"\r").unwrap_or(field)
-            } else {
-                field
-            };
-            match std::str::from_utf8(field) {
-                Ok("") => Cell::Empty,
-                Ok(text) => Cell::Text(text),
-                Err(_) => Cell::NotUtf8(field),
+        row.extend(
+            records
+                .fields()
+                .map(|field| match std::str::from_utf8(field) {
+                    Ok("") => Cell::Empty,
+                    Ok(text) => Cell::Text(text),
+                    Err(_) => Cell::NotUtf8(field),
+                }),
+        );
+        match found {
+            records::Found::Record { line } => {
+                // A row that is only `""` is blank.
+                if !(row.len() == 1 && row[0] == Cell::Empty) {
+                    sink.row(line, &row)?;
+                } else {
+                    count -= 1;
+                }
             }
-        }));
-        // A row that is only a `\r` (a blank CRLF line) is blank.
-        if !(row.len() == 1 && row[0] == Cell::Empty) {
-            sink.row(line, &row)?;
-        } else {
-            count -= 1;
+            records::Found::Unbalanced {
+                line,
+                field,
+                reason,
+            } => sink.unbalanced_quote(line, &row, field, &reason)?,
         }
         cells = recycle(row);
     }
@@ -640,12 +614,46 @@ mod tests {
     use super::*;
 
     /// Every row the scanner hands on, with its line number.
-    pub(super) struct Collect(pub(super) Vec<(u64, Vec<String>)>);
+    #[derive(Debug, Default)]
+    pub(super) struct Collect {
+        /// Rows with their line and trimmed cells.
+        pub(super) rows: Vec<(u64, Vec<String>)>,
+        /// Lines with an unbalanced quote: line, the field the quote
+        /// opens, that field's text, the reason.
+        pub(super) unbalanced: Vec<(u64, usize, String, String)>,
+        /// In file order, for rows and unbalanced lines alike: the first
+        /// physical line and how many lines it covers (a record with line
+        /// breaks inside quoted fields covers one more per break).
+        pub(super) spans: Vec<(u64, u64)>,
+    }
 
     impl RowSink for Collect {
         fn row(&mut self, line: u64, cells: &[Cell<'_>]) -> Result<(), IngestError> {
-            self.0
+            let breaks: usize = cells
+                .iter()
+                .map(|c| match c {
+                    Cell::Text(t) => t.matches('\n').count(),
+                    Cell::NotUtf8(b) => b.iter().filter(|&&b| b == b'\n').count(),
+                    _ => 0,
+                })
+                .sum();
+            self.spans.push((line, 1 + breaks as u64));
+            self.rows
                 .push((line, cells.iter().map(|c| c.text().into_owned()).collect()));
+            Ok(())
+        }
+
+        fn unbalanced_quote(
+            &mut self,
+            line: u64,
+            cells: &[Cell<'_>],
+            field: usize,
+            reason: &str,
+        ) -> Result<(), IngestError> {
+            self.spans.push((line, 1));
+            let text = cells.get(field).map(|c| c.text().into_owned());
+            self.unbalanced
+                .push((line, field, text.unwrap_or_default(), reason.to_string()));
             Ok(())
         }
     }
@@ -654,9 +662,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
         std::fs::write(&path, bytes).unwrap();
-        let mut sink = Collect(Vec::new());
+        let mut sink = Collect::default();
         scan_csv(&path, encoding, b',', &mut sink)?;
-        Ok(sink.0)
+        Ok(sink.rows)
     }
 
     #[test]
@@ -850,13 +858,75 @@ mod line_properties {
                 std::fs::write(&path, &text).unwrap();
                 TextEncoding::Utf8
             };
-            let mut sink = Collect(Vec::new());
+            let mut sink = Collect::default();
             scan_csv(&path, encoding, b',', &mut sink).unwrap();
-            let got: Vec<u64> = sink.0.iter().map(|r| r.0).collect();
+            prop_assert!(sink.unbalanced.is_empty(), "{:?}", sink.unbalanced);
+            let got: Vec<u64> = sink.rows.iter().map(|r| r.0).collect();
             prop_assert_eq!(got, expected);
-            for ((_, cells), (fields, _)) in sink.0.iter().zip(&rows) {
+            for ((_, cells), (fields, _)) in sink.rows.iter().zip(&rows) {
                 let want: Vec<String> = fields.iter().map(|f| f.trim().to_string()).collect();
                 prop_assert_eq!(&cells[1..], &want[..]);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Whatever the quotes do, no physical line is lost: rows and
+        /// unbalanced-quote lines, in file order, cover every line that is
+        /// not blank exactly once (a row with line breaks in its quoted
+        /// fields covers one line more per break), in every encoding.
+        #[test]
+        fn no_line_is_ever_lost(
+            lines in prop::collection::vec(
+                prop::collection::vec(prop::sample::select(vec!["a", "ก", " ", ",", "\"", "\"\"", "\r"]), 0..8),
+                1..40,
+            ),
+            crlf in any::<bool>(),
+            final_newline in any::<bool>(),
+            encoding in 0..3u8,
+        ) {
+            let nl = if crlf { "\r\n" } else { "\n" };
+            let lines: Vec<String> = lines.iter().map(|l| l.concat()).collect();
+            let mut text = lines.join(nl);
+            if final_newline {
+                text.push_str(nl);
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("q.csv");
+            let encoding = match encoding {
+                0 => {
+                    std::fs::write(&path, &text).unwrap();
+                    TextEncoding::Utf8
+                }
+                1 => {
+                    std::fs::write(&path, &text).unwrap();
+                    TextEncoding::Auto
+                }
+                _ => {
+                    std::fs::write(&path, encoding_rs::WINDOWS_874.encode(&text).0).unwrap();
+                    TextEncoding::Legacy(encoding_rs::WINDOWS_874)
+                }
+            };
+            let mut sink = Collect::default();
+            scan_csv(&path, encoding, b',', &mut sink).unwrap();
+            // A line that may be read as nothing (empty, `""`, `"\r"`):
+            // no text, no delimiter.
+            let blank = |l: &str| l.chars().all(|c| c == '"' || c == '\r');
+            let mut next = 1u64;
+            for &(start, covers) in &sink.spans {
+                prop_assert!(start >= next, "line {} read twice: {:?}", start, sink.spans);
+                for gap in next..start {
+                    prop_assert!(blank(&lines[gap as usize - 1]), "line {} lost: {:?}", gap, sink.spans);
+                }
+                next = start + covers;
+            }
+            for gap in next..=lines.len() as u64 {
+                prop_assert!(blank(&lines[gap as usize - 1]), "line {} lost: {:?}", gap, sink.spans);
+            }
+            for (line, _, _, reason) in &sink.unbalanced {
+                prop_assert!(lines[*line as usize - 1].contains('"'));
+                prop_assert!(reason.starts_with("unbalanced quote"));
             }
         }
     }

@@ -456,6 +456,26 @@ impl<'a> StatementSink<'a> {
 }
 
 impl RowSink for StatementSink<'_> {
+    fn unbalanced_quote(
+        &mut self,
+        line: u64,
+        cells: &[Cell<'_>],
+        field: usize,
+        reason: &str,
+    ) -> Result<(), IngestError> {
+        let Some(h) = &self.header else {
+            // Preamble: read as the line says (a title is not data).
+            return self.row(line, cells);
+        };
+        let rejection = h.unbalanced_quote(&self.file, line, cells, field, reason);
+        // Like any data row: the dateless rows before it were no footer.
+        for (pending, _) in self.pending.drain(..) {
+            self.out.rejected.push(pending);
+        }
+        self.out.rejected.push(rejection);
+        Ok(())
+    }
+
     fn row(&mut self, line: u64, cells: &[Cell<'_>]) -> Result<(), IngestError> {
         if self.header.is_none() {
             if cells.iter().all(Cell::is_blank) {
