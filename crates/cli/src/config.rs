@@ -42,6 +42,12 @@ pub struct JobConfig {
     pub statements: Vec<StatementRule>,
     /// Column names of the order export (default: the canonical export).
     pub orders: OrderColumns,
+    /// How many days back an open item (an order still unpaid, a slip
+    /// still waiting for its money, money still waiting for its order) is
+    /// carried into each run as a candidate (default 45). Older open items
+    /// leave the open set; the run that drops them logs and counts them
+    /// (`aged_out` in the run record).
+    pub lookback_days: u32,
     pub matching: MatchConfig,
     pub ocr: OcrConfig,
 }
@@ -57,6 +63,7 @@ impl Default for JobConfig {
             accounts: Vec::new(),
             statements: Vec::new(),
             orders: OrderColumns::default(),
+            lookback_days: 45,
             matching: MatchConfig::default(),
             ocr: OcrConfig::default(),
         }

@@ -1,5 +1,5 @@
 //! The `recon` command's library half: job configuration, the commands
-//! (reconcile, nightly, ocr, gen, history, status) and their wiring of the
+//! (reconcile, nightly, verify, ocr, gen, history, status) and their wiring of the
 //! stage crates. `main.rs` only parses arguments and maps results to exit
 //! codes, so that everything here is testable without a process.
 //!
@@ -11,6 +11,7 @@ pub mod generator;
 pub mod logging;
 pub mod progress;
 pub mod reconcile;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 
@@ -47,6 +48,11 @@ pub enum CliError {
     Report(#[from] recon_report::ReportError),
     #[error(transparent)]
     Generator(#[from] generator::GenError),
+    #[error(
+        "{day} was reconciled before and its result changes, but later days were built on it: {}. Nothing was written. Rerun with --cascade to recompute {day} and those days in order, or restore {day}'s inputs",
+        later.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    LaterDaysDepend { day: Day, later: Vec<Day> },
     #[error("{0}")]
     Usage(String),
 }

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use recon_cli::config::JobConfig;
 use recon_cli::logging::{self, LogFormat};
-use recon_cli::reconcile::{RunPaths, reconcile_day};
-use recon_cli::{CliError, exit, generator};
+use recon_cli::reconcile::{RunPaths, reconcile_cascade, reconcile_day};
+use recon_cli::{CliError, exit, generator, verify};
 use recon_core::Day;
 use recon_ledger::{Ledger, RunStatus};
 
@@ -52,6 +52,11 @@ enum Command {
         /// The business day, YYYY-MM-DD.
         #[arg(long)]
         day: Day,
+        /// When later days were built on this day (they carried its open
+        /// items or share its slips) and its result changes, recompute
+        /// them too, in order. Without it such a rerun is refused.
+        #[arg(long)]
+        cascade: bool,
         #[command(flatten)]
         args: DayArgs,
     },
@@ -95,6 +100,16 @@ enum Command {
         /// Replace the generated folders of an existing day.
         #[arg(long)]
         overwrite: bool,
+    },
+    /// Check the manifest chain in the ledger and that each day's reports
+    /// (and inputs still on disk) are the ones its last run recorded.
+    /// Exit code 0: everything verified; 1: something does not match.
+    Verify {
+        /// Only this day's files (the whole chain is always checked).
+        #[arg(long)]
+        day: Option<Day>,
+        #[command(flatten)]
+        args: DayArgs,
     },
     /// List the most recent runs from the ledger.
     History {
@@ -141,24 +156,38 @@ fn paths(cli_config: &Path, config: &JobConfig, args: &DayArgs) -> RunPaths {
     }
 }
 
-fn run_day(cli_config: &Path, args: &DayArgs, day: Option<Day>) -> Result<u8, CliError> {
+fn run_day(
+    cli_config: &Path,
+    args: &DayArgs,
+    day: Option<Day>,
+    cascade: bool,
+) -> Result<u8, CliError> {
     let config = JobConfig::load(cli_config)?;
     let day = day.unwrap_or_else(|| config.last_complete_day(chrono::Utc::now()));
-    let outcome = reconcile_day(&config, &paths(cli_config, &config, args), day, args.wait)?;
-    println!(
-        "{}: {} orders, {} matched, {} exceptions, {} quarantined rows -> {}",
-        outcome.day,
-        outcome.orders,
-        outcome.matched,
-        outcome.exceptions,
-        outcome.quarantined,
-        outcome.report_dir.display()
-    );
-    Ok(match outcome.status {
-        RunStatus::Clean => exit::CLEAN,
-        RunStatus::Exceptions => exit::EXCEPTIONS,
-        RunStatus::Failed => exit::FAILURE,
-    })
+    let paths = paths(cli_config, &config, args);
+    let outcomes = if cascade {
+        reconcile_cascade(&config, &paths, day, args.wait)?
+    } else {
+        vec![reconcile_day(&config, &paths, day, args.wait)?]
+    };
+    let mut code = exit::CLEAN;
+    for outcome in outcomes {
+        println!(
+            "{}: {} orders, {} matched, {} exceptions, {} quarantined rows -> {}",
+            outcome.day,
+            outcome.orders,
+            outcome.matched,
+            outcome.exceptions,
+            outcome.quarantined,
+            outcome.report_dir.display()
+        );
+        code = code.max(match outcome.status {
+            RunStatus::Clean => exit::CLEAN,
+            RunStatus::Exceptions => exit::EXCEPTIONS,
+            RunStatus::Failed => exit::FAILURE,
+        });
+    }
+    Ok(code)
 }
 
 fn ledger_path(cli_config: &Path, flag: Option<PathBuf>) -> Result<PathBuf, CliError> {
@@ -170,8 +199,23 @@ fn ledger_path(cli_config: &Path, flag: Option<PathBuf>) -> Result<PathBuf, CliE
 
 fn run(cli: Cli) -> Result<u8, CliError> {
     match cli.command {
-        Command::Reconcile { day, args } => run_day(&cli.config, &args, Some(day)),
-        Command::Nightly { args } => run_day(&cli.config, &args, None),
+        Command::Reconcile { day, cascade, args } => {
+            run_day(&cli.config, &args, Some(day), cascade)
+        }
+        Command::Nightly { args } => run_day(&cli.config, &args, None, false),
+        Command::Verify { day, args } => {
+            let config = JobConfig::load(&cli.config)?;
+            let paths = paths(&cli.config, &config, &args);
+            let report = verify::verify(&paths, day)?;
+            for line in &report.lines {
+                println!("{line}");
+            }
+            Ok(if report.ok {
+                exit::CLEAN
+            } else {
+                exit::FAILURE
+            })
+        }
         Command::Ocr { files } => {
             let ocr = if cli.config.exists() {
                 JobConfig::load(&cli.config)?.ocr

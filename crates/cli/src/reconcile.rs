@@ -12,12 +12,13 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
+use recon_core::carry::{self, CarriedRecord, Lifecycle, OpenItem};
 use recon_core::{
     Day, DayResult, InputFile, Order, Rejection, SlipKey, SlipRead, StatementLine, Status,
     TrendPoint,
 };
 use recon_ingest::{Ingested, ReadOptions};
-use recon_ledger::{Ledger, RunStatus};
+use recon_ledger::{DayCarry, Ledger, ManifestLink, RunId, RunStatus};
 use recon_ocr_client::SlipJob;
 use recon_report::{DayRecords, ReportInput};
 use sha2::{Digest, Sha256};
@@ -50,11 +51,60 @@ pub struct RunOutcome {
 
 /// Reconciles one day. `wait` decides what happens when another run holds
 /// the day: wait for it, or fail at once with a clear message.
+///
+/// A rerun of a day that later days depend on (they carried its open items
+/// or share its slips) fails with [`CliError::LaterDaysDepend`] if its
+/// result changed, before anything is written; [`reconcile_cascade`]
+/// recomputes them all instead.
 pub fn reconcile_day(
     config: &JobConfig,
     paths: &RunPaths,
     day: Day,
     wait: bool,
+) -> Result<RunOutcome, CliError> {
+    reconcile_one(config, paths, day, wait, false)
+}
+
+/// Reconciles `day`, then every later recorded day whose results depend on
+/// it, oldest first, so that the ledger and the reports of those days
+/// follow the new result of `day`. Refuses before starting when one of
+/// those days has lost its input folder.
+pub fn reconcile_cascade(
+    config: &JobConfig,
+    paths: &RunPaths,
+    day: Day,
+    wait: bool,
+) -> Result<Vec<RunOutcome>, CliError> {
+    let mut later: BTreeSet<Day> = {
+        let ledger = Ledger::open(&paths.ledger)?;
+        ledger.days_depending_on(day)?.into_iter().collect()
+    };
+    if let Some(missing) = later
+        .iter()
+        .find(|d| !paths.data_dir.join(d.to_string()).is_dir())
+    {
+        return Err(CliError::Usage(format!(
+            "cannot recompute {day} and the days after it: the input folder of {missing} ({}) is gone, so {missing} could not be recomputed; nothing was changed",
+            paths.data_dir.join(missing.to_string()).display()
+        )));
+    }
+    let mut outcomes = vec![reconcile_one(config, paths, day, wait, true)?];
+    // The rerun may have made new days depend on `day` (a slip key it now
+    // registers): ask again.
+    later.extend(Ledger::open(&paths.ledger)?.days_depending_on(day)?);
+    for d in later {
+        info!(day = %d, because_of = %day, "recomputing a later day");
+        outcomes.push(reconcile_one(config, paths, d, wait, true)?);
+    }
+    Ok(outcomes)
+}
+
+fn reconcile_one(
+    config: &JobConfig,
+    paths: &RunPaths,
+    day: Day,
+    wait: bool,
+    cascade: bool,
 ) -> Result<RunOutcome, CliError> {
     let day_dir = paths.data_dir.join(day.to_string());
     if !day_dir.is_dir() {
@@ -89,10 +139,12 @@ pub fn reconcile_day(
             quarantine.extend(order_rejects);
             (lines, orders)
         });
-        let slips = timings.time("slips", || {
+        let mut slips = timings.time("slips", || {
             read_slips(config, &ledger, &day_dir, &inputs, &orders)
         });
 
+        // Only the day's own slips are looked up in (and later added to) the
+        // registry: a carried slip was registered on its own day.
         let keys: Vec<SlipKey> = slips
             .iter()
             .filter_map(|s| match s {
@@ -106,6 +158,21 @@ pub fn reconcile_day(
         let prior_uses = timings.time("prior_uses", || {
             prior_uses(&ledger, &paths.ledger, &keys, day)
         })?;
+
+        // Days are not islands: what earlier runs left open comes back.
+        let (carried_from, previous) = open_items(config, &ledger, day)?;
+        let (carried, frozen) = carry::split_open(&previous);
+        let own_slips = slips.len();
+        let (mut lines, mut orders) = (lines, orders);
+        lines.extend(carried.lines);
+        orders.extend(carried.orders);
+        slips.extend(reread_pending_slips(
+            config,
+            &ledger,
+            &paths.data_dir,
+            carried.slips,
+        ));
+
         let window = config.day_window(day);
         let input = recon_matcher::DayInput {
             day,
@@ -116,10 +183,34 @@ pub fn reconcile_day(
             our_accounts: &config.accounts,
             prior_uses: &prior_uses,
         };
-        let result = timings.time("match", || {
+        let mut result = timings.time("match", || {
             recon_matcher::match_day(&input, &config.matching)
         });
+        carry::append_frozen(&mut result, &frozen);
+        let breaks = carry::breaks(day, &result, &previous);
+        let open = carry::open_after(
+            day,
+            &result,
+            carry::DayInputs {
+                orders: &orders,
+                lines: &lines,
+                slips: &slips,
+            },
+            &previous,
+            &breaks,
+        );
         quarantine.sort();
+        refuse_silent_rewrite(&ledger, day, &result, cascade)?;
+        // The reports join rows to their records for times and references:
+        // the frozen items' records go in too (after matching, which must
+        // not see them).
+        for item in &frozen {
+            match &item.record {
+                CarriedRecord::Order(o) => orders.push(o.clone()),
+                CarriedRecord::StatementLine(l) => lines.push(l.clone()),
+                CarriedRecord::Slip(s) => slips.push(s.clone()),
+            }
+        }
 
         // The trend is the earlier days as the ledger has them plus today as
         // just computed, so the reports do not depend on whether an earlier
@@ -132,6 +223,7 @@ pub fn reconcile_day(
             quarantine: &quarantine,
             inputs: &inputs,
             trend: &trend,
+            breaks: &breaks,
             tool_version: env!("CARGO_PKG_VERSION"),
         };
         let records = DayRecords {
@@ -145,27 +237,42 @@ pub fn reconcile_day(
         info!(files = written.len(), folder = %paths.reports_dir.join(day.to_string()).display(), "reports written");
 
         // The reports were the last readers of the slips: move them (a
-        // copy of a million slips would cost ~0.5 GB).
+        // copy of a million slips would cost ~0.5 GB). Only the day's own
+        // slips are registered.
         let read: Vec<_> = slips
             .into_iter()
+            .take(own_slips)
             .filter_map(|s| match s {
                 SlipRead::Read(slip) => Some(slip),
                 _ => None,
             })
             .collect();
-        timings.time("ledger", || ledger.record_day(run, &result, &read))?;
-        Ok::<_, CliError>((result, quarantine))
+        let day_carry = DayCarry {
+            carried_from,
+            open: &open,
+            breaks: &breaks,
+        };
+        timings.time("ledger", || {
+            ledger.record_day_with(run, &result, &read, &day_carry)
+        })?;
+        let link = record_manifest(&ledger, run, day, carried_from, &inputs, &written)?;
+        info!(manifest = %link.sha256, "manifest recorded");
+        Ok::<_, CliError>((result, quarantine, breaks))
     })();
 
     let finished_at = Utc::now().fixed_offset();
     match result {
-        Ok((result, quarantine)) => {
+        Ok((result, quarantine, breaks)) => {
             let outcome = outcome_of(day, &paths.reports_dir, &result, &quarantine);
+            let count = |l: Lifecycle| breaks.iter().filter(|b| b.lifecycle == l).count();
             let summary = serde_json::json!({
                 "orders": outcome.orders,
                 "matched": outcome.matched,
                 "exceptions": outcome.exceptions,
                 "quarantined": outcome.quarantined,
+                "breaks_new": count(Lifecycle::New),
+                "breaks_persisting": count(Lifecycle::Persisting),
+                "breaks_resolved": count(Lifecycle::Resolved),
                 "stage_ms": timings.as_json(),
             });
             ledger.finish_run(run, finished_at, outcome.status, &summary.to_string())?;
@@ -181,6 +288,130 @@ pub fn reconcile_day(
             Err(e)
         }
     }
+}
+
+/// The open set the run starts from: what the latest recorded day before
+/// `day` left open, minus what is older than the look-back (logged, and
+/// never silently: the count is in the log line).
+fn open_items(
+    config: &JobConfig,
+    ledger: &Ledger,
+    day: Day,
+) -> Result<(Option<Day>, Vec<OpenItem>), CliError> {
+    let (from, mut items) = ledger.open_items_before(day)?;
+    let before = items.len();
+    items.retain(|i| carry::days_between(i.origin_day, day) <= config.lookback_days);
+    let aged_out = before - items.len();
+    if aged_out > 0 {
+        warn!(
+            aged_out,
+            lookback_days = config.lookback_days,
+            "open items older than the look-back are no longer carried"
+        );
+    }
+    if let Some(from) = from {
+        info!(%from, carried = items.len(), "open items carried over");
+    }
+    Ok((from, items))
+}
+
+/// Carried slips that no provider could read on their own day (quota,
+/// outage) are read again now, from their own day's folder; the others
+/// come back as they were read.
+fn reread_pending_slips(
+    config: &JobConfig,
+    ledger: &Ledger,
+    data_dir: &Path,
+    slips: Vec<SlipRead>,
+) -> Vec<SlipRead> {
+    let (pending, mut out): (Vec<SlipRead>, Vec<SlipRead>) = slips
+        .into_iter()
+        .partition(|s| matches!(s, SlipRead::Pending { .. }));
+    let mut jobs = Vec::new();
+    for slip in pending {
+        let file = slip.file().to_string();
+        let located = carry::origin_of(&file)
+            .ok_or_else(|| format!("carried slip {file:?} has no day"))
+            .and_then(|(origin, name)| {
+                safe_slip_path(&data_dir.join(origin.to_string()).join("slips"), name)
+            });
+        match located {
+            Ok(path) => jobs.push(SlipJob { file, path }),
+            Err(reason) => out.push(SlipRead::Unreadable { file, reason }),
+        }
+    }
+    if !jobs.is_empty() {
+        info!(slips = jobs.len(), "reading carried slips again");
+        out.extend(recon_ocr_client::read_slips(
+            jobs,
+            &config.ocr,
+            ledger,
+            &|_| {},
+        ));
+    }
+    out
+}
+
+/// A rerun of a day that later days built on must not change it under
+/// them: when the recomputed result differs from the recorded one, refuse
+/// (naming those days) unless the caller will recompute them too.
+fn refuse_silent_rewrite(
+    ledger: &Ledger,
+    day: Day,
+    result: &DayResult,
+    cascade: bool,
+) -> Result<(), CliError> {
+    if cascade {
+        return Ok(());
+    }
+    let later = ledger.days_depending_on(day)?;
+    if later.is_empty() {
+        return Ok(());
+    }
+    if ledger.day_result(day)?.as_ref() == Some(result) {
+        info!(%day, "rerun gives the recorded result; later days stay valid");
+        return Ok(());
+    }
+    Err(CliError::LaterDaysDepend { day, later })
+}
+
+/// Records the run's manifest: the SHA-256 of every input and report file
+/// and of the manifest before it, so an auditor can check the reports came
+/// from those inputs and that no earlier run was rewritten (`recon verify`).
+fn record_manifest(
+    ledger: &Ledger,
+    run: RunId,
+    day: Day,
+    carried_from: Option<Day>,
+    inputs: &[InputFile],
+    reports: &[PathBuf],
+) -> Result<ManifestLink, CliError> {
+    let mut files = Vec::with_capacity(reports.len());
+    for path in reports {
+        let (sha256, bytes) = sha256_file(path)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        files.push(serde_json::json!({ "name": name, "sha256": sha256, "bytes": bytes }));
+    }
+    files.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    let inputs: Vec<_> = inputs
+        .iter()
+        .map(|i| serde_json::json!({ "name": i.name, "sha256": i.sha256, "bytes": i.bytes }))
+        .collect();
+    Ok(ledger.record_manifest_with(run, |previous| {
+        let manifest = serde_json::json!({
+            "day": day.to_string(),
+            "run_id": run.0,
+            "tool_version": env!("CARGO_PKG_VERSION"),
+            "carried_from": carried_from.map(|d| d.to_string()),
+            "inputs": inputs,
+            "reports": files,
+            "previous_manifest_sha256": previous,
+        });
+        serde_json::to_string_pretty(&manifest).expect("a JSON value serializes")
+    })?)
 }
 
 /// Earlier days' uses of the day's slip keys. A million slips bring two
@@ -278,11 +509,9 @@ fn outcome_of(
     result: &DayResult,
     quarantine: &[Rejection],
 ) -> RunOutcome {
-    let matched = result
-        .orders
-        .iter()
-        .filter(|o| o.status == Status::Matched)
-        .count();
+    let point = trend_point(result);
+    // Everything open needs review, carried rows included: a break stays on
+    // the list (and the exit code says so) until it is resolved.
     let exceptions = result
         .orders
         .iter()
@@ -306,25 +535,29 @@ fn outcome_of(
     RunOutcome {
         day,
         report_dir: reports_dir.join(day.to_string()),
-        orders: result.orders.len(),
-        matched,
+        orders: point.orders as usize,
+        matched: point.matched as usize,
         exceptions,
         quarantined: quarantine.len(),
         status,
     }
 }
 
+/// The day's own orders (not those carried from earlier days), as the
+/// ledger's trend counts them.
 fn trend_point(result: &DayResult) -> TrendPoint {
-    let matched = result
+    let own = result
         .orders
         .iter()
-        .filter(|o| o.status == Status::Matched)
-        .count() as u64;
+        .filter(|o| carry::origin_of(&o.source.file).is_none());
+    let (orders, matched) = own.fold((0u64, 0u64), |(n, m), o| {
+        (n + 1, m + u64::from(o.status == Status::Matched))
+    });
     TrendPoint {
         day: result.day,
-        orders: result.orders.len() as u64,
+        orders,
         matched,
-        exceptions: result.orders.len() as u64 - matched,
+        exceptions: orders - matched,
     }
 }
 
@@ -403,7 +636,7 @@ fn list_inputs(day_dir: &Path) -> Result<(Vec<InputFile>, Vec<Rejection>), CliEr
     Ok((inputs, refused))
 }
 
-fn sha256_file(path: &Path) -> Result<(String, u64), CliError> {
+pub(crate) fn sha256_file(path: &Path) -> Result<(String, u64), CliError> {
     let mut file = fs::File::open(path).map_err(|e| CliError::io(path, e))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];

@@ -201,8 +201,10 @@ impl Ledger {
 
     /// Headline figures of the recorded days in `[until - (days - 1), until]`,
     /// oldest first, computed from the stored order results: orders,
-    /// matched orders, and orders with any other status. Days that were
-    /// never recorded are left out rather than shown as zero.
+    /// matched orders, and orders with any other status. Only each day's
+    /// own orders count (an order carried for a week would otherwise count
+    /// seven times). Days that were never recorded are left out rather than
+    /// shown as zero.
     pub fn trend(&self, until: Day, days: u32) -> Result<Vec<TrendPoint>, LedgerError> {
         if days == 0 {
             return Ok(Vec::new());
@@ -219,7 +221,8 @@ impl Ledger {
                 "SELECT d.day,
                         COUNT(o.order_id),
                         COALESCE(SUM(o.status = 'matched'), 0)
-                 FROM days d LEFT JOIN order_results o ON o.day = d.day
+                 FROM days d LEFT JOIN order_results o
+                   ON o.day = d.day AND o.origin_day = d.day
                  WHERE d.day BETWEEN ?1 AND ?2
                  GROUP BY d.day ORDER BY d.day",
             )

@@ -151,8 +151,11 @@ impl OrderKind {
         }
     }
 
-    /// The status the reconciliation must give the order (`None`: the row
-    /// is quarantined and has no status).
+    /// The status the reconciliation of the order's own day must give it
+    /// (`None`: the row is quarantined and has no status), under the
+    /// default grace periods: a slip whose money is not on the statement
+    /// is `pending` on its day (its money may still be booked for two more
+    /// days) and becomes `slip_not_on_statement` when the grace ends.
     pub fn expected(self) -> Option<Status> {
         Some(match self {
             OrderKind::Paid
@@ -165,7 +168,7 @@ impl OrderKind {
             OrderKind::AmountMismatch => Status::AmountMismatch,
             OrderKind::DuplicateSameDay | OrderKind::DuplicatePriorDay => Status::DuplicateSlip,
             OrderKind::ReceiverMismatch => Status::ReceiverMismatch,
-            OrderKind::SlipNotOnStatement => Status::SlipNotOnStatement,
+            OrderKind::SlipNotOnStatement => Status::Pending,
             OrderKind::NameMismatch => Status::NameMismatch,
             OrderKind::UnreadableSlip => Status::UnreadableSlip,
             OrderKind::MalformedRow => return None,

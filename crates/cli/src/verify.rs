@@ -1,0 +1,162 @@
+//! `recon verify`: what an auditor runs to check that history was not
+//! rewritten and that the reports on disk are the ones Recon produced.
+//!
+//! Every finished run records a manifest in the ledger (the SHA-256 of each
+//! input and report file, and of the manifest before it). Verifying walks
+//! that chain, then, for each recorded day (or the one asked for), hashes
+//! the files its last run listed. A report that differs, is missing or was
+//! added after the run fails the check; an input that is no longer on disk
+//! (archived) is only noted, an input that changed fails it.
+
+use recon_core::Day;
+use recon_ledger::Ledger;
+use serde_json::Value;
+
+use crate::CliError;
+use crate::reconcile::{RunPaths, sha256_file};
+
+/// What `recon verify` found, one line per finding, and whether all held.
+#[derive(Debug, Clone, Default)]
+pub struct Verification {
+    pub ok: bool,
+    pub lines: Vec<String>,
+}
+
+impl Verification {
+    fn fail(&mut self, line: String) {
+        self.ok = false;
+        self.lines.push(format!("FAIL {line}"));
+    }
+}
+
+/// Checks the manifest chain and the files of `day` (or of every recorded
+/// day when `None`).
+pub fn verify(paths: &RunPaths, day: Option<Day>) -> Result<Verification, CliError> {
+    let ledger = Ledger::open(&paths.ledger)?;
+    let mut v = Verification {
+        ok: true,
+        lines: Vec::new(),
+    };
+    let chain = ledger.verify_manifest_chain()?;
+    for broken in &chain.broken {
+        v.fail(format!("manifest chain: {broken}"));
+    }
+    if chain.broken.is_empty() {
+        v.lines.push(format!(
+            "ok   manifest chain: {} runs linked",
+            chain.runs_checked
+        ));
+    }
+
+    let days: Vec<(Day, recon_ledger::RunId)> = ledger
+        .recorded_days()?
+        .into_iter()
+        .filter(|(d, _)| day.is_none_or(|want| want == *d))
+        .collect();
+    if let Some(want) = day
+        && days.is_empty()
+    {
+        v.fail(format!(
+            "{want}: the ledger has no recorded run of this day"
+        ));
+    }
+    for (d, run) in days {
+        let Some(json) = ledger.manifest(run)? else {
+            v.fail(format!("{d}: run {run} recorded results but no manifest"));
+            continue;
+        };
+        let manifest: Value = serde_json::from_str(&json).map_err(|e| {
+            CliError::Usage(format!("the manifest of run {run} ({d}) is not JSON: {e}"))
+        })?;
+        check_day(&mut v, d, &manifest, paths)?;
+    }
+    Ok(v)
+}
+
+fn check_day(
+    v: &mut Verification,
+    day: Day,
+    manifest: &Value,
+    paths: &RunPaths,
+) -> Result<(), CliError> {
+    let report_dir = paths.reports_dir.join(day.to_string());
+    let listed = entries(manifest, "reports");
+    let mut bad = 0;
+    for (name, sha256) in &listed {
+        let path = report_dir.join(name);
+        if !path.is_file() {
+            v.fail(format!("{day}: report {name} is missing"));
+            bad += 1;
+        } else if sha256_file(&path)?.0 != *sha256 {
+            v.fail(format!(
+                "{day}: report {name} differs from the one run recorded"
+            ));
+            bad += 1;
+        }
+    }
+    if let Ok(dir) = std::fs::read_dir(&report_dir) {
+        let mut extra: Vec<String> = dir
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| !n.starts_with('.') && !listed.iter().any(|(l, _)| l == n))
+            .collect();
+        extra.sort();
+        for name in extra {
+            v.fail(format!(
+                "{day}: report folder holds {name}, which no run wrote"
+            ));
+            bad += 1;
+        }
+    }
+    let day_dir = paths.data_dir.join(day.to_string());
+    let mut archived = 0;
+    for (name, sha256) in entries(manifest, "inputs") {
+        let path = day_dir.join(&name);
+        if !path.is_file() {
+            archived += 1;
+        } else if sha256_file(&path)?.0 != sha256 {
+            v.fail(format!("{day}: input {name} changed since the run"));
+            bad += 1;
+        }
+    }
+    if bad == 0 {
+        let note = if archived > 0 {
+            format!(" ({archived} inputs no longer on disk)")
+        } else {
+            String::new()
+        };
+        v.lines.push(format!(
+            "ok   {day}: {} reports match the manifest{note}",
+            listed.len()
+        ));
+    }
+    Ok(())
+}
+
+/// `(name, sha256)` of a manifest's `reports` or `inputs` list.
+fn entries(manifest: &Value, list: &str) -> Vec<(String, String)> {
+    manifest[list]
+        .as_array()
+        .map(|files| {
+            files
+                .iter()
+                .filter_map(|f| Some((f["name"].as_str()?.into(), f["sha256"].as_str()?.into())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_entries_are_read_by_name() {
+        let m: Value = serde_json::json!({
+            "reports": [{"name": "a.csv", "sha256": "ab", "bytes": 2}, {"name": 3}],
+            "inputs": []
+        });
+        assert_eq!(entries(&m, "reports"), [("a.csv".into(), "ab".into())]);
+        assert!(entries(&m, "inputs").is_empty());
+        assert!(entries(&m, "missing").is_empty());
+    }
+}

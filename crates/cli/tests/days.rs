@@ -1,0 +1,466 @@
+//! Days are not islands (issue 9): scenario tests over three or more
+//! consecutive days through the real `recon` binary, a real SQLite ledger
+//! and real report files.
+//!
+//! Each test writes its own small days: a canonical statement, an order
+//! export and saved EasySlip responses built from a sample slip.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{read_csv, text, workspace};
+
+const D1: &str = "2026-11-20";
+const D2: &str = "2026-11-21";
+const D3: &str = "2026-11-22";
+const D4: &str = "2026-11-23";
+
+const CONFIG: &str = r#"
+timezone = "Asia/Bangkok"
+cutoff = "00:00"
+lookback_days = 45
+
+[[accounts]]
+name = "บริษัท ร้านดี จำกัด"
+alt_name = "RANDEE CO., LTD."
+bank = "KBANK"
+account = "123-4-56789-0"
+currency = "THB"
+proxies = ["0105561234567"]
+
+[matching.grace]
+statement_days = 2
+"#;
+
+/// A customer payment: the order, its slip, and the statement line that
+/// carries the money (any of them may be left out or put on another day).
+struct Payment {
+    order: &'static str,
+    name: &'static str,
+    thb: &'static str,
+    ordered_at: &'static str,
+    paid_at: &'static str,
+    trans_ref: &'static str,
+}
+
+const SOMCHAI: Payment = Payment {
+    order: "ORD-1",
+    name: "นาย สมชาย ใจดี",
+    thb: "1250.00",
+    ordered_at: "2026-11-20T23:50:00+07:00",
+    paid_at: "2026-11-20T23:55:00+07:00",
+    trans_ref: "016324235537ATF08123",
+};
+
+const MALEE: Payment = Payment {
+    order: "ORD-2",
+    name: "นางสาว มาลี สุขใจ",
+    thb: "880.00",
+    ordered_at: "2026-11-20T10:00:00+07:00",
+    paid_at: "2026-11-20T10:02:00+07:00",
+    trans_ref: "016324235537ATF08777",
+};
+
+struct World {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl World {
+    fn new() -> World {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().to_path_buf();
+        fs::write(root.join("job.toml"), CONFIG).unwrap();
+        World { _tmp: tmp, root }
+    }
+
+    fn day_dir(&self, day: &str) -> PathBuf {
+        let dir = self.root.join("data").join(day);
+        for kind in ["statements", "orders", "slips"] {
+            fs::create_dir_all(dir.join(kind)).unwrap();
+        }
+        dir
+    }
+
+    /// Adds an order (and its slip file) to `day`'s order export.
+    fn order(&self, day: &str, p: &Payment, with_slip: bool) {
+        let dir = self.day_dir(day);
+        let slip = if with_slip {
+            let name = format!("{}.json", p.order);
+            fs::write(dir.join("slips").join(&name), slip_json(p)).unwrap();
+            name
+        } else {
+            String::new()
+        };
+        append(
+            &dir.join("orders/orders.csv"),
+            "order_id,customer_name,amount,currency,ordered_at,slip",
+            &format!(
+                "{},{},{},THB,{},{}",
+                p.order, p.name, p.thb, p.ordered_at, slip
+            ),
+        );
+    }
+
+    /// Adds the payment's money to `day`'s statement, booked at `booked_at`.
+    fn money(&self, day: &str, p: &Payment, booked_at: &str) {
+        let dir = self.day_dir(day);
+        let payer = p.name.split_once(' ').map_or(p.name, |(_, n)| n);
+        append(
+            &dir.join("statements/kbank.csv"),
+            "account,booked_at,amount,currency,counterparty_name,counterparty_account,counterparty_bank,reference,description",
+            &format!(
+                "123-4-56789-0,{booked_at},{},THB,{payer},xxx-x-x1234-x,SCB,,Incoming transfer",
+                p.thb
+            ),
+        );
+    }
+
+    fn recon(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_recon"))
+            .current_dir(&self.root)
+            .arg("--config")
+            .arg(self.root.join("job.toml"))
+            .args(args)
+            .args([
+                "--data",
+                "data",
+                "--out",
+                "reports",
+                "--ledger",
+                "ledger.sqlite",
+            ])
+            .output()
+            .unwrap()
+    }
+
+    /// Runs `recon reconcile --day` and checks it finished (0 or 2).
+    fn run(&self, day: &str) -> Output {
+        self.day_dir(day);
+        let out = self.recon(&["reconcile", "--day", day]);
+        assert!(
+            matches!(out.status.code(), Some(0 | 2)),
+            "{day} did not finish: {}",
+            text(&out)
+        );
+        out
+    }
+
+    fn report(&self, day: &str, file: &str) -> Vec<BTreeMap<String, String>> {
+        read_csv(&self.root.join("reports").join(day).join(file))
+    }
+
+    fn report_bytes(&self, day: &str) -> BTreeMap<String, Vec<u8>> {
+        let dir = self.root.join("reports").join(day);
+        fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().into_string().unwrap(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+}
+
+fn append(path: &Path, header: &str, row: &str) {
+    let mut body = fs::read_to_string(path).unwrap_or_else(|_| format!("{header}\n"));
+    body.push_str(row);
+    body.push('\n');
+    fs::write(path, body).unwrap();
+}
+
+/// A saved EasySlip response for `p`, from a committed sample slip.
+fn slip_json(p: &Payment) -> String {
+    let sample = workspace().join("sample-data/2026-11-21/slips/ORD-20261121-0001.json");
+    let mut v: serde_json::Value = serde_json::from_slice(&fs::read(sample).unwrap()).unwrap();
+    let amount: serde_json::Value = serde_json::from_str(p.thb).unwrap();
+    let data = &mut v["data"];
+    data["remark"] = "".into();
+    data["amountInOrder"] = amount.clone();
+    data["amountInSlip"] = amount.clone();
+    let raw = &mut data["rawSlip"];
+    raw["payload"] = serde_json::Value::Null;
+    raw["transRef"] = p.trans_ref.into();
+    raw["date"] = p.paid_at.into();
+    raw["amount"]["amount"] = amount.clone();
+    raw["amount"]["local"]["amount"] = amount;
+    let english = p.name.to_string();
+    raw["sender"]["account"]["name"]["th"] = p.name.into();
+    raw["sender"]["account"]["name"]["en"] = english.into();
+    serde_json::to_string_pretty(&v).unwrap()
+}
+
+/// The row of `rows` whose `column` is `value`.
+fn row<'a>(
+    rows: &'a [BTreeMap<String, String>],
+    column: &str,
+    value: &str,
+) -> &'a BTreeMap<String, String> {
+    rows.iter()
+        .find(|r| r[column] == value)
+        .unwrap_or_else(|| panic!("no row with {column} = {value} in {rows:#?}"))
+}
+
+/// The exceptions.csv row of an item (`kind`, `id`).
+fn exception<'a>(
+    rows: &'a [BTreeMap<String, String>],
+    kind: &str,
+    id: &str,
+) -> &'a BTreeMap<String, String> {
+    rows.iter()
+        .find(|r| r["kind"] == kind && r["id"] == id)
+        .unwrap_or_else(|| panic!("no {kind} {id} in exceptions: {rows:#?}"))
+}
+
+#[test]
+fn late_booking_after_midnight_is_pending_then_resolved() {
+    let w = World::new();
+    w.order(D1, &SOMCHAI, true);
+    w.order(D1, &MALEE, true);
+    w.money(D1, &MALEE, "2026-11-20T10:02:30+07:00");
+    // Paid at 23:55, booked by the bank at 00:03 the next day.
+    w.money(D2, &SOMCHAI, "2026-11-21T00:03:00+07:00");
+
+    w.run(D1);
+    let orders = w.report(D1, "reconciliation.csv");
+    assert_eq!(row(&orders, "order_id", "ORD-1")["status"], "pending");
+    assert_eq!(row(&orders, "order_id", "ORD-2")["status"], "matched");
+    let ex = w.report(D1, "exceptions.csv");
+    let pending = exception(&ex, "order", "ORD-1");
+    assert_eq!(pending["lifecycle"], "new");
+    assert!(
+        pending["reasons"].contains("awaiting_statement"),
+        "{pending:?}"
+    );
+
+    w.run(D2);
+    let orders = w.report(D2, "reconciliation.csv");
+    let late = row(&orders, "order_id", "ORD-1");
+    assert_eq!(late["status"], "matched", "{late:?}");
+    assert_eq!(late["origin_day"], D1);
+    assert!(
+        late["statement_line"].contains("kbank.csv:2"),
+        "paid by today's line: {late:?}"
+    );
+    let ex = w.report(D2, "exceptions.csv");
+    let resolved = exception(&ex, "order", "ORD-1");
+    assert_eq!(resolved["lifecycle"], "resolved");
+    assert_eq!(resolved["age_days"], "1");
+    assert_eq!(resolved["first_seen"], D1);
+    assert!(
+        resolved["resolved_by"].contains("kbank.csv:2"),
+        "{resolved:?}"
+    );
+    // Today's line is matched to the old order, not left unmatched.
+    let lines = w.report(D2, "statement.csv");
+    assert_eq!(
+        row(&lines, "statement_line", "kbank.csv:2")["status"],
+        "matched"
+    );
+
+    // The day after, nothing of it is carried any more.
+    w.run(D3);
+    let orders = w.report(D3, "reconciliation.csv");
+    assert!(
+        orders.iter().all(|r| r["order_id"] != "ORD-1"),
+        "{orders:#?}"
+    );
+}
+
+#[test]
+fn slip_before_money_waits_inside_the_grace_period() {
+    let w = World::new();
+    w.order(D1, &SOMCHAI, true);
+    w.money(D3, &SOMCHAI, "2026-11-22T09:00:00+07:00");
+
+    w.run(D1);
+    w.run(D2);
+    let ex = w.report(D2, "exceptions.csv");
+    let waiting = exception(&ex, "order", "ORD-1");
+    assert_eq!(waiting["status"], "pending");
+    assert_eq!(waiting["lifecycle"], "persisting");
+    assert_eq!(waiting["age_days"], "1");
+    assert_eq!(waiting["age_bucket"], "0-1");
+
+    // Two days after the slip, the money lands: still inside the grace.
+    w.run(D3);
+    let orders = w.report(D3, "reconciliation.csv");
+    assert_eq!(row(&orders, "order_id", "ORD-1")["status"], "matched");
+    let resolved = exception(&w.report(D3, "exceptions.csv"), "order", "ORD-1").clone();
+    assert_eq!(resolved["lifecycle"], "resolved");
+    assert_eq!(resolved["age_days"], "2");
+}
+
+#[test]
+fn money_before_slip_matches_the_carried_line() {
+    let w = World::new();
+    // The money arrives on the evening of the 20th; order and slip come on
+    // the 21st.
+    w.money(D1, &SOMCHAI, "2026-11-20T23:56:00+07:00");
+    w.run(D1);
+    let lines = w.report(D1, "statement.csv");
+    assert_eq!(
+        row(&lines, "statement_line", "kbank.csv:2")["status"],
+        "statement_unmatched"
+    );
+
+    let late_order = Payment {
+        ordered_at: "2026-11-21T08:00:00+07:00",
+        ..SOMCHAI
+    };
+    w.order(D2, &late_order, true);
+    w.run(D2);
+    let orders = w.report(D2, "reconciliation.csv");
+    let paid = row(&orders, "order_id", "ORD-1");
+    assert_eq!(paid["status"], "matched", "{paid:?}");
+    assert_eq!(paid["statement_line"], format!("{D1}/kbank.csv:2"));
+    let lines = w.report(D2, "statement.csv");
+    let carried = row(&lines, "statement_line", &format!("{D1}/kbank.csv:2"));
+    assert_eq!(carried["status"], "matched");
+    assert_eq!(carried["origin_day"], D1);
+    let resolved = exception(
+        &w.report(D2, "exceptions.csv"),
+        "statement_line",
+        &format!("{D1}/kbank.csv:2"),
+    )
+    .clone();
+    assert_eq!(resolved["lifecycle"], "resolved");
+    assert!(resolved["resolved_by"].contains("ORD-1"), "{resolved:?}");
+}
+
+#[test]
+fn grace_expiry_turns_a_waiting_slip_into_the_real_exception() {
+    let w = World::new();
+    w.order(D1, &SOMCHAI, true);
+    for day in [D1, D2, D3, D4] {
+        w.run(day);
+    }
+    let status_on = |day: &str| {
+        let orders = w.report(day, "reconciliation.csv");
+        row(&orders, "order_id", "ORD-1")["status"].clone()
+    };
+    assert_eq!(status_on(D1), "pending");
+    assert_eq!(status_on(D2), "pending");
+    assert_eq!(status_on(D3), "slip_not_on_statement");
+    assert_eq!(status_on(D4), "slip_not_on_statement");
+    let on_d4 = exception(&w.report(D4, "exceptions.csv"), "order", "ORD-1").clone();
+    assert_eq!(on_d4["lifecycle"], "persisting");
+    assert_eq!(on_d4["first_seen"], D1);
+    assert_eq!(on_d4["age_days"], "3");
+    assert_eq!(on_d4["age_bucket"], "2-7");
+    let summary: serde_json::Value = serde_json::from_slice(
+        &fs::read(w.root.join("reports").join(D4).join("summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        summary.to_string().contains("open_by_age"),
+        "summary.json shows open exceptions by age: {summary}"
+    );
+}
+
+#[test]
+fn rerunning_an_earlier_day_refuses_or_cascades_never_half() {
+    let w = World::new();
+    w.order(D1, &SOMCHAI, true);
+    for day in [D1, D2, D3] {
+        w.run(day);
+    }
+    // Unchanged inputs: the rerun gives the recorded result and is allowed.
+    let before = w.report_bytes(D1);
+    w.run(D1);
+    assert_eq!(
+        w.report_bytes(D1),
+        before,
+        "a plain rerun is byte-identical"
+    );
+
+    // The bank sends a corrected statement for the 20th with the money.
+    w.money(D1, &SOMCHAI, "2026-11-20T23:58:00+07:00");
+    let refused = w.recon(&["reconcile", "--day", D1]);
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+    let message = text(&refused);
+    assert!(
+        message.contains(D2) && message.contains(D3) && message.contains("--cascade"),
+        "names the later days and the way out: {message}"
+    );
+    assert_eq!(w.report_bytes(D1), before, "nothing was written");
+    let d3_before = w.report_bytes(D3);
+
+    let cascaded = w.recon(&["reconcile", "--day", D1, "--cascade"]);
+    assert!(
+        matches!(cascaded.status.code(), Some(0 | 2)),
+        "{}",
+        text(&cascaded)
+    );
+    let out = text(&cascaded);
+    for day in [D1, D2, D3] {
+        assert!(out.contains(&format!("{day}:")), "{day} recomputed: {out}");
+    }
+    let orders = w.report(D1, "reconciliation.csv");
+    assert_eq!(row(&orders, "order_id", "ORD-1")["status"], "matched");
+    for day in [D2, D3] {
+        let orders = w.report(day, "reconciliation.csv");
+        assert!(
+            orders.iter().all(|r| r["order_id"] != "ORD-1"),
+            "{day} no longer carries the paid order: {orders:#?}"
+        );
+    }
+    assert_ne!(w.report_bytes(D3), d3_before);
+    let verified = w.recon(&["verify"]);
+    assert_eq!(verified.status.code(), Some(0), "{}", text(&verified));
+}
+
+#[test]
+fn the_manifest_chain_verifies_and_catches_rewrites() {
+    let w = World::new();
+    w.order(D1, &SOMCHAI, true);
+    w.order(D2, &MALEE, true);
+    w.money(D2, &MALEE, "2026-11-21T10:02:30+07:00");
+    for day in [D1, D2, D3] {
+        w.run(day);
+    }
+    let ok = w.recon(&["verify"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    let said = text(&ok);
+    assert!(said.contains("manifest chain: 3 runs linked"), "{said}");
+    for day in [D1, D2, D3] {
+        assert!(said.contains(&format!("ok   {day}")), "{said}");
+    }
+
+    // A report edited after the run.
+    let csv = w.root.join("reports").join(D2).join("reconciliation.csv");
+    let mut body = fs::read(&csv).unwrap();
+    body.extend_from_slice(b"ORD-9,matched,,,1.00,,THB,,\r\n");
+    fs::write(&csv, body).unwrap();
+    let caught = w.recon(&["verify", "--day", D2]);
+    assert_eq!(caught.status.code(), Some(1), "{}", text(&caught));
+    assert!(
+        text(&caught).contains("reconciliation.csv differs"),
+        "{}",
+        text(&caught)
+    );
+
+    // History rewritten in the ledger: an earlier manifest replaced.
+    let conn = rusqlite::Connection::open(w.root.join("ledger.sqlite")).unwrap();
+    conn.execute(
+        "UPDATE runs SET manifest_json = replace(manifest_json, 'kbank', 'kbanx')
+         WHERE day = ?1",
+        [D2],
+    )
+    .unwrap();
+    drop(conn);
+    let caught = w.recon(&["verify"]);
+    assert_eq!(caught.status.code(), Some(1), "{}", text(&caught));
+    assert!(
+        text(&caught).contains("manifest chain"),
+        "{}",
+        text(&caught)
+    );
+}
