@@ -448,7 +448,8 @@ impl ClovaClient {
         config: &ClovaConfig,
         credentials: &Credentials,
     ) -> Result<ClovaClient, OcrError> {
-        ClovaClient::new(config, credentials.secret(&config.secret_env, P)?)
+        let secret = credentials.key(config.api_key_file.as_deref(), &config.secret_env, P)?;
+        ClovaClient::new(config, secret)
     }
 
     pub fn new(config: &ClovaConfig, secret: Secret) -> Result<ClovaClient, OcrError> {

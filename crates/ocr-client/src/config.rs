@@ -146,7 +146,12 @@ pub struct NextOcrConfig {
     /// The client posts to `{base_url}/ocr_api_receipt`.
     pub base_url: String,
     pub username_env: String,
+    /// NAME of the environment variable holding the secret key.
     pub secret_key_env: String,
+    /// A file holding the secret key instead (mode 600 or stricter, else
+    /// refused); wins over `secret_key_env` when set. Named as EasySlip's
+    /// so that every provider section says it the same way.
+    pub api_key_file: Option<std::path::PathBuf>,
     pub limits: Limits,
 }
 
@@ -156,6 +161,7 @@ impl Default for NextOcrConfig {
             base_url: "https://developer.nextocr.org".into(),
             username_env: "NEXTOCR_USERNAME".into(),
             secret_key_env: "NEXTOCR_SECRET_KEY".into(),
+            api_key_file: None,
             limits: Limits::default(),
         }
     }
@@ -183,7 +189,11 @@ pub struct ClovaConfig {
     /// The document model: `receipt` or `credit-card`; the client posts to
     /// `{invoke_url}/document/{document}`.
     pub document: String,
+    /// NAME of the environment variable holding the `X-OCR-SECRET` key.
     pub secret_env: String,
+    /// A file holding the secret instead (mode 600 or stricter, else
+    /// refused); wins over `secret_env` when set.
+    pub api_key_file: Option<std::path::PathBuf>,
     pub transport: ClovaTransport,
     /// The currency of receipt totals, which CLOVA gives without one.
     pub currency: Currency,
@@ -204,6 +214,7 @@ impl std::fmt::Debug for ClovaConfig {
             .field("invoke_url", &shown)
             .field("document", &self.document)
             .field("secret_env", &self.secret_env)
+            .field("api_key_file", &self.api_key_file)
             .field("transport", &self.transport)
             .field("currency", &self.currency)
             .field("limits", &self.limits)
@@ -217,6 +228,7 @@ impl Default for ClovaConfig {
             invoke_url: String::new(),
             document: "receipt".into(),
             secret_env: "CLOVA_OCR_SECRET".into(),
+            api_key_file: None,
             transport: ClovaTransport::Json,
             currency: Currency::Thb,
             limits: Limits::default(),

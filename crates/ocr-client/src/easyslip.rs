@@ -518,10 +518,7 @@ impl EasySlipClient {
         config: &EasySlipConfig,
         credentials: &Credentials,
     ) -> Result<EasySlipClient, OcrError> {
-        let key = match &config.api_key_file {
-            Some(path) => Secret::from_file(path, P)?,
-            None => credentials.secret(&config.api_key_env, P)?,
-        };
+        let key = credentials.key(config.api_key_file.as_deref(), &config.api_key_env, P)?;
         EasySlipClient::new(config, key)
     }
 

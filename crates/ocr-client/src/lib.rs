@@ -41,11 +41,13 @@
 //! base_url = "https://developer.nextocr.org"
 //! username_env = "NEXTOCR_USERNAME"
 //! secret_key_env = "NEXTOCR_SECRET_KEY"
+//! # api_key_file = "/etc/recon/nextocr.key"   # or the secret key in a file with mode 600 (wins when set)
 //!
 //! [ocr.clova]
 //! invoke_url = "https://….apigw.ntruss.com/custom/v1/{DomainId}/{InvokeKey}"
 //! document = "receipt"           # receipt | credit-card
 //! secret_env = "CLOVA_OCR_SECRET"
+//! # api_key_file = "/etc/recon/clova.key"     # or the secret in a file with mode 600 (wins when set)
 //! transport = "json"             # json (base64) | multipart
 //! currency = "THB"               # of receipt totals
 //! ```

@@ -253,7 +253,7 @@ impl NextOcrClient {
         NextOcrClient::new(
             config,
             credentials.secret(&config.username_env, P)?,
-            credentials.secret(&config.secret_key_env, P)?,
+            credentials.key(config.api_key_file.as_deref(), &config.secret_key_env, P)?,
         )
     }
 

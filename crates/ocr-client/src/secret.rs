@@ -1,5 +1,6 @@
-//! `Secret`: a credential read from the environment. It can be handed to an
-//! HTTP header and nowhere else: `Debug` and `Display` print `***`.
+//! `Secret`: a credential read from the environment or from a key file that
+//! only its owner can read. It can be handed to an HTTP header and nowhere
+//! else: `Debug` and `Display` print `***`.
 
 use std::fmt;
 
@@ -86,6 +87,22 @@ impl Credentials {
                 .map(|(k, v)| (k.to_string(), Secret::new(v)))
                 .collect(),
         )
+    }
+
+    /// A provider's key as its config section says: from `file` (mode 600
+    /// or stricter, see [`Secret::from_file`]) when one is set, else from
+    /// the variable named `var`. Every provider's `api_key_file` goes
+    /// through here.
+    pub fn key(
+        &self,
+        file: Option<&std::path::Path>,
+        var: &str,
+        provider: Provider,
+    ) -> Result<Secret, OcrError> {
+        match file {
+            Some(path) => Secret::from_file(path, provider),
+            None => self.secret(var, provider),
+        }
     }
 
     pub fn secret(&self, var: &str, provider: Provider) -> Result<Secret, OcrError> {

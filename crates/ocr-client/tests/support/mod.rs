@@ -856,6 +856,7 @@ impl TestServer {
             username_env: "TEST_NEXTOCR_USER".into(),
             secret_key_env: "TEST_NEXTOCR_KEY".into(),
             limits: quick_limits(),
+            ..Default::default()
         }
     }
 
