@@ -7,7 +7,10 @@
 //! Writes a canonical statement CSV and a canonical order CSV of `rows`
 //! rows (default 1,000,000) into a temporary folder, reads each once and
 //! prints rows, rejections and seconds. A handful of rows are malformed on
-//! purpose so that the quarantine path is exercised too.
+//! purpose so that the quarantine path is exercised too. Last, a hostile
+//! order export of the same length where every line opens a quote that the
+//! next line closes (the worst case for reading lines again after an
+//! unbalanced quote) shows that cost stays linear.
 
 use std::io::{BufWriter, Write};
 use std::time::Instant;
@@ -77,6 +80,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let secs = t.elapsed().as_secs_f64();
     println!(
         "read_orders: {} rows, {} rejected in {secs:.2} s ({:.0} rows/s)",
+        got.rows.len(),
+        got.rejected.len(),
+        rows as f64 / secs
+    );
+
+    // Line 2 opens a quote; every later line closes the one before cleanly
+    // and opens another, so read from any line the record would run on to
+    // the end of the file.
+    let hostile = dir.path().join("hostile-orders.csv");
+    {
+        let mut w = BufWriter::new(std::fs::File::create(&hostile)?);
+        w.write_all(b"order_id,customer_name,amount,currency,ordered_at,slip\nORD-0,\"open\n")?;
+        for i in 1..rows {
+            writeln!(w, "x{i}\",\"ORD-{i}")?;
+        }
+    }
+    let t = Instant::now();
+    let got = read_orders(&hostile, &OrderColumns::default(), chrono_tz::Asia::Bangkok)?;
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "read_orders (every line an unbalanced quote): {} rows, {} rejected in {secs:.2} s ({:.0} lines/s)",
         got.rows.len(),
         got.rejected.len(),
         rows as f64 / secs
