@@ -219,7 +219,7 @@ impl<R: BufRead> Records<R> {
                 "unbalanced quote: the quote that opens this field runs on to line {at} and closes there in the middle of a field"
             ),
             Why::TooManyLines => format!(
-                "unbalanced quote: the quote that opens this field is still open {MAX_RECORD_LINES} lines later (a row may span at most {MAX_RECORD_LINES} lines)"
+                "unbalanced quote: the quote that opens this field is still open after {MAX_RECORD_LINES} lines (a row may span at most {MAX_RECORD_LINES} lines)"
             ),
         };
         if spanned > 1 {
@@ -539,7 +539,7 @@ mod tests {
         let Got::Unbalanced(1, 1, _, reason) = &got[0] else {
             panic!("{got:?}")
         };
-        assert!(reason.contains("16 lines later"), "{reason}");
+        assert!(reason.contains("still open after 16 lines"), "{reason}");
         // Every line after it is read on its own (a quote that is not at a
         // field's start is text).
         assert_eq!(got.len() as u64, MAX_RECORD_LINES + 2, "{got:?}");
