@@ -9,7 +9,9 @@
 //! complete old set, which the next write puts back before anything else.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io;
+#[cfg(test)]
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::ReportError;
@@ -31,24 +33,72 @@ thread_local! {
     pub(crate) static NO_EXCHANGE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// Publishes files already rendered in memory.
+#[cfg(test)]
 pub(crate) fn publish(
     out_root: &Path,
     day: &str,
     files: &[(&'static str, Vec<u8>)],
+) -> Result<Vec<PathBuf>, ReportError> {
+    let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+    publish_with(out_root, day, &names, |staging| {
+        for (i, (name, bytes)) in files.iter().enumerate() {
+            let path = staging.join(name);
+            #[cfg(test)]
+            if FAIL_AFTER_FILES.get() == Some(i) {
+                return Err(ReportError::io(
+                    path,
+                    io::Error::new(
+                        io::ErrorKind::StorageFull,
+                        "injected: no space left on device",
+                    ),
+                ));
+            }
+            let _ = i;
+            let mut f = create(&path)?;
+            f.write_all(bytes).map_err(|e| ReportError::io(&path, e))?;
+            finish(&path, f)?;
+        }
+        Ok(())
+    })
+}
+
+/// Publishes the files `write` writes into the staging directory it is
+/// given (each with [`create`] and [`finish`]), streaming: no file needs to
+/// be held in memory. `names` are the files `write` writes, returned as
+/// their published paths.
+pub(crate) fn publish_with(
+    out_root: &Path,
+    day: &str,
+    names: &[&str],
+    write: impl FnOnce(&Path) -> Result<(), ReportError>,
 ) -> Result<Vec<PathBuf>, ReportError> {
     fs::create_dir_all(out_root).map_err(|e| ReportError::io(out_root, e))?;
     let target = out_root.join(day);
     recover(out_root, day, &target)?;
 
     let staging = out_root.join(format!("{}{}", staging_prefix(day), std::process::id()));
-    let result =
-        write_staging(&staging, files).and_then(|()| swap_in(out_root, day, &staging, &target));
+    let result = fs::create_dir(&staging)
+        .map_err(|e| ReportError::io(&staging, e))
+        .and_then(|()| write(&staging))
+        .and_then(|()| sync_dir(&staging))
+        .and_then(|()| swap_in(out_root, day, &staging, &target));
     if result.is_err() {
         // Best effort: the error that matters is the one being returned.
         let _ = remove_any(&staging);
     }
     result?;
-    Ok(files.iter().map(|(name, _)| target.join(name)).collect())
+    Ok(names.iter().map(|name| target.join(name)).collect())
+}
+
+/// A new file in the staging directory.
+pub(crate) fn create(path: &Path) -> Result<fs::File, ReportError> {
+    fs::File::create(path).map_err(|e| ReportError::io(path, e))
+}
+
+/// Flushes a written staging file to the disk.
+pub(crate) fn finish(path: &Path, file: fs::File) -> Result<(), ReportError> {
+    file.sync_all().map_err(|e| ReportError::io(path, e))
 }
 
 /// Cleans what a crashed earlier run of this day left behind: staging
@@ -98,29 +148,6 @@ fn sync_dir(path: &Path) -> Result<(), ReportError> {
     fs::File::open(path)
         .and_then(|d| d.sync_all())
         .map_err(|e| ReportError::io(path, e))
-}
-
-fn write_staging(staging: &Path, files: &[(&'static str, Vec<u8>)]) -> Result<(), ReportError> {
-    fs::create_dir(staging).map_err(|e| ReportError::io(staging, e))?;
-    for (i, (name, bytes)) in files.iter().enumerate() {
-        let path = staging.join(name);
-        #[cfg(test)]
-        if FAIL_AFTER_FILES.get() == Some(i) {
-            return Err(ReportError::io(
-                path,
-                io::Error::new(
-                    io::ErrorKind::StorageFull,
-                    "injected: no space left on device",
-                ),
-            ));
-        }
-        let _ = i;
-        let mut f = fs::File::create(&path).map_err(|e| ReportError::io(&path, e))?;
-        f.write_all(bytes)
-            .and_then(|()| f.sync_all())
-            .map_err(|e| ReportError::io(&path, e))?;
-    }
-    sync_dir(staging)
 }
 
 fn swap_in(out_root: &Path, day: &str, staging: &Path, target: &Path) -> Result<(), ReportError> {

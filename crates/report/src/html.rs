@@ -10,7 +10,7 @@ use recon_core::{Currency, Decimal, Status, TrendPoint};
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::summary::Summary;
-use crate::tables::{Cell, EXC_ORIGIN, EXC_STATUS, Tables};
+use crate::tables::{Cell, EXC_ORIGIN, EXC_STATUS, TableId, Tables};
 
 /// Escapes text for element content and quoted attribute values.
 pub(crate) fn esc(text: &str) -> String {
@@ -83,7 +83,7 @@ th{background:#eee}td.n{text-align:right;font-variant-numeric:tabular-nums}td.d{
 svg text{font-family:inherit}
 "#;
 
-pub(crate) fn render(summary: &Summary, tables: &Tables, trend: &[TrendPoint]) -> String {
+pub(crate) fn render(summary: &Summary, tables: &Tables<'_>, trend: &[TrendPoint]) -> String {
     let mut h = String::new();
     let day = esc(&summary.day.to_string());
     let _ = write!(
@@ -109,12 +109,9 @@ pub(crate) fn render(summary: &Summary, tables: &Tables, trend: &[TrendPoint]) -
 
     // The table lists open exceptions first, then the breaks resolved
     // today (status `matched`): each gets its own list here.
-    let (open, resolved): (Vec<_>, Vec<_>) = tables
-        .exceptions
-        .rows
-        .iter()
-        .zip(&tables.breaks)
-        .partition(|(_, b)| b.is_open());
+    let (open, resolved): (Vec<usize>, Vec<usize>) =
+        (0..tables.exceptions.len()).partition(|&i| tables.exceptions[i].brk.is_open());
+    let mut cells = Vec::new();
     let _ = writeln!(h, "<h2>Exceptions ({})</h2>", open.len());
     if open.is_empty() {
         h.push_str("<p class=\"empty\">Nothing to review.</p>\n");
@@ -135,22 +132,23 @@ pub(crate) fn render(summary: &Summary, tables: &Tables, trend: &[TrendPoint]) -
                 "Lifecycle",
                 "Age (days)",
             ],
-            open.iter().take(LIST_LIMIT).map(|(r, _)| {
-                let c = &r.cells;
+            open.iter().take(LIST_LIMIT).map(|&i| {
+                let status = tables.row(TableId::Exceptions, i, &mut cells);
+                let c = &cells;
                 (
-                    r.status,
+                    status,
                     vec![
-                        &c[0],
-                        &c[1],
-                        &c[EXC_STATUS],
-                        &c[3],
-                        &c[4],
-                        &c[5],
-                        &c[6],
-                        &c[7],
-                        &c[EXC_ORIGIN],
-                        &c[EXC_ORIGIN + 1],
-                        &c[EXC_ORIGIN + 3],
+                        c[0],
+                        c[1],
+                        c[EXC_STATUS],
+                        c[3],
+                        c[4],
+                        c[5],
+                        c[6],
+                        c[7],
+                        c[EXC_ORIGIN],
+                        c[EXC_ORIGIN + 1],
+                        c[EXC_ORIGIN + 3],
                     ],
                 )
             }),
@@ -173,19 +171,20 @@ pub(crate) fn render(summary: &Summary, tables: &Tables, trend: &[TrendPoint]) -
                 "Age (days)",
                 "Resolved by",
             ],
-            resolved.iter().take(LIST_LIMIT).map(|(r, _)| {
-                let c = &r.cells;
+            resolved.iter().take(LIST_LIMIT).map(|&i| {
+                tables.row(TableId::Exceptions, i, &mut cells);
+                let c = &cells;
                 (
                     None,
                     vec![
-                        &c[0],
-                        &c[1],
-                        &c[3],
-                        &c[4],
-                        &c[EXC_ORIGIN],
-                        &c[EXC_ORIGIN + 2],
-                        &c[EXC_ORIGIN + 3],
-                        &c[EXC_ORIGIN + 5],
+                        c[0],
+                        c[1],
+                        c[3],
+                        c[4],
+                        c[EXC_ORIGIN],
+                        c[EXC_ORIGIN + 2],
+                        c[EXC_ORIGIN + 3],
+                        c[EXC_ORIGIN + 5],
                     ],
                 )
             }),
@@ -198,21 +197,20 @@ pub(crate) fn render(summary: &Summary, tables: &Tables, trend: &[TrendPoint]) -
         "<h2>Quarantined input rows ({})</h2>",
         summary.quarantine
     );
-    if tables.quarantine.rows.is_empty() {
+    let rejected = tables.len(TableId::Quarantine);
+    if rejected == 0 {
         h.push_str("<p class=\"empty\">No input row was rejected.</p>\n");
     } else {
         table_html(
             &mut h,
             "quarantine",
             &["File", "Line", "Column", "Value", "Reason"],
-            tables
-                .quarantine
-                .rows
-                .iter()
-                .take(LIST_LIMIT)
-                .map(|r| (None, r.cells.iter().collect())),
+            (0..rejected.min(LIST_LIMIT)).map(|i| {
+                tables.row(TableId::Quarantine, i, &mut cells);
+                (None, cells.clone())
+            }),
         );
-        more_rows(&mut h, tables.quarantine.rows.len(), "quarantine.csv");
+        more_rows(&mut h, rejected, "quarantine.csv");
     }
 
     h.push_str("<h2>Inputs</h2>\n");
@@ -590,7 +588,7 @@ fn table_html<'a>(
     h: &mut String,
     id: &str,
     header: &[&str],
-    rows: impl Iterator<Item = (Option<Status>, Vec<&'a Cell>)>,
+    rows: impl Iterator<Item = (Option<Status>, Vec<Cell<'a>>)>,
 ) {
     let _ = write!(h, "<table id=\"{}\"><tr>", esc(id));
     for c in header {
@@ -604,14 +602,14 @@ fn table_html<'a>(
             }
             None => h.push_str("<tr>"),
         }
-        for cell in cells {
+        for cell in &cells {
             let text = match cell {
                 Cell::Money(m) => grouped(&m.plain()),
                 other => other.plain(),
             };
             let numeric = matches!(cell, Cell::Money(_) | Cell::Count(_) | Cell::Score(_));
             let is_status =
-                matches!(cell, Cell::Text(t) if status.is_some_and(|s| s.as_str() == t));
+                matches!(cell, Cell::Text(t) if status.is_some_and(|s| s.as_str() == *t));
             if is_status {
                 let color = status.map_or("#222", status_color);
                 let _ = write!(

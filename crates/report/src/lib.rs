@@ -60,7 +60,11 @@ mod xlsx;
 
 use std::path::{Path, PathBuf};
 
+use std::io::Write as _;
+
 use recon_core::{Break, DayResult, InputFile, Rejection, TrendPoint};
+
+use tables::{TableId, Tables};
 
 pub use recon_core::{Order, SlipRead, StatementLine};
 pub use summary::{
@@ -159,70 +163,177 @@ pub fn write_day_reports(
 }
 
 /// Like [`write_day_reports`], with the day's input rows for the time
-/// columns.
+/// columns. Every file is streamed into the staging directory as it is
+/// rendered: no report file is held in memory.
 pub fn write_day_reports_with(
     out_root: &Path,
     input: &ReportInput,
     records: &DayRecords,
 ) -> Result<Vec<PathBuf>, ReportError> {
-    let files = render_day_reports(input, records)?;
-    atomic::publish(out_root, &input.result.day.to_string(), &files)
+    let day = input.result.day.to_string();
+    atomic::publish_with(out_root, &day, &REPORT_FILES, |dir| {
+        render_into(input, records, &Staging { dir })
+    })
 }
 
 /// The day's headline figures (what `summary.json` holds), e.g. for the
 /// ledger's run record and the CLI's exit code.
 pub fn day_summary(input: &ReportInput) -> Summary {
-    let tables = tables::build(input, &DayRecords::default());
+    let tables = Tables::build(input, &DayRecords::default());
     Summary::build(input, &tables)
 }
 
 /// Renders every report file in memory, in [`REPORT_FILES`] order, without
-/// touching the disk. Useful to inspect the output or write it elsewhere.
+/// touching the disk. Useful to inspect the output or write it elsewhere;
+/// the bytes are those [`write_day_reports_with`] writes.
 pub fn render_day_reports(
     input: &ReportInput,
     records: &DayRecords,
 ) -> Result<Vec<(&'static str, Vec<u8>)>, ReportError> {
-    let day = input.result.day.to_string();
-    let tables = tables::build(input, records);
-    let summary = Summary::build(input, &tables);
-    let render_err = |file: &'static str, message: String| ReportError::Render {
-        day: day.clone(),
-        file,
-        message,
-    };
-
-    // The workbook is the slowest file (XML + deflate): it renders on a
-    // second thread while this one writes the CSVs, the JSON and the page.
-    let (rest, xlsx) = std::thread::scope(|s| {
-        let xlsx = s.spawn(|| xlsx::render(&summary, &tables));
-        let rest = (|| {
-            let mut files = Vec::with_capacity(REPORT_FILES.len());
-            for table in tables.all() {
-                let bytes =
-                    csv_out::render(table).map_err(|e| render_err(table.file, e.to_string()))?;
-                files.push((table.file, bytes));
-            }
-            let json = summary
-                .to_json()
-                .map_err(|e| render_err("summary.json", e.to_string()))?;
-            files.push(("summary.json", json));
-            let html = html::render(&summary, &tables, input.trend).into_bytes();
-            Ok::<_, ReportError>((files, html))
-        })();
-        let xlsx = xlsx.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (rest, xlsx)
-    });
-    let (mut files, html) = rest?;
-    let xlsx = xlsx.map_err(|source| ReportError::Xlsx {
-        day: day.clone(),
-        file: "reconciliation.xlsx",
-        source,
-    })?;
-    files.push(("reconciliation.xlsx", xlsx));
-    files.push(("summary.html", html));
+    let memory = Memory::default();
+    render_into(input, records, &memory)?;
+    let mut files = memory
+        .files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    files.sort_by_key(|(name, _)| REPORT_FILES.iter().position(|n| n == name));
     debug_assert_eq!(
         files.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
         REPORT_FILES
     );
     Ok(files)
+}
+
+/// Where the rendered files go.
+trait Sink: Sync {
+    type File: std::io::Write + Send;
+    fn create(&self, name: &'static str) -> Result<Self::File, ReportError>;
+    fn finish(&self, name: &'static str, file: Self::File) -> Result<(), ReportError>;
+    fn io_error(&self, name: &'static str, e: std::io::Error) -> ReportError;
+}
+
+/// Files kept in memory.
+#[derive(Default)]
+struct Memory {
+    files: std::sync::Mutex<Vec<(&'static str, Vec<u8>)>>,
+}
+
+impl Sink for Memory {
+    type File = Vec<u8>;
+
+    fn create(&self, _name: &'static str) -> Result<Vec<u8>, ReportError> {
+        Ok(Vec::new())
+    }
+
+    fn finish(&self, name: &'static str, file: Vec<u8>) -> Result<(), ReportError> {
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((name, file));
+        Ok(())
+    }
+
+    fn io_error(&self, name: &'static str, e: std::io::Error) -> ReportError {
+        ReportError::Render {
+            day: String::new(),
+            file: name,
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Files streamed into the staging directory, each fsynced.
+struct Staging<'p> {
+    dir: &'p Path,
+}
+
+impl Sink for Staging<'_> {
+    type File = std::fs::File;
+
+    fn create(&self, name: &'static str) -> Result<std::fs::File, ReportError> {
+        atomic::create(&self.dir.join(name))
+    }
+
+    fn finish(&self, name: &'static str, file: std::fs::File) -> Result<(), ReportError> {
+        atomic::finish(&self.dir.join(name), file)
+    }
+
+    fn io_error(&self, name: &'static str, e: std::io::Error) -> ReportError {
+        ReportError::io(self.dir.join(name), e)
+    }
+}
+
+/// Renders every file of [`REPORT_FILES`] into `sink`, on three threads:
+/// `reconciliation.csv`; the other CSVs, the JSON and the page; the
+/// workbook. Each file is written by one thread from the same tables, so
+/// its bytes do not depend on the split.
+fn render_into<S: Sink>(
+    input: &ReportInput,
+    records: &DayRecords,
+    sink: &S,
+) -> Result<(), ReportError> {
+    let day = input.result.day.to_string();
+    let tables = Tables::build(input, records);
+    let summary = Summary::build(input, &tables);
+    let with_day = |e: ReportError| match e {
+        ReportError::Render { file, message, .. } => ReportError::Render {
+            day: day.clone(),
+            file,
+            message,
+        },
+        other => other,
+    };
+
+    let csv = |table: TableId| -> Result<(), ReportError> {
+        let name = table.file();
+        let file = sink.create(name)?;
+        let file = csv_out::write(&tables, table, file).map_err(|e| sink.io_error(name, e))?;
+        sink.finish(name, file)
+    };
+    let rest = || -> Result<(), ReportError> {
+        for table in [TableId::Statement, TableId::Exceptions, TableId::Quarantine] {
+            csv(table)?;
+        }
+        let name = "summary.json";
+        let json = summary.to_json().map_err(|e| ReportError::Render {
+            day: day.clone(),
+            file: name,
+            message: e.to_string(),
+        })?;
+        let mut file = sink.create(name)?;
+        file.write_all(&json).map_err(|e| sink.io_error(name, e))?;
+        sink.finish(name, file)?;
+
+        let name = "summary.html";
+        let html = html::render(&summary, &tables, input.trend);
+        let mut file = sink.create(name)?;
+        file.write_all(html.as_bytes())
+            .map_err(|e| sink.io_error(name, e))?;
+        sink.finish(name, file)
+    };
+    // The workbook is the slowest file (XML + deflate): it renders on its
+    // own thread.
+    let xlsx = || -> Result<(), ReportError> {
+        let name = "reconciliation.xlsx";
+        let mut file = sink.create(name)?;
+        xlsx::write(&summary, &tables, &mut file).map_err(|source| ReportError::Xlsx {
+            day: day.clone(),
+            file: name,
+            source,
+        })?;
+        sink.finish(name, file)
+    };
+
+    let join = |h: std::thread::ScopedJoinHandle<'_, Result<(), ReportError>>| {
+        h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+    };
+    std::thread::scope(|s| {
+        let xlsx = s.spawn(xlsx);
+        let rest = s.spawn(rest);
+        let first = csv(TableId::Reconciliation);
+        let rest = join(rest);
+        let xlsx = join(xlsx);
+        first.and(rest).and(xlsx)
+    })
+    .map_err(with_day)
 }

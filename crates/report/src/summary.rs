@@ -137,7 +137,7 @@ pub struct AgeTally {
 type AgeKey = (AgeBucket, ItemKind, Option<Currency>);
 
 impl BreakFigures {
-    fn build(rows: &[BreakRow]) -> BreakFigures {
+    fn build<'r>(rows: impl Iterator<Item = &'r BreakRow>) -> BreakFigures {
         let mut new = 0;
         let mut persisting = 0;
         let mut resolved = 0;
@@ -255,7 +255,7 @@ impl SectionBuilder {
 }
 
 impl Summary {
-    pub(crate) fn build(input: &ReportInput, tables: &Tables) -> Summary {
+    pub(crate) fn build(input: &ReportInput, tables: &Tables<'_>) -> Summary {
         let result = input.result;
 
         let mut orders = SectionBuilder::default();
@@ -292,22 +292,14 @@ impl Summary {
             .map(|s| (s.as_str(), 0))
             .collect();
         // Rows resolved today are in the table but are not exceptions.
-        let open_rows = tables
-            .exceptions
-            .rows
-            .iter()
-            .filter(|r| r.status.is_some_and(Status::is_exception));
         let mut exceptions_total = 0;
-        for row in open_rows {
+        for row in tables.exceptions.iter().filter(|r| r.status.is_exception()) {
             exceptions_total += 1;
-            if let Some(status) = row.status {
-                *exc_status.entry(status.as_str()).or_default() += 1;
-            }
-            if let Some(crate::tables::Cell::Text(kind)) = row.cells.first() {
-                for k in [KIND_ORDER, KIND_LINE, KIND_SLIP] {
-                    if k == kind {
-                        *by_kind.entry(k).or_default() += 1;
-                    }
+            *exc_status.entry(row.status.as_str()).or_default() += 1;
+            let kind = row.kind_word();
+            for k in [KIND_ORDER, KIND_LINE, KIND_SLIP] {
+                if k == kind {
+                    *by_kind.entry(k).or_default() += 1;
                 }
             }
         }
@@ -348,7 +340,7 @@ impl Summary {
                 by_kind,
                 by_status: exc_status,
             },
-            breaks: BreakFigures::build(&tables.breaks),
+            breaks: BreakFigures::build(tables.exceptions.iter().map(|r| &r.brk)),
             quarantine,
             inputs,
         }

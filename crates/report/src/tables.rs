@@ -1,21 +1,47 @@
 //! The four tables of a day's reports, as typed cells. CSV, XLSX and HTML
 //! all render from here, so the three never disagree about a row.
+//!
+//! No table is held as cells: [`Tables`] keeps each table's rows in their
+//! order as references into the day's result (plus the lifecycle of the
+//! exception rows), and a renderer asks for one row's cells at a time, which
+//! borrow their text from the result and the records. A day of a million
+//! orders costs a sorted index per table, not a million rows of cells.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
 
-use chrono::{DateTime, FixedOffset, SecondsFormat};
+use chrono::{DateTime, Datelike, FixedOffset, SecondsFormat, Timelike};
 use recon_core::carry::{self, AgeBucket, Break, ItemKind, Lifecycle};
 use recon_core::{
-    Day, DayResult, Money, NameScore, OrderId, Rejection, SlipRead, SourceRef, Status, join_reasons,
+    Day, DayResult, Money, NameScore, Order, OrderId, OrderOutcome, Reason, Rejection, Slip,
+    SlipOutcome, SlipRead, SourceRef, StatementLine, StatementOutcome, Status,
 };
 
 use crate::{DayRecords, ReportInput};
 
 /// One cell, with its type kept so the XLSX can write numbers as numbers.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Cell {
+/// Text borrows from the day's result; joined ids and reasons are joined
+/// only when rendered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Cell<'a> {
     Empty,
-    Text(String),
+    Text(&'a str),
+    /// `file:line`.
+    Source(&'a SourceRef),
+    /// Statement lines joined with `|` (never empty).
+    Sources(&'a [SourceRef]),
+    /// Order ids joined with `|` (never empty).
+    Orders(&'a [OrderId]),
+    /// What an exception row points at, `|`-joined: slip file, statement
+    /// lines, order ids (never all empty).
+    Related {
+        slip: Option<&'a str>,
+        lines: &'a [SourceRef],
+        orders: &'a [OrderId],
+    },
+    /// Reasons joined with `; ` (never empty).
+    Reasons(&'a [Reason]),
     Money(Money),
     Score(NameScore),
     Time(DateTime<FixedOffset>),
@@ -24,53 +50,271 @@ pub(crate) enum Cell {
     Count(u64),
 }
 
-impl Cell {
-    fn text_opt(s: Option<&str>) -> Cell {
-        match s {
-            Some(s) => Cell::Text(s.to_string()),
-            None => Cell::Empty,
-        }
+impl<'a> Cell<'a> {
+    fn text_opt(s: Option<&'a str>) -> Cell<'a> {
+        s.map_or(Cell::Empty, Cell::Text)
     }
 
-    fn money_opt(m: Option<Money>) -> Cell {
+    fn money_opt(m: Option<Money>) -> Cell<'a> {
         m.map_or(Cell::Empty, Cell::Money)
     }
 
-    fn time_opt(t: Option<DateTime<FixedOffset>>) -> Cell {
+    fn time_opt(t: Option<DateTime<FixedOffset>>) -> Cell<'a> {
         t.map_or(Cell::Empty, Cell::Time)
     }
 
-    /// The CSV form (before formula defusing).
+    fn sources(ids: &'a [SourceRef]) -> Cell<'a> {
+        if ids.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Sources(ids)
+        }
+    }
+
+    fn orders(ids: &'a [OrderId]) -> Cell<'a> {
+        if ids.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Orders(ids)
+        }
+    }
+
+    fn reasons(reasons: &'a [Reason]) -> Cell<'a> {
+        if reasons.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Reasons(reasons)
+        }
+    }
+
+    fn related(slip: Option<&'a str>, lines: &'a [SourceRef], orders: &'a [OrderId]) -> Cell<'a> {
+        if slip.is_none() && lines.is_empty() && orders.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Related {
+                slip,
+                lines,
+                orders,
+            }
+        }
+    }
+
+    /// True for the cells written as text (in the XLSX, a string).
+    pub(crate) fn is_text(&self) -> bool {
+        matches!(
+            self,
+            Cell::Text(_)
+                | Cell::Source(_)
+                | Cell::Sources(_)
+                | Cell::Orders(_)
+                | Cell::Related { .. }
+                | Cell::Reasons(_)
+        )
+    }
+
+    /// The cell's text when it is a text cell: borrowed as it is, or
+    /// joined into `scratch`.
+    pub(crate) fn as_text<'s>(&self, scratch: &'s mut String) -> Option<&'s str>
+    where
+        'a: 's,
+    {
+        match *self {
+            Cell::Text(s) => Some(s),
+            ref c if c.is_text() => {
+                scratch.clear();
+                c.write_plain(scratch);
+                Some(scratch.as_str())
+            }
+            _ => None,
+        }
+    }
+
+    /// Appends the CSV form (before formula defusing) to `out`.
+    pub(crate) fn write_plain(&self, out: &mut String) {
+        match *self {
+            Cell::Empty => {}
+            Cell::Text(s) => out.push_str(s),
+            Cell::Source(s) => push_source(out, s),
+            Cell::Sources(ids) => {
+                for (i, s) in ids.iter().enumerate() {
+                    if i > 0 {
+                        out.push('|');
+                    }
+                    push_source(out, s);
+                }
+            }
+            Cell::Orders(ids) => {
+                for (i, id) in ids.iter().enumerate() {
+                    if i > 0 {
+                        out.push('|');
+                    }
+                    out.push_str(&id.0);
+                }
+            }
+            Cell::Related {
+                slip,
+                lines,
+                orders,
+            } => {
+                let mut first = true;
+                let mut sep = |out: &mut String| {
+                    if !std::mem::take(&mut first) {
+                        out.push('|');
+                    }
+                };
+                if let Some(slip) = slip {
+                    sep(out);
+                    out.push_str(slip);
+                }
+                for s in lines {
+                    sep(out);
+                    push_source(out, s);
+                }
+                for id in orders {
+                    sep(out);
+                    out.push_str(&id.0);
+                }
+            }
+            Cell::Reasons(reasons) => {
+                // As `recon_core::join_reasons`, without its copies.
+                for (i, r) in reasons.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str("; ");
+                    }
+                    let _ = write!(out, "{r}");
+                }
+            }
+            Cell::Money(m) => push_money(out, &m),
+            Cell::Score(s) if s.is_finite() => {
+                let _ = write!(out, "{s:.3}");
+            }
+            Cell::Score(_) => {}
+            Cell::Time(t) => push_time(out, &t),
+            Cell::Date(d) => push_day(out, d),
+            Cell::Count(n) => push_u64(out, n),
+        }
+    }
+
+    /// The CSV form (before formula defusing), as a new string.
     pub(crate) fn plain(&self) -> String {
-        match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) => s.clone(),
-            Cell::Money(m) => m.plain(),
-            Cell::Score(s) if s.is_finite() => format!("{s:.3}"),
-            Cell::Score(_) => String::new(),
-            Cell::Time(t) => t.to_rfc3339_opts(SecondsFormat::AutoSi, false),
-            Cell::Date(d) => d.to_string(),
-            Cell::Count(n) => n.to_string(),
+        let mut s = String::new();
+        self.write_plain(&mut s);
+        s
+    }
+}
+
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+}
+
+/// Two digits, zero-padded (`n` < 100).
+fn push_2(out: &mut String, n: u32) {
+    out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+fn push_source(out: &mut String, s: &SourceRef) {
+    out.push_str(&s.file);
+    out.push(':');
+    push_u64(out, s.line);
+}
+
+/// `Day`'s own form (`2026-11-21`) without going through chrono's format
+/// machinery (a million-row day writes several million days).
+pub(crate) fn push_day(out: &mut String, d: Day) {
+    let date = d.date();
+    match u32::try_from(date.year()) {
+        Ok(y @ 1000..=9999) => {
+            push_u64(out, y.into());
+            out.push('-');
+            push_2(out, date.month());
+            out.push('-');
+            push_2(out, date.day());
+        }
+        _ => {
+            let _ = write!(out, "{d}");
         }
     }
 }
 
-/// One row; `status` drives the highlighting of exception rows.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Row {
-    pub status: Option<Status>,
-    pub cells: Vec<Cell>,
+/// RFC 3339 with the offset it was booked in, seconds unless there is a
+/// fraction (chrono's `to_rfc3339_opts(AutoSi, false)`), written directly
+/// for whole seconds of ordinary years.
+fn push_time(out: &mut String, t: &DateTime<FixedOffset>) {
+    let local = t.naive_local();
+    let offset = t.offset().local_minus_utc();
+    let fast = local.nanosecond() == 0 && offset % 60 == 0 && matches!(local.year(), 1000..=9999);
+    if !fast {
+        out.push_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, false));
+        return;
+    }
+    push_u64(out, local.year() as u64);
+    out.push('-');
+    push_2(out, local.month());
+    out.push('-');
+    push_2(out, local.day());
+    out.push('T');
+    push_2(out, local.hour());
+    out.push(':');
+    push_2(out, local.minute());
+    out.push(':');
+    push_2(out, local.second());
+    out.push(if offset < 0 { '-' } else { '+' });
+    let minutes = offset.unsigned_abs() / 60;
+    push_2(out, minutes / 60);
+    out.push(':');
+    push_2(out, minutes % 60);
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Table {
-    /// The CSV file name.
-    pub file: &'static str,
-    /// The XLSX sheet name.
-    pub sheet: &'static str,
-    pub header: &'static [&'static str],
-    pub rows: Vec<Row>,
+/// [`Money::plain`] (the currency's minor digits, banker's rounding)
+/// written from the integer mantissa when no rounding is needed, which is
+/// every amount the domain makes.
+pub(crate) fn push_money(out: &mut String, m: &Money) {
+    let digits = m.currency.minor_digits();
+    let scale = m.amount.scale();
+    let mantissa = m.amount.mantissa();
+    if scale > digits || mantissa == 0 || digits > 18 {
+        out.push_str(&m.plain());
+        return;
+    }
+    let Some(minor) = 10i128
+        .checked_pow(digits - scale)
+        .and_then(|p| mantissa.checked_mul(p))
+    else {
+        out.push_str(&m.plain());
+        return;
+    };
+    if minor < 0 {
+        out.push('-');
+    }
+    let minor = minor.unsigned_abs();
+    let unit = 10u128.pow(digits);
+    let (int, frac) = (minor / unit, minor % unit);
+    match u64::try_from(int) {
+        Ok(i) => push_u64(out, i),
+        Err(_) => {
+            let _ = write!(out, "{int}");
+        }
+    }
+    if digits > 0 {
+        out.push('.');
+        let _ = write!(out, "{frac:0width$}", width = digits as usize);
+    }
 }
+
+/// One row's status (what drives the highlighting of exception rows).
+pub(crate) type RowStatus = Option<Status>;
 
 /// What an exception row is about.
 pub(crate) const KIND_ORDER: &str = "order";
@@ -129,6 +373,53 @@ pub(crate) const EXC_STATUS: usize = 2;
 /// follow it in [`EXCEPTIONS_HEADER`] order.
 pub(crate) const EXC_ORIGIN: usize = 9;
 
+/// The four tables, in the order of their files and sheets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TableId {
+    Reconciliation,
+    Statement,
+    Exceptions,
+    Quarantine,
+}
+
+impl TableId {
+    pub(crate) const ALL: [TableId; 4] = [
+        TableId::Reconciliation,
+        TableId::Statement,
+        TableId::Exceptions,
+        TableId::Quarantine,
+    ];
+
+    /// The CSV file name.
+    pub(crate) fn file(self) -> &'static str {
+        match self {
+            TableId::Reconciliation => "reconciliation.csv",
+            TableId::Statement => "statement.csv",
+            TableId::Exceptions => "exceptions.csv",
+            TableId::Quarantine => "quarantine.csv",
+        }
+    }
+
+    /// The XLSX sheet name.
+    pub(crate) fn sheet(self) -> &'static str {
+        match self {
+            TableId::Reconciliation => "Reconciliation",
+            TableId::Statement => "Statement",
+            TableId::Exceptions => "Exceptions",
+            TableId::Quarantine => "Quarantine",
+        }
+    }
+
+    pub(crate) fn header(self) -> &'static [&'static str] {
+        match self {
+            TableId::Reconciliation => RECONCILIATION_HEADER,
+            TableId::Statement => STATEMENT_HEADER,
+            TableId::Exceptions => EXCEPTIONS_HEADER,
+            TableId::Quarantine => QUARANTINE_HEADER,
+        }
+    }
+}
+
 /// Where one row of the exceptions table is in the break lifecycle, kept
 /// typed for the by-age figures of the Summary sheet, the page and
 /// `summary.json`.
@@ -155,63 +446,58 @@ impl BreakRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Tables {
-    pub reconciliation: Table,
-    pub statement: Table,
-    pub exceptions: Table,
-    /// One per row of `exceptions`, same order.
-    pub breaks: Vec<BreakRow>,
-    pub quarantine: Table,
+/// The record an exception row is about.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ExcItem<'a> {
+    Order(&'a OrderOutcome),
+    Line(&'a StatementOutcome),
+    Slip(&'a SlipOutcome),
+    /// A break whose row is not in the result (a caller's open set out of
+    /// step with its result): it names its item by key and has no amount.
+    Orphan(&'a Break),
 }
 
-impl Tables {
-    pub(crate) fn all(&self) -> [&Table; 4] {
-        [
-            &self.reconciliation,
-            &self.statement,
-            &self.exceptions,
-            &self.quarantine,
-        ]
-    }
+/// One row of the exceptions table: its record and its break columns.
+#[derive(Debug, Clone)]
+pub(crate) struct ExcRow<'a> {
+    pub item: ExcItem<'a>,
+    pub status: Status,
+    origin: Day,
+    first_seen: Day,
+    resolved_by: Option<&'a str>,
+    pub brk: BreakRow,
 }
 
-fn join_ids<T: std::fmt::Display>(ids: &[T]) -> Cell {
-    if ids.is_empty() {
-        Cell::Empty
-    } else {
-        Cell::Text(
-            ids.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("|"),
-        )
-    }
-}
-
-fn reasons_cell(reasons: &[recon_core::Reason]) -> Cell {
-    if reasons.is_empty() {
-        Cell::Empty
-    } else {
-        Cell::Text(join_reasons(reasons))
+impl ExcRow<'_> {
+    /// The `kind` column's word.
+    pub(crate) fn kind_word(&self) -> &'static str {
+        match self.item {
+            ExcItem::Order(_) => KIND_ORDER,
+            ExcItem::Line(_) => KIND_LINE,
+            ExcItem::Slip(_) => KIND_SLIP,
+            ExcItem::Orphan(b) => b.kind.as_str(),
+        }
     }
 }
 
 /// Lookups into the optional input rows. Carried records come under their
 /// carried names (`2026-11-20/orders.csv:5`, `2026-11-20/a.png`), exactly
-/// as their outcome rows name them, so the same joins find them.
+/// as their outcome rows name them, so the same joins find them. A later
+/// record of the same key wins, as before.
 struct Lookup<'a> {
     /// By source first: an order id may come back on a later day (a carried
     /// order and today's order with the same id are different rows).
-    ordered_at_by_source: BTreeMap<&'a SourceRef, DateTime<FixedOffset>>,
-    ordered_at_by_id: BTreeMap<&'a OrderId, DateTime<FixedOffset>>,
-    lines: BTreeMap<&'a SourceRef, &'a recon_core::StatementLine>,
-    slips: BTreeMap<&'a str, &'a recon_core::Slip>,
+    ordered_at_by_source: HashMap<&'a SourceRef, DateTime<FixedOffset>>,
+    /// By id, made on the first order its source does not find.
+    ordered_at_by_id: OnceLock<HashMap<&'a OrderId, DateTime<FixedOffset>>>,
+    orders: &'a [Order],
+    lines: HashMap<&'a SourceRef, &'a StatementLine>,
+    slips: HashMap<&'a str, &'a Slip>,
 }
 
 impl<'a> Lookup<'a> {
     fn new(records: &DayRecords<'a>) -> Lookup<'a> {
-        let mut slips = BTreeMap::new();
+        let mut slips = HashMap::with_capacity(records.slips.len());
         for read in records.slips {
             if let SlipRead::Read(slip) = read
                 && let Some(file) = slip.file.as_deref()
@@ -225,59 +511,103 @@ impl<'a> Lookup<'a> {
                 .iter()
                 .map(|o| (&o.source, o.ordered_at))
                 .collect(),
-            ordered_at_by_id: records
-                .orders
-                .iter()
-                .map(|o| (&o.order_id, o.ordered_at))
-                .collect(),
+            ordered_at_by_id: OnceLock::new(),
+            orders: records.orders,
             lines: records.lines.iter().map(|l| (&l.source, l)).collect(),
             slips,
         }
     }
 
-    fn ordered_at(&self, o: &recon_core::OrderOutcome) -> Option<DateTime<FixedOffset>> {
-        self.ordered_at_by_source
-            .get(&o.source)
-            .or_else(|| self.ordered_at_by_id.get(&o.order_id))
+    fn ordered_at(&self, o: &OrderOutcome) -> Option<DateTime<FixedOffset>> {
+        if let Some(t) = self.ordered_at_by_source.get(&o.source) {
+            return Some(*t);
+        }
+        self.ordered_at_by_id
+            .get_or_init(|| {
+                self.orders
+                    .iter()
+                    .map(|o| (&o.order_id, o.ordered_at))
+                    .collect()
+            })
+            .get(&o.order_id)
             .copied()
+    }
+
+    fn line(&self, source: &SourceRef) -> Option<&'a StatementLine> {
+        self.lines.get(source).copied()
+    }
+
+    fn slip(&self, file: &str) -> Option<&'a Slip> {
+        self.slips.get(file).copied()
     }
 }
 
 /// The breaks of the day by `(kind, key)`, each taken once.
 struct BreakIndex<'a> {
     today: Day,
-    by_key: BTreeMap<(ItemKind, String), &'a Break>,
+    /// `today` as its carried-name prefix, `2026-11-21/`.
+    prefix: String,
+    /// One map per kind (orders, statement lines, slips): by key.
+    by_key: [HashMap<&'a str, &'a Break>; 3],
+    /// The key being looked up, reused from row to row.
+    key: String,
 }
 
 impl<'a> BreakIndex<'a> {
     fn new(today: Day, breaks: &'a [Break]) -> BreakIndex<'a> {
+        let mut prefix = String::new();
+        push_day(&mut prefix, today);
+        prefix.push('/');
         BreakIndex {
             today,
-            by_key: breaks
-                .iter()
-                .map(|b| ((b.kind, b.key.clone()), b))
-                .collect(),
+            prefix,
+            by_key: {
+                let mut maps: [HashMap<&str, &Break>; 3] = Default::default();
+                for b in breaks {
+                    maps[kind_slot(b.kind)].insert(b.key.as_str(), b);
+                }
+                maps
+            },
+            key: String::new(),
         }
     }
 
-    fn take(&mut self, kind: ItemKind, key: &str) -> Option<&'a Break> {
-        if self.by_key.is_empty() {
+    /// The break of an item named `file` (with `:line` for orders and
+    /// statement lines), keyed as `carry::{order_key, line_key, slip_key}`
+    /// key it.
+    fn take(&mut self, kind: ItemKind, file: &str, line: Option<u64>) -> Option<&'a Break> {
+        let slot = kind_slot(kind);
+        if self.by_key[slot].is_empty() {
             return None;
         }
-        self.by_key.remove(&(kind, key.to_string()))
+        self.key.clear();
+        if carry::origin_of(file).is_none() {
+            self.key.push_str(&self.prefix);
+        }
+        self.key.push_str(file);
+        if let Some(line) = line {
+            self.key.push(':');
+            push_u64(&mut self.key, line);
+        }
+        self.by_key[slot].remove(self.key.as_str())
     }
 
-    /// The break columns of a row and its typed form. A row without a
-    /// break (a caller that keeps no open set) is new today, aged from the
-    /// day its name carries.
-    fn cells(
+    /// The breaks no row took.
+    fn left(&self) -> impl Iterator<Item = &'a Break> + '_ {
+        self.by_key.iter().flat_map(|m| m.values().copied())
+    }
+
+    /// The break columns of a row. A row without a break (a caller that
+    /// keeps no open set) is new today, aged from the day its name carries.
+    fn row<'i>(
         &self,
-        kind: ItemKind,
-        key: &str,
-        brk: Option<&Break>,
+        item: ExcItem<'i>,
+        status: Status,
+        brk: Option<&'i Break>,
+        key_name: &str,
         currency: Option<recon_core::Currency>,
         amount: Option<Money>,
-    ) -> (Vec<Cell>, BreakRow) {
+    ) -> ExcRow<'i> {
         let (origin, lifecycle, first_seen, age_days, resolved_by) = match brk {
             Some(b) => (
                 b.origin_day,
@@ -287,7 +617,7 @@ impl<'a> BreakIndex<'a> {
                 b.resolved_by.as_deref().filter(|s| !s.is_empty()),
             ),
             None => {
-                let origin = carry::origin_day(key, self.today);
+                let origin = carry::origin_day(key_name, self.today);
                 (
                     origin,
                     Lifecycle::New,
@@ -297,22 +627,34 @@ impl<'a> BreakIndex<'a> {
                 )
             }
         };
-        let cells = vec![
-            Cell::Date(origin),
-            Cell::Text(lifecycle.as_str().into()),
-            Cell::Date(first_seen),
-            Cell::Count(age_days.into()),
-            Cell::Text(AgeBucket::of(age_days).label().into()),
-            Cell::text_opt(resolved_by),
-        ];
-        let row = BreakRow {
-            kind,
-            lifecycle,
-            age_days,
-            currency,
-            amount,
+        let kind = match item {
+            ExcItem::Order(_) => ItemKind::Order,
+            ExcItem::Line(_) => ItemKind::StatementLine,
+            ExcItem::Slip(_) => ItemKind::Slip,
+            ExcItem::Orphan(b) => b.kind,
         };
-        (cells, row)
+        ExcRow {
+            item,
+            status,
+            origin,
+            first_seen,
+            resolved_by,
+            brk: BreakRow {
+                kind,
+                lifecycle,
+                age_days,
+                currency,
+                amount,
+            },
+        }
+    }
+}
+
+fn kind_slot(kind: ItemKind) -> usize {
+    match kind {
+        ItemKind::Order => 0,
+        ItemKind::StatementLine => 1,
+        ItemKind::Slip => 2,
     }
 }
 
@@ -322,269 +664,240 @@ fn money_in(m: Money) -> Option<Money> {
     m.is_positive().then_some(m)
 }
 
-pub(crate) fn build(input: &ReportInput, records: &DayRecords) -> Tables {
-    let result: &DayResult = input.result;
-    let today = result.day;
-    let look = Lookup::new(records);
-    let mut index = BreakIndex::new(today, input.breaks);
+/// The day's tables: each table's rows in order, their cells made on
+/// demand by [`Tables::row`].
+pub(crate) struct Tables<'a> {
+    today: Day,
+    orders: Vec<&'a OrderOutcome>,
+    lines: Vec<&'a StatementOutcome>,
+    rejected: Vec<&'a Rejection>,
+    /// Open exception rows, then the breaks resolved today.
+    pub exceptions: Vec<ExcRow<'a>>,
+    look: Lookup<'a>,
+}
 
-    // Row order is the contract's, sorted here explicitly rather than
-    // trusting the caller: orders by id, lines by file and line, slips by
-    // file.
-    let mut orders: Vec<_> = result.orders.iter().collect();
-    orders.sort_by(|a, b| (&a.order_id, &a.source).cmp(&(&b.order_id, &b.source)));
-    let mut lines: Vec<_> = result.statement.iter().collect();
-    lines.sort_by(|a, b| a.line.cmp(&b.line));
-    let mut slips: Vec<_> = result.slips.iter().collect();
-    slips.sort_by(|a, b| a.file.cmp(&b.file));
-    let mut rejected: Vec<&Rejection> = input.quarantine.iter().collect();
-    rejected.sort();
+impl<'a> Tables<'a> {
+    pub(crate) fn build(input: &ReportInput<'a>, records: &DayRecords<'a>) -> Tables<'a> {
+        let result: &'a DayResult = input.result;
+        let today = result.day;
+        let mut index = BreakIndex::new(today, input.breaks);
 
-    let reconciliation = Table {
-        file: "reconciliation.csv",
-        sheet: "Reconciliation",
-        header: RECONCILIATION_HEADER,
-        rows: orders
-            .iter()
-            .map(|o| Row {
-                status: Some(o.status),
-                cells: vec![
-                    Cell::Text(o.order_id.0.clone()),
-                    Cell::Text(o.status.as_str().into()),
+        // Row order is the contract's, sorted here explicitly rather than
+        // trusting the caller: orders by id, lines by file and line, slips
+        // by file. (An already sorted input costs one pass.)
+        let mut orders: Vec<&OrderOutcome> = result.orders.iter().collect();
+        orders.sort_by(|a, b| (&a.order_id, &a.source).cmp(&(&b.order_id, &b.source)));
+        let mut lines: Vec<&StatementOutcome> = result.statement.iter().collect();
+        lines.sort_by(|a, b| a.line.cmp(&b.line));
+        let mut slips: Vec<&SlipOutcome> = result.slips.iter().collect();
+        slips.sort_by(|a, b| a.file.cmp(&b.file));
+        let mut rejected: Vec<&Rejection> = input.quarantine.iter().collect();
+        rejected.sort();
+
+        // Every exception row as before, then one row per break resolved
+        // today (its outcome row is `matched`): the first rows stay what a
+        // reader of the earlier layout expects, and filtering on
+        // `lifecycle` separates the two.
+        let mut open = Vec::new();
+        let mut resolved = Vec::new();
+        for &o in &orders {
+            let brk = index.take(ItemKind::Order, &o.source.file, Some(o.source.line));
+            if let Some(block) = pick(o.status, brk, &mut open, &mut resolved) {
+                block.push(index.row(
+                    ExcItem::Order(o),
+                    o.status,
+                    brk,
+                    &o.source.file,
+                    Some(o.expected.currency),
+                    Some(o.expected),
+                ));
+            }
+        }
+        for &l in &lines {
+            let brk = index.take(ItemKind::StatementLine, &l.line.file, Some(l.line.line));
+            if let Some(block) = pick(l.status, brk, &mut open, &mut resolved) {
+                block.push(index.row(
+                    ExcItem::Line(l),
+                    l.status,
+                    brk,
+                    &l.line.file,
+                    Some(l.amount.currency),
+                    money_in(l.amount),
+                ));
+            }
+        }
+        for &s in &slips {
+            let brk = index.take(ItemKind::Slip, &s.file, None);
+            if let Some(block) = pick(s.status, brk, &mut open, &mut resolved) {
+                block.push(index.row(
+                    ExcItem::Slip(s),
+                    s.status,
+                    brk,
+                    &s.file,
+                    s.amount.map(|m| m.currency),
+                    s.amount,
+                ));
+            }
+        }
+        // A break whose row is not in the result is still listed, never
+        // dropped.
+        let mut orphans: Vec<&Break> = index.left().collect();
+        orphans.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
+        for b in orphans {
+            let block = if b.lifecycle == Lifecycle::Resolved {
+                &mut resolved
+            } else {
+                &mut open
+            };
+            block.push(index.row(ExcItem::Orphan(b), b.status, Some(b), &b.key, None, None));
+        }
+        open.append(&mut resolved);
+
+        Tables {
+            today,
+            orders,
+            lines,
+            rejected,
+            exceptions: open,
+            look: Lookup::new(records),
+        }
+    }
+
+    pub(crate) fn len(&self, table: TableId) -> usize {
+        match table {
+            TableId::Reconciliation => self.orders.len(),
+            TableId::Statement => self.lines.len(),
+            TableId::Exceptions => self.exceptions.len(),
+            TableId::Quarantine => self.rejected.len(),
+        }
+    }
+
+    /// Puts row `i` of `table` into `cells` (cleared first) and returns the
+    /// row's status.
+    pub(crate) fn row(&self, table: TableId, i: usize, cells: &mut Vec<Cell<'a>>) -> RowStatus {
+        cells.clear();
+        match table {
+            TableId::Reconciliation => {
+                let o = self.orders[i];
+                cells.extend([
+                    Cell::Text(&o.order_id.0),
+                    Cell::Text(o.status.as_str()),
                     Cell::text_opt(o.slip.as_deref()),
-                    join_ids(&o.statement_lines),
+                    Cell::sources(&o.statement_lines),
                     Cell::Money(o.expected),
                     Cell::money_opt(o.paid),
-                    Cell::Text(o.expected.currency.code().into()),
+                    Cell::Text(o.expected.currency.code()),
                     o.name_score.map_or(Cell::Empty, Cell::Score),
-                    reasons_cell(&o.reasons),
-                    Cell::Text(o.customer_name.clone()),
-                    Cell::time_opt(look.ordered_at(o)),
-                    Cell::Text(o.source.to_string()),
-                    Cell::Date(carry::origin_day(&o.source.file, today)),
-                ],
-            })
-            .collect(),
-    };
-
-    let statement = Table {
-        file: "statement.csv",
-        sheet: "Statement",
-        header: STATEMENT_HEADER,
-        rows: lines
-            .iter()
-            .map(|l| {
-                let line = look.lines.get(&l.line);
-                Row {
-                    status: Some(l.status),
-                    cells: vec![
-                        Cell::Text(l.line.to_string()),
-                        Cell::Text(l.status.as_str().into()),
-                        join_ids(&l.order_ids),
-                        Cell::Money(l.amount),
-                        Cell::Text(l.amount.currency.code().into()),
-                        Cell::text_opt(l.counterparty_name.as_deref()),
-                        reasons_cell(&l.reasons),
-                        Cell::time_opt(line.map(|x| x.booked_at)),
-                        Cell::text_opt(line.and_then(|x| x.reference.as_deref())),
-                        Cell::Date(carry::origin_day(&l.line.file, today)),
-                    ],
-                }
-            })
-            .collect(),
-    };
-
-    // Every exception row as before, then one row per break resolved
-    // today (its outcome row is `matched`): the first rows stay what a
-    // reader of the earlier layout expects, and filtering on `lifecycle`
-    // separates the two.
-    let mut open = Exceptions::default();
-    let mut resolved = Exceptions::default();
-    for o in &orders {
-        let key = carry::order_key(o, today);
-        let brk = index.take(ItemKind::Order, &key);
-        let Some(block) = pick(o.status, brk, &mut open, &mut resolved) else {
-            continue;
-        };
-        let (life, row) = index.cells(
-            ItemKind::Order,
-            &key,
-            brk,
-            Some(o.expected.currency),
-            Some(o.expected),
-        );
-        block.push(
-            Row {
-                status: Some(o.status),
-                cells: vec![
-                    Cell::Text(KIND_ORDER.into()),
-                    Cell::Text(o.order_id.0.clone()),
-                    Cell::Text(o.status.as_str().into()),
-                    Cell::Money(o.expected),
-                    Cell::Text(o.expected.currency.code().into()),
-                    reasons_cell(&o.reasons),
-                    Cell::Text(o.customer_name.clone()),
-                    related(o.slip.as_deref(), &o.statement_lines, &[]),
-                    Cell::time_opt(look.ordered_at(o)),
-                ],
-            },
-            life,
-            row,
-        );
-    }
-    for l in &lines {
-        let key = carry::line_key(l, today);
-        let brk = index.take(ItemKind::StatementLine, &key);
-        let Some(block) = pick(l.status, brk, &mut open, &mut resolved) else {
-            continue;
-        };
-        let (life, row) = index.cells(
-            ItemKind::StatementLine,
-            &key,
-            brk,
-            Some(l.amount.currency),
-            money_in(l.amount),
-        );
-        block.push(
-            Row {
-                status: Some(l.status),
-                cells: vec![
-                    Cell::Text(KIND_LINE.into()),
-                    Cell::Text(l.line.to_string()),
-                    Cell::Text(l.status.as_str().into()),
+                    Cell::reasons(&o.reasons),
+                    Cell::Text(&o.customer_name),
+                    Cell::time_opt(self.look.ordered_at(o)),
+                    Cell::Source(&o.source),
+                    Cell::Date(carry::origin_day(&o.source.file, self.today)),
+                ]);
+                Some(o.status)
+            }
+            TableId::Statement => {
+                let l = self.lines[i];
+                let line = self.look.line(&l.line);
+                cells.extend([
+                    Cell::Source(&l.line),
+                    Cell::Text(l.status.as_str()),
+                    Cell::orders(&l.order_ids),
                     Cell::Money(l.amount),
-                    Cell::Text(l.amount.currency.code().into()),
-                    reasons_cell(&l.reasons),
+                    Cell::Text(l.amount.currency.code()),
                     Cell::text_opt(l.counterparty_name.as_deref()),
-                    related(None, &[], &l.order_ids),
-                    Cell::time_opt(look.lines.get(&l.line).map(|x| x.booked_at)),
-                ],
-            },
-            life,
-            row,
-        );
-    }
-    for s in &slips {
-        let key = carry::slip_key(s, today);
-        let brk = index.take(ItemKind::Slip, &key);
-        let Some(block) = pick(s.status, brk, &mut open, &mut resolved) else {
-            continue;
-        };
-        let slip = look.slips.get(s.file.as_str());
-        let sender = slip.and_then(|x| x.sender.name.as_deref());
-        let slip_lines: Vec<SourceRef> = s.statement_line.iter().cloned().collect();
-        let (life, row) = index.cells(
-            ItemKind::Slip,
-            &key,
-            brk,
-            s.amount.map(|m| m.currency),
-            s.amount,
-        );
-        block.push(
-            Row {
-                status: Some(s.status),
-                cells: vec![
-                    Cell::Text(KIND_SLIP.into()),
-                    Cell::Text(s.file.clone()),
-                    Cell::Text(s.status.as_str().into()),
-                    Cell::money_opt(s.amount),
-                    Cell::text_opt(s.amount.map(|m| m.currency.code())),
-                    reasons_cell(&s.reasons),
-                    Cell::text_opt(sender),
-                    related(None, &slip_lines, &s.order_ids),
-                    Cell::time_opt(slip.and_then(|x| x.transferred_at)),
-                ],
-            },
-            life,
-            row,
-        );
-    }
-    // A break whose row is not in the result (a caller's open set out of
-    // step with its result) is still listed, never dropped: it names its
-    // item by key and has no amount.
-    let mut orphans: Vec<&Break> = index.by_key.values().copied().collect();
-    orphans.sort_by(|a, b| (a.kind, &a.key).cmp(&(b.kind, &b.key)));
-    for b in orphans {
-        let block = if b.lifecycle == Lifecycle::Resolved {
-            &mut resolved
-        } else {
-            &mut open
-        };
-        let (life, row) = index.cells(b.kind, &b.key, Some(b), None, None);
-        let mut cells = vec![
-            Cell::Text(b.kind.as_str().into()),
-            Cell::Text(b.key.clone()),
-            Cell::Text(b.status.as_str().into()),
-        ];
-        cells.resize(EXC_ORIGIN, Cell::Empty);
-        block.push(
-            Row {
-                status: Some(b.status),
-                cells,
-            },
-            life,
-            row,
-        );
-    }
-    open.rows.append(&mut resolved.rows);
-    open.breaks.append(&mut resolved.breaks);
-
-    let quarantine = Table {
-        file: "quarantine.csv",
-        sheet: "Quarantine",
-        header: QUARANTINE_HEADER,
-        rows: rejected
-            .iter()
-            .map(|r| Row {
-                status: None,
-                cells: vec![
-                    Cell::Text(r.file.clone()),
+                    Cell::reasons(&l.reasons),
+                    Cell::time_opt(line.map(|x| x.booked_at)),
+                    Cell::text_opt(line.and_then(|x| x.reference.as_deref())),
+                    Cell::Date(carry::origin_day(&l.line.file, self.today)),
+                ]);
+                Some(l.status)
+            }
+            TableId::Exceptions => {
+                let row = &self.exceptions[i];
+                self.exception_cells(row, cells);
+                Some(row.status)
+            }
+            TableId::Quarantine => {
+                let r = self.rejected[i];
+                cells.extend([
+                    Cell::Text(&r.file),
                     r.line.map_or(Cell::Empty, Cell::Count),
                     Cell::text_opt(r.column.as_deref()),
                     Cell::text_opt(r.value.as_deref()),
-                    Cell::Text(r.reason.clone()),
-                ],
-            })
-            .collect(),
-    };
-
-    Tables {
-        reconciliation,
-        statement,
-        exceptions: Table {
-            file: "exceptions.csv",
-            sheet: "Exceptions",
-            header: EXCEPTIONS_HEADER,
-            rows: open.rows,
-        },
-        breaks: open.breaks,
-        quarantine,
+                    Cell::Text(&r.reason),
+                ]);
+                None
+            }
+        }
     }
-}
 
-/// Rows of the exceptions table with their typed break columns.
-#[derive(Default)]
-struct Exceptions {
-    rows: Vec<Row>,
-    breaks: Vec<BreakRow>,
-}
-
-impl Exceptions {
-    fn push(&mut self, mut row: Row, life: Vec<Cell>, brk: BreakRow) {
-        row.cells.extend(life);
-        self.rows.push(row);
-        self.breaks.push(brk);
+    fn exception_cells(&self, row: &ExcRow<'a>, cells: &mut Vec<Cell<'a>>) {
+        match row.item {
+            ExcItem::Order(o) => cells.extend([
+                Cell::Text(KIND_ORDER),
+                Cell::Text(&o.order_id.0),
+                Cell::Text(o.status.as_str()),
+                Cell::Money(o.expected),
+                Cell::Text(o.expected.currency.code()),
+                Cell::reasons(&o.reasons),
+                Cell::Text(&o.customer_name),
+                Cell::related(o.slip.as_deref(), &o.statement_lines, &[]),
+                Cell::time_opt(self.look.ordered_at(o)),
+            ]),
+            ExcItem::Line(l) => cells.extend([
+                Cell::Text(KIND_LINE),
+                Cell::Source(&l.line),
+                Cell::Text(l.status.as_str()),
+                Cell::Money(l.amount),
+                Cell::Text(l.amount.currency.code()),
+                Cell::reasons(&l.reasons),
+                Cell::text_opt(l.counterparty_name.as_deref()),
+                Cell::related(None, &[], &l.order_ids),
+                Cell::time_opt(self.look.line(&l.line).map(|x| x.booked_at)),
+            ]),
+            ExcItem::Slip(s) => {
+                let slip = self.look.slip(&s.file);
+                cells.extend([
+                    Cell::Text(KIND_SLIP),
+                    Cell::Text(&s.file),
+                    Cell::Text(s.status.as_str()),
+                    Cell::money_opt(s.amount),
+                    Cell::text_opt(s.amount.map(|m| m.currency.code())),
+                    Cell::reasons(&s.reasons),
+                    Cell::text_opt(slip.and_then(|x| x.sender.name.as_deref())),
+                    Cell::related(None, s.statement_line.as_slice(), &s.order_ids),
+                    Cell::time_opt(slip.and_then(|x| x.transferred_at)),
+                ]);
+            }
+            ExcItem::Orphan(b) => {
+                cells.extend([
+                    Cell::Text(b.kind.as_str()),
+                    Cell::Text(&b.key),
+                    Cell::Text(b.status.as_str()),
+                ]);
+                cells.resize(EXC_ORIGIN, Cell::Empty);
+            }
+        }
+        cells.extend([
+            Cell::Date(row.origin),
+            Cell::Text(row.brk.lifecycle.as_str()),
+            Cell::Date(row.first_seen),
+            Cell::Count(row.brk.age_days.into()),
+            Cell::Text(row.brk.bucket().label()),
+            Cell::text_opt(row.resolved_by),
+        ]);
     }
 }
 
 /// Which block an outcome row goes to: every exception is listed; a
 /// matched row only when it closed a break today.
-fn pick<'e>(
+fn pick<'e, T>(
     status: Status,
     brk: Option<&Break>,
-    open: &'e mut Exceptions,
-    resolved: &'e mut Exceptions,
-) -> Option<&'e mut Exceptions> {
+    open: &'e mut Vec<T>,
+    resolved: &'e mut Vec<T>,
+) -> Option<&'e mut Vec<T>> {
     if status.is_exception() {
         Some(open)
     } else if brk.is_some_and(|b| b.lifecycle == Lifecycle::Resolved) {
@@ -594,20 +907,11 @@ fn pick<'e>(
     }
 }
 
-/// The other records an exception row points at, `|`-joined: slip file,
-/// statement lines, order ids.
-fn related(slip: Option<&str>, lines: &[SourceRef], orders: &[OrderId]) -> Cell {
-    let mut ids: Vec<String> = slip.map(str::to_string).into_iter().collect();
-    ids.extend(lines.iter().map(ToString::to_string));
-    ids.extend(orders.iter().map(ToString::to_string));
-    join_ids(&ids)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
-    use recon_core::Currency;
+    use recon_core::{Currency, Decimal};
 
     #[test]
     fn cells_render_per_contract() {
@@ -619,14 +923,178 @@ mod tests {
         let bkk = FixedOffset::east_opt(7 * 3600).unwrap();
         let t = bkk.with_ymd_and_hms(2026, 11, 21, 14, 5, 0).unwrap();
         assert_eq!(Cell::Time(t).plain(), "2026-11-21T14:05:00+07:00");
+        let lines = [
+            SourceRef::new("kbank.csv", 6),
+            SourceRef::new("kbank.csv", 9),
+        ];
+        assert_eq!(Cell::sources(&lines).plain(), "kbank.csv:6|kbank.csv:9");
+        assert_eq!(Cell::sources(&[]), Cell::Empty);
+        let ids = [OrderId("A-1".into()), OrderId("=A-2".into())];
+        assert_eq!(Cell::orders(&ids).plain(), "A-1|=A-2");
         assert_eq!(
-            join_ids(&[
-                SourceRef::new("kbank.csv", 6),
-                SourceRef::new("kbank.csv", 9)
-            ])
-            .plain(),
-            "kbank.csv:6|kbank.csv:9"
+            Cell::related(Some("a.png"), &lines[..1], &ids).plain(),
+            "a.png|kbank.csv:6|A-1|=A-2"
         );
-        assert_eq!(join_ids::<String>(&[]), Cell::Empty);
+        assert_eq!(Cell::related(Some(""), &[], &[]).plain(), "");
+        assert_ne!(Cell::related(Some(""), &[], &[]), Cell::Empty);
+        assert_eq!(Cell::related(None, &[], &[]), Cell::Empty);
+        let reasons = [
+            Reason::with("short_by", "50.00 THB"),
+            Reason::with("name_score", "0.41"),
+        ];
+        assert_eq!(
+            Cell::reasons(&reasons).plain(),
+            recon_core::join_reasons(&reasons)
+        );
+        assert_eq!(Cell::Count(0).plain(), "0");
+        assert_eq!(Cell::Count(u64::MAX).plain(), u64::MAX.to_string());
+    }
+
+    #[test]
+    fn money_is_written_as_money_plain_says() {
+        let mut values: Vec<Decimal> = [
+            "0",
+            "-0",
+            "0.00",
+            "-0.00",
+            "1",
+            "-1",
+            "0.5",
+            "-0.05",
+            "12.3",
+            "1500",
+            "-50.00",
+            "0.01",
+            "999999999999.99",
+            "-123456789012345678.5",
+            "0.001",
+            "0.005",
+            "0.015",
+            "-2.675",
+            "79228162514264337593543950335",
+        ]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+        values.push(Decimal::MAX);
+        values.push(Decimal::MIN);
+        values.push(Decimal::new(-7, 0));
+        for v in values {
+            for c in Currency::ALL {
+                let m = Money::new(v, c);
+                let mut out = String::new();
+                push_money(&mut out, &m);
+                assert_eq!(out, m.plain(), "{v} {c}");
+            }
+        }
+    }
+
+    #[test]
+    fn times_and_days_are_written_as_chrono_writes_them() {
+        let mut times = Vec::new();
+        for (secs, offset) in [
+            (0, 7 * 3600),
+            (59, -5 * 3600 - 30 * 60),
+            (86_399, 0),
+            (3_600, 14 * 3600),
+            (1, 45),
+            (7, -(3 * 3600 + 17)),
+        ] {
+            let tz = FixedOffset::east_opt(offset).unwrap();
+            let base = tz.with_ymd_and_hms(2026, 1, 9, 0, 0, 0).unwrap();
+            times.push(base + chrono::Duration::seconds(secs));
+            times.push(base + chrono::Duration::milliseconds(secs * 1000 + 250));
+            times.push(base + chrono::Duration::nanoseconds(secs * 1_000_000_000 + 7));
+        }
+        let tz = FixedOffset::east_opt(0).unwrap();
+        times.push(tz.with_ymd_and_hms(999, 12, 31, 23, 59, 59).unwrap());
+        times.push(tz.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0).unwrap());
+        for t in times {
+            let mut out = String::new();
+            push_time(&mut out, &t);
+            assert_eq!(out, t.to_rfc3339_opts(SecondsFormat::AutoSi, false));
+        }
+        for s in [
+            "2026-11-21",
+            "2026-01-01",
+            "1999-12-31",
+            "1000-01-01",
+            "9999-12-31",
+        ] {
+            let d: Day = s.parse().unwrap();
+            let mut out = String::new();
+            push_day(&mut out, d);
+            assert_eq!(out, d.to_string());
+        }
+        for y in [1, 999, 10_000, -5] {
+            let d = Day::new(chrono::NaiveDate::from_ymd_opt(y, 3, 4).unwrap());
+            let mut out = String::new();
+            push_day(&mut out, d);
+            assert_eq!(out, d.to_string());
+        }
+    }
+
+    #[test]
+    fn break_keys_are_the_carry_keys() {
+        let today: Day = "2026-11-21".parse().unwrap();
+        let brk = |kind, key: String| Break {
+            kind,
+            key,
+            origin_day: today,
+            first_seen: today,
+            status: Status::Unpaid,
+            lifecycle: Lifecycle::New,
+            age_days: 0,
+            resolved_by: None,
+        };
+        let own = SourceRef::new("orders.csv", 7);
+        let carried = SourceRef::new("2026-11-19/kbank.csv", 30);
+        let line = StatementOutcome {
+            line: carried.clone(),
+            status: Status::StatementUnmatched,
+            order_ids: vec![],
+            amount: Money::from_minor(100, Currency::Thb),
+            counterparty_name: None,
+            reasons: vec![],
+        };
+        let slip = SlipOutcome {
+            file: "a.png".into(),
+            status: Status::Pending,
+            order_ids: vec![],
+            statement_line: None,
+            amount: None,
+            trans_ref: None,
+            reasons: vec![],
+        };
+        let order = OrderOutcome {
+            order_id: OrderId("A-1".into()),
+            source: own.clone(),
+            status: Status::Unpaid,
+            customer_name: String::new(),
+            slip: None,
+            statement_lines: vec![],
+            expected: Money::from_minor(100, Currency::Thb),
+            paid: None,
+            name_score: None,
+            reasons: vec![],
+        };
+        let breaks = vec![
+            brk(ItemKind::Order, carry::order_key(&order, today)),
+            brk(ItemKind::StatementLine, carry::line_key(&line, today)),
+            brk(ItemKind::Slip, carry::slip_key(&slip, today)),
+        ];
+        let mut index = BreakIndex::new(today, &breaks);
+        assert!(
+            index
+                .take(ItemKind::Order, &own.file, Some(own.line))
+                .is_some()
+        );
+        assert!(
+            index
+                .take(ItemKind::StatementLine, &carried.file, Some(carried.line))
+                .is_some()
+        );
+        assert!(index.take(ItemKind::Slip, "a.png", None).is_some());
+        assert_eq!(index.left().count(), 0);
     }
 }

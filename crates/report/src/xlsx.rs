@@ -15,7 +15,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::summary::{Section, Summary};
-use crate::tables::{Cell, Table, Tables};
+use crate::tables::{Cell, TableId, Tables, push_money};
 use crate::width::display_width;
 
 /// Excel's row limit, header included.
@@ -128,7 +128,8 @@ fn excel_date(d: recon_core::Day) -> Result<ExcelDateTime, XlsxError> {
 }
 
 fn clip(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().count() <= MAX_TEXT {
+    // A string of no more bytes than the limit has no more characters.
+    if s.len() <= MAX_TEXT || s.chars().count() <= MAX_TEXT {
         s.into()
     } else {
         let mut t: String = s.chars().take(MAX_TEXT - 1).collect();
@@ -141,16 +142,15 @@ fn write_cell(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
-    cell: &Cell,
+    cell: &Cell<'_>,
     f: &Formats,
+    scratch: &mut String,
 ) -> Result<(), XlsxError> {
+    if let Some(text) = cell.as_text(scratch) {
+        ws.write_string_with_format(row, col, clip(text), &f.text)?;
+        return Ok(());
+    }
     match cell {
-        Cell::Empty => {
-            ws.write_blank(row, col, &f.text)?;
-        }
-        Cell::Text(s) => {
-            ws.write_string_with_format(row, col, clip(s), &f.text)?;
-        }
         Cell::Money(m) => {
             let n = m.amount.to_f64().unwrap_or(f64::NAN);
             if m.currency.minor_digits() == 2 {
@@ -163,9 +163,6 @@ fn write_cell(
         Cell::Score(s) if s.is_finite() => {
             ws.write_number_with_format(row, col, *s, &f.score)?;
         }
-        Cell::Score(_) => {
-            ws.write_blank(row, col, &f.text)?;
-        }
         Cell::Time(t) => {
             ws.write_datetime_with_format(row, col, excel_time(t)?, &f.time)?;
         }
@@ -174,6 +171,10 @@ fn write_cell(
         }
         Cell::Count(n) => {
             ws.write_number_with_format(row, col, *n as f64, &f.count)?;
+        }
+        // Empty, a score that is not a number (text cells are written above).
+        _ => {
+            ws.write_blank(row, col, &f.text)?;
         }
     }
     Ok(())
@@ -204,21 +205,23 @@ fn write_plain_cell(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
-    cell: &Cell,
+    cell: &Cell<'_>,
     f: &Formats,
     column: &mut ColumnFormat,
+    scratch: &mut String,
 ) -> Result<bool, XlsxError> {
     let kind = match cell {
         // Absent and blank read the same in Excel, LibreOffice and readers.
         Cell::Empty => return Ok(true),
         Cell::Score(s) if !s.is_finite() => return Ok(true),
-        Cell::Text(_) => ColumnFormat::Text,
+        c if c.is_text() => ColumnFormat::Text,
         Cell::Money(m) if m.currency.minor_digits() == 2 => ColumnFormat::Money,
         Cell::Money(_) => return Ok(false),
         Cell::Score(_) => ColumnFormat::Score,
         Cell::Time(_) => ColumnFormat::Time,
         Cell::Date(_) => ColumnFormat::Date,
         Cell::Count(_) => ColumnFormat::Count,
+        _ => return Ok(false),
     };
     if *column == ColumnFormat::Unset {
         match kind {
@@ -234,26 +237,42 @@ fn write_plain_cell(
     if *column != kind {
         return Ok(false);
     }
+    if let Some(text) = cell.as_text(scratch) {
+        ws.write_string(row, col, clip(text))?;
+        return Ok(true);
+    }
     match cell {
-        Cell::Text(s) => ws.write_string(row, col, clip(s))?,
         Cell::Money(m) => ws.write_number(row, col, m.amount.to_f64().unwrap_or(f64::NAN))?,
         Cell::Score(s) => ws.write_number(row, col, *s)?,
         Cell::Time(t) => ws.write_datetime(row, col, excel_time(t)?)?,
         Cell::Date(d) => ws.write_datetime(row, col, excel_date(*d)?)?,
         Cell::Count(n) => ws.write_number(row, col, *n as f64)?,
-        Cell::Empty => ws,
+        _ => ws,
     };
     Ok(true)
 }
 
+/// Digits of `n` in decimal.
+fn decimal_len(mut n: u64) -> u32 {
+    let mut len = 1;
+    while n >= 10 {
+        n /= 10;
+        len += 1;
+    }
+    len
+}
+
 /// Width of a cell as it will show: numbers in their format, text by its
 /// visible glyphs.
-fn cell_width(cell: &Cell) -> u32 {
+fn cell_width(cell: &Cell<'_>, scratch: &mut String) -> u32 {
+    if let Some(text) = cell.as_text(scratch) {
+        return display_width(text);
+    }
     match cell {
-        Cell::Empty => 0,
-        Cell::Text(s) => display_width(s),
         Cell::Money(m) => {
-            let plain = m.plain();
+            scratch.clear();
+            push_money(scratch, m);
+            let plain = scratch.as_str();
             // thousands separators
             let digits = plain.split('.').next().unwrap_or("").len() as u32;
             plain.len() as u32 + digits.saturating_sub(1) / 3
@@ -261,47 +280,59 @@ fn cell_width(cell: &Cell) -> u32 {
         Cell::Score(_) => 5,
         Cell::Time(_) => 19,
         Cell::Date(_) => 10,
-        Cell::Count(n) => n.to_string().len() as u32,
+        Cell::Count(n) => decimal_len(*n),
+        _ => 0,
     }
 }
 
 /// Writes a table sheet; returns how many rows did not fit (0 normally).
-fn table_sheet(ws: &mut Worksheet, table: &Table, styles: &Styles) -> Result<usize, XlsxError> {
-    ws.set_name(table.sheet)?;
-    let mut widths: Vec<u32> = table
-        .header
+fn table_sheet(
+    ws: &mut Worksheet,
+    tables: &Tables<'_>,
+    table: TableId,
+    styles: &Styles,
+) -> Result<usize, XlsxError> {
+    ws.set_name(table.sheet())?;
+    let header = table.header();
+    let mut widths: Vec<u32> = header
         .iter()
         .map(|h| display_width(h) + 3) // room for the filter button
         .collect();
-    for (c, h) in table.header.iter().enumerate() {
+    for (c, h) in header.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &styles.header)?;
     }
-    let fitting = table.rows.len().min(MAX_ROWS - 1);
-    let mut columns = vec![ColumnFormat::Unset; table.header.len()];
-    for (r, row) in table.rows[..fitting].iter().enumerate() {
-        let f = styles.for_status(row.status);
-        let plain = fill_of(row.status).is_none();
-        for (c, cell) in row.cells.iter().enumerate() {
+    let rows = tables.len(table);
+    let fitting = rows.min(MAX_ROWS - 1);
+    let mut columns = vec![ColumnFormat::Unset; header.len()];
+    let mut cells = Vec::with_capacity(header.len());
+    let mut scratch = String::new();
+    for r in 0..fitting {
+        let status = tables.row(table, r, &mut cells);
+        let f = styles.for_status(status);
+        let plain = fill_of(status).is_none();
+        for (c, cell) in cells.iter().enumerate() {
             let written = plain
                 && match columns.get_mut(c) {
-                    Some(column) => write_plain_cell(ws, r as u32 + 1, c as u16, cell, f, column)?,
+                    Some(column) => {
+                        write_plain_cell(ws, r as u32 + 1, c as u16, cell, f, column, &mut scratch)?
+                    }
                     None => false,
                 };
             if !written {
-                write_cell(ws, r as u32 + 1, c as u16, cell, f)?;
+                write_cell(ws, r as u32 + 1, c as u16, cell, f, &mut scratch)?;
             }
             if let Some(w) = widths.get_mut(c) {
-                *w = (*w).max(cell_width(cell) + 1);
+                *w = (*w).max(cell_width(cell, &mut scratch) + 1);
             }
         }
     }
-    let last_col = table.header.len().saturating_sub(1) as u16;
+    let last_col = header.len().saturating_sub(1) as u16;
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, fitting as u32, last_col)?;
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*w).min(MAX_COL_WIDTH) as f64)?;
     }
-    Ok(table.rows.len() - fitting)
+    Ok(rows - fitting)
 }
 
 fn summary_sheet(
@@ -376,7 +407,7 @@ fn summary_sheet(
             };
             ws.write_number_with_format(r, 3, t.count as f64, &f.count)?;
             match &t.amount {
-                Some(m) => write_cell(ws, r, 4, &Cell::Money(*m), f)?,
+                Some(m) => write_cell(ws, r, 4, &Cell::Money(*m), f, &mut String::new())?,
                 None => {
                     ws.write_blank(r, 4, &f.text)?;
                 }
@@ -469,7 +500,14 @@ fn age_tables(
         };
         ws.write_number_with_format(r, 3, t.count as f64, &styles.plain.count)?;
         match &t.amount {
-            Some(m) => write_cell(ws, r, 4, &Cell::Money(*m), &styles.plain)?,
+            Some(m) => write_cell(
+                ws,
+                r,
+                4,
+                &Cell::Money(*m),
+                &styles.plain,
+                &mut String::new(),
+            )?,
             None => {
                 ws.write_blank(r, 4, &styles.plain.text)?;
             }
@@ -479,7 +517,12 @@ fn age_tables(
     Ok(r)
 }
 
-pub(crate) fn render(summary: &Summary, tables: &Tables) -> Result<Vec<u8>, XlsxError> {
+/// Writes the workbook into `out`.
+pub(crate) fn write<W: std::io::Write + Send>(
+    summary: &Summary,
+    tables: &Tables<'_>,
+    out: W,
+) -> Result<(), XlsxError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
     let d = summary.day.date();
@@ -506,17 +549,17 @@ pub(crate) fn render(summary: &Summary, tables: &Tables) -> Result<Vec<u8>, Xlsx
     let summary_index = 0;
     wb.add_worksheet();
     let mut overflow = Vec::new();
-    for table in tables.all() {
+    for table in TableId::ALL {
         // Table sheets stream row by row to a temporary file, so a day of a
         // million orders does not hold every cell in memory.
         let ws = wb.add_worksheet_with_constant_memory()?;
-        let left = table_sheet(ws, table, &styles)?;
+        let left = table_sheet(ws, tables, table, &styles)?;
         if left > 0 {
-            overflow.push((table.sheet, left));
+            overflow.push((table.sheet(), left));
         }
     }
     let ws = wb.worksheet_from_index(summary_index)?;
     summary_sheet(ws, summary, &styles, &overflow)?;
     ws.set_active(true);
-    wb.save_to_buffer()
+    wb.save_to_writer(out)
 }
