@@ -9,8 +9,10 @@
 //! rows, order exports ([`OrderColumns`]), and the quarantine: every row
 //! that cannot become a [`StatementLine`] or [`Order`] becomes a
 //! [`Rejection`] with file, line, column, value and reason. Nothing is
-//! dropped silently; summary and footer rows that are skipped on purpose
-//! are listed in [`Ingested::skipped`].
+//! dropped silently: a CSV quote that never closes properly costs its own
+//! line (rejected as an "unbalanced quote"), never the lines after it;
+//! summary and footer rows that are skipped on purpose are listed in
+//! [`Ingested::skipped`].
 //!
 //! ```
 //! use recon_ingest::{read_statement, Profile, ReadOptions};
