@@ -126,6 +126,16 @@ impl JobConfig {
         if !(0.0..=1.0).contains(&t) {
             return Err(bad(format!("matching.name_threshold {t} is not in [0, 1]")));
         }
+        // An item must still be carried when its grace ends, or it would
+        // leave the open set as `pending` and never become the exception.
+        let g = &self.matching.grace;
+        let longest = g.statement_days.max(g.order_days).max(g.line_days);
+        if self.lookback_days < longest {
+            return Err(bad(format!(
+                "lookback_days {} is shorter than the longest grace period ({longest} days in [matching.grace]): waiting items would be dropped before their grace ends",
+                self.lookback_days
+            )));
+        }
         Ok(())
     }
 
@@ -252,6 +262,19 @@ mod tests {
         assert!(message.starts_with("line 3: "), "{message}");
         assert!(message.contains("api_key"), "{message}");
         assert!(!message.contains("sk-live-123"), "{message}");
+    }
+
+    #[test]
+    fn the_look_back_must_outlast_the_grace() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("job.toml");
+        let accounts = "[[accounts]]\nname = \"X\"\naccount = \"1234567890\"\ncurrency = \"THB\"\n";
+        std::fs::write(&path, format!("lookback_days = 1\n{accounts}")).unwrap();
+        let err = JobConfig::load(&path).unwrap_err().to_string();
+        assert!(err.contains("lookback_days 1 is shorter"), "{err}");
+        std::fs::write(&path, format!("lookback_days = 2\n{accounts}")).unwrap();
+        assert_eq!(JobConfig::load(&path).unwrap().lookback_days, 2);
+        assert_eq!(JobConfig::default().lookback_days, 45);
     }
 
     #[test]
