@@ -165,8 +165,13 @@ impl Ledger {
     ) -> Result<BTreeMap<SlipKey, PriorUse>, LedgerError> {
         let ctx = || format!("looking up earlier uses of {} slip keys", keys.len());
         let before_text = before.to_string();
-        let conn = self.conn();
-        let mut stmt = conn
+        let mut conn = self.conn();
+        // One read transaction for all the look-ups: one snapshot (a day
+        // recorded meanwhile by another process is seen by none or all),
+        // and one WAL read lock instead of one per key, which cost more
+        // than the look-ups themselves.
+        let tx = conn.transaction().context(ctx)?;
+        let mut stmt = tx
             .prepare_cached(
                 // Earliest day first; on that day an order beats none, then
                 // the smallest order id and file, so the answer is stable.
@@ -196,6 +201,8 @@ impl Ledger {
                 );
             }
         }
+        drop(stmt);
+        tx.finish().context(ctx)?;
         Ok(hits)
     }
 
