@@ -8,7 +8,7 @@ use recon_cli::config::JobConfig;
 use recon_cli::logging::{self, LogFormat};
 use recon_cli::reconcile::{RunPaths, reconcile_cascade, reconcile_day};
 use recon_cli::{CliError, exit, generator, verify};
-use recon_core::Day;
+use recon_core::{Day, Lifecycle};
 use recon_ledger::{Ledger, RunStatus};
 
 #[derive(Parser)]
@@ -118,7 +118,8 @@ enum Command {
         #[arg(long)]
         ledger: Option<PathBuf>,
     },
-    /// Show the last run of one day.
+    /// Show the last run of one day and its breaks (open items, with when
+    /// and by what they were resolved on a later day).
     Status {
         #[arg(long)]
         day: Day,
@@ -273,6 +274,33 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             match ledger.last_run(day)? {
                 Some(run) => {
                     println!("{run}");
+                    let breaks = ledger.breaks(day)?;
+                    if !breaks.is_empty() {
+                        let count =
+                            |l: Lifecycle| breaks.iter().filter(|b| b.lifecycle == l).count();
+                        println!(
+                            "breaks: {} new, {} persisting, {} resolved",
+                            count(Lifecycle::New),
+                            count(Lifecycle::Persisting),
+                            count(Lifecycle::Resolved)
+                        );
+                        for b in breaks.iter().filter(|b| b.lifecycle != Lifecycle::Resolved) {
+                            // Resolved later? The ledger knows when and by what.
+                            let later = ledger
+                                .resolution(b.kind, &b.key)?
+                                .filter(|(on, _)| *on > day)
+                                .map(|(on, by)| format!(", resolved on {on} by {by}"))
+                                .unwrap_or_default();
+                            println!(
+                                "  {} {} {} ({}, age {} days{later})",
+                                b.kind.as_str(),
+                                b.key,
+                                b.status,
+                                b.lifecycle,
+                                b.age_days
+                            );
+                        }
+                    }
                     Ok(exit::CLEAN)
                 }
                 None => Err(CliError::Usage(format!("no run of {day} in the ledger"))),

@@ -265,6 +265,28 @@ fn late_booking_after_midnight_is_pending_then_resolved() {
         "matched"
     );
 
+    // The 20th's record says when and by what its open items were closed.
+    let status = Command::new(env!("CARGO_BIN_EXE_recon"))
+        .current_dir(&w.root)
+        .args([
+            "--config",
+            "job.toml",
+            "status",
+            "--day",
+            D1,
+            "--ledger",
+            "ledger.sqlite",
+        ])
+        .output()
+        .unwrap();
+    let said = text(&status);
+    assert!(
+        said.contains(&format!(
+            "order {D1}/orders.csv:2 pending (new, age 0 days, resolved on {D2} by"
+        )),
+        "{said}"
+    );
+
     // The day after, nothing of it is carried any more.
     w.run(D3);
     let orders = w.report(D3, "reconciliation.csv");
