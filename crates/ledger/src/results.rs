@@ -7,7 +7,7 @@ use chrono::Days;
 use recon_core::carry::origin_day;
 use recon_core::{
     Currency, Day, DayResult, Decimal, Money, OrderId, OrderOutcome, PriorUse, Reason, Slip,
-    SlipKey, SlipOutcome, SourceRef, StatementOutcome, Status, TrendPoint, join_reasons,
+    SlipKey, SlipOutcome, SourceRef, StatementOutcome, Status, TrendPoint,
 };
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
@@ -53,6 +53,23 @@ fn delete_day(tx: &Transaction<'_>, day: &str) -> rusqlite::Result<()> {
     }
     Ok(())
 }
+
+/// The days whose stored results depend on `?1` (see
+/// [`Ledger::days_depending_on`]). `origin_day <> day` repeats what
+/// `origin_day = ?1 AND day > ?1` implies so that SQLite uses the partial
+/// indexes of carried rows (schema 3) instead of reading every row.
+const DAYS_DEPENDING_ON: &str = "SELECT day FROM order_results
+       WHERE origin_day = ?1 AND day > ?1 AND origin_day <> day
+ UNION SELECT day FROM statement_results
+       WHERE origin_day = ?1 AND day > ?1 AND origin_day <> day
+ UNION SELECT day FROM slip_results
+       WHERE origin_day = ?1 AND day > ?1 AND origin_day <> day
+ UNION SELECT day FROM days WHERE carried_from IS NOT NULL AND day > ?1
+ UNION SELECT later.day FROM slip_registry this
+       JOIN slip_registry later
+         ON later.key_kind = this.key_kind AND later.key_value = this.key_value
+       WHERE this.day = ?1 AND later.day > ?1
+ ORDER BY 1";
 
 /// One row of the slip registry: a key of a slip read on a day, the order
 /// it paid (none when it paid no order) and the run that recorded it.
@@ -321,19 +338,7 @@ impl Ledger {
     pub fn days_depending_on(&self, day: Day) -> Result<Vec<Day>, LedgerError> {
         let ctx = || format!("finding the days that depend on {day}");
         let conn = self.conn();
-        let mut stmt = conn
-            .prepare(
-                "SELECT day FROM order_results WHERE origin_day = ?1 AND day > ?1
-                 UNION SELECT day FROM statement_results WHERE origin_day = ?1 AND day > ?1
-                 UNION SELECT day FROM slip_results WHERE origin_day = ?1 AND day > ?1
-                 UNION SELECT day FROM days WHERE carried_from IS NOT NULL AND day > ?1
-                 UNION SELECT later.day FROM slip_registry this
-                       JOIN slip_registry later
-                         ON later.key_kind = this.key_kind AND later.key_value = this.key_value
-                       WHERE this.day = ?1 AND later.day > ?1
-                 ORDER BY 1",
-            )
-            .context(ctx)?;
+        let mut stmt = conn.prepare(DAYS_DEPENDING_ON).context(ctx)?;
         let rows = stmt
             .query_map([day.to_string()], |r| r.get::<_, String>(0))
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
@@ -471,11 +476,12 @@ fn insert_orders(
         .prepare_cached(
             "INSERT INTO order_results (day, origin_day, source_file, source_line, run_id, seq,
                  order_id, status, customer_name, slip, statement_lines, expected_minor, currency,
-                 paid_minor, paid_currency, name_score, reasons, reasons_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                 paid_minor, paid_currency, name_score, reasons_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         )
         .context(|| format!("recording the orders of {day}"))?;
-    for (seq, o) in orders.iter().enumerate() {
+    for (seq, origin) in key_order(day, orders, |o| (&o.source.file, o.source.line)) {
+        let o = &orders[seq];
         let expected = minor_units(
             day,
             || format!("order {} expected", o.order_id),
@@ -491,7 +497,7 @@ fn insert_orders(
         };
         stmt.execute(params![
             day_text,
-            origin_day(&o.source.file, day).to_string(),
+            origin.as_deref().unwrap_or(&day_text),
             o.source.file,
             line_number(o.source.line),
             run.0,
@@ -506,7 +512,6 @@ fn insert_orders(
             paid,
             o.paid.map(|m| m.currency.code()),
             o.name_score,
-            join_reasons(&o.reasons),
             to_json(&o.reasons),
         ])
         .context(|| format!("recording order {} of {day} ({})", o.order_id, o.source))?;
@@ -524,15 +529,16 @@ fn insert_statement(
     let mut stmt = tx
         .prepare_cached(
             "INSERT INTO statement_results (day, origin_day, source_file, source_line, run_id, seq,
-                 status, order_ids, amount_minor, currency, counterparty_name, reasons, reasons_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 status, order_ids, amount_minor, currency, counterparty_name, reasons_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )
         .context(|| format!("recording the statement lines of {day}"))?;
-    for (seq, s) in lines.iter().enumerate() {
+    for (seq, origin) in key_order(day, lines, |s| (&s.line.file, s.line.line)) {
+        let s = &lines[seq];
         let amount = minor_units(day, || format!("statement line {}", s.line), &s.amount)?;
         stmt.execute(params![
             day_text,
-            origin_day(&s.line.file, day).to_string(),
+            origin.as_deref().unwrap_or(&day_text),
             s.line.file,
             line_number(s.line.line),
             run.0,
@@ -542,7 +548,6 @@ fn insert_statement(
             amount,
             s.amount.currency.code(),
             s.counterparty_name,
-            join_reasons(&s.reasons),
             to_json(&s.reasons),
         ])
         .context(|| format!("recording statement line {} of {day}", s.line))?;
@@ -560,35 +565,59 @@ fn insert_slips(
     let mut stmt = tx
         .prepare_cached(
             "INSERT INTO slip_results (day, origin_day, file, run_id, seq, status, order_ids,
-                 statement_file, statement_line, amount_minor, currency, trans_ref, reasons,
-                 reasons_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 statement_file, statement_line, amount_minor, currency, trans_ref, reasons_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )
         .context(|| format!("recording the slips of {day}"))?;
-    for (seq, s) in slips.iter().enumerate() {
+    for (seq, origin) in key_order(day, slips, |s| (&s.file, 0)) {
+        let s = &slips[seq];
         let amount = match &s.amount {
             Some(m) => Some(minor_units(day, || format!("slip {}", s.file), m)?),
             None => None,
         };
         stmt.execute(params![
             day_text,
-            origin_day(&s.file, day).to_string(),
+            origin.as_deref().unwrap_or(&day_text),
             s.file,
             run.0,
             seq as i64,
             s.status.as_str(),
             to_json(&s.order_ids),
-            s.statement_line.as_ref().map(|l| l.file.clone()),
+            s.statement_line.as_ref().map(|l| l.file.as_str()),
             s.statement_line.as_ref().map(|l| line_number(l.line)),
             amount,
             s.amount.map(|m| m.currency.code()),
             s.trans_ref,
-            join_reasons(&s.reasons),
             to_json(&s.reasons),
         ])
         .context(|| format!("recording slip {} of {day}", s.file))?;
     }
     Ok(())
+}
+
+/// The positions of `items` in the order of the results tables' primary
+/// key (origin day, file, line), each with its origin day as text when it
+/// is not `day` (a carried item). Inserting in key order makes every
+/// B-tree insert an append to its last page instead of a search that
+/// splits pages all over the table; `seq` keeps the matcher's order.
+fn key_order<T>(
+    day: Day,
+    items: &[T],
+    source: impl Fn(&T) -> (&str, u64),
+) -> Vec<(usize, Option<String>)> {
+    let mut keyed: Vec<(Day, &str, u64, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(seq, item)| {
+            let (file, line) = source(item);
+            (origin_day(file, day), file, line, seq)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed
+        .into_iter()
+        .map(|(origin, _, _, seq)| (seq, (origin != day).then(|| origin.to_string())))
+        .collect()
 }
 
 fn insert_registrations(
@@ -799,6 +828,37 @@ impl RawSlip {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_depending_on_reads_only_carried_rows_through_their_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open(&dir.path().join("ledger.sqlite")).unwrap();
+        let conn = ledger.conn();
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {DAYS_DEPENDING_ON}"))
+            .unwrap();
+        let plan: Vec<String> = stmt
+            .query_map(["2026-11-21"], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let plan = plan.join("\n");
+        for index in [
+            "order_results_carried",
+            "statement_results_carried",
+            "slip_results_carried",
+            "slip_registry_by_day",
+            "slip_registry_by_key",
+        ] {
+            assert!(plan.contains(index), "{index} unused:\n{plan}");
+        }
+        for table in ["order_results", "statement_results", "slip_results"] {
+            assert!(
+                !plan.contains(&format!("SCAN {table}")),
+                "{table} scanned:\n{plan}"
+            );
+        }
+    }
 
     #[test]
     fn minor_units_refuse_what_cannot_be_stored_exactly() {

@@ -190,6 +190,115 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     -- One item's history across days (`resolution`).
     CREATE INDEX breaks_by_key ON breaks (kind, key, day);
     "#,
+    // 3: lean rows for days of a million orders, statement lines and slips
+    // (issue 7). The results and the registry are rebuilt (SQLite cannot
+    // drop a column that carries a foreign key):
+    // - `reasons` went: it repeated `reasons_json` as text and nothing read
+    //   it back (the reports join the reasons themselves);
+    // - the per-row foreign keys to `days` and `runs` went: each cost two
+    //   look-ups per row, and the only writer (`record_day_with`) writes
+    //   the `days` row and its rows in one transaction after checking the
+    //   run; `days.run_id` still references `runs`;
+    // - `order_results_by_order` went: no query looks orders up by id;
+    // - the `origin_day` indexes now hold only the carried rows (origin day
+    //   before the day), the only ones `days_depending_on` asks for, a few
+    //   rows a day instead of every row.
+    r#"
+    CREATE TABLE order_results_3 (
+        day             TEXT    NOT NULL,
+        origin_day      TEXT    NOT NULL,
+        source_file     TEXT    NOT NULL,
+        source_line     INTEGER NOT NULL,
+        run_id          INTEGER NOT NULL,
+        seq             INTEGER NOT NULL,
+        order_id        TEXT    NOT NULL,
+        status          TEXT    NOT NULL,
+        customer_name   TEXT    NOT NULL,
+        slip            TEXT,
+        statement_lines TEXT    NOT NULL,  -- JSON array of {file, line}
+        expected_minor  INTEGER NOT NULL,
+        currency        TEXT    NOT NULL,
+        paid_minor      INTEGER,
+        paid_currency   TEXT,
+        name_score      REAL,
+        reasons_json    TEXT    NOT NULL,
+        PRIMARY KEY (day, origin_day, source_file, source_line)
+    ) WITHOUT ROWID;
+    INSERT INTO order_results_3
+        SELECT day, origin_day, source_file, source_line, run_id, seq, order_id, status,
+               customer_name, slip, statement_lines, expected_minor, currency, paid_minor,
+               paid_currency, name_score, reasons_json
+        FROM order_results ORDER BY day, origin_day, source_file, source_line;
+    DROP TABLE order_results;
+    ALTER TABLE order_results_3 RENAME TO order_results;
+    CREATE INDEX order_results_carried ON order_results (origin_day, day)
+        WHERE origin_day <> day;
+
+    CREATE TABLE statement_results_3 (
+        day               TEXT    NOT NULL,
+        origin_day        TEXT    NOT NULL,
+        source_file       TEXT    NOT NULL,
+        source_line       INTEGER NOT NULL,
+        run_id            INTEGER NOT NULL,
+        seq               INTEGER NOT NULL,
+        status            TEXT    NOT NULL,
+        order_ids         TEXT    NOT NULL,  -- JSON array
+        amount_minor      INTEGER NOT NULL,
+        currency          TEXT    NOT NULL,
+        counterparty_name TEXT,
+        reasons_json      TEXT    NOT NULL,
+        PRIMARY KEY (day, origin_day, source_file, source_line)
+    ) WITHOUT ROWID;
+    INSERT INTO statement_results_3
+        SELECT day, origin_day, source_file, source_line, run_id, seq, status, order_ids,
+               amount_minor, currency, counterparty_name, reasons_json
+        FROM statement_results ORDER BY day, origin_day, source_file, source_line;
+    DROP TABLE statement_results;
+    ALTER TABLE statement_results_3 RENAME TO statement_results;
+    CREATE INDEX statement_results_carried ON statement_results (origin_day, day)
+        WHERE origin_day <> day;
+
+    CREATE TABLE slip_results_3 (
+        day            TEXT    NOT NULL,
+        origin_day     TEXT    NOT NULL,
+        file           TEXT    NOT NULL,
+        run_id         INTEGER NOT NULL,
+        seq            INTEGER NOT NULL,
+        status         TEXT    NOT NULL,
+        order_ids      TEXT    NOT NULL,  -- JSON array
+        statement_file TEXT,
+        statement_line INTEGER,
+        amount_minor   INTEGER,
+        currency       TEXT,
+        trans_ref      TEXT,
+        reasons_json   TEXT    NOT NULL,
+        PRIMARY KEY (day, origin_day, file)
+    ) WITHOUT ROWID;
+    INSERT INTO slip_results_3
+        SELECT day, origin_day, file, run_id, seq, status, order_ids, statement_file,
+               statement_line, amount_minor, currency, trans_ref, reasons_json
+        FROM slip_results ORDER BY day, origin_day, file;
+    DROP TABLE slip_results;
+    ALTER TABLE slip_results_3 RENAME TO slip_results;
+    CREATE INDEX slip_results_carried ON slip_results (origin_day, day)
+        WHERE origin_day <> day;
+
+    CREATE TABLE slip_registry_3 (
+        key_kind  TEXT    NOT NULL CHECK (key_kind IN ('trans_ref', 'qr_payload', 'image_sha256')),
+        key_value TEXT    NOT NULL,
+        day       TEXT    NOT NULL,
+        order_id  TEXT,
+        file      TEXT    NOT NULL,
+        run_id    INTEGER NOT NULL
+    );
+    INSERT INTO slip_registry_3 (key_kind, key_value, day, order_id, file, run_id)
+        SELECT key_kind, key_value, day, order_id, file, run_id FROM slip_registry
+        ORDER BY day, key_kind, key_value, order_id IS NULL, order_id, file;
+    DROP TABLE slip_registry;
+    ALTER TABLE slip_registry_3 RENAME TO slip_registry;
+    CREATE INDEX slip_registry_by_key ON slip_registry (key_kind, key_value, day);
+    CREATE INDEX slip_registry_by_day ON slip_registry (day);
+    "#,
 ];
 
 /// The schema version this build writes and understands.
@@ -416,6 +525,200 @@ mod tests {
         let check = ledger.verify_manifest_chain().unwrap();
         assert_eq!(check.runs_checked, 3);
         assert_eq!(check.broken.len(), 2, "only the two old hashes: {check:?}");
+    }
+
+    /// A ledger written by schema 2 (issue 9): two days, the second
+    /// carrying an order of the first, with results in every table, slip
+    /// registrations, an open set and breaks.
+    fn v2_file(path: &Path) {
+        let mut conn = Connection::open(path).unwrap();
+        migrate_with(&mut conn, path, &MIGRATIONS[..2]).unwrap();
+        conn.execute_batch(
+            r#"INSERT INTO runs (id, day, started_at, inputs_json, status)
+                 VALUES (1, '2026-11-20', '2026-11-21T00:10:00+07:00', '[]', 'exceptions'),
+                        (2, '2026-11-21', '2026-11-22T00:10:00+07:00', '[]', 'clean');
+             INSERT INTO days (day, run_id, carried_from)
+                 VALUES ('2026-11-20', 1, NULL), ('2026-11-21', 2, '2026-11-20');
+             INSERT INTO order_results (day, origin_day, source_file, source_line, run_id, seq,
+                 order_id, status, customer_name, slip, statement_lines, expected_minor,
+                 currency, paid_minor, paid_currency, name_score, reasons, reasons_json)
+             VALUES
+                 ('2026-11-20', '2026-11-20', 'orders.csv', 2, 1, 0, 'A-1', 'unpaid', 'x',
+                  NULL, '[]', 150000, 'THB', NULL, NULL, NULL, 'no_slip',
+                  '[{"code":"no_slip","detail":null}]'),
+                 ('2026-11-21', '2026-11-21', 'orders.csv', 2, 2, 1, 'B-1', 'matched',
+                  'นาย สมชาย ใจดี', 'b1.png', '[{"file":"kbank.csv","line":6}]', 99900, 'THB',
+                  99900, 'THB', 0.93, 'linked_by: trans_ref',
+                  '[{"code":"linked_by","detail":"trans_ref"}]'),
+                 ('2026-11-21', '2026-11-20', '2026-11-20/orders.csv', 2, 2, 0, 'A-1',
+                  'matched', 'x', NULL, '[{"file":"kbank.csv","line":7}]', 150000, 'THB',
+                  150000, 'THB', NULL, 'late_transfer', '[{"code":"late_transfer","detail":null}]');
+             INSERT INTO statement_results (day, origin_day, source_file, source_line, run_id,
+                 seq, status, order_ids, amount_minor, currency, counterparty_name, reasons,
+                 reasons_json)
+             VALUES ('2026-11-21', '2026-11-21', 'kbank.csv', 6, 2, 0, 'matched', '["B-1"]',
+                     99900, 'THB', 'MR. SOMCHAI', '', '[]');
+             INSERT INTO slip_results (day, origin_day, file, run_id, seq, status, order_ids,
+                 statement_file, statement_line, amount_minor, currency, trans_ref, reasons,
+                 reasons_json)
+             VALUES ('2026-11-21', '2026-11-21', 'b1.png', 2, 0, 'matched', '["B-1"]',
+                     'kbank.csv', 6, 99900, 'THB', 'TR-B1', '', '[]');
+             INSERT INTO slip_registry (key_kind, key_value, day, order_id, file, run_id)
+             VALUES ('trans_ref', 'TR-A1', '2026-11-20', NULL, 'a1.png', 1),
+                    ('trans_ref', 'TR-B1', '2026-11-21', 'B-1', 'b1.png', 2);
+             INSERT INTO breaks (day, kind, key, origin_day, first_seen, status, lifecycle,
+                 age_days, resolved_by)
+             VALUES ('2026-11-21', 'order', '2026-11-20/orders.csv:2', '2026-11-20',
+                     '2026-11-20', 'matched', 'resolved', 1, 'kbank.csv:7');"#,
+        )
+        .unwrap();
+        assert_eq!(version(&conn), 2);
+    }
+
+    fn columns(conn: &Connection, table: &str) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
+            .unwrap();
+        stmt.query_map([table], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    fn indexes(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT name FROM sqlite_schema
+                 WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+            )
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_schema_2_file_upgrades_to_lean_rows_and_answers_as_before() {
+        use crate::{Ledger, RunId};
+        use recon_core::{Day, ItemKind, PriorUse, Reason, SlipKey, Status};
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite");
+        v2_file(&path);
+        let ledger = Ledger::open(&path).unwrap();
+        let d20: Day = "2026-11-20".parse().unwrap();
+        let d21: Day = "2026-11-21".parse().unwrap();
+        {
+            let conn = ledger.conn();
+            assert_eq!(version(&conn), SCHEMA_VERSION);
+            for table in [
+                "order_results",
+                "statement_results",
+                "slip_results",
+                "slip_registry",
+            ] {
+                let cols = columns(&conn, table);
+                assert!(!cols.contains(&"reasons".to_string()), "{table}: {cols:?}");
+                assert!(cols.contains(&"run_id".to_string()), "{table}: {cols:?}");
+                let fks: i64 = conn
+                    .query_row(
+                        "SELECT COUNT(*) FROM pragma_foreign_key_list(?1)",
+                        [table],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(fks, 0, "{table} keeps no per-row foreign keys");
+            }
+            assert_eq!(
+                indexes(&conn),
+                [
+                    "breaks_by_key",
+                    "days_by_carried_from",
+                    "order_results_carried",
+                    "runs_by_day",
+                    "runs_by_manifest_seq",
+                    "slip_registry_by_day",
+                    "slip_registry_by_key",
+                    "slip_results_carried",
+                    "statement_results_carried",
+                ]
+            );
+            let rows = |table: &str| -> i64 {
+                conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+                    .unwrap()
+            };
+            assert_eq!(
+                [
+                    rows("order_results"),
+                    rows("statement_results"),
+                    rows("slip_results"),
+                    rows("slip_registry"),
+                    rows("breaks"),
+                ],
+                [3, 1, 1, 2, 1]
+            );
+        }
+        ledger.integrity_check().unwrap();
+
+        // Every answer survives the rebuild.
+        let result = ledger.day_result(d21).unwrap().unwrap();
+        let orders: Vec<(&str, &str, Status)> = result
+            .orders
+            .iter()
+            .map(|o| (o.source.file.as_str(), o.order_id.0.as_str(), o.status))
+            .collect();
+        assert_eq!(
+            orders,
+            [
+                ("2026-11-20/orders.csv", "A-1", Status::Matched),
+                ("orders.csv", "B-1", Status::Matched),
+            ]
+        );
+        assert_eq!(
+            result.orders[1].reasons,
+            [Reason::with("linked_by", "trans_ref")]
+        );
+        assert_eq!(result.orders[1].name_score, Some(0.93));
+        assert_eq!(result.statement[0].order_ids[0].0, "B-1");
+        assert_eq!(result.slips[0].trans_ref.as_deref(), Some("TR-B1"));
+        assert_eq!(ledger.days_depending_on(d20).unwrap(), [d21]);
+        let key = SlipKey::TransRef("TR-A1".into());
+        assert_eq!(
+            ledger.prior_uses(std::slice::from_ref(&key), d21).unwrap()[&key],
+            PriorUse {
+                day: d20,
+                order_id: None,
+                file: "a1.png".into(),
+            }
+        );
+        let trend: Vec<(u64, u64)> = ledger
+            .trend(d21, 2)
+            .unwrap()
+            .iter()
+            .map(|p| (p.orders, p.matched))
+            .collect();
+        assert_eq!(trend, [(1, 0), (1, 1)], "own orders only");
+        assert_eq!(
+            ledger
+                .resolution(ItemKind::Order, "2026-11-20/orders.csv:2")
+                .unwrap(),
+            Some((d21, "kbank.csv:7".to_string()))
+        );
+
+        // The upgraded file takes a rerun of the day and gives it back.
+        let run = ledger
+            .begin_run(
+                d21,
+                chrono::DateTime::parse_from_rfc3339("2026-11-22T02:00:00+07:00").unwrap(),
+                &[],
+            )
+            .unwrap();
+        ledger.record_day(run, &result, &[]).unwrap();
+        assert_eq!(ledger.day_result(d21).unwrap().as_ref(), Some(&result));
+        assert_eq!(ledger.recorded_days().unwrap()[1], (d21, run));
+        assert_ne!(run, RunId(2));
+        assert_eq!(ledger.days_depending_on(d20).unwrap(), [d21]);
     }
 
     #[test]
