@@ -20,6 +20,12 @@ use crate::width::display_width;
 
 /// Excel's row limit, header included.
 const MAX_ROWS: usize = 1_048_576;
+/// The Reconciliation and Statement sheets list a table of at most this
+/// many rows; a longer table is only in its CSV and its sheet says so. A
+/// workbook of a million orders would cost ~10 CPU seconds of XML and
+/// deflate for sheets no one scrolls; the Exceptions sheet (the work list)
+/// is always written, up to Excel's own limit.
+pub(crate) const DETAIL_ROWS: usize = 200_000;
 /// Excel's cell text limit, in characters.
 const MAX_TEXT: usize = 32_767;
 const MAX_COL_WIDTH: u32 = 60;
@@ -285,13 +291,15 @@ fn cell_width(cell: &Cell<'_>, scratch: &mut String) -> u32 {
     }
 }
 
-/// Writes a table sheet; returns how many rows did not fit (0 normally).
+/// Writes a table sheet; returns which rows it does not hold (none
+/// normally).
 fn table_sheet(
     ws: &mut Worksheet,
     tables: &Tables<'_>,
     table: TableId,
     styles: &Styles,
-) -> Result<usize, XlsxError> {
+    detail_rows: usize,
+) -> Result<Left, XlsxError> {
     ws.set_name(table.sheet())?;
     let header = table.header();
     let mut widths: Vec<u32> = header
@@ -302,6 +310,25 @@ fn table_sheet(
         ws.write_string_with_format(0, c as u16, *h, &styles.header)?;
     }
     let rows = tables.len(table);
+    if rows > detail_rows && matches!(table, TableId::Reconciliation | TableId::Statement) {
+        ws.write_string_with_format(
+            1,
+            0,
+            format!(
+                "{rows} rows: more than the workbook lists ({detail_rows}); every row is in {}",
+                table.file()
+            ),
+            &styles.bold,
+        )?;
+        ws.set_freeze_panes(1, 0)?;
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(c as u16, (*w).min(MAX_COL_WIDTH) as f64)?;
+        }
+        return Ok(Left::Detail {
+            rows,
+            limit: detail_rows,
+        });
+    }
     let fitting = rows.min(MAX_ROWS - 1);
     let mut columns = vec![ColumnFormat::Unset; header.len()];
     let mut cells = Vec::with_capacity(header.len());
@@ -332,14 +359,30 @@ fn table_sheet(
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*w).min(MAX_COL_WIDTH) as f64)?;
     }
-    Ok(rows - fitting)
+    Ok(match rows - fitting {
+        0 => Left::None,
+        n => Left::BeyondExcel(n),
+    })
+}
+
+/// The rows of a table its sheet does not hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Left {
+    None,
+    /// More rows than a sheet holds (Excel's limit): the rest.
+    BeyondExcel(usize),
+    /// A detail table longer than the workbook lists: all of them.
+    Detail {
+        rows: usize,
+        limit: usize,
+    },
 }
 
 fn summary_sheet(
     ws: &mut Worksheet,
     summary: &Summary,
     styles: &Styles,
-    overflow: &[(&str, usize)],
+    overflow: &[(TableId, Left)],
 ) -> Result<(), XlsxError> {
     ws.set_name("Summary")?;
     let mut r: u32 = 0;
@@ -374,12 +417,19 @@ fn summary_sheet(
         ws.write_number_with_format(r, 1, n as f64, &styles.plain.count)?;
         r += 1;
     }
-    for (sheet, rows) in overflow {
-        ws.write_string(
-            r,
-            0,
-            format!("{sheet}: {rows} rows beyond Excel's limit are only in the CSV"),
-        )?;
+    for (table, left) in overflow {
+        let sheet = table.sheet();
+        let note = match left {
+            Left::None => continue,
+            Left::BeyondExcel(rows) => {
+                format!("{sheet}: {rows} rows beyond Excel's limit are only in the CSV")
+            }
+            Left::Detail { rows, limit } => format!(
+                "{sheet}: all {rows} rows are only in {} (the workbook lists tables of up to {limit} rows)",
+                table.file()
+            ),
+        };
+        ws.write_string(r, 0, note)?;
         r += 1;
     }
 
@@ -522,6 +572,7 @@ pub(crate) fn write<W: std::io::Write + Send>(
     summary: &Summary,
     tables: &Tables<'_>,
     out: W,
+    detail_rows: usize,
 ) -> Result<(), XlsxError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
@@ -553,13 +604,139 @@ pub(crate) fn write<W: std::io::Write + Send>(
         // Table sheets stream row by row to a temporary file, so a day of a
         // million orders does not hold every cell in memory.
         let ws = wb.add_worksheet_with_constant_memory()?;
-        let left = table_sheet(ws, tables, table, &styles)?;
-        if left > 0 {
-            overflow.push((table.sheet(), left));
+        let left = table_sheet(ws, tables, table, &styles, detail_rows)?;
+        if left != Left::None {
+            overflow.push((table, left));
         }
     }
     let ws = wb.worksheet_from_index(summary_index)?;
     summary_sheet(ws, summary, &styles, &overflow)?;
     ws.set_active(true);
     wb.save_to_writer(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DayRecords, ReportInput};
+    use calamine::{Data, Reader, Xlsx};
+    use recon_core::{
+        Currency, DayResult, OrderId, OrderOutcome, SourceRef, StatementOutcome, Status,
+    };
+
+    fn day(orders: usize) -> DayResult {
+        let amount = Money::from_minor(150_000, Currency::Thb);
+        let status = |i: usize| {
+            if i == 1 {
+                Status::Unpaid
+            } else {
+                Status::Matched
+            }
+        };
+        DayResult {
+            day: "2026-11-21".parse().unwrap(),
+            orders: (0..orders)
+                .map(|i| OrderOutcome {
+                    order_id: OrderId(format!("A-{i}")),
+                    source: SourceRef::new("orders.csv", i as u64 + 2),
+                    status: status(i),
+                    customer_name: "SOK DARA".into(),
+                    slip: None,
+                    statement_lines: vec![],
+                    expected: amount,
+                    paid: None,
+                    name_score: None,
+                    reasons: vec![],
+                })
+                .collect(),
+            statement: (0..2)
+                .map(|i| StatementOutcome {
+                    line: SourceRef::new("kbank.csv", i + 6),
+                    status: Status::Matched,
+                    order_ids: vec![OrderId(format!("A-{i}"))],
+                    amount,
+                    counterparty_name: None,
+                    reasons: vec![],
+                })
+                .collect(),
+            slips: vec![],
+        }
+    }
+
+    fn sheets(result: &DayResult, detail_rows: usize) -> Xlsx<std::io::Cursor<Vec<u8>>> {
+        let input = ReportInput {
+            result,
+            quarantine: &[],
+            inputs: &[],
+            trend: &[],
+            tool_version: "test",
+            breaks: &[],
+        };
+        let tables = Tables::build(&input, &DayRecords::default());
+        let summary = Summary::build(&input, &tables);
+        let mut out = Vec::new();
+        write(&summary, &tables, &mut out, detail_rows).unwrap();
+        Xlsx::new(std::io::Cursor::new(out)).unwrap()
+    }
+
+    fn column_a(wb: &mut Xlsx<std::io::Cursor<Vec<u8>>>, sheet: &str) -> Vec<String> {
+        let range = wb.worksheet_range(sheet).unwrap();
+        range.rows().map(|r| r[0].to_string()).collect()
+    }
+
+    #[test]
+    fn a_detail_table_longer_than_the_limit_is_left_to_its_csv() {
+        let result = day(3);
+        let mut wb = sheets(&result, 2);
+        assert_eq!(
+            wb.sheet_names(),
+            [
+                "Summary",
+                "Reconciliation",
+                "Statement",
+                "Exceptions",
+                "Quarantine"
+            ]
+        );
+        // 3 orders > 2: the sheet keeps its header and says where the rows are.
+        let rec = wb.worksheet_range("Reconciliation").unwrap();
+        assert_eq!(rec.height(), 2);
+        assert_eq!(
+            rec.rows().next().unwrap()[0],
+            Data::String("order_id".into())
+        );
+        assert_eq!(
+            rec.rows().nth(1).unwrap()[0].to_string(),
+            "3 rows: more than the workbook lists (2); every row is in reconciliation.csv"
+        );
+        // 2 lines are not more than 2: listed.
+        assert_eq!(
+            column_a(&mut wb, "Statement"),
+            ["statement_line", "kbank.csv:6", "kbank.csv:7"]
+        );
+        // The work list is always listed, whatever its length.
+        assert_eq!(column_a(&mut wb, "Exceptions"), ["kind", "order"]);
+        let summary = column_a(&mut wb, "Summary");
+        assert!(
+            summary.iter().any(|l| l
+                == "Reconciliation: all 3 rows are only in reconciliation.csv (the workbook lists tables of up to 2 rows)"),
+            "{summary:?}"
+        );
+        assert!(!summary.iter().any(|l| l.starts_with("Statement:")));
+    }
+
+    #[test]
+    fn within_the_limit_every_row_is_listed() {
+        let result = day(3);
+        let mut wb = sheets(&result, DETAIL_ROWS);
+        assert_eq!(
+            column_a(&mut wb, "Reconciliation"),
+            ["order_id", "A-0", "A-1", "A-2"]
+        );
+        let summary = column_a(&mut wb, "Summary");
+        assert!(
+            !summary.iter().any(|l| l.contains("only in")),
+            "{summary:?}"
+        );
+    }
 }
