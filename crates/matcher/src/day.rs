@@ -95,6 +95,14 @@ struct NameBook<'a> {
 }
 
 type NameId = u32;
+/// Name scores by the two names' text (see [`NameBook::score_memo`]).
+type ScoreMemo<'a> = FxMap<(&'a str, &'a str), f64>;
+/// Most remembered scores before the memo starts over (bounds its memory).
+const MEMO_LIMIT: usize = 1 << 20;
+/// Lines (or orders) filed under one (currency, name key), by amount in
+/// minor units then rank: a split payment's parts are at most what is still
+/// due, so only that slice of a crowd of namesakes is read.
+type AmountIndex = FxMap<(Currency, PairKey), Vec<(i64, u32)>>;
 /// A statement line with its booking time, for time-ordered scans.
 type TimedLine = (DateTime<FixedOffset>, u32);
 /// A name-word key for blocking: (letters, the letters).
@@ -163,6 +171,38 @@ impl<'a> NameBook<'a> {
                 }
             })
         })
+    }
+
+    /// [`NameBook::score`], remembered by the two names' text: a crowd of
+    /// namesakes (the same customer paying many orders, a popular name) is
+    /// compared once per distinct pair of names, not once per line.
+    fn score_memo(&self, a: NameId, b: NameId, memo: &mut ScoreMemo<'a>) -> f64 {
+        let key = (self.raw[a as usize], self.raw[b as usize]);
+        if let Some(s) = memo.get(&key) {
+            return *s;
+        }
+        if memo.len() >= MEMO_LIMIT {
+            memo.clear();
+        }
+        let s = self.score(a, b);
+        memo.insert(key, s);
+        s
+    }
+
+    /// [`NameBook::best`] through a memo (same pairs, same order, same
+    /// answer).
+    fn best_memo(&self, a: &[NameId], b: &[NameId], memo: &mut ScoreMemo<'a>) -> Option<f64> {
+        let mut best: Option<f64> = None;
+        for x in a {
+            for y in b {
+                let s = self.score_memo(*x, *y, memo);
+                best = Some(best.map_or(s, |v: f64| v.max(s)));
+                if s >= 1.0 {
+                    return best;
+                }
+            }
+        }
+        best
     }
 
     /// The best score over all pairs, `None` when one side has no name.
@@ -363,6 +403,8 @@ struct Ctx<'a> {
     /// Per order and per line (by rank): the business day it came in.
     order_origin: Vec<Day>,
     line_origin: Vec<Day>,
+    /// Per line (by rank): its amount in minor units, computed once.
+    line_minor: Vec<Option<i64>>,
     book: NameBook<'a>,
     customer: Vec<NameId>,
     line_names: Vec<Vec<NameId>>,
@@ -582,6 +624,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|l| origin_day(&l.source.file, input.day))
             .collect();
+        let line_minor = lines.iter().map(|l| minor(&l.amount)).collect();
         Ctx {
             cfg,
             input,
@@ -590,6 +633,7 @@ impl<'a> Ctx<'a> {
             slips,
             order_origin,
             line_origin,
+            line_minor,
             book,
             customer,
             line_names,
@@ -1046,7 +1090,7 @@ impl<'a> Ctx<'a> {
         let mut blocks: FxMap<(Currency, i64), Vec<u32>> = FxMap::default();
         for l in 0..self.lines.len() as u32 {
             if self.eligible(l)
-                && let Some(m) = minor(&self.lines[l as usize].amount)
+                && let Some(m) = self.line_minor[l as usize]
             {
                 blocks
                     .entry((self.lines[l as usize].amount.currency, m))
@@ -1083,6 +1127,7 @@ impl<'a> Ctx<'a> {
         keys: &BTreeSet<(Currency, i64)>,
         key_index: &FxMap<(Currency, i64), FxMap<PairKey, Vec<u32>>>,
         edges: &mut Vec<Edge>,
+        memo: &mut ScoreMemo<'a>,
     ) {
         if !self.open(u) {
             return;
@@ -1117,7 +1162,8 @@ impl<'a> Ctx<'a> {
                         let mut cands = self.book.lookup(index, &[*p], |k| k);
                         self.nearest_in_time(&mut cands, at);
                         for l in cands.into_iter().filter(|l| gap_ok(*l)) {
-                            if let Some(s) = self.book.best(&[*p], &self.line_names[l as usize]) {
+                            let names = &self.line_names[l as usize];
+                            if let Some(s) = self.book.best_memo(&[*p], names, memo) {
                                 found |= s >= self.cfg.name_threshold;
                                 scored.push((l, s));
                             }
@@ -1128,7 +1174,8 @@ impl<'a> Ctx<'a> {
                 }
                 None => {
                     for l in block.iter().copied().filter(|l| gap_ok(*l)) {
-                        if let Some(s) = self.book.best(&payer, &self.line_names[l as usize]) {
+                        let names = &self.line_names[l as usize];
+                        if let Some(s) = self.book.best_memo(&payer, names, memo) {
                             scored.push((l, s));
                         }
                     }
@@ -1178,8 +1225,9 @@ impl<'a> Ctx<'a> {
         let this = &*self;
         let edges = par_chunks(self.units.len(), |range| {
             let mut edges = Vec::new();
+            let mut memo = ScoreMemo::default();
             for u in range {
-                this.candidate_edges(u as u32, &blocks, &keys, &key_index, &mut edges);
+                this.candidate_edges(u as u32, &blocks, &keys, &key_index, &mut edges, &mut memo);
             }
             edges
         });
@@ -1194,19 +1242,60 @@ impl<'a> Ctx<'a> {
 
     // ---- pass 3: split payments, one transfer for several orders --------
 
-    /// Free lines indexed by (currency, name key).
-    fn free_lines_by_key(&self) -> FxMap<(Currency, PairKey), Vec<u32>> {
-        let mut m: FxMap<(Currency, PairKey), Vec<u32>> = FxMap::default();
+    /// Free lines with a usable amount, by (currency, name key) and amount.
+    fn free_lines_by_key(&self) -> AmountIndex {
+        let mut m: AmountIndex = FxMap::default();
         for l in 0..self.lines.len() as u32 {
             if !self.eligible(l) {
                 continue;
             }
+            let Some(amount) = self.line_minor[l as usize].filter(|a| *a > 0) else {
+                continue;
+            };
             let cur = self.lines[l as usize].amount.currency;
             for k in self.book.index_keys(&self.line_names[l as usize]) {
-                m.entry((cur, k)).or_default().push(l);
+                m.entry((cur, k)).or_default().push((amount, l));
             }
         }
+        for v in m.values_mut() {
+            v.sort_unstable();
+        }
         m
+    }
+
+    /// Items of `index` filed under a name key of one of `names` whose
+    /// amount is in `(0, below)` (`strict`) or `(0, below]`, by rank without
+    /// repeats: the same answer as looking every name up and filtering by
+    /// amount, at the cost of the answer rather than of the crowd.
+    fn lookup_below(
+        &self,
+        index: &AmountIndex,
+        names: &[NameId],
+        cur: Currency,
+        below: i64,
+        strict: bool,
+    ) -> Vec<u32> {
+        let mut keys: Vec<PairKey> = names
+            .iter()
+            .flat_map(|id| self.book.query_keys(*id))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut out = Vec::new();
+        for k in keys {
+            let Some(list) = index.get(&(cur, k)) else {
+                continue;
+            };
+            let end = if strict {
+                list.partition_point(|(a, _)| *a < below)
+            } else {
+                list.partition_point(|(a, _)| *a <= below)
+            };
+            out.extend(list[..end].iter().map(|(_, item)| *item));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Keeps at most [`SCAN_LIMIT`] candidate lines, the nearest in time to
@@ -1225,12 +1314,39 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The first [`SUBSET_CANDIDATES`] of `cands` (in their order) whose
+    /// names reach the threshold against `names`: the names are compared
+    /// only until enough are found.
+    fn first_namesakes<'s>(
+        &self,
+        cands: impl IntoIterator<Item = u32>,
+        names_of: impl Fn(u32) -> (&'s [NameId], &'s [NameId]),
+        memo: &mut ScoreMemo<'a>,
+    ) -> Vec<u32> {
+        let mut out = Vec::new();
+        for c in cands {
+            let (a, b) = names_of(c);
+            if self
+                .book
+                .best_memo(a, b, memo)
+                .is_some_and(|s| s >= self.cfg.name_threshold)
+            {
+                out.push(c);
+                if out.len() == SUBSET_CANDIDATES {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
     fn split_payments(&mut self) {
         let index = self.free_lines_by_key();
         if index.is_empty() {
             return;
         }
         let max_parts = self.cfg.max_split_parts.max(2);
+        let mut memo = ScoreMemo::default();
         for u in 0..self.units.len() as u32 {
             let unit = &self.units[u as usize];
             // Open units, and units whose slip paid only part of the order.
@@ -1246,7 +1362,7 @@ impl<'a> Ctx<'a> {
             let paid: i64 = unit
                 .lines
                 .iter()
-                .filter_map(|l| minor(&self.lines[*l as usize].amount))
+                .filter_map(|l| self.line_minor[*l as usize])
                 .sum();
             let needed = expected - paid;
             if needed <= 0 {
@@ -1261,25 +1377,19 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             let payer = self.payer_names(u);
-            let mut cands: Vec<u32> = self
-                .book
-                .lookup(&index, &payer, |k| (cur, k))
-                .into_iter()
-                .filter(|l| self.line_free(*l))
-                .filter(|l| {
-                    minor(&self.lines[*l as usize].amount).is_some_and(|m| m > 0 && m <= needed)
-                })
-                .collect();
+            // Every part is at most what is still due.
+            let mut cands: Vec<u32> = self.lookup_below(&index, &payer, cur, needed, false);
+            cands.retain(|l| self.line_free(*l));
             self.nearest_in_time(&mut cands, self.orders[u as usize].ordered_at);
-            cands.retain(|l| {
-                self.book
-                    .best(&payer, &self.line_names[*l as usize])
-                    .is_some_and(|s| s >= self.cfg.name_threshold)
-            });
-            cands.truncate(SUBSET_CANDIDATES);
+            let line_names = &self.line_names;
+            let cands = self.first_namesakes(
+                cands,
+                |l| (&payer[..], &line_names[l as usize][..]),
+                &mut memo,
+            );
             let amounts: Vec<i64> = cands
                 .iter()
-                .map(|l| minor(&self.lines[*l as usize].amount).unwrap_or(0))
+                .map(|l| self.line_minor[*l as usize].unwrap_or(0))
                 .collect();
             let found = exact_subsets(&amounts, needed, min_parts, max_parts, 2);
             match found.len() {
@@ -1301,8 +1411,9 @@ impl<'a> Ctx<'a> {
     }
 
     fn one_transfer_many_orders(&mut self) {
-        // Open orders without a usable slip, by (currency, customer initial).
-        let mut index: FxMap<(Currency, PairKey), Vec<u32>> = FxMap::default();
+        // Open orders without a usable slip, by (currency, customer name
+        // key) and what they expect.
+        let mut index: AmountIndex = FxMap::default();
         for u in 0..self.units.len() as u32 {
             if !self.open(u)
                 || self.valid_slip(u).is_some()
@@ -1310,40 +1421,41 @@ impl<'a> Ctx<'a> {
             {
                 continue;
             }
+            let Some(expected) = self.expected(u).map(|e| e.1).filter(|e| *e > 0) else {
+                continue;
+            };
             let cur = self.orders[u as usize].amount.currency;
             for k in self.book.index_keys(&[self.customer[u as usize]]) {
-                index.entry((cur, k)).or_default().push(u);
+                index.entry((cur, k)).or_default().push((expected, u));
             }
         }
         if index.is_empty() {
             return;
         }
+        for v in index.values_mut() {
+            v.sort_unstable();
+        }
         let max_parts = self.cfg.max_split_parts.max(2);
+        let mut memo = ScoreMemo::default();
         for l in 0..self.lines.len() as u32 {
             if !self.eligible(l) {
                 continue;
             }
             let line = self.lines[l as usize];
-            let Some(total) = minor(&line.amount) else {
+            let Some(total) = self.line_minor[l as usize] else {
                 continue;
             };
             let cur = line.amount.currency;
             let names = &self.line_names[l as usize];
-            let mut cands: Vec<u32> = self
-                .book
-                .lookup(&index, names, |k| (cur, k))
-                .into_iter()
-                .filter(|u| self.open(*u))
-                .filter(|u| self.expected(*u).is_some_and(|e| e.1 > 0 && e.1 < total))
-                .collect();
-            cands.sort_unstable();
-            cands.dedup();
-            cands.retain(|u| {
-                self.book
-                    .best(&[self.customer[*u as usize]], names)
-                    .is_some_and(|s| s >= self.cfg.name_threshold)
-            });
-            cands.truncate(SUBSET_CANDIDATES);
+            // Each order expects less than the transfer brought.
+            let mut cands: Vec<u32> = self.lookup_below(&index, names, cur, total, true);
+            cands.retain(|u| self.open(*u));
+            let customer = &self.customer;
+            let cands = self.first_namesakes(
+                cands,
+                |u| (std::slice::from_ref(&customer[u as usize]), &names[..]),
+                &mut memo,
+            );
             if cands.len() < 2 {
                 continue;
             }
@@ -1629,7 +1741,7 @@ impl<'a> Ctx<'a> {
             let total: i64 = unit
                 .lines
                 .iter()
-                .filter_map(|l| minor(&self.lines[*l as usize].amount))
+                .filter_map(|l| self.line_minor[*l as usize])
                 .sum();
             let line_cur = self.lines[unit.lines[0] as usize].amount.currency;
             if unit.lines.len() > 1 {
