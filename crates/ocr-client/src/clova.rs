@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{ClovaConfig, ClovaTransport};
 use crate::http::{Answer, Endpoint};
-use crate::wire::{Body, Num, image_format, parse_decimal};
+use crate::wire::{Body, Num, image_format, parse_decimal, with_raw};
 use crate::{Credentials, OcrError, Secret};
 
 const P: Provider = Provider::Clova;
@@ -221,7 +221,7 @@ pub(crate) fn interpret(body: &Body<'_>, currency: Currency) -> Result<Slip, Ocr
             message: image.message.clone().unwrap_or_default(),
         });
     }
-    let mut slip = if let Some(r) = image.receipt.as_ref().and_then(|m| m.result.as_ref()) {
+    let slip = if let Some(r) = image.receipt.as_ref().and_then(|m| m.result.as_ref()) {
         receipt_slip(r, currency)?
     } else if let Some(c) = image.credit_card.as_ref().and_then(|m| m.result.as_ref()) {
         card_slip(c)
@@ -230,7 +230,6 @@ pub(crate) fn interpret(body: &Body<'_>, currency: Currency) -> Result<Slip, Ocr
             body.malformed("a successful image with neither a receipt nor a creditCard result")
         );
     };
-    slip.raw_response = Some(String::from_utf8_lossy(body.bytes).into_owned());
     Ok(slip)
 }
 
@@ -534,6 +533,7 @@ impl ClovaClient {
                         },
                         self.currency,
                     )
+                    .map(|s| with_raw(s, &a.body))
                 },
             )
             .await

@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 
 use crate::config::{EasySlipConfig, EasySlipUpload};
 use crate::http::{Answer, Endpoint};
-use crate::wire::{Body, Num, image_format};
+use crate::wire::{Body, Num, image_format, with_raw};
 use crate::{Credentials, OcrError, Secret};
 
 const P: Provider = Provider::Easyslip;
@@ -254,11 +254,10 @@ pub(crate) fn interpret(body: &Body<'_>) -> Result<Verification, OcrError> {
     let data = resp
         .data
         .ok_or_else(|| body.malformed("success without data"))?;
-    let raw = String::from_utf8_lossy(body.bytes).into_owned();
-    to_verification(data, raw)
+    to_verification(data)
 }
 
-fn to_verification(data: VerifyBankData, raw: String) -> Result<Verification, OcrError> {
+fn to_verification(data: VerifyBankData) -> Result<Verification, OcrError> {
     let r = &data.raw_slip;
     let mut slip = Slip::empty(P);
     let given = |f: SlipField, slip: &mut Slip| {
@@ -307,7 +306,6 @@ fn to_verification(data: VerifyBankData, raw: String) -> Result<Verification, Oc
         slip.receiver = party(p);
         mark_party(&mut slip, false);
     }
-    slip.raw_response = Some(raw);
 
     Ok(Verification {
         slip,
@@ -576,6 +574,10 @@ impl EasySlipClient {
                         content_type: a.content_type.as_deref(),
                         bytes: &a.body,
                         secrets: &secrets,
+                    })
+                    .map(|mut v| {
+                        v.slip = with_raw(v.slip, &a.body);
+                        v
                     })
                 },
             )

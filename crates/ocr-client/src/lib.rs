@@ -155,6 +155,13 @@ pub fn parse_saved(bytes: &[u8]) -> Result<Slip, OcrError> {
 
 /// [`parse_saved`] with the currency CLOVA receipt totals are in.
 pub fn parse_saved_with(bytes: &[u8], clova_currency: Currency) -> Result<Slip, OcrError> {
+    read_saved_body(bytes, clova_currency).map(|slip| wire::with_raw(slip, bytes))
+}
+
+/// What [`parse_saved_with`] reads, without copying the body into
+/// `raw_response`: `read_slips` reads a million of them and the saved file
+/// already is the record.
+pub(crate) fn read_saved_body(bytes: &[u8], clova_currency: Currency) -> Result<Slip, OcrError> {
     // Editors on Windows like to prepend a BOM; serde_json does not.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // Recognise the shape from the top-level keys only: building a whole

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::config::NextOcrConfig;
 use crate::http::{Answer, Endpoint};
-use crate::wire::{Body, image_format, parse_decimal};
+use crate::wire::{Body, image_format, parse_decimal, with_raw};
 use crate::{Credentials, OcrError, Secret};
 
 const P: Provider = Provider::Nextocr;
@@ -79,9 +79,7 @@ pub(crate) fn interpret(body: &Body<'_>) -> Result<Slip, OcrError> {
         });
     }
     let fields = resp.fields.clone().unwrap_or_default();
-    let mut slip = to_slip(resp.bank.as_deref(), &fields)?;
-    slip.raw_response = Some(String::from_utf8_lossy(body.bytes).into_owned());
-    Ok(slip)
+    to_slip(resp.bank.as_deref(), &fields)
 }
 
 fn clean(s: &Option<String>) -> Option<String> {
@@ -308,6 +306,7 @@ impl NextOcrClient {
                         bytes: &a.body,
                         secrets: &secrets,
                     })
+                    .map(|s| with_raw(s, &a.body))
                 },
             )
             .await

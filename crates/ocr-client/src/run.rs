@@ -22,7 +22,7 @@ use tracing::{debug, info, warn};
 
 use crate::config::{OcrConfig, ProviderChoice};
 use crate::wire::image_format;
-use crate::{ClovaClient, Credentials, EasySlipClient, NextOcrClient, OcrError, parse_saved_with};
+use crate::{ClovaClient, Credentials, EasySlipClient, NextOcrClient, OcrError, read_saved_body};
 
 /// One slip file of the day.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -220,8 +220,8 @@ fn prepare(
     };
     if is_json {
         let clova_currency = config.clova.currency;
-        return Prepared::Done(Box::new(match parse_saved_with(&bytes, clova_currency) {
-            Ok(slip) => finish(slip, &job.file),
+        return Prepared::Done(Box::new(match read_saved_body(&bytes, clova_currency) {
+            Ok(slip) => finish(slip, job.file.clone()),
             Err(e) => SlipRead::Unreadable {
                 file: job.file.clone(),
                 reason: e.to_string(),
@@ -241,20 +241,20 @@ fn prepare(
     let sha256 = hex::encode(Sha256::digest(&bytes));
     if let Some(slip) = cache.cached(&sha256, provider) {
         debug!(file = %job.file, %provider, "slip from the OCR cache");
-        return Prepared::Done(Box::new(finish(slip, &job.file)));
+        return Prepared::Done(Box::new(finish(slip, job.file.clone())));
     }
     Prepared::Call { bytes, sha256 }
 }
 
 /// The read as the matcher sees it: a slip without an amount proves nothing.
-fn finish(mut slip: Slip, file: &str) -> SlipRead {
-    slip.file = Some(file.to_string());
+fn finish(mut slip: Slip, file: String) -> SlipRead {
     if slip.amount.is_none() {
         return SlipRead::Unreadable {
-            file: file.to_string(),
+            file,
             reason: format!("{} read the slip but found no amount", slip.provider),
         };
     }
+    slip.file = Some(file);
     SlipRead::Read(slip)
 }
 
@@ -294,13 +294,44 @@ fn saved_kind(job: &SlipJob) -> Saved {
 /// The slips of a bundle, as jobs name them: `<file>#<n>` for every line
 /// that is not blank. For a bundle found in `slips/` that no order names.
 pub fn bundle_slip_names(file: &str, path: &std::path::Path) -> std::io::Result<Vec<String>> {
-    let bytes = std::fs::read(path)?;
-    Ok(bytes
-        .split(|&b| b == b'\n')
-        .enumerate()
-        .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
-        .map(|(k, _)| format!("{file}#{}", k + 1))
-        .collect())
+    use std::io::BufRead;
+    // Streamed through a small buffer: a bundle of 100,000 bodies is
+    // ~110 MB that need not be held (nor faulted in) just to count lines.
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
+    let mut names = Vec::new();
+    let mut line = 0usize;
+    // Whether the line being read is blank so far (it may span buffers).
+    let mut blank = true;
+    let mut end_line = |blank: bool, line: &mut usize| {
+        *line += 1;
+        if !blank {
+            names.push(format!("{file}#{line}"));
+        }
+    };
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        let mut parts = chunk.split(|&b| b == b'\n');
+        let mut open = parts.next().unwrap_or_default();
+        // Every part but the last ends at a newline.
+        for next in parts {
+            if blank {
+                blank = open.iter().all(u8::is_ascii_whitespace);
+            }
+            end_line(blank, &mut line);
+            blank = true;
+            open = next;
+        }
+        if blank {
+            blank = open.iter().all(u8::is_ascii_whitespace);
+        }
+        let n = chunk.len();
+        reader.consume(n);
+    }
+    end_line(blank, &mut line);
+    Ok(names)
 }
 
 /// The 1-based line a bundle job names: `slips-001.jsonl#17` → 17.
@@ -310,111 +341,140 @@ fn bundle_line(file: &str) -> Option<usize> {
 }
 
 /// Reads every saved response among `jobs` (index-aligned; images stay
-/// `None`), across all cores. Bundles are read one at a time.
+/// `None`), across all cores. Each job's file name moves into its outcome
+/// and its path is let go: a saved job is done with once read. Bundles are
+/// read one at a time into one buffer, each once, whole.
 fn read_saved(
-    jobs: &[SlipJob],
+    jobs: &mut [SlipJob],
     config: &OcrConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Vec<Option<SlipRead>> {
+    use std::io::Read;
     let clova = config.clova.currency;
-    let mut reads: Vec<Option<SlipRead>> = vec![None; jobs.len()];
+    let mut reads: Vec<Option<SlipRead>> = Vec::new();
+    reads.resize_with(jobs.len(), || None);
     let mut files = Vec::new();
-    let mut bundles: std::collections::BTreeMap<&std::path::Path, Vec<usize>> =
+    let mut bundles: std::collections::BTreeMap<PathBuf, Vec<usize>> =
         std::collections::BTreeMap::new();
     for (i, job) in jobs.iter().enumerate() {
         match saved_kind(job) {
             Saved::File => files.push(i),
-            Saved::Bundle => bundles.entry(job.path.as_path()).or_default().push(i),
+            Saved::Bundle => match bundles.get_mut(job.path.as_path()) {
+                Some(wanted) => wanted.push(i),
+                None => {
+                    bundles.insert(job.path.clone(), vec![i]);
+                }
+            },
             Saved::No => {}
         }
     }
-    let parse = |bytes: &[u8], file: &str| match parse_saved_with(bytes, clova) {
-        Ok(mut slip) => {
-            slip.raw_response = None;
-            finish(slip, file)
-        }
+    let parse = |bytes: &[u8], file: String| match read_saved_body(bytes, clova) {
+        Ok(slip) => finish(slip, file),
         Err(e) => SlipRead::Unreadable {
-            file: file.to_string(),
+            file,
             reason: e.to_string(),
         },
     };
-    let unreadable = |file: &str, reason: String| SlipRead::Unreadable {
-        file: file.to_string(),
-        reason,
+    let unreadable = |file: String, reason: String| SlipRead::Unreadable { file, reason };
+    // The job's name and path, taken out of it.
+    let mut take = |i: usize| {
+        let job = &mut jobs[i];
+        (
+            i,
+            std::mem::take(&mut job.file),
+            std::mem::take(&mut job.path),
+        )
     };
 
-    let done = par_map(&files, |&i| {
-        let job = &jobs[i];
-        match std::fs::read(&job.path) {
-            Ok(bytes) => parse(&bytes, &job.file),
-            Err(e) => unreadable(&job.file, format!("cannot read the file: {e}")),
-        }
+    let single: Vec<_> = files.iter().map(|&i| take(i)).collect();
+    let done = par_map(single, |(i, file, path)| {
+        let read = match std::fs::read(&path) {
+            Ok(bytes) => parse(&bytes, file),
+            Err(e) => unreadable(file, format!("cannot read the file: {e}")),
+        };
+        (i, read)
     });
     progress(done.len() as u64);
-    for (i, read) in files.iter().zip(done) {
-        reads[*i] = Some(read);
+    for (i, read) in done {
+        reads[i] = Some(read);
     }
 
+    let mut bytes = Vec::new();
     for (path, wanted) in bundles {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                for &i in &wanted {
-                    reads[i] = Some(unreadable(
-                        &jobs[i].file,
-                        format!("cannot read the slip bundle: {e}"),
-                    ));
-                }
-                progress(wanted.len() as u64);
-                continue;
+        let wanted: Vec<(usize, String)> = wanted
+            .into_iter()
+            .map(|i| {
+                let (i, file, _) = take(i);
+                (i, file)
+            })
+            .collect();
+        bytes.clear();
+        if let Err(e) = std::fs::File::open(&path).and_then(|mut f| f.read_to_end(&mut bytes)) {
+            progress(wanted.len() as u64);
+            for (i, file) in wanted {
+                reads[i] = Some(unreadable(
+                    file,
+                    format!("cannot read the slip bundle: {e}"),
+                ));
             }
-        };
+            continue;
+        }
         let lines: Vec<&[u8]> = bytes
             .split(|&b| b == b'\n')
             .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
             .collect();
-        let done = par_map(&wanted, |&i| {
-            let job = &jobs[i];
-            let Some(n) = bundle_line(&job.file) else {
-                return unreadable(
-                    &job.file,
-                    "a slip in a bundle is named <bundle>.jsonl#<line>".into(),
+        let done = par_map(wanted, |(i, file)| {
+            let Some(n) = bundle_line(&file) else {
+                return (
+                    i,
+                    unreadable(
+                        file,
+                        "a slip in a bundle is named <bundle>.jsonl#<line>".into(),
+                    ),
                 );
             };
-            match lines.get(n - 1) {
-                Some(line) if !line.iter().all(u8::is_ascii_whitespace) => parse(line, &job.file),
-                Some(_) => unreadable(&job.file, format!("line {n} of the slip bundle is empty")),
-                None => unreadable(&job.file, format!("the slip bundle has no line {n}")),
-            }
+            let read = match lines.get(n - 1) {
+                Some(line) if !line.iter().all(u8::is_ascii_whitespace) => parse(line, file),
+                Some(_) => unreadable(file, format!("line {n} of the slip bundle is empty")),
+                None => unreadable(file, format!("the slip bundle has no line {n}")),
+            };
+            (i, read)
         });
         progress(done.len() as u64);
-        for (i, read) in wanted.iter().zip(done) {
-            reads[*i] = Some(read);
+        for (i, read) in done {
+            reads[i] = Some(read);
         }
     }
     reads
 }
 
 /// `f` over `items` on every core, results in the items' order.
-fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+fn par_map<T: Send, R: Send>(mut items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     if threads <= 1 || items.len() < 64 {
-        return items.iter().map(&f).collect();
+        return items.into_iter().map(&f).collect();
     }
     let chunk = items.len().div_ceil(threads);
+    let mut parts = Vec::with_capacity(threads);
+    while items.len() > chunk {
+        let rest = items.split_off(chunk);
+        parts.push(std::mem::replace(&mut items, rest));
+    }
+    parts.push(items);
     let f = &f;
     std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
+        let handles: Vec<_> = parts
             .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(v) => v,
+            .map(|part| s.spawn(move || part.into_iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        let mut out = Vec::new();
+        for h in handles {
+            match h.join() {
+                Ok(v) => out.extend(v),
                 Err(p) => std::panic::resume_unwind(p),
-            })
-            .collect()
+            }
+        }
+        out
     })
 }
 
@@ -459,7 +519,8 @@ async fn read_all(
     };
 
     let total = jobs.len();
-    let mut reads: Vec<Option<SlipRead>> = read_saved(&jobs, config, progress);
+    let mut jobs = jobs;
+    let mut reads: Vec<Option<SlipRead>> = read_saved(&mut jobs, config, progress);
     let mut set: JoinSet<Outcome> = JoinSet::new();
     let mut waiting = InFlight::default();
 
@@ -570,7 +631,7 @@ async fn collect_one(
             slip.image_sha256 = Some(sha256.clone());
             cache.store(&sha256, &slip);
             for (i, file) in jobs {
-                reads[i] = Some(finish(slip.clone(), &file));
+                reads[i] = Some(finish(slip.clone(), file));
                 progress(1);
             }
         }

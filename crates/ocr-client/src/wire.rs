@@ -42,6 +42,14 @@ pub(crate) fn parse_decimal(text: &str) -> Option<Decimal> {
         .or_else(|| Decimal::from_scientific(&t).ok())
 }
 
+/// The slip with the body it was read from as its `raw_response`, for
+/// audit: what a provider answered over HTTP, or what `parse_saved` was
+/// handed (`read_slips` leaves saved bodies out: the file is the record).
+pub(crate) fn with_raw(mut slip: recon_core::Slip, bytes: &[u8]) -> recon_core::Slip {
+    slip.raw_response = Some(String::from_utf8_lossy(bytes).into_owned());
+    slip
+}
+
 /// A decoded body plus what is needed to explain a failure.
 pub(crate) struct Body<'a> {
     pub provider: Provider,

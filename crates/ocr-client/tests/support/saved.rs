@@ -101,7 +101,7 @@ pub fn saved_body(i: u64) -> String {
                 "/data/rawSlip/sender/account/bank/account",
                 json!(format!("xxx-x-x{digits}-x")),
             );
-            if r % 7 == 0 {
+            if r.is_multiple_of(7) {
                 set(&mut v, "/data/rawSlip/fee", json!(10));
                 set(&mut v, "/data/rawSlip/ref1", json!(format!("INV{i}")));
             }
@@ -184,7 +184,7 @@ pub fn write_bundles(dir: &Path, n: u64, per_bundle: u64) -> Vec<(String, PathBu
         let mut line = 0;
         while i < n && line < per_bundle {
             line += 1;
-            if line % 1000 == 0 {
+            if line.is_multiple_of(1000) {
                 out.write_all(b"\n").unwrap();
                 continue;
             }
