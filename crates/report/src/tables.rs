@@ -9,13 +9,12 @@
 
 use std::collections::HashMap as StdHashMap;
 use std::fmt::Write as _;
-use std::sync::OnceLock;
 
 use chrono::{DateTime, Datelike, FixedOffset, SecondsFormat, Timelike};
 use recon_core::carry::{self, AgeBucket, Break, ItemKind, Lifecycle};
 use recon_core::{
-    Day, DayResult, Money, NameScore, Order, OrderId, OrderOutcome, Reason, Rejection, Slip,
-    SlipOutcome, SlipRead, SourceRef, StatementLine, StatementOutcome, Status,
+    Day, DayResult, Money, NameScore, OrderId, OrderOutcome, Reason, Rejection, Slip, SlipOutcome,
+    SlipRead, SourceRef, StatementLine, StatementOutcome, Status,
 };
 
 use crate::{DayRecords, ReportInput};
@@ -454,9 +453,12 @@ impl BreakRow {
 /// The record an exception row is about.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum ExcItem<'a> {
-    Order(&'a OrderOutcome),
-    Line(&'a StatementOutcome),
-    Slip(&'a SlipOutcome),
+    /// With its record's `ordered_at`.
+    Order(&'a OrderOutcome, Option<DateTime<FixedOffset>>),
+    /// With its record's `booked_at`.
+    Line(&'a StatementOutcome, Option<DateTime<FixedOffset>>),
+    /// With the slip as read, when it was.
+    Slip(&'a SlipOutcome, Option<&'a Slip>),
     /// A break whose row is not in the result (a caller's open set out of
     /// step with its result): it names its item by key and has no amount.
     Orphan(&'a Break),
@@ -477,73 +479,64 @@ impl ExcRow<'_> {
     /// The `kind` column's word.
     pub(crate) fn kind_word(&self) -> &'static str {
         match self.item {
-            ExcItem::Order(_) => KIND_ORDER,
-            ExcItem::Line(_) => KIND_LINE,
-            ExcItem::Slip(_) => KIND_SLIP,
+            ExcItem::Order(..) => KIND_ORDER,
+            ExcItem::Line(..) => KIND_LINE,
+            ExcItem::Slip(..) => KIND_SLIP,
             ExcItem::Orphan(b) => b.kind.as_str(),
         }
     }
 }
 
-/// Lookups into the optional input rows. Carried records come under their
-/// carried names (`2026-11-20/orders.csv:5`, `2026-11-20/a.png`), exactly
-/// as their outcome rows name them, so the same joins find them. A later
-/// record of the same key wins, as before.
-struct Lookup<'a> {
-    /// By source first: an order id may come back on a later day (a carried
-    /// order and today's order with the same id are different rows).
-    ordered_at_by_source: HashMap<&'a SourceRef, DateTime<FixedOffset>>,
-    /// By id, made on the first order its source does not find.
-    ordered_at_by_id: OnceLock<HashMap<&'a OrderId, DateTime<FixedOffset>>>,
-    orders: &'a [Order],
-    lines: HashMap<&'a SourceRef, &'a StatementLine>,
-    slips: HashMap<&'a str, &'a Slip>,
+/// `(file number, line, position)` of each source, sorted.
+fn keyed<'s>(
+    files: &mut HashMap<&'s str, u32>,
+    refs: impl Iterator<Item = &'s SourceRef>,
+) -> Vec<(u32, u64, usize)> {
+    let mut v: Vec<(u32, u64, usize)> = refs
+        .enumerate()
+        .map(|(i, s)| {
+            let next = files.len() as u32;
+            (*files.entry(&s.file).or_insert(next), s.line, i)
+        })
+        .collect();
+    v.sort_unstable();
+    v
 }
 
-impl<'a> Lookup<'a> {
-    fn new(records: &DayRecords<'a>) -> Lookup<'a> {
-        let mut slips = HashMap::with_capacity_and_hasher(records.slips.len(), Default::default());
-        for read in records.slips {
-            if let SlipRead::Read(slip) = read
-                && let Some(file) = slip.file.as_deref()
-            {
-                slips.insert(file, slip);
-            }
-        }
-        Lookup {
-            ordered_at_by_source: records
-                .orders
-                .iter()
-                .map(|o| (&o.source, o.ordered_at))
-                .collect(),
-            ordered_at_by_id: OnceLock::new(),
-            orders: records.orders,
-            lines: records.lines.iter().map(|l| (&l.source, l)).collect(),
-            slips,
-        }
+/// Pairs rows with their input records by source (`file:line`): calls
+/// `found(row, record)` with the index of the last record of each wanted
+/// row's source (a later record of the same source wins), in source order.
+///
+/// A sort-merge rather than a hash look-up: both sides are usually in file
+/// order already (sorting them is one pass) and are then walked in order,
+/// where a million random look-ups into a map of a million records wait on
+/// memory for each (half of the time of `statement.csv`). The few file names
+/// are numbered first so that keys compare as integers.
+fn join_by_source<'s>(
+    files: &mut HashMap<&'s str, u32>,
+    wanted: impl Iterator<Item = &'s SourceRef>,
+    have: impl Iterator<Item = &'s SourceRef>,
+    mut found: impl FnMut(usize, usize),
+) {
+    let have = keyed(files, have);
+    if have.is_empty() {
+        return;
     }
-
-    fn ordered_at(&self, o: &OrderOutcome) -> Option<DateTime<FixedOffset>> {
-        if let Some(t) = self.ordered_at_by_source.get(&o.source) {
-            return Some(*t);
+    let wanted = keyed(files, wanted);
+    let mut j = 0;
+    for (file, line, row) in wanted {
+        while j < have.len() && (have[j].0, have[j].1) < (file, line) {
+            j += 1;
         }
-        self.ordered_at_by_id
-            .get_or_init(|| {
-                self.orders
-                    .iter()
-                    .map(|o| (&o.order_id, o.ordered_at))
-                    .collect()
-            })
-            .get(&o.order_id)
-            .copied()
-    }
-
-    fn line(&self, source: &SourceRef) -> Option<&'a StatementLine> {
-        self.lines.get(source).copied()
-    }
-
-    fn slip(&self, file: &str) -> Option<&'a Slip> {
-        self.slips.get(file).copied()
+        // The last of the run of equal sources, without moving past the
+        // run: another row may want the same source.
+        let mut k = j;
+        while k < have.len() && (have[k].0, have[k].1) == (file, line) {
+            k += 1;
+        }
+        if k > j {
+            found(row, have[k - 1].2);
+        }
     }
 }
 
@@ -633,9 +626,9 @@ impl<'a> BreakIndex<'a> {
             }
         };
         let kind = match item {
-            ExcItem::Order(_) => ItemKind::Order,
-            ExcItem::Line(_) => ItemKind::StatementLine,
-            ExcItem::Slip(_) => ItemKind::Slip,
+            ExcItem::Order(..) => ItemKind::Order,
+            ExcItem::Line(..) => ItemKind::StatementLine,
+            ExcItem::Slip(..) => ItemKind::Slip,
             ExcItem::Orphan(b) => b.kind,
         };
         ExcRow {
@@ -678,7 +671,10 @@ pub(crate) struct Tables<'a> {
     rejected: Vec<&'a Rejection>,
     /// Open exception rows, then the breaks resolved today.
     pub exceptions: Vec<ExcRow<'a>>,
-    look: Lookup<'a>,
+    /// The input record's `ordered_at` of each row of `orders`.
+    ordered_at: Vec<Option<DateTime<FixedOffset>>>,
+    /// The input record of each row of `lines`.
+    line_records: Vec<Option<&'a StatementLine>>,
 }
 
 impl<'a> Tables<'a> {
@@ -699,17 +695,52 @@ impl<'a> Tables<'a> {
         let mut rejected: Vec<&Rejection> = input.quarantine.iter().collect();
         rejected.sort();
 
+        // The input records' times and references, joined once per row.
+        // Carried records come under their carried names
+        // (`2026-11-20/orders.csv:5`, `2026-11-20/a.png`), exactly as their
+        // outcome rows name them, so the same joins find them.
+        let mut files = HashMap::default();
+        // Orders by source first: an order id may come back on a later day
+        // (a carried order and today's order with the same id are different
+        // rows); by id when its source is not among the records.
+        let mut ordered_at = vec![None; orders.len()];
+        join_by_source(
+            &mut files,
+            orders.iter().map(|o| &o.source),
+            records.orders.iter().map(|o| &o.source),
+            |row, rec| ordered_at[row] = Some(records.orders[rec].ordered_at),
+        );
+        if ordered_at.iter().any(Option::is_none) && !records.orders.is_empty() {
+            let by_id: HashMap<&OrderId, DateTime<FixedOffset>> = records
+                .orders
+                .iter()
+                .map(|o| (&o.order_id, o.ordered_at))
+                .collect();
+            for (at, o) in ordered_at.iter_mut().zip(&orders) {
+                if at.is_none() {
+                    *at = by_id.get(&o.order_id).copied();
+                }
+            }
+        }
+        let mut line_records = vec![None; lines.len()];
+        join_by_source(
+            &mut files,
+            lines.iter().map(|l| &l.line),
+            records.lines.iter().map(|l| &l.source),
+            |row, rec| line_records[row] = Some(&records.lines[rec]),
+        );
+
         // Every exception row as before, then one row per break resolved
         // today (its outcome row is `matched`): the first rows stay what a
         // reader of the earlier layout expects, and filtering on
         // `lifecycle` separates the two.
         let mut open = Vec::new();
         let mut resolved = Vec::new();
-        for &o in &orders {
+        for (&o, &at) in orders.iter().zip(&ordered_at) {
             let brk = index.take(ItemKind::Order, &o.source.file, Some(o.source.line));
             if let Some(block) = pick(o.status, brk, &mut open, &mut resolved) {
                 block.push(index.row(
-                    ExcItem::Order(o),
+                    ExcItem::Order(o, at),
                     o.status,
                     brk,
                     &o.source.file,
@@ -718,11 +749,11 @@ impl<'a> Tables<'a> {
                 ));
             }
         }
-        for &l in &lines {
+        for (&l, &record) in lines.iter().zip(&line_records) {
             let brk = index.take(ItemKind::StatementLine, &l.line.file, Some(l.line.line));
             if let Some(block) = pick(l.status, brk, &mut open, &mut resolved) {
                 block.push(index.row(
-                    ExcItem::Line(l),
+                    ExcItem::Line(l, record.map(|r: &StatementLine| r.booked_at)),
                     l.status,
                     brk,
                     &l.line.file,
@@ -735,7 +766,7 @@ impl<'a> Tables<'a> {
             let brk = index.take(ItemKind::Slip, &s.file, None);
             if let Some(block) = pick(s.status, brk, &mut open, &mut resolved) {
                 block.push(index.row(
-                    ExcItem::Slip(s),
+                    ExcItem::Slip(s, None),
                     s.status,
                     brk,
                     &s.file,
@@ -757,6 +788,30 @@ impl<'a> Tables<'a> {
             block.push(index.row(ExcItem::Orphan(b), b.status, Some(b), &b.key, None, None));
         }
         open.append(&mut resolved);
+        // The slips the exception rows name (the only rows that show a
+        // slip's sender and time); a later record of the same file wins.
+        let mut slips: HashMap<&str, Option<&Slip>> = open
+            .iter()
+            .filter_map(|r| match r.item {
+                ExcItem::Slip(s, _) => Some((s.file.as_str(), None)),
+                _ => None,
+            })
+            .collect();
+        if !slips.is_empty() {
+            for read in records.slips {
+                if let SlipRead::Read(slip) = read
+                    && let Some(file) = slip.file.as_deref()
+                    && let Some(found) = slips.get_mut(file)
+                {
+                    *found = Some(slip);
+                }
+            }
+            for row in &mut open {
+                if let ExcItem::Slip(s, slip) = &mut row.item {
+                    *slip = slips.get(s.file.as_str()).copied().flatten();
+                }
+            }
+        }
 
         Tables {
             today,
@@ -764,7 +819,8 @@ impl<'a> Tables<'a> {
             lines,
             rejected,
             exceptions: open,
-            look: Lookup::new(records),
+            ordered_at,
+            line_records,
         }
     }
 
@@ -784,6 +840,7 @@ impl<'a> Tables<'a> {
         match table {
             TableId::Reconciliation => {
                 let o = self.orders[i];
+                let ordered_at = self.ordered_at[i];
                 cells.extend([
                     Cell::Text(&o.order_id.0),
                     Cell::Text(o.status.as_str()),
@@ -795,7 +852,7 @@ impl<'a> Tables<'a> {
                     o.name_score.map_or(Cell::Empty, Cell::Score),
                     Cell::reasons(&o.reasons),
                     Cell::Text(&o.customer_name),
-                    Cell::time_opt(self.look.ordered_at(o)),
+                    Cell::time_opt(ordered_at),
                     Cell::Source(&o.source),
                     Cell::Date(carry::origin_day(&o.source.file, self.today)),
                 ]);
@@ -803,7 +860,7 @@ impl<'a> Tables<'a> {
             }
             TableId::Statement => {
                 let l = self.lines[i];
-                let line = self.look.line(&l.line);
+                let line = self.line_records[i];
                 cells.extend([
                     Cell::Source(&l.line),
                     Cell::Text(l.status.as_str()),
@@ -839,7 +896,7 @@ impl<'a> Tables<'a> {
 
     fn exception_cells(&self, row: &ExcRow<'a>, cells: &mut Vec<Cell<'a>>) {
         match row.item {
-            ExcItem::Order(o) => cells.extend([
+            ExcItem::Order(o, ordered_at) => cells.extend([
                 Cell::Text(KIND_ORDER),
                 Cell::Text(&o.order_id.0),
                 Cell::Text(o.status.as_str()),
@@ -848,9 +905,9 @@ impl<'a> Tables<'a> {
                 Cell::reasons(&o.reasons),
                 Cell::Text(&o.customer_name),
                 Cell::related(o.slip.as_deref(), &o.statement_lines, &[]),
-                Cell::time_opt(self.look.ordered_at(o)),
+                Cell::time_opt(ordered_at),
             ]),
-            ExcItem::Line(l) => cells.extend([
+            ExcItem::Line(l, booked_at) => cells.extend([
                 Cell::Text(KIND_LINE),
                 Cell::Source(&l.line),
                 Cell::Text(l.status.as_str()),
@@ -859,10 +916,9 @@ impl<'a> Tables<'a> {
                 Cell::reasons(&l.reasons),
                 Cell::text_opt(l.counterparty_name.as_deref()),
                 Cell::related(None, &[], &l.order_ids),
-                Cell::time_opt(self.look.line(&l.line).map(|x| x.booked_at)),
+                Cell::time_opt(booked_at),
             ]),
-            ExcItem::Slip(s) => {
-                let slip = self.look.slip(&s.file);
+            ExcItem::Slip(s, slip) => {
                 cells.extend([
                     Cell::Text(KIND_SLIP),
                     Cell::Text(&s.file),
@@ -1037,6 +1093,37 @@ mod tests {
             push_day(&mut out, d);
             assert_eq!(out, d.to_string());
         }
+    }
+
+    #[test]
+    fn records_join_by_source_with_the_later_record_winning() {
+        let src = |f: &str, l| SourceRef::new(f, l);
+        // Unsorted, a duplicate source (the later record wins), a source
+        // two rows want, a row without a record, a file only one side has.
+        let have = [
+            src("b.csv", 2),
+            src("a.csv", 9),
+            src("a.csv", 3),
+            src("b.csv", 2),
+            src("c.csv", 1),
+        ];
+        let wanted = [
+            src("a.csv", 3),
+            src("b.csv", 2),
+            src("a.csv", 4),
+            src("b.csv", 2),
+            src("a.csv", 9),
+            src("d.csv", 1),
+        ];
+        let mut files = HashMap::default();
+        let mut found = vec![None; wanted.len()];
+        join_by_source(&mut files, wanted.iter(), have.iter(), |row, rec| {
+            assert!(found[row].replace(rec).is_none(), "row {row} twice");
+        });
+        assert_eq!(found, [Some(2), Some(3), None, Some(3), Some(1), None]);
+        let mut none = true;
+        join_by_source(&mut files, wanted.iter(), [].iter(), |_, _| none = false);
+        assert!(none);
     }
 
     #[test]
