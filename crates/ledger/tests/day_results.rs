@@ -559,3 +559,46 @@ fn integrity_check_reports_a_damaged_file() {
         other => panic!("damage not reported: {other:?}"),
     }
 }
+
+#[test]
+fn a_slip_registers_once_per_key_and_order_however_often_it_is_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let d = day("2026-11-21");
+    let (mut result, mut slips) = day_result(d, 6, "multi");
+    // Slip 0 paid two orders; slip 2 paid none (its outcome names no
+    // order); slip 4 is listed twice among the day's slips.
+    result.slips[0].order_ids.push(OrderId("multi-001".into()));
+    result.slips[1].order_ids.clear();
+    slips.push(slips[2].clone());
+    ledger
+        .record_day(run_of(&ledger, d), &result, &slips)
+        .unwrap();
+
+    let regs = ledger.slip_registrations(d).unwrap();
+    let keys_per_slip = slips[0].registry_keys().len();
+    assert_eq!(keys_per_slip, 3);
+    // 3 slips × 3 keys, plus the second order of slip 0.
+    assert_eq!(regs.len(), 3 * keys_per_slip + keys_per_slip);
+    let of = |file: &str| -> Vec<Option<&str>> {
+        regs.iter()
+            .filter(|r| r.file == file && r.key_kind == "trans_ref")
+            .map(|r| r.order_id.as_ref().map(|o| o.0.as_str()))
+            .collect()
+    };
+    assert_eq!(of("multi-0.json"), [Some("multi-000"), Some("multi-001")]);
+    assert_eq!(of("multi-2.json"), [None]);
+    assert_eq!(of("multi-4.json"), [Some("multi-004")]);
+    // Each key answers for the earliest use the next day.
+    let key = slips[0].registry_keys().remove(0);
+    let uses = ledger
+        .prior_uses(std::slice::from_ref(&key), d.next())
+        .unwrap();
+    assert_eq!(uses[&key].order_id, Some(OrderId("multi-000".into())));
+    let none = slips[1].registry_keys().remove(2);
+    let uses = ledger
+        .prior_uses(std::slice::from_ref(&none), d.next())
+        .unwrap();
+    assert_eq!(uses[&none].order_id, None);
+    assert_eq!(uses[&none].file, "multi-2.json");
+}
