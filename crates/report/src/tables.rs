@@ -23,6 +23,7 @@ use crate::{DayRecords, ReportInput};
 /// several times faster than SipHash on these short keys and still seeded
 /// per process.
 type HashMap<K, V> = StdHashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 /// One cell, with its type kept so the XLSX can write numbers as numbers.
 /// Text borrows from the day's result; joined ids and reasons are joined
@@ -547,6 +548,10 @@ struct BreakIndex<'a> {
     prefix: String,
     /// One map per kind (orders, statement lines, slips): by key.
     by_key: [HashMap<&'a str, &'a Break>; 3],
+    /// The line numbers the order and statement-line break keys end with
+    /// (`…:<line>`): a row whose line is not among them has no break, and
+    /// its key is never built (a million-row day has a break on a few rows).
+    lines: [HashSet<u64>; 2],
     /// The key being looked up, reused from row to row.
     key: String,
 }
@@ -566,6 +571,19 @@ impl<'a> BreakIndex<'a> {
                 }
                 maps
             },
+            lines: {
+                let mut sets: [HashSet<u64>; 2] = Default::default();
+                for b in breaks {
+                    let slot = kind_slot(b.kind);
+                    if let Some(set) = sets.get_mut(slot)
+                        && let Some((_, line)) = b.key.rsplit_once(':')
+                        && let Ok(line) = line.parse()
+                    {
+                        set.insert(line);
+                    }
+                }
+                sets
+            },
             key: String::new(),
         }
     }
@@ -576,6 +594,11 @@ impl<'a> BreakIndex<'a> {
     fn take(&mut self, kind: ItemKind, file: &str, line: Option<u64>) -> Option<&'a Break> {
         let slot = kind_slot(kind);
         if self.by_key[slot].is_empty() {
+            return None;
+        }
+        if let (Some(line), Some(lines)) = (line, self.lines.get(slot))
+            && !lines.contains(&line)
+        {
             return None;
         }
         self.key.clear();
