@@ -882,7 +882,9 @@ impl<'a> Ctx<'a> {
         uses.sort_unstable();
 
         let prior = self.input.prior_uses;
-        let mut first: FxMap<(u8, &str), u32> = map_with_capacity(uses.len() * 4);
+        // Most slips have two keys (transRef and file name); the map grows
+        // for the few with a QR payload or an image hash.
+        let mut first: FxMap<(u8, &str), u32> = map_with_capacity(uses.len() * 2);
         let mut followers: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         for (_, _, o, s) in uses {
             let info = &self.slips[s as usize];
