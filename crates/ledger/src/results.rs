@@ -188,25 +188,43 @@ impl Ledger {
         // and one WAL read lock instead of one per key, which cost more
         // than the look-ups themselves.
         let tx = conn.transaction().context(ctx)?;
+        // The key index hands over a key's rows day by day, earliest
+        // first, without a sort per look-up; the choice among the
+        // earliest day's rows is made below. `before` is bound once.
         let mut stmt = tx
             .prepare_cached(
-                // Earliest day first; on that day an order beats none, then
-                // the smallest order id and file, so the answer is stable.
                 "SELECT day, order_id, file FROM slip_registry
                  WHERE key_kind = ?1 AND key_value = ?2 AND day < ?3
-                 ORDER BY day, order_id IS NULL, order_id, file
-                 LIMIT 1",
+                 ORDER BY day",
             )
             .context(ctx)?;
+        stmt.raw_bind_parameter(3, &before_text).context(ctx)?;
         let mut hits = BTreeMap::new();
         for key in keys {
-            let hit: Option<(String, Option<String>, String)> = stmt
-                .query_row(params![key.kind(), key.value(), before_text], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
-                .optional()
-                .context(ctx)?;
-            if let Some((day, order_id, file)) = hit {
+            stmt.raw_bind_parameter(1, key.kind()).context(ctx)?;
+            stmt.raw_bind_parameter(2, key.value()).context(ctx)?;
+            let mut rows = stmt.raw_query();
+            let mut earliest: Option<(String, Option<String>, String)> = None;
+            while let Some(r) = rows.next().context(ctx)? {
+                let day: String = r.get(0).context(ctx)?;
+                if earliest.as_ref().is_some_and(|(first, ..)| *first != day) {
+                    break;
+                }
+                let candidate = (day, r.get(1).context(ctx)?, r.get(2).context(ctx)?);
+                // On the earliest day an order beats none, then the
+                // smallest order id and file (SQLite's text order is
+                // Rust's), so the answer is stable.
+                let rank = |(_, order, file): &(String, Option<String>, String)| {
+                    (order.is_none(), order.clone(), file.clone())
+                };
+                if earliest
+                    .as_ref()
+                    .is_none_or(|best| rank(&candidate) < rank(best))
+                {
+                    earliest = Some(candidate);
+                }
+            }
+            if let Some((day, order_id, file)) = earliest {
                 let row = format!("{} {}", key.kind(), key.value());
                 hits.insert(
                     key.clone(),

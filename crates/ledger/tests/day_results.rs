@@ -602,3 +602,57 @@ fn a_slip_registers_once_per_key_and_order_however_often_it_is_listed() {
     assert_eq!(uses[&none].order_id, None);
     assert_eq!(uses[&none].file, "multi-2.json");
 }
+
+#[test]
+fn prior_uses_on_the_earliest_day_prefers_an_order_then_the_smallest_order_and_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let (d20, d21) = (day("2026-11-20"), day("2026-11-21"));
+    // One real slip saved under four names on the 20th: two for order A-1,
+    // one for B-2, one claimed by no order; on the 21st once more for an
+    // order whose id sorts first.
+    let record = |d: Day, uses: &[(&str, Option<&str>)]| {
+        let (mut result, _) = day_result(d, 0, "none");
+        let (template, _) = day_result(d, 1, "t");
+        let mut slips = Vec::new();
+        for (file, order) in uses {
+            let mut s = slip("same.json", "same");
+            s.file = Some(file.to_string());
+            slips.push(s);
+            let mut outcome = template.slips[0].clone();
+            outcome.file = file.to_string();
+            outcome.order_ids = order.map(|o| OrderId(o.into())).into_iter().collect();
+            result.slips.push(outcome);
+        }
+        ledger
+            .record_day(run_of(&ledger, d), &result, &slips)
+            .unwrap();
+    };
+    record(
+        d20,
+        &[
+            ("b.json", Some("B-2")),
+            ("z.json", Some("A-1")),
+            ("a.json", None),
+            ("y.json", Some("A-1")),
+        ],
+    );
+    record(d21, &[("0.json", Some("0-first"))]);
+
+    let keys = slip("same.json", "same").registry_keys();
+    for before in [d21, d21.next()] {
+        let hits = ledger.prior_uses(&keys, before).unwrap();
+        assert_eq!(hits.len(), keys.len());
+        for key in &keys {
+            assert_eq!(
+                hits[key],
+                recon_core::PriorUse {
+                    day: d20,
+                    order_id: Some(OrderId("A-1".into())),
+                    file: "y.json".into(),
+                },
+                "{key:?} before {before}"
+            );
+        }
+    }
+}
