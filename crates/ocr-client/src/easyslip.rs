@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 
 use crate::config::{EasySlipConfig, EasySlipUpload};
 use crate::http::{Answer, Endpoint};
-use crate::wire::{Body, Num, image_format, with_raw};
+use crate::wire::{Body, Num, Text, image_format, with_raw};
 use crate::{Credentials, OcrError, Secret};
 
 const P: Provider = Provider::Easyslip;
@@ -23,57 +23,79 @@ const P: Provider = Provider::Easyslip;
 /// The whole body, success or error.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct VerifyBankResponse {
+pub struct VerifyBankResponse<'a> {
     pub success: bool,
-    #[serde(default)]
-    pub data: Option<VerifyBankData>,
-    #[serde(default)]
-    pub message: Option<String>,
-    #[serde(default)]
-    pub error: Option<ErrorBody>,
+    #[serde(borrow, default)]
+    pub data: Option<VerifyBankData<'a>>,
+    #[serde(borrow, default)]
+    pub message: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub error: Option<ErrorBody<'a>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct ErrorBody {
-    pub code: String,
-    #[serde(default)]
-    pub message: String,
+pub struct ErrorBody<'a> {
+    #[serde(borrow)]
+    pub code: Text<'a>,
+    #[serde(borrow, default)]
+    pub message: Text<'a>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct VerifyBankData {
-    #[serde(default)]
-    pub remark: Option<String>,
+pub struct VerifyBankData<'a> {
+    #[serde(borrow, default)]
+    pub remark: Option<Text<'a>>,
     #[serde(default)]
     pub is_duplicate: bool,
-    #[serde(default)]
-    pub matched_account: Option<MatchedAccount>,
+    #[serde(borrow, default)]
+    pub matched_account: Option<MatchedAccount<'a>>,
     #[serde(default)]
     pub amount_in_order: Option<Num>,
     #[serde(default)]
     pub amount_in_slip: Option<Num>,
     #[serde(default)]
     pub is_amount_matched: Option<bool>,
-    pub raw_slip: RawSlip,
+    #[serde(borrow)]
+    pub raw_slip: RawSlip<'a>,
 }
 
 #[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct MatchedAccount {
-    pub bank: MatchedBank,
-    #[serde(default)]
-    pub name_th: Option<String>,
-    #[serde(default)]
-    pub name_en: Option<String>,
+pub struct MatchedAccount<'a> {
+    #[serde(borrow)]
+    pub bank: MatchedBank<'a>,
+    #[serde(borrow, default)]
+    pub name_th: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub name_en: Option<Text<'a>>,
     /// `PERSONAL` or `JURISTIC`.
-    #[serde(rename = "type", default)]
-    pub kind: Option<String>,
-    #[serde(default)]
-    pub bank_number: Option<String>,
+    #[serde(borrow, rename = "type", default)]
+    pub kind: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub bank_number: Option<Text<'a>>,
 }
 
-impl std::fmt::Debug for MatchedAccount {
+impl MatchedAccount<'_> {
+    /// The same account, no longer borrowing the body.
+    pub fn into_owned(self) -> MatchedAccount<'static> {
+        let own = |t: Option<Text>| t.map(Text::into_owned);
+        MatchedAccount {
+            bank: MatchedBank {
+                name_th: own(self.bank.name_th),
+                name_en: own(self.bank.name_en),
+                code: own(self.bank.code),
+                short_code: own(self.bank.short_code),
+            },
+            name_th: own(self.name_th),
+            name_en: own(self.name_en),
+            kind: own(self.kind),
+            bank_number: own(self.bank_number),
+        }
+    }
+}
+
+impl std::fmt::Debug for MatchedAccount<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Debug output ends up in logs: the account number stays masked.
         f.debug_struct("MatchedAccount")
@@ -89,106 +111,107 @@ impl std::fmt::Debug for MatchedAccount {
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct MatchedBank {
-    #[serde(default)]
-    pub name_th: Option<String>,
-    #[serde(default)]
-    pub name_en: Option<String>,
-    #[serde(default)]
-    pub code: Option<String>,
-    #[serde(default)]
-    pub short_code: Option<String>,
+pub struct MatchedBank<'a> {
+    #[serde(borrow, default)]
+    pub name_th: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub name_en: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub code: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub short_code: Option<Text<'a>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RawSlip {
-    #[serde(default)]
-    pub payload: Option<String>,
-    #[serde(default)]
-    pub trans_ref: Option<String>,
+pub struct RawSlip<'a> {
+    #[serde(borrow, default)]
+    pub payload: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub trans_ref: Option<Text<'a>>,
     /// ISO 8601 with offset.
-    #[serde(default)]
-    pub date: Option<String>,
-    #[serde(default)]
-    pub country_code: Option<String>,
-    pub amount: SlipAmount,
+    #[serde(borrow, default)]
+    pub date: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub country_code: Option<Text<'a>>,
+    #[serde(borrow)]
+    pub amount: SlipAmount<'a>,
     #[serde(default)]
     pub fee: Option<Num>,
-    #[serde(default)]
-    pub ref1: Option<String>,
-    #[serde(default)]
-    pub ref2: Option<String>,
-    #[serde(default)]
-    pub ref3: Option<String>,
-    #[serde(default)]
-    pub sender: Option<SlipParty>,
-    #[serde(default)]
-    pub receiver: Option<SlipParty>,
+    #[serde(borrow, default)]
+    pub ref1: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub ref2: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub ref3: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub sender: Option<SlipParty<'a>>,
+    #[serde(borrow, default)]
+    pub receiver: Option<SlipParty<'a>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct SlipAmount {
+pub struct SlipAmount<'a> {
     pub amount: Num,
-    #[serde(default)]
-    pub local: Option<LocalAmount>,
+    #[serde(borrow, default)]
+    pub local: Option<LocalAmount<'a>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct LocalAmount {
+pub struct LocalAmount<'a> {
     #[serde(default)]
     pub amount: Option<Num>,
-    #[serde(default)]
-    pub currency: Option<String>,
+    #[serde(borrow, default)]
+    pub currency: Option<Text<'a>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SlipParty {
-    #[serde(default)]
-    pub bank: Option<SlipBank>,
-    #[serde(default)]
-    pub account: Option<SlipAccount>,
+pub struct SlipParty<'a> {
+    #[serde(borrow, default)]
+    pub bank: Option<SlipBank<'a>>,
+    #[serde(borrow, default)]
+    pub account: Option<SlipAccount<'a>>,
     /// Receiver only.
-    #[serde(default)]
-    pub merchant_id: Option<String>,
+    #[serde(borrow, default)]
+    pub merchant_id: Option<Text<'a>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct SlipBank {
-    #[serde(default)]
-    pub id: Option<String>,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub short: Option<String>,
+pub struct SlipBank<'a> {
+    #[serde(borrow, default)]
+    pub id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub name: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub short: Option<Text<'a>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct SlipAccount {
-    #[serde(default)]
-    pub name: Option<SlipName>,
-    #[serde(default)]
-    pub bank: Option<TypedAccount>,
-    #[serde(default)]
-    pub proxy: Option<TypedAccount>,
+pub struct SlipAccount<'a> {
+    #[serde(borrow, default)]
+    pub name: Option<SlipName<'a>>,
+    #[serde(borrow, default)]
+    pub bank: Option<TypedAccount<'a>>,
+    #[serde(borrow, default)]
+    pub proxy: Option<TypedAccount<'a>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct SlipName {
-    #[serde(default)]
-    pub th: Option<String>,
-    #[serde(default)]
-    pub en: Option<String>,
+pub struct SlipName<'a> {
+    #[serde(borrow, default)]
+    pub th: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub en: Option<Text<'a>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct TypedAccount {
+pub struct TypedAccount<'a> {
     /// `BANKAC`/`TOKEN`/`DUMMY` for bank accounts, `NATID`/`MSISDN`/… for proxies.
-    #[serde(rename = "type", default)]
-    pub kind: Option<String>,
-    #[serde(default)]
-    pub account: Option<String>,
+    #[serde(borrow, rename = "type", default)]
+    pub kind: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub account: Option<Text<'a>>,
 }
 
 /// A verified slip with EasySlip's checks beside it.
@@ -198,7 +221,7 @@ pub struct Verification {
     pub is_duplicate: bool,
     /// The registered account the receiver matched (`matchAccount`), as
     /// EasySlip gives it; `None` when no account matched or none was asked.
-    pub matched_account: Option<MatchedAccount>,
+    pub matched_account: Option<MatchedAccount<'static>>,
     pub amount_in_order: Option<Decimal>,
     pub amount_in_slip: Option<Decimal>,
     pub is_amount_matched: Option<bool>,
@@ -209,12 +232,12 @@ pub struct Verification {
 /// Maps an error body's code to its typed error. `status` is the HTTP status
 /// when there was an exchange, else the documented one for the code.
 pub(crate) fn error_for(status: Option<u16>, err: &ErrorBody) -> OcrError {
-    let message = err.message.clone();
-    match err.code.as_str() {
+    let message = err.message.to_string();
+    match &*err.code {
         "VALIDATION_ERROR" => OcrError::Validation {
             provider: P,
             status: status.unwrap_or(400),
-            code: err.code.clone(),
+            code: err.code.to_string(),
             message,
         },
         "SLIP_NOT_FOUND" => OcrError::SlipNotFound {
@@ -235,7 +258,7 @@ pub(crate) fn error_for(status: Option<u16>, err: &ErrorBody) -> OcrError {
         _ => OcrError::Provider {
             provider: P,
             status: status.unwrap_or(0),
-            code: err.code.clone(),
+            code: err.code.to_string(),
             message,
         },
     }
@@ -243,7 +266,31 @@ pub(crate) fn error_for(status: Option<u16>, err: &ErrorBody) -> OcrError {
 
 /// A body (saved or just received) into a verification.
 pub(crate) fn interpret(body: &Body<'_>) -> Result<Verification, OcrError> {
-    let resp: VerifyBankResponse = body.json()?;
+    let (slip, data) = read(body)?;
+    Ok(Verification {
+        slip,
+        is_duplicate: data.is_duplicate,
+        matched_account: data.matched_account.map(MatchedAccount::into_owned),
+        amount_in_order: data.amount_in_order.map(|n| n.0),
+        amount_in_slip: data.amount_in_slip.map(|n| n.0),
+        is_amount_matched: data.is_amount_matched,
+    })
+}
+
+/// A parsed body into its slip alone: what a saved body is read for
+/// (EasySlip's own checks are not kept, so nothing is copied out of them).
+pub(crate) fn slip_of(body: &Body<'_>, resp: VerifyBankResponse<'_>) -> Result<Slip, OcrError> {
+    checked(body, resp).map(|(slip, _)| slip)
+}
+
+fn read<'a>(body: &Body<'a>) -> Result<(Slip, VerifyBankData<'a>), OcrError> {
+    checked(body, body.json()?)
+}
+
+fn checked<'a>(
+    body: &Body<'_>,
+    resp: VerifyBankResponse<'a>,
+) -> Result<(Slip, VerifyBankData<'a>), OcrError> {
     let ok_status = body.status.is_none_or(|s| (200..300).contains(&s));
     if !resp.success || !ok_status {
         return Err(match &resp.error {
@@ -254,10 +301,11 @@ pub(crate) fn interpret(body: &Body<'_>) -> Result<Verification, OcrError> {
     let data = resp
         .data
         .ok_or_else(|| body.malformed("success without data"))?;
-    to_verification(data)
+    let slip = to_slip(&data)?;
+    Ok((slip, data))
 }
 
-fn to_verification(data: VerifyBankData) -> Result<Verification, OcrError> {
+fn to_slip(data: &VerifyBankData) -> Result<Slip, OcrError> {
     let r = &data.raw_slip;
     let mut slip = Slip::empty(P);
     let given = |f: SlipField, slip: &mut Slip| {
@@ -290,7 +338,11 @@ fn to_verification(data: VerifyBankData) -> Result<Verification, OcrError> {
         slip.trans_ref = Some(t);
         given(SlipField::TransRef, &mut slip);
     }
-    slip.qr_payload = r.payload.clone().filter(|p| !p.trim().is_empty());
+    slip.qr_payload = r
+        .payload
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .map(str::to_string);
     let refs: Vec<&str> = [&r.ref1, &r.ref2, &r.ref3]
         .into_iter()
         .filter_map(|x| x.as_deref().map(str::trim).filter(|x| !x.is_empty()))
@@ -306,15 +358,7 @@ fn to_verification(data: VerifyBankData) -> Result<Verification, OcrError> {
         slip.receiver = party(p);
         mark_party(&mut slip, false);
     }
-
-    Ok(Verification {
-        slip,
-        is_duplicate: data.is_duplicate,
-        matched_account: data.matched_account.clone(),
-        amount_in_order: data.amount_in_order.map(|n| n.0),
-        amount_in_slip: data.amount_in_slip.map(|n| n.0),
-        is_amount_matched: data.is_amount_matched,
-    })
+    Ok(slip)
 }
 
 /// `amount.amount` is the baht amount of a Thai transfer. For a cross-border
@@ -350,7 +394,7 @@ fn money(amount: Decimal, currency: Currency, field: &'static str) -> Result<Mon
 }
 
 fn party(p: &SlipParty) -> Party {
-    let clean = |s: &Option<String>| {
+    let clean = |s: &Option<Text>| {
         s.as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
@@ -807,7 +851,7 @@ mod tests {
             None,
             &ErrorBody {
                 code: "QUOTA_EXCEEDED".into(),
-                message: String::new(),
+                message: Text::default(),
             },
         );
         assert!(matches!(q, OcrError::QuotaExceeded { status: 403, .. }));

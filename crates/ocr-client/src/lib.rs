@@ -128,6 +128,32 @@ impl<'de> serde::Deserialize<'de> for Present {
     }
 }
 
+/// An EasySlip body read in one pass, for saved bodies whose first key is
+/// one of EasySlip's (as written by EasySlip, or sorted): the provider's fields
+/// plus the other shapes' keys, so that it parses exactly when [`Shape`]
+/// would parse and call the body EasySlip (`success` a boolean, none of the
+/// six shape keys twice). Otherwise the body goes the way of [`Shape`].
+#[derive(serde::Deserialize)]
+struct EasySlipFirst<'a> {
+    success: bool,
+    #[serde(borrow, default)]
+    data: Option<easyslip::VerifyBankData<'a>>,
+    #[serde(borrow, default)]
+    message: Option<wire::Text<'a>>,
+    #[serde(borrow, default)]
+    error: Option<easyslip::ErrorBody<'a>>,
+    #[serde(default, rename = "status")]
+    _status: Present,
+    #[serde(default, rename = "images")]
+    _images: Present,
+    #[serde(default, rename = "fields")]
+    _fields: Present,
+    #[serde(default, rename = "bank")]
+    _bank: Present,
+    #[serde(default, rename = "msg")]
+    _msg: Present,
+}
+
 fn not_json(e: &serde_json::Error, bytes: &[u8]) -> OcrError {
     OcrError::Unrecognised {
         reason: if e.is_eof() {
@@ -164,10 +190,54 @@ pub fn parse_saved_with(bytes: &[u8], clova_currency: Currency) -> Result<Slip, 
 pub(crate) fn read_saved_body(bytes: &[u8], clova_currency: Currency) -> Result<Slip, OcrError> {
     // Editors on Windows like to prepend a BOM; serde_json does not.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    // Recognise the shape from the top-level keys only: building a whole
-    // `Value` tree first cost as much as the typed parse that follows (a
-    // million saved slips in a benchmark day).
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+    let body = |provider| Body {
+        provider,
+        status: None,
+        content_type: None,
+        bytes,
+        secrets: &[],
+    };
+    // Most saved bodies are EasySlip: one typed pass instead of two. The
+    // result is the one the shape check below leads to (see EasySlipFirst).
+    if first_key(bytes).is_some_and(|k| matches!(k, b"success" | b"data" | b"error" | b"message"))
+        && let Ok(first) = serde_json::from_slice::<EasySlipFirst>(bytes)
+    {
+        let EasySlipFirst {
+            success,
+            data,
+            message,
+            error,
+            ..
+        } = first;
+        let resp = easyslip::VerifyBankResponse {
+            success,
+            data,
+            message,
+            error,
+        };
+        return easyslip::slip_of(&body(Provider::Easyslip), resp);
+    }
+    read_by_shape(bytes, clova_currency)
+}
+
+/// The first key of a JSON object, as written (no escapes undone).
+fn first_key(bytes: &[u8]) -> Option<&[u8]> {
+    let rest = bytes.trim_ascii_start().strip_prefix(b"{")?;
+    let rest = rest.trim_ascii_start().strip_prefix(b"\"")?;
+    rest.iter().position(|&b| b == b'"').map(|end| &rest[..end])
+}
+
+/// A saved body (BOM already dropped) read by its shape: the top-level
+/// keys first, then the provider's own parse.
+fn read_by_shape(bytes: &[u8], clova_currency: Currency) -> Result<Slip, OcrError> {
+    let body = |provider| Body {
+        provider,
+        status: None,
+        content_type: None,
+        bytes,
+        secrets: &[],
+    };
+    if bytes.trim_ascii_start().first() != Some(&b'{') {
         return Err(
             match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
                 Err(e) => not_json(&e, bytes),
@@ -178,17 +248,14 @@ pub(crate) fn read_saved_body(bytes: &[u8], clova_currency: Currency) -> Result<
             },
         );
     }
+    // Recognise the shape from the top-level keys only: building a whole
+    // `Value` tree first cost as much as the typed parse that follows (a
+    // million saved slips in a benchmark day).
     let shape: Shape = serde_json::from_slice(bytes).map_err(|e| not_json(&e, bytes))?;
-    let body = |provider| Body {
-        provider,
-        status: None,
-        content_type: None,
-        bytes,
-        secrets: &[],
-    };
     let is_bool = |v: Option<&RawValue>| v.is_some_and(|v| matches!(v.get(), "true" | "false"));
     if is_bool(shape.success) {
-        easyslip::interpret(&body(Provider::Easyslip)).map(|v| v.slip)
+        let body = body(Provider::Easyslip);
+        easyslip::slip_of(&body, body.json()?)
     } else if shape.images.is_some_and(|v| v.get().starts_with('[')) {
         clova::interpret(&body(Provider::Clova), clova_currency)
     } else if is_bool(shape.status) && (shape.fields.0 || shape.bank.0 || shape.msg.0) {
@@ -200,5 +267,86 @@ pub(crate) fn read_saved_body(bytes: &[u8], clova_currency: Currency) -> Result<
                     .into(),
             excerpt: excerpt(bytes, &[]),
         })
+    }
+}
+
+/// Varied saved bodies in all three shapes, shared with the behaviour tests.
+#[cfg(test)]
+#[path = "../tests/support/saved.rs"]
+mod saved_bodies;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::saved_bodies as generated;
+
+    /// The one-pass EasySlip read gives what the shape check gives, for
+    /// every body: the generated day and the bodies made to tell them apart.
+    #[test]
+    fn easyslip_first_reads_what_the_shape_check_reads() {
+        // Generated bodies have sorted keys; EasySlip sends `success` first.
+        let sorted = generated::saved_body(5);
+        let easy =
+            sorted
+                .replacen(r#","success":true}"#, "}", 1)
+                .replacen('{', r#"{"success":true,"#, 1);
+        assert_ne!(easy, sorted);
+        let inner = easy.strip_prefix('{').unwrap();
+        let edge = [
+            // Another shape's key twice: the shape check fails, so must this.
+            format!(r#"{{"msg":1,"msg":2,{inner}"#),
+            easy.replacen(
+                r#""success":true,"#,
+                r#""success":true,"status":1,"status":2,"#,
+                1,
+            ),
+            // EasySlip's own keys twice.
+            easy.replacen(r#""success":true,"#, r#""success":true,"success":true,"#, 1),
+            // success not a boolean: not EasySlip at all.
+            easy.replacen(r#""success":true"#, r#""success":"true""#, 1),
+            easy.replacen(r#""success":true"#, r#""success":null"#, 1),
+            // NextOCR keys beside EasySlip's: still EasySlip.
+            easy.replacen(
+                r#""success":true,"#,
+                r#""success":true,"status":true,"fields":{},"#,
+                1,
+            ),
+            // Escapes in the strings that are kept.
+            easy.replacen("MS. ", "MS.\\u0020\\\"", 1),
+            format!("  \n{easy}"),
+            easy[..easy.len() - 1].to_string(),
+            r#"{"success":false,"error":{"code":"SLIP_NOT_FOUND","message":"x"}}"#.to_string(),
+            r#"{"success":true}"#.to_string(),
+            r#"{"success":true,"data":{"rawSlip":{"amount":{"amount":"1,500.50"}}}}"#.to_string(),
+        ];
+        let mut fast = 0;
+        for body in edge
+            .iter()
+            .cloned()
+            .chain((0..2000).map(generated::saved_body))
+        {
+            let got = read_saved_body(body.as_bytes(), Currency::Thb);
+            let want = read_by_shape(body.as_bytes(), Currency::Thb);
+            match (&got, &want) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{body}"),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{body}"),
+                _ => panic!("{body}: {got:?} vs {want:?}"),
+            }
+            fast += usize::from(
+                first_key(body.as_bytes()).is_some_and(|k| matches!(k, b"success" | b"data"))
+                    && serde_json::from_slice::<EasySlipFirst>(body.as_bytes()).is_ok(),
+            );
+        }
+        assert!(
+            fast > 1400,
+            "most generated bodies take the one-pass read: {fast}"
+        );
+        // The edge bodies that must not take it do not.
+        for body in &edge[..5] {
+            assert!(
+                serde_json::from_slice::<EasySlipFirst>(body.as_bytes()).is_err(),
+                "{body}"
+            );
+        }
     }
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::config::NextOcrConfig;
 use crate::http::{Answer, Endpoint};
-use crate::wire::{Body, image_format, parse_decimal, with_raw};
+use crate::wire::{Body, Text, image_format, parse_decimal, with_raw};
 use crate::{Credentials, OcrError, Secret};
 
 const P: Provider = Provider::Nextocr;
@@ -19,43 +19,43 @@ const P: Provider = Provider::Nextocr;
 const CAMBODIA_OFFSET_SECS: i32 = 7 * 3600;
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct ReceiptResponse {
+pub struct ReceiptResponse<'a> {
     pub status: bool,
-    #[serde(default)]
-    pub bank: Option<String>,
-    #[serde(default)]
-    pub fields: Option<ReceiptFields>,
-    #[serde(default)]
-    pub msg: Option<String>,
+    #[serde(borrow, default)]
+    pub bank: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub fields: Option<ReceiptFields<'a>>,
+    #[serde(borrow, default)]
+    pub msg: Option<Text<'a>>,
 }
 
 /// Every field may be null; banks expose different ones.
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct ReceiptFields {
-    #[serde(default)]
-    pub amount: Option<String>,
-    #[serde(default)]
-    pub apv: Option<String>,
-    #[serde(default)]
-    pub bank_method: Option<String>,
-    #[serde(default)]
-    pub currency: Option<String>,
-    #[serde(default)]
-    pub finished_at: Option<String>,
-    #[serde(default)]
-    pub from_account: Option<String>,
-    #[serde(default)]
-    pub hash: Option<String>,
-    #[serde(default)]
-    pub paid_by: Option<String>,
-    #[serde(default)]
-    pub receiver_bank_name: Option<String>,
-    #[serde(default)]
-    pub reference: Option<String>,
-    #[serde(default)]
-    pub trx: Option<String>,
-    #[serde(default)]
-    pub trx_date: Option<String>,
+pub struct ReceiptFields<'a> {
+    #[serde(borrow, default)]
+    pub amount: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub apv: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub bank_method: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub currency: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub finished_at: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub from_account: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub hash: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub paid_by: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub receiver_bank_name: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub reference: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub trx: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub trx_date: Option<Text<'a>>,
 }
 
 pub(crate) fn interpret(body: &Body<'_>) -> Result<Slip, OcrError> {
@@ -65,7 +65,7 @@ pub(crate) fn interpret(body: &Body<'_>) -> Result<Slip, OcrError> {
         return Err(OcrError::Unauthorized {
             provider: P,
             status,
-            message: resp.msg.unwrap_or_default(),
+            message: resp.msg.as_deref().unwrap_or_default().to_string(),
         });
     }
     if !resp.status || !(200..300).contains(&status) {
@@ -75,18 +75,19 @@ pub(crate) fn interpret(body: &Body<'_>) -> Result<Slip, OcrError> {
             code: "status_false".into(),
             message: resp
                 .msg
-                .unwrap_or_else(|| "status false without a message".into()),
+                .as_deref()
+                .unwrap_or("status false without a message")
+                .to_string(),
         });
     }
-    let fields = resp.fields.clone().unwrap_or_default();
+    let fields = resp.fields.unwrap_or_default();
     to_slip(resp.bank.as_deref(), &fields)
 }
 
-fn clean(s: &Option<String>) -> Option<String> {
+fn clean<'t>(s: &'t Option<Text>) -> Option<&'t str> {
     s.as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("null"))
-        .map(str::to_string)
 }
 
 /// NextOCR's bank labels to the short codes our config and statements use.
@@ -99,7 +100,7 @@ fn bank_code(label: &str) -> String {
     }
 }
 
-fn to_slip(bank: Option<&str>, f: &ReceiptFields) -> Result<Slip, OcrError> {
+fn to_slip(bank: Option<&str>, f: &ReceiptFields<'_>) -> Result<Slip, OcrError> {
     let mut slip = Slip::empty(P);
     let given = |field: SlipField, slip: &mut Slip| {
         slip.evidence.insert(
@@ -111,7 +112,7 @@ fn to_slip(bank: Option<&str>, f: &ReceiptFields) -> Result<Slip, OcrError> {
         );
     };
     if let Some(text) = clean(&f.amount) {
-        let currency = currency_of(f, &text)?;
+        let currency = currency_of(f, text)?;
         let digits: String = text
             .chars()
             .filter(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-'))
@@ -119,14 +120,14 @@ fn to_slip(bank: Option<&str>, f: &ReceiptFields) -> Result<Slip, OcrError> {
         let amount = parse_decimal(&digits).ok_or_else(|| OcrError::Field {
             provider: P,
             field: "fields.amount",
-            value: text.clone(),
+            value: text.to_string(),
             reason: "not an amount".into(),
         })?;
         slip.amount = Some(
             Money::checked(amount, currency).map_err(|e| OcrError::Field {
                 provider: P,
                 field: "fields.amount",
-                value: text.clone(),
+                value: text.to_string(),
                 reason: e.to_string(),
             })?,
         );
@@ -138,10 +139,10 @@ fn to_slip(bank: Option<&str>, f: &ReceiptFields) -> Result<Slip, OcrError> {
         _ => (None, ""),
     };
     if let Some(t) = when {
-        slip.transferred_at = Some(cambodia_time(&t).ok_or_else(|| OcrError::Field {
+        slip.transferred_at = Some(cambodia_time(t).ok_or_else(|| OcrError::Field {
             provider: P,
             field,
-            value: t.clone(),
+            value: t.to_string(),
             reason: "expected a time like 2026-01-11 09:18AM".into(),
         })?);
         given(SlipField::TransferredAt, &mut slip);
@@ -149,7 +150,7 @@ fn to_slip(bank: Option<&str>, f: &ReceiptFields) -> Result<Slip, OcrError> {
     // The receipt's own reference first; trx and hash where a bank shows only those.
     if let Some(r) = [&f.reference, &f.trx, &f.hash]
         .into_iter()
-        .find_map(|x| clean(x).and_then(|t| TransRef::new(&t)))
+        .find_map(|x| clean(x).and_then(TransRef::new))
     {
         slip.trans_ref = Some(r);
         given(SlipField::TransRef, &mut slip);
@@ -160,7 +161,7 @@ fn to_slip(bank: Option<&str>, f: &ReceiptFields) -> Result<Slip, OcrError> {
         given(SlipField::SenderBank, &mut slip);
     }
     if let Some(n) = clean(&f.paid_by) {
-        slip.sender.name = Some(n);
+        slip.sender.name = Some(n.to_string());
         given(SlipField::SenderName, &mut slip);
     }
     if let Some(a) = clean(&f.from_account) {
@@ -168,19 +169,19 @@ fn to_slip(bank: Option<&str>, f: &ReceiptFields) -> Result<Slip, OcrError> {
         given(SlipField::SenderAccount, &mut slip);
     }
     if let Some(n) = clean(&f.receiver_bank_name) {
-        slip.receiver.name = Some(n);
+        slip.receiver.name = Some(n.to_string());
         given(SlipField::ReceiverName, &mut slip);
     }
     slip.remark = clean(&f.apv).map(|a| format!("APV {a}"));
     Ok(slip)
 }
 
-fn currency_of(f: &ReceiptFields, amount_text: &str) -> Result<Currency, OcrError> {
+fn currency_of(f: &ReceiptFields<'_>, amount_text: &str) -> Result<Currency, OcrError> {
     if let Some(c) = clean(&f.currency) {
         return c.parse().map_err(|_| OcrError::Field {
             provider: P,
             field: "fields.currency",
-            value: c.clone(),
+            value: c.to_string(),
             reason: "not a currency Recon handles".into(),
         });
     }

@@ -2,10 +2,12 @@
 //! text (never through `f64`), bodies that are not the promised JSON into a
 //! typed error, and image formats from their magic bytes.
 
+use std::borrow::Cow;
+use std::fmt;
 use std::str::FromStr;
 
 use recon_core::{Decimal, Provider};
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::{Error as _, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
@@ -19,7 +21,8 @@ pub struct Num(pub Decimal);
 
 impl<'de> Deserialize<'de> for Num {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Num, D::Error> {
-        let raw: Box<RawValue> = Deserialize::deserialize(d)?;
+        // Borrowed from the body: a number costs no allocation.
+        let raw: &RawValue = Deserialize::deserialize(d)?;
         let text = raw.get().trim();
         let text = text
             .strip_prefix('"')
@@ -33,13 +36,84 @@ impl<'de> Deserialize<'de> for Num {
 
 /// Accepts `1500`, `1500.00`, `1,500.00`, `1.5e3`; nothing else.
 pub(crate) fn parse_decimal(text: &str) -> Option<Decimal> {
-    let t: String = text.trim().chars().filter(|c| *c != ',').collect();
+    let t = text.trim();
+    let t: Cow<str> = if t.contains(',') {
+        t.chars().filter(|c| *c != ',').collect::<String>().into()
+    } else {
+        t.into()
+    };
     if t.is_empty() {
         return None;
     }
     Decimal::from_str(&t)
         .ok()
         .or_else(|| Decimal::from_scientific(&t).ok())
+}
+
+/// A JSON string of a provider body, borrowed from the body unless it
+/// has escapes to undo: most strings of a body are never kept, and the ones
+/// that are kept become `Slip` fields once. Reads exactly what a `String`
+/// reads (a JSON string, or `null` as the `None` of an `Option<Text>`).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl Text<'_> {
+    pub fn into_owned(self) -> Text<'static> {
+        Text(Cow::Owned(self.0.into_owned()))
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl From<&str> for Text<'static> {
+    fn from(s: &str) -> Text<'static> {
+        Text(Cow::Owned(s.to_string()))
+    }
+}
+
+impl From<String> for Text<'static> {
+    fn from(s: String) -> Text<'static> {
+        Text(Cow::Owned(s))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text<'a>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            // The words `String` uses, so that error texts stay the same.
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Text<'de>, E> {
+                std::str::from_utf8(v)
+                    .map(|s| Text(Cow::Owned(s.to_string())))
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Bytes(v), &self))
+            }
+        }
+        d.deserialize_string(V)
+    }
 }
 
 /// The slip with the body it was read from as its `raw_response`, for
@@ -60,7 +134,7 @@ pub(crate) struct Body<'a> {
     pub secrets: &'a [&'a str],
 }
 
-impl Body<'_> {
+impl<'a> Body<'a> {
     pub fn malformed(&self, reason: impl Into<String>) -> OcrError {
         let mut reason = reason.into();
         for s in self.secrets.iter().filter(|s| s.len() >= 4) {
@@ -76,7 +150,7 @@ impl Body<'_> {
 
     /// Decodes the body as `T`, or says precisely why it is not the JSON the
     /// contract promises.
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, OcrError> {
+    pub fn json<T: Deserialize<'a>>(&self) -> Result<T, OcrError> {
         let head = self
             .bytes
             .iter()
