@@ -817,3 +817,53 @@ fn no_grace_is_the_one_day_behaviour() {
         }
     }
 }
+
+#[test]
+fn absurd_grace_values_do_not_panic() {
+    let mut books = Books::new(Grace {
+        statement_days: u32::MAX,
+        order_days: u32::MAX,
+        line_days: u32::MAX,
+    });
+    books.config.max_slip_line_gap_minutes = i64::MIN;
+    books.run(
+        d(1),
+        vec![order_on(
+            d(1),
+            2,
+            "ORD-12",
+            "Lek Dee",
+            thb("500"),
+            "09:00",
+            Some("s.json"),
+        )],
+        vec![line_on(d(1), 3, "09:00", thb("1"), "X Y", None)],
+        vec![slip_on(
+            d(1),
+            "s.json",
+            "LEK DEE",
+            thb("500"),
+            "09:05",
+            None,
+        )],
+    );
+    let r = books.run(
+        d(4),
+        vec![order_on(
+            d(4),
+            2,
+            "ORD-13",
+            "Malee Srisuk",
+            thb("10"),
+            "09:00",
+            None,
+        )],
+        vec![line_on(d(4), 3, "23:59", thb("500"), "LEK DEE", None)],
+        vec![],
+    );
+    // The slip's money, three days later, with no limit on the wait.
+    assert_eq!(r.result.order("ORD-12").status, Status::Matched);
+    let o = r.result.order("ORD-13");
+    assert_eq!(o.status, Status::Pending);
+    assert!(o.reasons[0].code == "awaiting_payment", "{:?}", o.reasons);
+}
