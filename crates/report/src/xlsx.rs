@@ -11,7 +11,8 @@ use recon_core::carry::{AgeBucket, ItemKind};
 use recon_core::{Money, Status};
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+    Color, ConditionalFormatFormula, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook,
+    Worksheet, XlsxError,
 };
 
 use crate::summary::{Section, Summary};
@@ -198,13 +199,47 @@ enum ColumnFormat {
     Count,
 }
 
-fn fill_of(status: Option<Status>) -> Option<u32> {
-    status.and_then(status_fill)
+/// Marks rows 2..=`last_row` by the status word in `column`, one
+/// conditional format per fill (the fills of [`status_fill`]). Excel and
+/// LibreOffice show them as a fill of the row's cells; the mark follows the
+/// row when a reader sorts or filters.
+fn status_fills(
+    ws: &mut Worksheet,
+    column: u16,
+    last_row: u32,
+    last_col: u16,
+) -> Result<(), XlsxError> {
+    let letter = rust_xlsxwriter::utility::column_number_to_name(column);
+    let mut fills: Vec<(u32, Vec<&str>)> = Vec::new();
+    for status in Status::ALL {
+        if let Some(rgb) = status_fill(status) {
+            match fills.iter_mut().find(|(f, _)| *f == rgb) {
+                Some((_, words)) => words.push(status.as_str()),
+                None => fills.push((rgb, vec![status.as_str()])),
+            }
+        }
+    }
+    for (rgb, words) in fills {
+        let tests: Vec<String> = words
+            .iter()
+            .map(|w| format!("${letter}2=\"{w}\""))
+            .collect();
+        let rule = match tests.as_slice() {
+            [one] => format!("={one}"),
+            many => format!("=OR({})", many.join(",")),
+        };
+        let format = Format::new().set_background_color(Color::RGB(rgb));
+        let cf = ConditionalFormatFormula::new()
+            .set_rule(rule.as_str())
+            .set_format(format);
+        ws.add_conditional_format(1, 0, last_row, last_col, &cf)?;
+    }
+    Ok(())
 }
 
-/// A cell of an unhighlighted row, written without a format of its own so
-/// that it takes its column's: looking a `Format` up per cell (hashing it)
-/// was half the workbook's time on a day of 100,000 orders. The cell shows
+/// A table cell, written without a format of its own so that it takes its
+/// column's: looking a `Format` up per cell (hashing it) was half the
+/// workbook's time on a day of 100,000 orders. The cell shows
 /// exactly as with its own format. Returns false when the cell does not fit
 /// the column's format (it is then written with its own).
 fn write_plain_cell(
@@ -333,18 +368,21 @@ fn table_sheet(
     let mut columns = vec![ColumnFormat::Unset; header.len()];
     let mut cells = Vec::with_capacity(header.len());
     let mut scratch = String::new();
+    // Every cell takes its column's format (or its own number format): the
+    // fills that mark a row by status are conditional formats on the status
+    // column (below), not a fill format per cell. Looking a `Format` up per
+    // cell (hashing it) was ~45 % of the workbook's time on a day of a
+    // million orders, whose Exceptions sheet is all marked rows.
+    let f = &styles.plain;
     for r in 0..fitting {
-        let status = tables.row(table, r, &mut cells);
-        let f = styles.for_status(status);
-        let plain = fill_of(status).is_none();
+        tables.row(table, r, &mut cells);
         for (c, cell) in cells.iter().enumerate() {
-            let written = plain
-                && match columns.get_mut(c) {
-                    Some(column) => {
-                        write_plain_cell(ws, r as u32 + 1, c as u16, cell, f, column, &mut scratch)?
-                    }
-                    None => false,
-                };
+            let written = match columns.get_mut(c) {
+                Some(column) => {
+                    write_plain_cell(ws, r as u32 + 1, c as u16, cell, f, column, &mut scratch)?
+                }
+                None => false,
+            };
             if !written {
                 write_cell(ws, r as u32 + 1, c as u16, cell, f, &mut scratch)?;
             }
@@ -354,6 +392,11 @@ fn table_sheet(
         }
     }
     let last_col = header.len().saturating_sub(1) as u16;
+    if let Some(column) = header.iter().position(|h| *h == "status")
+        && fitting > 0
+    {
+        status_fills(ws, column as u16, fitting as u32, last_col)?;
+    }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, fitting as u32, last_col)?;
     for (c, w) in widths.iter().enumerate() {

@@ -218,6 +218,25 @@ fn frozen_header_filter_formats_fills_and_fixed_creation_time() {
     assert!(styles.contains("0.000"), "score format");
     // duplicate_slip fill (red family) is defined and used by an exception row.
     assert!(styles.contains("FFF8CBAD"), "exception fill");
+    // Rows are marked by their status word through conditional formats on
+    // the table (one per fill), not a fill format per cell.
+    assert!(
+        styles.contains(r#"<dxf><fill><patternFill><bgColor rgb="FFF8CBAD"/>"#),
+        "{styles}"
+    );
+    assert!(
+        rec.contains(r#"<conditionalFormatting sqref="A2:M7">"#)
+            && rec.contains(r#"$B2="duplicate_slip""#)
+            && rec.contains(r#"<formula>$B2="pending"</formula>"#),
+        "{rec}"
+    );
+    let exc = zip_part(&path, "xl/worksheets/sheet4.xml");
+    assert!(exc.contains(r#"$C2="amount_mismatch""#), "{exc}");
+    let quarantine = zip_part(&path, "xl/worksheets/sheet5.xml");
+    assert!(
+        !quarantine.contains("conditionalFormatting"),
+        "{quarantine}"
+    );
 }
 
 #[test]
