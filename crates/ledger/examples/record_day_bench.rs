@@ -300,6 +300,18 @@ fn main() {
         bytes as f64 / 1e6,
         (free * size) as f64 / 1e6
     );
+    // Where the bytes go, per table and index (SQLite's dbstat).
+    if let Ok(mut stmt) = conn.prepare(
+        "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY SUM(pgsize) DESC LIMIT 12",
+    ) {
+        let sizes = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .unwrap_or_default();
+        for (name, bytes) in sizes {
+            println!("  {name:<28} {:>8.1} MB", bytes as f64 / 1e6);
+        }
+    }
     drop(conn);
     println!(
         "the benchmark's own inputs held {rss_inputs:.0} MB; process cpu {:.2} s",
