@@ -150,11 +150,27 @@ impl Ledger {
         }
 
         delete_day(&tx, &day_text).context(ctx)?;
+        // The day's own orders (not the carried ones) for `trend`.
+        let own = result
+            .orders
+            .iter()
+            .filter(|o| origin_day(&o.source.file, day) == day);
+        let (own_orders, own_matched) = own.fold((0i64, 0i64), |(n, m), o| {
+            (n + 1, m + i64::from(o.status == Status::Matched))
+        });
         tx.execute(
-            "INSERT INTO days (day, run_id, carried_from) VALUES (?1, ?2, ?3)
+            "INSERT INTO days (day, run_id, carried_from, own_orders, own_matched)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (day) DO UPDATE
-             SET run_id = excluded.run_id, carried_from = excluded.carried_from",
-            params![day_text, run.0, carry.carried_from.map(|d| d.to_string())],
+             SET run_id = excluded.run_id, carried_from = excluded.carried_from,
+                 own_orders = excluded.own_orders, own_matched = excluded.own_matched",
+            params![
+                day_text,
+                run.0,
+                carry.carried_from.map(|d| d.to_string()),
+                own_orders,
+                own_matched
+            ],
         )
         .context(ctx)?;
 
@@ -242,11 +258,11 @@ impl Ledger {
     }
 
     /// Headline figures of the recorded days in `[until - (days - 1), until]`,
-    /// oldest first, computed from the stored order results: orders,
-    /// matched orders, and orders with any other status. Only each day's
-    /// own orders count (an order carried for a week would otherwise count
-    /// seven times). Days that were never recorded are left out rather than
-    /// shown as zero.
+    /// oldest first, from the counts each day's results were recorded with
+    /// (one row a day, however many orders): orders, matched orders, and
+    /// orders with any other status. Only each day's own orders count (an
+    /// order carried for a week would otherwise count seven times). Days
+    /// that were never recorded are left out rather than shown as zero.
     pub fn trend(&self, until: Day, days: u32) -> Result<Vec<TrendPoint>, LedgerError> {
         if days == 0 {
             return Ok(Vec::new());
@@ -260,13 +276,8 @@ impl Ledger {
         let conn = self.conn();
         let mut stmt = conn
             .prepare(
-                "SELECT d.day,
-                        COUNT(o.order_id),
-                        COALESCE(SUM(o.status = 'matched'), 0)
-                 FROM days d LEFT JOIN order_results o
-                   ON o.day = d.day AND o.origin_day = d.day
-                 WHERE d.day BETWEEN ?1 AND ?2
-                 GROUP BY d.day ORDER BY d.day",
+                "SELECT day, own_orders, own_matched FROM days
+                 WHERE day BETWEEN ?1 AND ?2 ORDER BY day",
             )
             .context(ctx)?;
         let rows = stmt

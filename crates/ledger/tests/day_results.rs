@@ -656,3 +656,29 @@ fn prior_uses_on_the_earliest_day_prefers_an_order_then_the_smallest_order_and_f
         }
     }
 }
+
+#[test]
+fn trend_counts_only_a_days_own_orders() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let d = day("2026-11-21");
+    let (mut result, slips) = day_result(d, 4, "own");
+    // Two orders carried in from the 20th, one of them matched today.
+    let (carried, _) = day_result(day("2026-11-20"), 2, "old");
+    for mut o in carried.orders {
+        o.source = SourceRef::new("2026-11-20/orders.csv", o.source.line);
+        result.orders.push(o);
+    }
+    ledger
+        .record_day(run_of(&ledger, d), &result, &slips)
+        .unwrap();
+    let p = ledger.trend(d, 1).unwrap();
+    assert_eq!((p[0].orders, p[0].matched, p[0].exceptions), (4, 2, 2));
+    // The same figures as counting the stored rows.
+    let own = count(
+        dir.path(),
+        "SELECT COUNT(*) FROM order_results WHERE day = '2026-11-21' AND origin_day = day",
+    );
+    assert_eq!(own, 4);
+    assert_eq!(ledger.day_result(d).unwrap().unwrap().orders.len(), 6);
+}
