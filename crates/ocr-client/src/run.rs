@@ -386,22 +386,23 @@ fn read_saved(
         )
     };
 
-    let single: Vec<_> = files.iter().map(|&i| take(i)).collect();
-    let done = par_map(single, |(i, file, path)| {
-        let read = match std::fs::read(&path) {
-            Ok(bytes) => parse(&bytes, file),
-            Err(e) => unreadable(file, format!("cannot read the file: {e}")),
-        };
-        (i, read)
-    });
-    progress(done.len() as u64);
-    for (i, read) in done {
-        reads[i] = Some(read);
-    }
+    let mut single: Vec<_> = files.iter().map(|&i| take(i)).collect();
+    in_blocks(
+        &mut single,
+        |(_, file, path)| {
+            let file = std::mem::take(file);
+            match std::fs::read(&*path) {
+                Ok(bytes) => parse(&bytes, file),
+                Err(e) => unreadable(file, format!("cannot read the file: {e}")),
+            }
+        },
+        |(i, _, _), read| reads[*i] = Some(read),
+        progress,
+    );
 
     let mut bytes = Vec::new();
     for (path, wanted) in bundles {
-        let wanted: Vec<(usize, String)> = wanted
+        let mut wanted: Vec<(usize, String)> = wanted
             .into_iter()
             .map(|i| {
                 let (i, file, _) = take(i);
@@ -423,59 +424,73 @@ fn read_saved(
             .split(|&b| b == b'\n')
             .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
             .collect();
-        let done = par_map(wanted, |(i, file)| {
-            let Some(n) = bundle_line(&file) else {
-                return (
-                    i,
-                    unreadable(
+        in_blocks(
+            &mut wanted,
+            |(_, file)| {
+                let file = std::mem::take(file);
+                let Some(n) = bundle_line(&file) else {
+                    return unreadable(
                         file,
                         "a slip in a bundle is named <bundle>.jsonl#<line>".into(),
-                    ),
-                );
-            };
-            let read = match lines.get(n - 1) {
-                Some(line) if !line.iter().all(u8::is_ascii_whitespace) => parse(line, file),
-                Some(_) => unreadable(file, format!("line {n} of the slip bundle is empty")),
-                None => unreadable(file, format!("the slip bundle has no line {n}")),
-            };
-            (i, read)
-        });
-        progress(done.len() as u64);
-        for (i, read) in done {
-            reads[i] = Some(read);
-        }
+                    );
+                };
+                match lines.get(n - 1) {
+                    Some(line) if !line.iter().all(u8::is_ascii_whitespace) => parse(line, file),
+                    Some(_) => unreadable(file, format!("line {n} of the slip bundle is empty")),
+                    None => unreadable(file, format!("the slip bundle has no line {n}")),
+                }
+            },
+            |(i, _), read| reads[*i] = Some(read),
+            progress,
+        );
     }
     reads
 }
 
-/// `f` over `items` on every core, results in the items' order.
-fn par_map<T: Send, R: Send>(mut items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+/// How many slips are read between two hand-overs to the caller: enough
+/// to keep both cores busy, few enough that the outcomes in flight stay a
+/// few MB (whole-bundle result vectors cost as much in page faults as the
+/// parsing itself).
+const BLOCK: usize = 8192;
+
+/// `read` over `items` on every core, block by block; `place` gets each
+/// item with its outcome, in the items' order, and `progress` each block.
+fn in_blocks<T: Send>(
+    items: &mut [T],
+    read: impl Fn(&mut T) -> SlipRead + Sync,
+    mut place: impl FnMut(&T, SlipRead),
+    progress: &(dyn Fn(u64) + Sync),
+) {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    if threads <= 1 || items.len() < 64 {
-        return items.into_iter().map(&f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    let mut parts = Vec::with_capacity(threads);
-    while items.len() > chunk {
-        let rest = items.split_off(chunk);
-        parts.push(std::mem::replace(&mut items, rest));
-    }
-    parts.push(items);
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = parts
-            .into_iter()
-            .map(|part| s.spawn(move || part.into_iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        let mut out = Vec::new();
-        for h in handles {
-            match h.join() {
-                Ok(v) => out.extend(v),
-                Err(p) => std::panic::resume_unwind(p),
+    // One buffer for every block's outcomes, reused.
+    let mut out: Vec<Option<SlipRead>> = Vec::new();
+    for block in items.chunks_mut(BLOCK) {
+        out.clear();
+        out.resize_with(block.len(), || None);
+        if threads <= 1 || block.len() < 64 {
+            for (item, slot) in block.iter_mut().zip(out.iter_mut()) {
+                *slot = Some(read(item));
+            }
+        } else {
+            let per = block.len().div_ceil(threads);
+            let read = &read;
+            std::thread::scope(|s| {
+                for (part, slots) in block.chunks_mut(per).zip(out.chunks_mut(per)) {
+                    s.spawn(move || {
+                        for (item, slot) in part.iter_mut().zip(slots.iter_mut()) {
+                            *slot = Some(read(item));
+                        }
+                    });
+                }
+            });
+        }
+        for (item, slot) in block.iter().zip(out.iter_mut()) {
+            if let Some(r) = slot.take() {
+                place(item, r);
             }
         }
-        out
-    })
+        progress(block.len() as u64);
+    }
 }
 
 /// What a reader task hands back: the image hash and the answer.
