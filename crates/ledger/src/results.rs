@@ -382,7 +382,9 @@ impl Ledger {
     pub fn day_result(&self, day: Day) -> Result<Option<DayResult>, LedgerError> {
         let day_text = day.to_string();
         let ctx = || format!("reading the results of {day}");
-        let conn = self.conn();
+        let mut guard = self.conn();
+        // One read transaction: the three tables from one snapshot.
+        let conn = guard.transaction().context(ctx)?;
         let recorded: Option<i64> = conn
             .query_row("SELECT run_id FROM days WHERE day = ?1", [&day_text], |r| {
                 r.get(0)
@@ -397,13 +399,13 @@ impl Ledger {
             .prepare(
                 "SELECT source_file, source_line, order_id, status, customer_name, slip,
                         statement_lines, expected_minor, currency, paid_minor, paid_currency,
-                        name_score, reasons_json
-                 FROM order_results WHERE day = ?1 ORDER BY seq",
+                        name_score, reasons_json, seq
+                 FROM order_results WHERE day = ?1",
             )
             .context(ctx)?;
-        let raw = stmt
+        let mut raw = stmt
             .query_map([&day_text], |r| {
-                Ok(RawOrder {
+                let raw = RawOrder {
                     file: r.get(0)?,
                     line: r.get(1)?,
                     order_id: r.get(2)?,
@@ -417,25 +419,28 @@ impl Ledger {
                     paid_currency: r.get(10)?,
                     name_score: r.get(11)?,
                     reasons_json: r.get(12)?,
-                })
+                };
+                Ok((r.get::<_, i64>(13)?, raw))
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .context(ctx)?;
+        in_seq_order(&mut raw);
         let orders = raw
             .into_iter()
-            .map(RawOrder::decode)
+            .map(|(_, row)| RawOrder::decode(row))
             .collect::<Result<Vec<_>, _>>()?;
 
+        drop(stmt);
         let mut stmt = conn
             .prepare(
                 "SELECT source_file, source_line, status, order_ids, amount_minor, currency,
-                        counterparty_name, reasons_json
-                 FROM statement_results WHERE day = ?1 ORDER BY seq",
+                        counterparty_name, reasons_json, seq
+                 FROM statement_results WHERE day = ?1",
             )
             .context(ctx)?;
-        let raw = stmt
+        let mut raw = stmt
             .query_map([&day_text], |r| {
-                Ok(RawStatement {
+                let raw = RawStatement {
                     file: r.get(0)?,
                     line: r.get(1)?,
                     status: r.get(2)?,
@@ -444,25 +449,28 @@ impl Ledger {
                     currency: r.get(5)?,
                     counterparty_name: r.get(6)?,
                     reasons_json: r.get(7)?,
-                })
+                };
+                Ok((r.get::<_, i64>(8)?, raw))
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .context(ctx)?;
+        in_seq_order(&mut raw);
         let statement = raw
             .into_iter()
-            .map(RawStatement::decode)
+            .map(|(_, row)| RawStatement::decode(row))
             .collect::<Result<Vec<_>, _>>()?;
 
+        drop(stmt);
         let mut stmt = conn
             .prepare(
                 "SELECT file, status, order_ids, statement_file, statement_line, amount_minor,
-                        currency, trans_ref, reasons_json
-                 FROM slip_results WHERE day = ?1 ORDER BY seq",
+                        currency, trans_ref, reasons_json, seq
+                 FROM slip_results WHERE day = ?1",
             )
             .context(ctx)?;
-        let raw = stmt
+        let mut raw = stmt
             .query_map([&day_text], |r| {
-                Ok(RawSlip {
+                let raw = RawSlip {
                     file: r.get(0)?,
                     status: r.get(1)?,
                     order_ids: r.get(2)?,
@@ -472,15 +480,19 @@ impl Ledger {
                     currency: r.get(6)?,
                     trans_ref: r.get(7)?,
                     reasons_json: r.get(8)?,
-                })
+                };
+                Ok((r.get::<_, i64>(9)?, raw))
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .context(ctx)?;
+        in_seq_order(&mut raw);
         let slips = raw
             .into_iter()
-            .map(RawSlip::decode)
+            .map(|(_, row)| RawSlip::decode(row))
             .collect::<Result<Vec<_>, _>>()?;
 
+        drop(stmt);
+        conn.finish().context(ctx)?;
         Ok(Some(DayResult {
             day,
             orders,
@@ -488,6 +500,14 @@ impl Ledger {
             slips,
         }))
     }
+}
+
+/// Rows read in primary-key order put back in the matcher's order. They
+/// are read unsorted because SQLite would sort a million rows in a temp
+/// B-tree first; here they are mostly in order already (the matcher's
+/// order follows files and lines), which the sort finds in one pass.
+fn in_seq_order<T>(rows: &mut [(i64, T)]) {
+    rows.sort_by_key(|(seq, _)| *seq);
 }
 
 fn line_number(line: u64) -> i64 {

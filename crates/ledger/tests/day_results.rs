@@ -682,3 +682,24 @@ fn trend_counts_only_a_days_own_orders() {
     assert_eq!(own, 4);
     assert_eq!(ledger.day_result(d).unwrap().unwrap().orders.len(), 6);
 }
+
+#[test]
+fn the_matchers_order_comes_back_whatever_the_storage_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let d = day("2026-11-21");
+    let (mut result, slips) = day_result(d, 8, "order");
+    // Against the tables' key order: lines backwards, a second file, and
+    // carried rows (stored first, under their origin day) last.
+    result.orders.reverse();
+    result.orders[3].source = SourceRef::new("b-orders.csv", 2);
+    result.orders[5].source = SourceRef::new("2026-11-19/orders.csv", 9);
+    result.statement.reverse();
+    result.statement[1].line = SourceRef::new("2026-11-20/kbank.csv", 4);
+    result.slips.reverse();
+    result.slips[0].file = "2026-11-20/zz.json".into();
+    ledger
+        .record_day(run_of(&ledger, d), &result, &slips)
+        .unwrap();
+    assert_eq!(ledger.day_result(d).unwrap().as_ref(), Some(&result));
+}
