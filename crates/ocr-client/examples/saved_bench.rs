@@ -55,6 +55,56 @@ fn rss_mib() -> (f64, f64) {
     (kib("VmHWM:"), kib("VmRSS:"))
 }
 
+/// What glibc malloc takes for `n` bytes: an 8-byte header, 16-byte steps,
+/// 32 at least.
+fn chunk(n: usize) -> usize {
+    if n == 0 {
+        0
+    } else {
+        (n + 8).div_ceil(16).max(2) * 16
+    }
+}
+
+/// The heap one outcome holds, counted field by field: where the memory
+/// of a day's slips goes.
+fn heap_of(read: &SlipRead) -> [usize; 4] {
+    let s = |o: &Option<String>| o.as_ref().map_or(0, |s| chunk(s.capacity()));
+    match read {
+        SlipRead::Read(slip) => {
+            let party = |p: &recon_core::Party| {
+                s(&p.name)
+                    + s(&p.alt_name)
+                    + s(&p.bank)
+                    + p.account.as_ref().map_or(0, |a| chunk(a.as_given().len()))
+                    + p.proxy
+                        .as_ref()
+                        .map_or(0, |x| chunk(x.value.as_given().len()))
+            };
+            let names = party(&slip.sender) + party(&slip.receiver);
+            let keys = s(&slip.file)
+                + s(&slip.image_sha256)
+                + slip.trans_ref.as_ref().map_or(0, |t| chunk(t.0.capacity()))
+                + s(&slip.qr_payload)
+                + s(&slip.remark);
+            // One B-tree leaf: 11 keys, 11 values, parent link, lengths.
+            let leaf = 8
+                + 2
+                + 2
+                + 11 * std::mem::size_of::<recon_core::SlipField>()
+                + 11 * std::mem::size_of::<recon_core::Evidence>();
+            let evidence = if slip.evidence.is_empty() {
+                0
+            } else {
+                chunk(leaf)
+            };
+            [names, keys, evidence, s(&slip.raw_response)]
+        }
+        SlipRead::Unreadable { file, reason } | SlipRead::Pending { file, reason } => {
+            [0, chunk(file.len()) + chunk(reason.len()), 0, 0]
+        }
+    }
+}
+
 fn day_jobs(day: &Path) -> Vec<SlipJob> {
     let slips = day.join("slips");
     let mut names = BTreeSet::new();
@@ -169,6 +219,21 @@ fn main() {
     println!(
         "rss: {rss_before:.0} MiB before, {rss_after:.0} MiB after ({:.0} B per outcome kept), peak {peak:.0} MiB",
         (rss_after - rss_before) * 1024.0 * 1024.0 / n.max(1) as f64
+    );
+    let mut heap = [0usize; 4];
+    for r in &reads {
+        for (t, h) in heap.iter_mut().zip(heap_of(r)) {
+            *t += h;
+        }
+    }
+    let per = |b: usize| b as f64 / n.max(1) as f64;
+    println!(
+        "per outcome: {} B inline (SlipRead), heap {:.0} B names/banks/accounts + {:.0} B file/refs/QR/remark + {:.0} B evidence + {:.0} B raw_response",
+        std::mem::size_of::<SlipRead>(),
+        per(heap[0]),
+        per(heap[1]),
+        per(heap[2]),
+        per(heap[3]),
     );
     if digest {
         let mut h = Sha256::new();

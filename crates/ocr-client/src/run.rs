@@ -295,43 +295,50 @@ fn saved_kind(job: &SlipJob) -> Saved {
 /// that is not blank. For a bundle found in `slips/` that no order names.
 pub fn bundle_slip_names(file: &str, path: &std::path::Path) -> std::io::Result<Vec<String>> {
     use std::io::BufRead;
-    // Streamed through a small buffer: a bundle of 100,000 bodies is
-    // ~110 MB that need not be held (nor faulted in) just to count lines.
+    // Streamed line by line (newlines found with memchr inside std): a
+    // bundle of 100,000 bodies is ~110 MB that need not be held, nor
+    // faulted in, just to count its lines.
     let mut reader = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
     let mut names = Vec::new();
-    let mut line = 0usize;
-    // Whether the line being read is blank so far (it may span buffers).
-    let mut blank = true;
-    let mut end_line = |blank: bool, line: &mut usize| {
-        *line += 1;
-        if !blank {
-            names.push(format!("{file}#{line}"));
-        }
-    };
+    let mut line = Vec::new();
+    let mut n = 0usize;
     loop {
-        let chunk = reader.fill_buf()?;
-        if chunk.is_empty() {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
             break;
         }
-        let mut parts = chunk.split(|&b| b == b'\n');
-        let mut open = parts.next().unwrap_or_default();
-        // Every part but the last ends at a newline.
-        for next in parts {
-            if blank {
-                blank = open.iter().all(u8::is_ascii_whitespace);
-            }
-            end_line(blank, &mut line);
-            blank = true;
-            open = next;
+        n += 1;
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            names.push(format!("{file}#{n}"));
         }
-        if blank {
-            blank = open.iter().all(u8::is_ascii_whitespace);
-        }
-        let n = chunk.len();
-        reader.consume(n);
     }
-    end_line(blank, &mut line);
     Ok(names)
+}
+
+/// A bundle's lines, as `split(b'\n')` gives them (a last, empty one
+/// after a final newline) without a trailing `\r`; newlines are found
+/// with memchr inside std rather than byte by byte.
+fn lines_of(bytes: &[u8]) -> Vec<&[u8]> {
+    use std::io::BufRead;
+    let mut lines = Vec::new();
+    let mut rest = bytes;
+    loop {
+        let start = rest;
+        // Reading from a slice cannot fail.
+        let n = rest.skip_until(b'\n').unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        let line = &start[..n];
+        lines.push(line.strip_suffix(b"\n").unwrap_or(line));
+    }
+    if bytes.is_empty() || bytes.ends_with(b"\n") {
+        lines.push(&bytes[bytes.len()..]);
+    }
+    for line in &mut lines {
+        *line = line.strip_suffix(b"\r").unwrap_or(line);
+    }
+    lines
 }
 
 /// The 1-based line a bundle job names: `slips-001.jsonl#17` → 17.
@@ -420,10 +427,7 @@ fn read_saved(
             }
             continue;
         }
-        let lines: Vec<&[u8]> = bytes
-            .split(|&b| b == b'\n')
-            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
-            .collect();
+        let lines = lines_of(&bytes);
         in_blocks(
             &mut wanted,
             |(_, file)| {
@@ -656,6 +660,55 @@ async fn collect_one(
                 reads[i] = Some(failed(&e, &file));
                 progress(1);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHAPES: [&[u8]; 9] = [
+        b"",
+        b"\n",
+        b"a",
+        b"a\n",
+        b"a\nb",
+        b"a\r\n\r\nb\r\n",
+        b"\n\n x \n",
+        b"{\"x\":1}\n  \n{\"y\":2}\r\n\n",
+        b"\r",
+    ];
+
+    #[test]
+    fn bundle_lines_are_split_lines_without_cr() {
+        for bytes in SHAPES {
+            let want: Vec<&[u8]> = bytes
+                .split(|&b| b == b'\n')
+                .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+                .collect();
+            assert_eq!(
+                lines_of(bytes),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+
+    #[test]
+    fn bundle_names_are_the_non_blank_lines() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("b.jsonl");
+        for bytes in SHAPES {
+            std::fs::write(&path, bytes).unwrap();
+            let want: Vec<String> = bytes
+                .split(|&b| b == b'\n')
+                .enumerate()
+                .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
+                .map(|(k, _)| format!("b.jsonl#{}", k + 1))
+                .collect();
+            assert_eq!(bundle_slip_names("b.jsonl", &path).unwrap(), want);
         }
     }
 }
