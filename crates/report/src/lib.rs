@@ -353,13 +353,13 @@ fn render_into<S: Sink>(
 
 /// A job on a named thread of the scope (named for profiles), or done on
 /// the calling thread when no thread can be started.
-enum Job<'s, T> {
+pub(crate) enum Job<'s, T> {
     Thread(std::thread::ScopedJoinHandle<'s, T>),
     Done(T),
 }
 
 impl<T> Job<'_, T> {
-    fn join(self) -> T {
+    pub(crate) fn join(self) -> T {
         match self {
             Job::Thread(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
             Job::Done(t) => t,
@@ -367,7 +367,7 @@ impl<T> Job<'_, T> {
     }
 }
 
-fn spawn<'s, T: Send + 's>(
+pub(crate) fn spawn<'s, T: Send + 's>(
     scope: &'s std::thread::Scope<'s, '_>,
     name: &str,
     job: impl FnOnce() -> T + Send + Clone + 's,
