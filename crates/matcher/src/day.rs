@@ -1129,7 +1129,6 @@ impl<'a> Ctx<'a> {
         keys: &BTreeSet<(Currency, i64)>,
         key_index: &FxMap<(Currency, i64), FxMap<PairKey, Vec<u32>>>,
         edges: &mut Vec<Edge>,
-        memo: &mut ScoreMemo<'a>,
     ) {
         if !self.open(u) {
             return;
@@ -1165,7 +1164,7 @@ impl<'a> Ctx<'a> {
                         self.nearest_in_time(&mut cands, at);
                         for l in cands.into_iter().filter(|l| gap_ok(*l)) {
                             let names = &self.line_names[l as usize];
-                            if let Some(s) = self.book.best_memo(&[*p], names, memo) {
+                            if let Some(s) = self.book.best(&[*p], names) {
                                 found |= s >= self.cfg.name_threshold;
                                 scored.push((l, s));
                             }
@@ -1177,7 +1176,7 @@ impl<'a> Ctx<'a> {
                 None => {
                     for l in block.iter().copied().filter(|l| gap_ok(*l)) {
                         let names = &self.line_names[l as usize];
-                        if let Some(s) = self.book.best_memo(&payer, names, memo) {
+                        if let Some(s) = self.book.best(&payer, names) {
                             scored.push((l, s));
                         }
                     }
@@ -1227,9 +1226,8 @@ impl<'a> Ctx<'a> {
         let this = &*self;
         let edges = par_chunks(self.units.len(), |range| {
             let mut edges = Vec::new();
-            let mut memo = ScoreMemo::default();
             for u in range {
-                this.candidate_edges(u as u32, &blocks, &keys, &key_index, &mut edges, &mut memo);
+                this.candidate_edges(u as u32, &blocks, &keys, &key_index, &mut edges);
             }
             edges
         });
