@@ -6,7 +6,8 @@
 //! - `record_day_with` of the second day with a tenth of its orders left
 //!   open, their breaks, the day it carried from: its slip keys interleave
 //!   with the first day's in the key index, as real image hashes do;
-//! - `open_items_before`, `days_depending_on`, `day_result`, `trend`;
+//! - `open_items_before`, `days_depending_on`, `day_result_matches`,
+//!   `day_result`, `trend`;
 //! - the file size after close; per step, how far the resident set rose
 //!   above where it stood (the inputs are the benchmark's, not the
 //!   ledger's).
@@ -277,6 +278,11 @@ fn main() {
     })
     .expect("depending");
     assert_eq!(later, [d2]);
+    let same = timed("day_result_matches: the second day, row by row", || {
+        ledger.day_result_matches(&second)
+    })
+    .expect("day result matches");
+    assert!(same);
     let read = timed("day_result: the second day read back", || {
         ledger.day_result(d2)
     })

@@ -8,7 +8,8 @@
 //! - the run manifest chain for auditors ([`Ledger::record_manifest_with`],
 //!   [`Ledger::manifest`], [`Ledger::verify_manifest_chain`]);
 //! - per-day results, replaced as a whole in one transaction on every rerun
-//!   ([`Ledger::record_day_with`], [`Ledger::day_result`], [`Ledger::trend`]);
+//!   ([`Ledger::record_day_with`], [`Ledger::day_result`],
+//!   [`Ledger::day_result_matches`], [`Ledger::trend`]);
 //! - what days leave open for later days, and the break lifecycle
 //!   ([`Ledger::open_items_before`], [`Ledger::breaks`],
 //!   [`Ledger::resolution`]);

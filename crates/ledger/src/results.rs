@@ -380,134 +380,217 @@ impl Ledger {
     /// The stored results of `day`, as the matcher produced them, or `None`
     /// when the day was never recorded.
     pub fn day_result(&self, day: Day) -> Result<Option<DayResult>, LedgerError> {
+        struct Collect {
+            orders: Vec<(i64, OrderOutcome)>,
+            statement: Vec<(i64, StatementOutcome)>,
+            slips: Vec<(i64, SlipOutcome)>,
+        }
+        impl ResultSink for Collect {
+            fn order(&mut self, seq: i64, o: OrderOutcome) -> bool {
+                self.orders.push((seq, o));
+                true
+            }
+            fn statement_line(&mut self, seq: i64, s: StatementOutcome) -> bool {
+                self.statement.push((seq, s));
+                true
+            }
+            fn slip(&mut self, seq: i64, s: SlipOutcome) -> bool {
+                self.slips.push((seq, s));
+                true
+            }
+        }
+        let mut sink = Collect {
+            orders: Vec::new(),
+            statement: Vec::new(),
+            slips: Vec::new(),
+        };
+        if !self.read_day(day, &mut sink)? {
+            return Ok(None);
+        }
+        Ok(Some(DayResult {
+            day,
+            orders: in_seq_order(sink.orders),
+            statement: in_seq_order(sink.statement),
+            slips: in_seq_order(sink.slips),
+        }))
+    }
+
+    /// Whether the stored results of `day` are exactly `result`, as
+    /// `day_result(day) == Some(result)` but row by row, holding no copy
+    /// of the day (a million orders read back take 1.7 GB), and stopping
+    /// at the first difference. `false` for a day never recorded. For a
+    /// rerun deciding whether the days built on `day` stay valid.
+    pub fn day_result_matches(&self, result: &DayResult) -> Result<bool, LedgerError> {
+        struct Compare<'a> {
+            result: &'a DayResult,
+            seen: [Vec<bool>; 3],
+            differs: bool,
+        }
+        impl Compare<'_> {
+            /// Whether row `seq` of table `t` is `found`: each position of
+            /// the expected list once. A row that is not stops the read.
+            fn check<T: PartialEq>(
+                &mut self,
+                t: usize,
+                expected: &[T],
+                seq: i64,
+                found: &T,
+            ) -> bool {
+                let same = usize::try_from(seq)
+                    .ok()
+                    .filter(|&i| i < expected.len())
+                    .is_some_and(|i| {
+                        !std::mem::replace(&mut self.seen[t][i], true) && expected[i] == *found
+                    });
+                self.differs |= !same;
+                same
+            }
+        }
+        impl ResultSink for Compare<'_> {
+            fn order(&mut self, seq: i64, o: OrderOutcome) -> bool {
+                self.check(0, &self.result.orders, seq, &o)
+            }
+            fn statement_line(&mut self, seq: i64, s: StatementOutcome) -> bool {
+                self.check(1, &self.result.statement, seq, &s)
+            }
+            fn slip(&mut self, seq: i64, s: SlipOutcome) -> bool {
+                self.check(2, &self.result.slips, seq, &s)
+            }
+        }
+        let mut sink = Compare {
+            result,
+            seen: [
+                vec![false; result.orders.len()],
+                vec![false; result.statement.len()],
+                vec![false; result.slips.len()],
+            ],
+            differs: false,
+        };
+        let recorded = self.read_day(result.day, &mut sink)?;
+        // No stored row differed, came twice or was not expected, and
+        // every expected row was found.
+        Ok(recorded && !sink.differs && sink.seen.iter().all(|seen| seen.iter().all(|&s| s)))
+    }
+
+    /// Reads every stored result row of `day` into `sink`, in primary-key
+    /// order with its `seq`, from one read snapshot, until the sink says
+    /// stop. `false` when the day was never recorded.
+    fn read_day(&self, day: Day, sink: &mut impl ResultSink) -> Result<bool, LedgerError> {
         let day_text = day.to_string();
         let ctx = || format!("reading the results of {day}");
         let mut guard = self.conn();
-        // One read transaction: the three tables from one snapshot.
-        let conn = guard.transaction().context(ctx)?;
-        let recorded: Option<i64> = conn
+        let tx = guard.transaction().context(ctx)?;
+        let recorded: Option<i64> = tx
             .query_row("SELECT run_id FROM days WHERE day = ?1", [&day_text], |r| {
                 r.get(0)
             })
             .optional()
             .context(ctx)?;
         if recorded.is_none() {
-            return Ok(None);
+            return Ok(false);
         }
-
-        let mut stmt = conn
-            .prepare(
-                "SELECT source_file, source_line, order_id, status, customer_name, slip,
-                        statement_lines, expected_minor, currency, paid_minor, paid_currency,
-                        name_score, reasons_json, seq
-                 FROM order_results WHERE day = ?1",
-            )
-            .context(ctx)?;
-        let mut raw = stmt
-            .query_map([&day_text], |r| {
+        {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT seq, source_file, source_line, order_id, status, customer_name, slip,
+                            statement_lines, expected_minor, currency, paid_minor, paid_currency,
+                            name_score, reasons_json
+                     FROM order_results WHERE day = ?1",
+                )
+                .context(ctx)?;
+            let mut rows = stmt.query([&day_text]).context(ctx)?;
+            while let Some(r) = rows.next().context(ctx)? {
                 let raw = RawOrder {
-                    file: r.get(0)?,
-                    line: r.get(1)?,
-                    order_id: r.get(2)?,
-                    status: r.get(3)?,
-                    customer_name: r.get(4)?,
-                    slip: r.get(5)?,
-                    statement_lines: r.get(6)?,
-                    expected_minor: r.get(7)?,
-                    currency: r.get(8)?,
-                    paid_minor: r.get(9)?,
-                    paid_currency: r.get(10)?,
-                    name_score: r.get(11)?,
-                    reasons_json: r.get(12)?,
+                    file: r.get(1).context(ctx)?,
+                    line: r.get(2).context(ctx)?,
+                    order_id: r.get(3).context(ctx)?,
+                    status: r.get(4).context(ctx)?,
+                    customer_name: r.get(5).context(ctx)?,
+                    slip: r.get(6).context(ctx)?,
+                    statement_lines: r.get(7).context(ctx)?,
+                    expected_minor: r.get(8).context(ctx)?,
+                    currency: r.get(9).context(ctx)?,
+                    paid_minor: r.get(10).context(ctx)?,
+                    paid_currency: r.get(11).context(ctx)?,
+                    name_score: r.get(12).context(ctx)?,
+                    reasons_json: r.get(13).context(ctx)?,
                 };
-                Ok((r.get::<_, i64>(13)?, raw))
-            })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .context(ctx)?;
-        in_seq_order(&mut raw);
-        let orders = raw
-            .into_iter()
-            .map(|(_, row)| RawOrder::decode(row))
-            .collect::<Result<Vec<_>, _>>()?;
-
-        drop(stmt);
-        let mut stmt = conn
-            .prepare(
-                "SELECT source_file, source_line, status, order_ids, amount_minor, currency,
-                        counterparty_name, reasons_json, seq
-                 FROM statement_results WHERE day = ?1",
-            )
-            .context(ctx)?;
-        let mut raw = stmt
-            .query_map([&day_text], |r| {
+                if !sink.order(r.get(0).context(ctx)?, raw.decode()?) {
+                    return Ok(true);
+                }
+            }
+        }
+        {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT seq, source_file, source_line, status, order_ids, amount_minor,
+                            currency, counterparty_name, reasons_json
+                     FROM statement_results WHERE day = ?1",
+                )
+                .context(ctx)?;
+            let mut rows = stmt.query([&day_text]).context(ctx)?;
+            while let Some(r) = rows.next().context(ctx)? {
                 let raw = RawStatement {
-                    file: r.get(0)?,
-                    line: r.get(1)?,
-                    status: r.get(2)?,
-                    order_ids: r.get(3)?,
-                    amount_minor: r.get(4)?,
-                    currency: r.get(5)?,
-                    counterparty_name: r.get(6)?,
-                    reasons_json: r.get(7)?,
+                    file: r.get(1).context(ctx)?,
+                    line: r.get(2).context(ctx)?,
+                    status: r.get(3).context(ctx)?,
+                    order_ids: r.get(4).context(ctx)?,
+                    amount_minor: r.get(5).context(ctx)?,
+                    currency: r.get(6).context(ctx)?,
+                    counterparty_name: r.get(7).context(ctx)?,
+                    reasons_json: r.get(8).context(ctx)?,
                 };
-                Ok((r.get::<_, i64>(8)?, raw))
-            })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .context(ctx)?;
-        in_seq_order(&mut raw);
-        let statement = raw
-            .into_iter()
-            .map(|(_, row)| RawStatement::decode(row))
-            .collect::<Result<Vec<_>, _>>()?;
-
-        drop(stmt);
-        let mut stmt = conn
-            .prepare(
-                "SELECT file, status, order_ids, statement_file, statement_line, amount_minor,
-                        currency, trans_ref, reasons_json, seq
-                 FROM slip_results WHERE day = ?1",
-            )
-            .context(ctx)?;
-        let mut raw = stmt
-            .query_map([&day_text], |r| {
+                if !sink.statement_line(r.get(0).context(ctx)?, raw.decode()?) {
+                    return Ok(true);
+                }
+            }
+        }
+        {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT seq, file, status, order_ids, statement_file, statement_line,
+                            amount_minor, currency, trans_ref, reasons_json
+                     FROM slip_results WHERE day = ?1",
+                )
+                .context(ctx)?;
+            let mut rows = stmt.query([&day_text]).context(ctx)?;
+            while let Some(r) = rows.next().context(ctx)? {
                 let raw = RawSlip {
-                    file: r.get(0)?,
-                    status: r.get(1)?,
-                    order_ids: r.get(2)?,
-                    statement_file: r.get(3)?,
-                    statement_line: r.get(4)?,
-                    amount_minor: r.get(5)?,
-                    currency: r.get(6)?,
-                    trans_ref: r.get(7)?,
-                    reasons_json: r.get(8)?,
+                    file: r.get(1).context(ctx)?,
+                    status: r.get(2).context(ctx)?,
+                    order_ids: r.get(3).context(ctx)?,
+                    statement_file: r.get(4).context(ctx)?,
+                    statement_line: r.get(5).context(ctx)?,
+                    amount_minor: r.get(6).context(ctx)?,
+                    currency: r.get(7).context(ctx)?,
+                    trans_ref: r.get(8).context(ctx)?,
+                    reasons_json: r.get(9).context(ctx)?,
                 };
-                Ok((r.get::<_, i64>(9)?, raw))
-            })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .context(ctx)?;
-        in_seq_order(&mut raw);
-        let slips = raw
-            .into_iter()
-            .map(|(_, row)| RawSlip::decode(row))
-            .collect::<Result<Vec<_>, _>>()?;
-
-        drop(stmt);
-        conn.finish().context(ctx)?;
-        Ok(Some(DayResult {
-            day,
-            orders,
-            statement,
-            slips,
-        }))
+                if !sink.slip(r.get(0).context(ctx)?, raw.decode()?) {
+                    return Ok(true);
+                }
+            }
+        }
+        tx.finish().context(ctx)?;
+        Ok(true)
     }
+}
+
+/// Where [`Ledger::read_day`] puts each decoded row with its `seq`;
+/// `false` stops the read.
+trait ResultSink {
+    fn order(&mut self, seq: i64, outcome: OrderOutcome) -> bool;
+    fn statement_line(&mut self, seq: i64, outcome: StatementOutcome) -> bool;
+    fn slip(&mut self, seq: i64, outcome: SlipOutcome) -> bool;
 }
 
 /// Rows read in primary-key order put back in the matcher's order. They
 /// are read unsorted because SQLite would sort a million rows in a temp
 /// B-tree first; here they are mostly in order already (the matcher's
 /// order follows files and lines), which the sort finds in one pass.
-fn in_seq_order<T>(rows: &mut [(i64, T)]) {
+fn in_seq_order<T>(mut rows: Vec<(i64, T)>) -> Vec<T> {
     rows.sort_by_key(|(seq, _)| *seq);
+    rows.into_iter().map(|(_, item)| item).collect()
 }
 
 fn line_number(line: u64) -> i64 {

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use common::{at, day, day_result, inputs, slip, thb};
-use recon_core::{Currency, Day, Decimal, Money, OrderId, SlipKey, SourceRef, Status};
+use recon_core::{Currency, Day, DayResult, Decimal, Money, OrderId, SlipKey, SourceRef, Status};
 use recon_ledger::{Ledger, LedgerError, RunId, RunStatus};
 use rusqlite::Connection;
 
@@ -702,4 +702,46 @@ fn the_matchers_order_comes_back_whatever_the_storage_order() {
         .record_day(run_of(&ledger, d), &result, &slips)
         .unwrap();
     assert_eq!(ledger.day_result(d).unwrap().as_ref(), Some(&result));
+}
+
+#[test]
+fn day_result_matches_tells_the_recorded_result_from_any_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = open(dir.path());
+    let d = day("2026-11-21");
+    let (mut result, slips) = day_result(d, 6, "same");
+    // Storage order differs from the matcher's order.
+    result.orders.reverse();
+    assert!(!ledger.day_result_matches(&result).unwrap(), "not recorded");
+    ledger
+        .record_day(run_of(&ledger, d), &result, &slips)
+        .unwrap();
+    assert!(ledger.day_result_matches(&result).unwrap());
+
+    let differs = |change: &dyn Fn(&mut DayResult)| {
+        let mut other = result.clone();
+        change(&mut other);
+        assert_ne!(other, result);
+        let matches = ledger.day_result_matches(&other).unwrap();
+        assert_eq!(
+            matches,
+            ledger.day_result(d).unwrap().as_ref() == Some(&other)
+        );
+        matches
+    };
+    assert!(!differs(&|r| r.orders[1].status = Status::Unpaid));
+    assert!(!differs(&|r| r.orders.swap(0, 1)));
+    assert!(!differs(&|r| {
+        r.orders.pop();
+    }));
+    assert!(!differs(&|r| r.statement.push(r.statement[0].clone())));
+    assert!(!differs(&|r| r.slips[1].reasons.clear()));
+    assert!(!differs(&|r| {
+        r.slips.pop();
+    }));
+    assert!(!differs(&|r| r.statement[0].counterparty_name = None));
+    // Another day with the same rows is not this day.
+    let mut moved = result.clone();
+    moved.day = d.next();
+    assert!(!ledger.day_result_matches(&moved).unwrap());
 }
