@@ -46,23 +46,24 @@
 //! Scale: no table is held as rows of cells and no file is held in memory.
 //! Each row's cells are made from the result when a file needs them and
 //! streamed into the staging directory; `reconciliation.csv`, the other
-//! text files and the workbook are written on three threads. The XLSX table
-//! sheets stream row by row (constant memory). **Size rule:** the
-//! Reconciliation and Statement sheets list a table of at most 200,000 rows;
-//! a longer one is only in its CSV (the sheet keeps its header and says so,
-//! and so does the Summary sheet), because those two sheets were ~80 % of
-//! the workbook's cost at a million orders. The Exceptions and Quarantine
-//! sheets are always written, up to Excel's 1,048,575 rows (the Summary
-//! sheet says when rows were left to the CSV). The CSVs always hold every
-//! row. The HTML lists at most 2,000 rows per table. Input records are
-//! joined to rows by a sort-merge on their source, once per row. Measured
-//! on the shared 2-core build machine (release, `examples/report_timing.rs`:
-//! every order with a line and a slip, every tenth an exception with its
-//! break, with the day's records; CPU s / memory the report adds):
-//! 100,000 orders 1.45 s / 14 MiB (was 1.9 s / 216 MiB); 200,000 orders
-//! (full workbook) 3.0 s / 24 MiB; 1,000,000 orders 5.4 s / 112 MiB (was
-//! 19–25 s / 2.1 GiB), of which the workbook's Exceptions sheet (300,000
-//! highlighted rows) is ~3.3 s.
+//! text files and the workbook are written on three threads. Input records
+//! are joined to rows once, by a sort-merge on their source. The XLSX table
+//! sheets stream row by row (constant memory); rows are marked by status
+//! with conditional formats on the status column, not a fill per cell.
+//! **Size rule:** the Reconciliation and Statement sheets list a table of
+//! at most 200,000 rows; a longer one is only in its CSV (the sheet keeps
+//! its header and says so, and so does the Summary sheet): at a million
+//! orders those two sheets would cost ~10 CPU s of XML and deflate, 80 %
+//! of the workbook. The Exceptions and Quarantine sheets are always
+//! written, up to Excel's 1,048,575 rows (the Summary sheet says when rows
+//! were left to the CSV). The CSVs always hold every row. The HTML lists at
+//! most 2,000 rows per table. Measured on the shared 2-core build machine
+//! (release, `examples/report_timing.rs`: every order with a line and a
+//! slip, every tenth an exception with its break, with the day's records;
+//! CPU s / memory the report adds): 100,000 orders 1.3 s / 15 MiB (was
+//! 1.9 s / 217 MiB); 200,000 orders (the full workbook) 2.5 s / 24 MiB;
+//! 1,000,000 orders 4.1 s / 117 MiB (was 19–25 s / 2.1 GiB), of which the
+//! workbook (its Exceptions sheet: 300,000 rows) is ~1.7 s.
 
 mod atomic;
 mod csv_out;
