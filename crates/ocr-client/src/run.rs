@@ -315,32 +315,6 @@ pub fn bundle_slip_names(file: &str, path: &std::path::Path) -> std::io::Result<
     Ok(names)
 }
 
-/// A bundle's lines, as `split(b'\n')` gives them (a last, empty one
-/// after a final newline) without a trailing `\r`; newlines are found
-/// with memchr inside std rather than byte by byte.
-fn lines_of(bytes: &[u8]) -> Vec<&[u8]> {
-    use std::io::BufRead;
-    let mut lines = Vec::new();
-    let mut rest = bytes;
-    loop {
-        let start = rest;
-        // Reading from a slice cannot fail.
-        let n = rest.skip_until(b'\n').unwrap_or(0);
-        if n == 0 {
-            break;
-        }
-        let line = &start[..n];
-        lines.push(line.strip_suffix(b"\n").unwrap_or(line));
-    }
-    if bytes.is_empty() || bytes.ends_with(b"\n") {
-        lines.push(&bytes[bytes.len()..]);
-    }
-    for line in &mut lines {
-        *line = line.strip_suffix(b"\r").unwrap_or(line);
-    }
-    lines
-}
-
 /// The 1-based line a bundle job names: `slips-001.jsonl#17` → 17.
 fn bundle_line(file: &str) -> Option<usize> {
     let (_, n) = file.rsplit_once('#')?;
@@ -356,7 +330,6 @@ fn read_saved(
     config: &OcrConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Vec<Option<SlipRead>> {
-    use std::io::Read;
     let clova = config.clova.currency;
     let mut reads: Vec<Option<SlipRead>> = Vec::new();
     reads.resize_with(jobs.len(), || None);
@@ -407,48 +380,175 @@ fn read_saved(
         progress,
     );
 
-    let mut bytes = Vec::new();
+    // One block of lines at a time, reused from bundle to bundle.
+    let mut arena = Vec::new();
     for (path, wanted) in bundles {
-        let mut wanted: Vec<(usize, String)> = wanted
+        let mut wanted: Vec<BundleJob> = wanted
             .into_iter()
             .map(|i| {
                 let (i, file, _) = take(i);
-                (i, file)
+                let n = bundle_line(&file);
+                BundleJob {
+                    i,
+                    file,
+                    n,
+                    at: None,
+                }
             })
             .collect();
-        bytes.clear();
-        if let Err(e) = std::fs::File::open(&path).and_then(|mut f| f.read_to_end(&mut bytes)) {
-            progress(wanted.len() as u64);
-            for (i, file) in wanted {
-                reads[i] = Some(unreadable(
-                    file,
-                    format!("cannot read the slip bundle: {e}"),
-                ));
-            }
-            continue;
-        }
-        let lines = lines_of(&bytes);
-        in_blocks(
-            &mut wanted,
-            |(_, file)| {
-                let file = std::mem::take(file);
-                let Some(n) = bundle_line(&file) else {
-                    return unreadable(
-                        file,
-                        "a slip in a bundle is named <bundle>.jsonl#<line>".into(),
-                    );
-                };
-                match lines.get(n - 1) {
-                    Some(line) if !line.iter().all(u8::is_ascii_whitespace) => parse(line, file),
-                    Some(_) => unreadable(file, format!("line {n} of the slip bundle is empty")),
-                    None => unreadable(file, format!("the slip bundle has no line {n}")),
+        // In line order, so that the bundle is read once, front to back,
+        // whatever order the jobs name its lines in.
+        wanted.sort_by_key(|j| j.n);
+        let mut lines = match std::fs::File::open(&path) {
+            Ok(f) => Segments::new(std::io::BufReader::with_capacity(1 << 20, f)),
+            Err(e) => {
+                progress(wanted.len() as u64);
+                for job in wanted {
+                    reads[job.i] = Some(unreadable(
+                        job.file,
+                        format!("cannot read the slip bundle: {e}"),
+                    ));
                 }
-            },
-            |(i, _), read| reads[*i] = Some(read),
-            progress,
-        );
+                continue;
+            }
+        };
+        let mut failed: Option<String> = None;
+        for block in wanted.chunks_mut(BLOCK) {
+            if failed.is_none()
+                && let Err(e) = lines.fill(block, &mut arena)
+            {
+                failed = Some(format!("cannot read the slip bundle: {e}"));
+            }
+            let arena = &arena;
+            let failed = failed.as_deref();
+            in_blocks(
+                block,
+                |job| {
+                    let file = std::mem::take(&mut job.file);
+                    if let Some(reason) = failed {
+                        return unreadable(file, reason.to_string());
+                    }
+                    let Some(n) = job.n else {
+                        return unreadable(
+                            file,
+                            "a slip in a bundle is named <bundle>.jsonl#<line>".into(),
+                        );
+                    };
+                    match job.at.map(|(start, end)| &arena[start..end]) {
+                        Some(line) if !line.iter().all(u8::is_ascii_whitespace) => {
+                            parse(line, file)
+                        }
+                        Some(_) => {
+                            unreadable(file, format!("line {n} of the slip bundle is empty"))
+                        }
+                        None => unreadable(file, format!("the slip bundle has no line {n}")),
+                    }
+                },
+                |job, read| reads[job.i] = Some(read),
+                progress,
+            );
+        }
     }
     reads
+}
+
+/// A job naming a line of a bundle.
+struct BundleJob {
+    /// Where its outcome goes.
+    i: usize,
+    file: String,
+    /// The 1-based line it names; `None` when the name says none.
+    n: Option<usize>,
+    /// The line's bytes in the block arena, once read; `None` when the
+    /// bundle has no such line.
+    at: Option<(usize, usize)>,
+}
+
+/// A bundle read segment by segment, cut as `split(b'\n')` cuts it (a last,
+/// empty segment after a final newline) and without a trailing `\r`: only
+/// the lines of one block are held at a time, not the whole bundle.
+struct Segments<R> {
+    reader: R,
+    /// Segments handed out so far: the next one is line `read + 1`.
+    read: usize,
+    /// The last segment has been handed out.
+    done: bool,
+    /// The last line handed out, for a job in the next block that names
+    /// the same line again.
+    last: Option<(usize, Vec<u8>)>,
+}
+
+impl<R: std::io::BufRead> Segments<R> {
+    fn new(reader: R) -> Segments<R> {
+        Segments {
+            reader,
+            read: 0,
+            done: false,
+            last: None,
+        }
+    }
+
+    /// Appends the next segment to `buf`; false when there is none.
+    fn next_into(&mut self, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+        if self.done {
+            return Ok(false);
+        }
+        let start = buf.len();
+        // read_until finds the newline with memchr.
+        let k = self.reader.read_until(b'\n', buf)?;
+        if k > 0 && buf.last() == Some(&b'\n') {
+            buf.pop();
+        } else {
+            self.done = true;
+        }
+        if buf.len() > start && buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+        self.read += 1;
+        Ok(true)
+    }
+
+    /// Reads the lines `block` (sorted by line) names into `arena` and
+    /// points each job at its own.
+    fn fill(&mut self, block: &mut [BundleJob], arena: &mut Vec<u8>) -> std::io::Result<()> {
+        arena.clear();
+        let mut scratch = Vec::new();
+        // The line read last in this block and where it is.
+        let mut prev: Option<(usize, Option<(usize, usize)>)> = None;
+        for job in block.iter_mut() {
+            let Some(n) = job.n else { continue };
+            if let Some((m, at)) = prev
+                && m == n
+            {
+                job.at = at;
+                continue;
+            }
+            if let Some((m, bytes)) = &self.last
+                && *m == n
+            {
+                let start = arena.len();
+                arena.extend_from_slice(bytes);
+                job.at = Some((start, arena.len()));
+                prev = Some((n, job.at));
+                continue;
+            }
+            while self.read + 1 < n {
+                scratch.clear();
+                if !self.next_into(&mut scratch)? {
+                    break;
+                }
+            }
+            let start = arena.len();
+            let found = self.read + 1 == n && self.next_into(arena)?;
+            job.at = found.then_some((start, arena.len()));
+            prev = Some((n, job.at));
+        }
+        self.last = match prev {
+            Some((n, Some((start, end)))) => Some((n, arena[start..end].to_vec())),
+            _ => None,
+        };
+        Ok(())
+    }
 }
 
 /// How many slips are read between two hand-overs to the caller: enough
@@ -680,19 +780,64 @@ mod tests {
         b"\r",
     ];
 
+    fn split_lines(bytes: &[u8]) -> Vec<&[u8]> {
+        bytes
+            .split(|&b| b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .collect()
+    }
+
     #[test]
-    fn bundle_lines_are_split_lines_without_cr() {
+    fn bundle_segments_are_split_lines_without_cr() {
         for bytes in SHAPES {
-            let want: Vec<&[u8]> = bytes
-                .split(|&b| b == b'\n')
-                .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
-                .collect();
+            let mut seg = Segments::new(bytes);
+            let mut got = Vec::new();
+            let mut buf = Vec::new();
+            while seg.next_into(&mut buf).unwrap() {
+                got.push(std::mem::take(&mut buf));
+            }
             assert_eq!(
-                lines_of(bytes),
-                want,
+                got,
+                split_lines(bytes),
                 "{:?}",
                 String::from_utf8_lossy(bytes)
             );
+        }
+    }
+
+    /// Jobs in any order, naming a line twice (also across blocks), lines
+    /// past the end and no line at all: each gets the line `split` gives.
+    #[test]
+    fn bundle_blocks_point_every_job_at_its_line() {
+        let bytes = b"l1\r\nl2\n\nl4\nl5\nl6";
+        let lines = split_lines(bytes);
+        let names = [6, 2, 2, 9, 0, 1, 5, 5, 5, 4, 3, 7, 4];
+        for block_len in [1, 2, 3, 5, 64] {
+            let mut jobs: Vec<BundleJob> = names
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| BundleJob {
+                    i,
+                    file: String::new(),
+                    n: (n > 0).then_some(n),
+                    at: None,
+                })
+                .collect();
+            jobs.sort_by_key(|j| j.n);
+            let mut seg = Segments::new(&bytes[..]);
+            let mut arena = Vec::new();
+            for block in jobs.chunks_mut(block_len) {
+                seg.fill(block, &mut arena).unwrap();
+                for job in block.iter() {
+                    let got = job.at.map(|(s, e)| arena[s..e].to_vec());
+                    let want = job.n.and_then(|n| lines.get(n - 1)).map(|l| l.to_vec());
+                    assert_eq!(
+                        got, want,
+                        "job {} line {:?} blocks of {block_len}",
+                        job.i, job.n
+                    );
+                }
+            }
         }
     }
 
