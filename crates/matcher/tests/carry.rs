@@ -867,3 +867,100 @@ fn absurd_grace_values_do_not_panic() {
     assert_eq!(o.status, Status::Pending);
     assert!(o.reasons[0].code == "awaiting_payment", "{:?}", o.reasons);
 }
+
+#[test]
+fn carried_and_own_rows_in_any_order_give_the_same_day() {
+    let mut books = Books::new(Grace::default());
+    books.run(
+        d(1),
+        vec![
+            order_on(
+                d(1),
+                2,
+                "ORD-20",
+                "Lek Dee",
+                thb("500"),
+                "20:00",
+                Some("a.png"),
+            ),
+            order_on(d(1), 3, "ORD-21", "Malee Srisuk", thb("700"), "21:00", None),
+            order_on(
+                d(1),
+                4,
+                "ORD-22",
+                "Somchai Jaidee",
+                thb("640"),
+                "22:00",
+                Some("c.png"),
+            ),
+        ],
+        vec![line_on(d(1), 7, "22:01", thb("99"), "X Y", None)],
+        vec![
+            slip_on(d(1), "a.png", "LEK DEE", thb("500"), "20:05", Some("TR-20")),
+            slip_on(d(1), "c.png", "SOMCHAI JAIDEE", thb("640"), "23:55", None),
+        ],
+    );
+    assert_eq!(books.open.len(), 6, "{:?}", books.open);
+    let (carried, _) = carry::split_open(&books.open);
+    let mut orders = vec![
+        order_on(
+            d(2),
+            2,
+            "ORD-23",
+            "Lek Dee",
+            thb("500"),
+            "07:00",
+            Some("b.png"),
+        ),
+        order_on(d(2), 3, "ORD-24", "Nok Noi", thb("99"), "07:00", None),
+    ];
+    orders.extend(carried.orders);
+    let mut lines = vec![
+        line_on(d(2), 3, "00:20", thb("500"), "LEK DEE", Some("TR-20")),
+        line_on(d(2), 4, "00:03", thb("640"), "MR. SOMCHAI JAIDEE", None),
+        line_on(d(2), 5, "11:00", thb("700"), "MALEE SRISUK", None),
+    ];
+    lines.extend(carried.lines);
+    let mut slips = vec![slip_on(
+        d(1),
+        "b.png",
+        "LEK DEE",
+        thb("500"),
+        "20:05",
+        Some("TR-20"),
+    )];
+    slips.extend(carried.slips);
+    let accounts = our_accounts();
+    let prior = BTreeMap::new();
+    let run = |orders: &[Order], lines: &[StatementLine], slips: &[SlipRead]| {
+        let input = DayInput {
+            day: d(2),
+            window: window_of(d(2)),
+            orders,
+            lines,
+            slips,
+            our_accounts: &accounts,
+            prior_uses: &prior,
+        };
+        match_day(&input, &MatchConfig::default())
+    };
+    let first = run(&orders, &lines, &slips);
+    for id in ["ORD-20", "ORD-21", "ORD-22"] {
+        assert_eq!(first.order(id).status, Status::Matched, "{id}");
+    }
+    assert_eq!(first.order("ORD-23").status, Status::DuplicateSlip);
+    // Money from someone else of the same amount, carried: not this order's.
+    assert_eq!(first.order("ORD-24").status, Status::Unpaid);
+    assert_eq!(
+        first.line("2026-11-20/kbank.csv", 7).status,
+        Status::StatementUnmatched
+    );
+    orders.reverse();
+    lines.reverse();
+    slips.reverse();
+    assert_eq!(run(&orders, &lines, &slips), first);
+    orders.rotate_left(2);
+    lines.rotate_left(3);
+    slips.rotate_left(1);
+    assert_eq!(run(&orders, &lines, &slips), first);
+}
