@@ -355,7 +355,7 @@ pub fn breaks(today: Day, result: &DayResult, previous: &[OpenItem]) -> Vec<Brea
 }
 
 /// The open set `today`'s run leaves for the next: every outcome of
-/// `result` that is not `matched`, with its record (from today's inputs or
+/// `result` that is not `matched` (except money going out), with its record (from today's inputs or
 /// from `previous`) and its verdict, all under carried names.
 pub fn open_after(
     today: Day,
@@ -412,10 +412,12 @@ pub fn open_after(
         let verdict = LastVerdict::Order(carry_order_outcome(o, today));
         push(ItemKind::Order, order_key(o, today), o.status, own, verdict);
     }
+    // Money out (refunds, fees, transfers to suppliers) is reported on its
+    // day and not carried: no later order or slip can claim it.
     for l in result
         .statement
         .iter()
-        .filter(|l| l.status != Status::Matched)
+        .filter(|l| l.status != Status::Matched && l.amount.is_positive())
     {
         let own = lines
             .get(&l.line)
@@ -738,6 +740,40 @@ mod tests {
         assert_eq!(b2[0].lifecycle, Lifecycle::Persisting);
         assert_eq!(b2[0].status, Status::AmountMismatch);
         assert_eq!(b2[0].age_bucket(), AgeBucket::Fresh);
+    }
+
+    #[test]
+    fn money_out_is_not_carried() {
+        let d1 = day("2026-11-20");
+        let mut out = line("kbank.csv", 4);
+        out.amount = Money::from_minor(-5_000, Currency::Thb);
+        let incoming = line("kbank.csv", 5);
+        let verdict = |l: &StatementLine| StatementOutcome {
+            line: l.source.clone(),
+            status: Status::StatementUnmatched,
+            order_ids: vec![],
+            amount: l.amount,
+            counterparty_name: None,
+            reasons: vec![],
+        };
+        let mut r1 = result(d1, vec![]);
+        r1.statement = vec![verdict(&out), verdict(&incoming)];
+        let b1 = breaks(d1, &r1, &[]);
+        assert_eq!(b1.len(), 2, "both are today's exceptions");
+        let lines = [out, incoming];
+        let open = open_after(
+            d1,
+            &r1,
+            DayInputs {
+                orders: &[],
+                lines: &lines,
+                slips: &[],
+            },
+            &[],
+            &b1,
+        );
+        let keys: Vec<&str> = open.iter().map(|i| i.key.as_str()).collect();
+        assert_eq!(keys, ["2026-11-20/kbank.csv:5"]);
     }
 
     #[test]
