@@ -823,7 +823,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// `pending` while an item of day `origin` is inside a grace of
-    /// `grace_days`: the reason `what` with `until=<the last day it is
+    /// `grace_days`: the reason `what` with `until <the last day it is
     /// pending>`; the run of the day after is the last to look for what it
     /// lacks, and gives the real status when nothing came. `None` once the
     /// grace is over (always, for a grace of 0 days).
@@ -835,7 +835,7 @@ impl<'a> Ctx<'a> {
             .date()
             .checked_add_days(chrono::Days::new(u64::from(grace_days - 1)))
             .map_or(origin, Day::new);
-        Some(Reason::with(what, format!("until={until}")))
+        Some(Reason::with(what, format!("until {until}")))
     }
 
     /// Money in that no order claims, still inside its grace for an order.

@@ -66,8 +66,8 @@
 //! `name_score=0.620`, `payer_name_differs`, `payer_name_not_compared`,
 //! `sender_differs_from_customer`, `no_statement_line`, `money_out`,
 //! `no_order`, `outside_day_window`, `slip_without_order=<file>`, `orders=2`,
-//! `awaiting_statement=until=2026-11-21`, `awaiting_payment=until=…`,
-//! `awaiting_order=until=…` (pending inside a grace: the last day it waits).
+//! `awaiting_statement=until 2026-11-21`, `awaiting_payment=until …`,
+//! `awaiting_order=until …` (pending inside a grace: the last day it waits).
 //!
 //! # Cost
 //! Near linear: every look-up is a hash of (currency, amount in minor
@@ -169,7 +169,7 @@ pub struct MatchConfig {
 /// Grace periods, in calendar days counted from the item's own business
 /// day: while an item is younger than its grace it is `pending` (with the
 /// reason `awaiting_statement`, `awaiting_payment` or `awaiting_order` and
-/// `until=<last day it may still wait>`), afterwards it gets its real status.
+/// `until <last day it may still wait>`), afterwards it gets its real status.
 /// PromptPay and Bakong settle every day, so every day counts.
 ///
 /// Embedded in the job config as `[matching.grace]`. All zero: every day is

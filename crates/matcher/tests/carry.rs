@@ -193,7 +193,7 @@ impl Books {
 }
 
 fn until(day: Day) -> String {
-    format!("until={day}")
+    format!("until {day}")
 }
 
 #[test]
