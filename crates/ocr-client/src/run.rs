@@ -8,8 +8,10 @@
 //! (1-based line). They need neither cache nor provider, so they are parsed
 //! first, spread over every core (results keep the jobs' order), and keep no
 //! `raw_response`: the saved file is the raw response, hashed in the run's
-//! inputs, and a million copies of it would cost ~1.5 GB of memory.
-//! A bundle is read once, whole, however many of its lines are asked for.
+//! inputs, and a million copies of it would cost ~1 GB of memory.
+//! A bundle is read once, front to back in line order whatever order the
+//! jobs name its lines in, one block of lines at a time (see the crate doc
+//! for what that saves).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
