@@ -368,7 +368,7 @@ fn refuse_silent_rewrite(
     if later.is_empty() {
         return Ok(());
     }
-    if ledger.day_result(day)?.as_ref() == Some(result) {
+    if ledger.day_result_matches(result)? {
         info!(%day, "rerun gives the recorded result; later days stay valid");
         return Ok(());
     }
