@@ -53,6 +53,11 @@ pub enum CliError {
         later.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
     )]
     LaterDaysDepend { day: Day, later: Vec<Day> },
+    #[error(
+        "{day} was never reconciled, but later days were reconciled without it: {}. Nothing was written. Rerun with --cascade to reconcile {day} and recompute those days in order",
+        later.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    LaterDaysSkipped { day: Day, later: Vec<Day> },
     #[error("{0}")]
     Usage(String),
 }

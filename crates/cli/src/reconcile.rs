@@ -372,7 +372,12 @@ fn refuse_silent_rewrite(
         info!(%day, "rerun gives the recorded result; later days stay valid");
         return Ok(());
     }
-    Err(CliError::LaterDaysDepend { day, later })
+    let recorded = ledger.recorded_days()?.iter().any(|(d, _)| *d == day);
+    Err(if recorded {
+        CliError::LaterDaysDepend { day, later }
+    } else {
+        CliError::LaterDaysSkipped { day, later }
+    })
 }
 
 /// Records the run's manifest: the SHA-256 of every input and report file

@@ -440,6 +440,46 @@ fn rerunning_an_earlier_day_refuses_or_cascades_never_half() {
 }
 
 #[test]
+fn a_day_run_late_after_later_days_refuses_then_cascades() {
+    let w = World::new();
+    // The 21st's money pays the 20th's order; the 21st is forgotten at
+    // first and the 22nd runs from the 20th's open set.
+    w.order(D1, &SOMCHAI, true);
+    w.money(D2, &SOMCHAI, "2026-11-21T00:03:00+07:00");
+    w.run(D1);
+    w.run(D3);
+    // Two days after the slip and no money seen: the grace is over.
+    let orders = w.report(D3, "reconciliation.csv");
+    assert_eq!(
+        row(&orders, "order_id", "ORD-1")["status"],
+        "slip_not_on_statement"
+    );
+
+    let refused = w.recon(&["reconcile", "--day", D2]);
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+    let said = text(&refused);
+    assert!(
+        said.contains(&format!("{D2} was never reconciled")) && said.contains(D3),
+        "{said}"
+    );
+    assert!(!w.root.join("reports").join(D2).exists(), "nothing written");
+
+    let cascaded = w.recon(&["reconcile", "--day", D2, "--cascade"]);
+    assert!(
+        matches!(cascaded.status.code(), Some(0 | 2)),
+        "{}",
+        text(&cascaded)
+    );
+    let orders = w.report(D2, "reconciliation.csv");
+    assert_eq!(row(&orders, "order_id", "ORD-1")["status"], "matched");
+    let orders = w.report(D3, "reconciliation.csv");
+    assert!(
+        orders.iter().all(|r| r["order_id"] != "ORD-1"),
+        "the 22nd now starts from the 21st: {orders:#?}"
+    );
+}
+
+#[test]
 fn the_manifest_chain_verifies_and_catches_rewrites() {
     let w = World::new();
     w.order(D1, &SOMCHAI, true);
