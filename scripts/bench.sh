@@ -32,7 +32,7 @@ done
 python3 - "$work" $sizes <<'PY'
 import json, re, sys
 work, sizes = sys.argv[1], [int(n) for n in sys.argv[2:]]
-STAGES = ["ingest", "slips", "prior_uses", "match", "report", "ledger"]
+STAGES = ["inputs", "ingest", "slips", "prior_uses", "carry", "match", "report", "ledger", "manifest"]
 runs = {}
 for n in sizes:
     stages, cpu, rows = {}, {}, {"orders": 0, "lines": 0, "slips": 0}
@@ -73,7 +73,7 @@ for n, r in runs.items():
     print(row(cells + [f"{r['wall']:.2f}", f"{r['cpu_total']:.2f}", f"{r['rss']:.0f}", f"{r['gen_s']:.1f}"], w))
 
 print("\nRows per second of wall time per stage (ingest: orders + statement lines; slips: slips;")
-print("prior_uses, match, report, ledger, end to end: orders + lines + slips)")
+print("the other stages and end to end: orders + lines + slips)")
 w = [9] + [11] * (len(STAGES) + 1)
 print(row(["orders"] + STAGES + ["end2end"], w))
 for n, r in runs.items():

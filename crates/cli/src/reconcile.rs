@@ -116,10 +116,10 @@ fn reconcile_one(
     let started_at = Utc::now().fixed_offset();
     info!(%day, folder = %day_dir.display(), "reconciling");
 
-    let (inputs, refused) = list_inputs(&day_dir)?;
+    let mut timings = Timings::default();
+    let (inputs, refused) = timings.time("inputs", || list_inputs(&day_dir))?;
     let run = ledger.begin_run(day, started_at, &inputs)?;
 
-    let mut timings = Timings::default();
     let result = (|| {
         let mut quarantine = refused;
         let (lines, orders) = timings.time("ingest", || {
@@ -160,18 +160,23 @@ fn reconcile_one(
         })?;
 
         // Days are not islands: what earlier runs left open comes back.
-        let (carried_from, previous) = open_items(config, &ledger, day)?;
-        let (carried, frozen) = carry::split_open(&previous);
         let own_slips = slips.len();
         let (mut lines, mut orders) = (lines, orders);
-        lines.extend(carried.lines);
-        orders.extend(carried.orders);
-        slips.extend(reread_pending_slips(
-            config,
-            &ledger,
-            &paths.data_dir,
-            carried.slips,
-        ));
+        let (carried_from, previous, frozen) = timings.time("carry", || {
+            let (carried_from, previous) = open_items(config, &ledger, day)?;
+            let (carried, frozen) = carry::split_open(&previous);
+            let frozen: Vec<OpenItem> = frozen.into_iter().cloned().collect();
+            lines.extend(carried.lines);
+            orders.extend(carried.orders);
+            slips.extend(reread_pending_slips(
+                config,
+                &ledger,
+                &paths.data_dir,
+                carried.slips,
+            ));
+            Ok::<_, CliError>((carried_from, previous, frozen))
+        })?;
+        let frozen: Vec<&OpenItem> = frozen.iter().collect();
 
         let window = config.day_window(day);
         let input = recon_matcher::DayInput {
@@ -255,7 +260,9 @@ fn reconcile_one(
         timings.time("ledger", || {
             ledger.record_day_with(run, &result, &read, &day_carry)
         })?;
-        let link = record_manifest(&ledger, run, day, carried_from, &inputs, &written)?;
+        let link = timings.time("manifest", || {
+            record_manifest(&ledger, run, day, carried_from, &inputs, &written)
+        })?;
         info!(manifest = %link.sha256, "manifest recorded");
         Ok::<_, CliError>((result, quarantine, breaks))
     })();

@@ -169,7 +169,17 @@ fn json_logs_are_one_object_per_line_without_full_account_numbers() {
     }
     assert_eq!(
         stages,
-        ["ingest", "slips", "prior_uses", "match", "report", "ledger"]
+        [
+            "inputs",
+            "ingest",
+            "slips",
+            "prior_uses",
+            "carry",
+            "match",
+            "report",
+            "ledger",
+            "manifest"
+        ]
     );
     assert!(
         !stderr.contains("123-4-56789-0"),
