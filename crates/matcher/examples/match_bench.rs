@@ -1,8 +1,9 @@
 //! Benchmark: a day of N orders (and about as many statement lines and
 //! slips) matched in memory.
 //!
-//! `cargo run --release -p recon-matcher --example match_bench -- [N] [--phases]`
-//! (N defaults to 1,000,000). Prints the time to build the data and the time
+//! `cargo run --release -p recon-matcher --example match_bench -- [N] [--shuffled]`
+//! (N defaults to 1,000,000; `--shuffled` hands the rows over in a random
+//! order, which the matcher must sort). Prints the time to build the data and the time
 //! of `match_day` alone (wall and CPU), the status counts, and the process's
 //! peak resident memory.
 //!
@@ -77,8 +78,19 @@ fn main() {
         .expect("start");
     let window = (start, start + Duration::days(1));
 
+    // `--shuffled`: rows in a random order, as files may give them (the
+    // matcher sorts them; the digest must not change).
+    let shuffled = std::env::args().any(|a| a == "--shuffled");
+
     let t0 = Instant::now();
-    let day_data = build(n, start);
+    let mut day_data = build(n, start);
+    if shuffled {
+        use rand::seq::SliceRandom as _;
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        day_data.orders.shuffle(&mut rng);
+        day_data.lines.shuffle(&mut rng);
+        day_data.slips.shuffle(&mut rng);
+    }
     let accounts = vec![OurAccount {
         name: "บริษัท ร้านดี จำกัด".into(),
         alt_name: Some("RANDEE CO., LTD.".into()),

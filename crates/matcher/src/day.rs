@@ -515,6 +515,28 @@ fn par_chunks<T: Send>(n: usize, f: impl Fn(Range<usize>) -> Vec<T> + Sync) -> V
     })
 }
 
+/// Runs `a` and `b` at once on scoped threads (when there are `rows` enough
+/// to pay for a thread and a second core) and returns both results.
+fn par_both<A: Send, B: Send>(
+    rows: usize,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if threads <= 1 || rows < PARALLEL_FROM {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let hb = scope.spawn(b);
+        let ra = a();
+        match hb.join() {
+            Ok(rb) => (ra, rb),
+            // A panic in a worker is a bug; surface it unchanged.
+            Err(e) => std::panic::resume_unwind(e),
+        }
+    })
+}
+
 /// Matches one day. See the crate documentation for the passes; the
 /// statuses follow [`STATUS_PRECEDENCE`].
 pub fn match_day(input: &DayInput, config: &MatchConfig) -> DayResult {
@@ -530,26 +552,41 @@ pub fn match_day(input: &DayInput, config: &MatchConfig) -> DayResult {
 
 impl<'a> Ctx<'a> {
     fn new(input: &'a DayInput<'a>, cfg: &'a MatchConfig) -> Ctx<'a> {
-        let mut orders: Vec<&Order> = input.orders.iter().collect();
-        orders.sort_by(|a, b| {
-            (&a.order_id, &a.source, a.ordered_at, &a.customer_name).cmp(&(
-                &b.order_id,
-                &b.source,
-                b.ordered_at,
-                &b.customer_name,
-            ))
-        });
-        let mut lines: Vec<&StatementLine> = input.lines.iter().collect();
-        lines.sort_by(|a, b| {
-            (&a.source, a.booked_at, a.amount.amount, &a.reference).cmp(&(
-                &b.source,
-                b.booked_at,
-                b.amount.amount,
-                &b.reference,
-            ))
-        });
-        let mut slip_reads: Vec<&SlipRead> = input.slips.iter().collect();
-        slip_reads.sort_by(|a, b| slip_order(a, b));
+        // The three sorts are independent and, on shuffled input, the
+        // longest linear step of a large day: each gets its own thread (the
+        // same stable sorts, so the same ranks).
+        let sort_orders = || {
+            let mut orders: Vec<&Order> = input.orders.iter().collect();
+            orders.sort_by(|a, b| {
+                (&a.order_id, &a.source, a.ordered_at, &a.customer_name).cmp(&(
+                    &b.order_id,
+                    &b.source,
+                    b.ordered_at,
+                    &b.customer_name,
+                ))
+            });
+            orders
+        };
+        let sort_lines = || {
+            let mut lines: Vec<&StatementLine> = input.lines.iter().collect();
+            lines.sort_by(|a, b| {
+                (&a.source, a.booked_at, a.amount.amount, &a.reference).cmp(&(
+                    &b.source,
+                    b.booked_at,
+                    b.amount.amount,
+                    &b.reference,
+                ))
+            });
+            lines
+        };
+        let sort_slips = || {
+            let mut slip_reads: Vec<&SlipRead> = input.slips.iter().collect();
+            slip_reads.sort_by(|a, b| slip_order(a, b));
+            slip_reads
+        };
+        let rows = input.orders.len() + input.lines.len() + input.slips.len();
+        let (orders, (lines, slip_reads)) =
+            par_both(rows, sort_orders, || par_both(rows, sort_lines, sort_slips));
 
         let mut book = NameBook::new();
         let customer = orders.iter().map(|o| book.add(&o.customer_name)).collect();
@@ -574,14 +611,23 @@ impl<'a> Ctx<'a> {
                     .collect(),
             })
             .collect();
+        // Receiver checks normalize and compare names, each slip on its own:
+        // they run on every core.
+        let receivers: Vec<(Receiver, Vec<Reason>)> = par_chunks(slip_reads.len(), |range| {
+            slip_reads[range]
+                .iter()
+                .map(|r| match r {
+                    SlipRead::Read(s) => check_receiver(s, &ours, cfg.name_threshold),
+                    _ => (Receiver::NotShown, vec![]),
+                })
+                .collect()
+        });
         let slips = slip_reads
             .iter()
-            .map(|r| {
+            .zip(receivers)
+            .map(|(r, (rv, rr))| {
                 let (kind, sender, receiver, receiver_reasons) = match r {
-                    SlipRead::Read(s) => {
-                        let (rv, rr) = check_receiver(s, &ours, cfg.name_threshold);
-                        (SlipKind::Read(s), book.add_party(&s.sender), rv, rr)
-                    }
+                    SlipRead::Read(s) => (SlipKind::Read(s), book.add_party(&s.sender), rv, rr),
                     SlipRead::Unreadable { reason, .. } => (
                         SlipKind::Unreadable(reason),
                         vec![],

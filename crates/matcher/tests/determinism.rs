@@ -31,3 +31,21 @@ proptest! {
         prop_assert_eq!(first.slips.len(), data.case.slips.len());
     }
 }
+
+/// A day large enough that the matcher sorts and judges on several threads
+/// (above its 2,048-row threshold): shuffled, it still gives the identical
+/// result, so the threads change the speed, never the verdicts or their order.
+#[test]
+fn a_large_shuffled_day_gives_the_same_result() {
+    let data = generate(20261121, 3000);
+    let first = data.case.run();
+    assert!(first.orders.len() + first.statement.len() + first.slips.len() > 2_048);
+    for seed in [1u64, 2] {
+        let mut shuffled = data.case.clone();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        shuffled.orders.shuffle(&mut rng);
+        shuffled.lines.shuffle(&mut rng);
+        shuffled.slips.shuffle(&mut rng);
+        assert_eq!(first, shuffled.run());
+    }
+}
