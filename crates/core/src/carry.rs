@@ -89,8 +89,10 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
+    pub const ALL: [ItemKind; 3] = [ItemKind::Order, ItemKind::StatementLine, ItemKind::Slip];
+
     /// The word the reports' `kind` column uses.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             ItemKind::Order => "order",
             ItemKind::StatementLine => "statement_line",
@@ -112,6 +114,8 @@ pub enum Lifecycle {
 }
 
 impl Lifecycle {
+    pub const ALL: [Lifecycle; 3] = [Lifecycle::New, Lifecycle::Persisting, Lifecycle::Resolved];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Lifecycle::New => "new",

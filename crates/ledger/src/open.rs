@@ -27,14 +27,14 @@ pub struct DayCarry<'a> {
 }
 
 fn kind_from(table: &'static str, row: &str, text: &str) -> Result<ItemKind, LedgerError> {
-    [ItemKind::Order, ItemKind::StatementLine, ItemKind::Slip]
+    ItemKind::ALL
         .into_iter()
         .find(|k| k.as_str() == text)
         .ok_or_else(|| corrupt(table, row, format!("unknown kind {text:?}")))
 }
 
 fn lifecycle_from(row: &str, text: &str) -> Result<Lifecycle, LedgerError> {
-    [Lifecycle::New, Lifecycle::Persisting, Lifecycle::Resolved]
+    Lifecycle::ALL
         .into_iter()
         .find(|l| l.as_str() == text)
         .ok_or_else(|| corrupt("breaks", row, format!("unknown lifecycle {text:?}")))

@@ -8,7 +8,7 @@ use recon_core::{Currency, Day, Decimal, InputFile, Money, Status};
 use serde::Serialize;
 
 use crate::ReportInput;
-use crate::tables::{BreakRow, KIND_LINE, KIND_ORDER, KIND_SLIP, Tables};
+use crate::tables::{BreakRow, Tables};
 
 /// Version of the `summary.json` layout; bumped when a key changes meaning
 /// or disappears (adding keys does not bump it).
@@ -285,7 +285,7 @@ impl Summary {
         }
 
         let mut by_kind: BTreeMap<&'static str, u64> =
-            [KIND_ORDER, KIND_LINE, KIND_SLIP].map(|k| (k, 0)).into();
+            ItemKind::ALL.map(|k| (k.as_str(), 0)).into();
         let mut exc_status: BTreeMap<&'static str, u64> = Status::ALL
             .iter()
             .filter(|s| s.is_exception())
@@ -297,7 +297,7 @@ impl Summary {
             exceptions_total += 1;
             *exc_status.entry(row.status.as_str()).or_default() += 1;
             let kind = row.kind_word();
-            for k in [KIND_ORDER, KIND_LINE, KIND_SLIP] {
+            for k in ItemKind::ALL.map(ItemKind::as_str) {
                 if k == kind {
                     *by_kind.entry(k).or_default() += 1;
                 }

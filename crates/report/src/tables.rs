@@ -322,9 +322,10 @@ pub(crate) fn push_money(out: &mut String, m: &Money) {
 pub(crate) type RowStatus = Option<Status>;
 
 /// What an exception row is about.
-pub(crate) const KIND_ORDER: &str = "order";
-pub(crate) const KIND_LINE: &str = "statement_line";
-pub(crate) const KIND_SLIP: &str = "slip";
+// The `kind` words are core's, the same the ledger stores for breaks.
+pub(crate) const KIND_ORDER: &str = ItemKind::Order.as_str();
+pub(crate) const KIND_LINE: &str = ItemKind::StatementLine.as_str();
+pub(crate) const KIND_SLIP: &str = ItemKind::Slip.as_str();
 
 pub(crate) const RECONCILIATION_HEADER: &[&str] = &[
     "order_id",
