@@ -9,34 +9,14 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::{at, day, inputs, thb};
+use common::{at, day, open, run_of, sql_count, thb};
 use recon_core::carry::{self, DayInputs};
 use recon_core::{
     Break, Day, DayResult, ItemKind, Lifecycle, OpenItem, Order, OrderId, OrderOutcome, Party,
     Provider, Reason, Slip, SlipOutcome, SlipRead, SourceRef, StatementLine, StatementOutcome,
     Status,
 };
-use recon_ledger::{DayCarry, Ledger, LedgerError, RunId};
-use rusqlite::Connection;
-
-fn open(dir: &Path) -> Ledger {
-    Ledger::open(&dir.join("ledger.sqlite")).unwrap()
-}
-
-fn run_of(ledger: &Ledger, d: Day) -> RunId {
-    ledger
-        .begin_run(d, at(&format!("{d}T23:30:00+07:00")), &inputs())
-        .unwrap()
-}
-
-fn sql_count(dir: &Path, sql: &str) -> i64 {
-    Connection::open(dir.join("ledger.sqlite"))
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
-}
+use recon_ledger::{DayCarry, Ledger, LedgerError};
 
 fn order(line: u64, id: &str, amount: &str, slip: Option<&str>) -> Order {
     Order {

@@ -3,29 +3,10 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::{at, day, day_result, inputs, slip, thb};
+use common::{at, day, day_result, inputs, open, run_of, slip, sql_count, thb};
 use recon_core::{Currency, Day, DayResult, Decimal, Money, OrderId, SlipKey, SourceRef, Status};
 use recon_ledger::{Ledger, LedgerError, RunId, RunStatus};
 use rusqlite::Connection;
-
-fn open(dir: &Path) -> Ledger {
-    Ledger::open(&dir.join("ledger.sqlite")).unwrap()
-}
-
-fn run_of(ledger: &Ledger, d: Day) -> RunId {
-    ledger
-        .begin_run(d, at(&format!("{d}T23:30:00+07:00")), &inputs())
-        .unwrap()
-}
-
-fn count(db: &Path, sql: &str) -> i64 {
-    Connection::open(db.join("ledger.sqlite"))
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
-}
 
 #[test]
 fn results_read_back_exactly_as_recorded() {
@@ -44,14 +25,14 @@ fn results_read_back_exactly_as_recorded() {
     assert_eq!(ledger.day_result(d).unwrap(), Some(result));
     // Money sits in integer minor units.
     assert_eq!(
-        count(
+        sql_count(
             dir.path(),
             "SELECT paid_minor FROM order_results WHERE order_id = 'a-001'"
         ),
         144999
     );
     assert_eq!(
-        count(
+        sql_count(
             dir.path(),
             "SELECT typeof(expected_minor) = 'integer' FROM order_results LIMIT 1"
         ),
@@ -86,21 +67,21 @@ fn a_rerun_leaves_exactly_one_set() {
     let db = dir.path();
     let day_filter = "day = '2026-11-21'";
     assert_eq!(
-        count(
+        sql_count(
             db,
             &format!("SELECT COUNT(*) FROM order_results WHERE {day_filter}")
         ),
         3
     );
     assert_eq!(
-        count(
+        sql_count(
             db,
             &format!("SELECT COUNT(*) FROM statement_results WHERE {day_filter}")
         ),
         3
     );
     assert_eq!(
-        count(
+        sql_count(
             db,
             &format!("SELECT COUNT(*) FROM slip_results WHERE {day_filter}")
         ),
@@ -108,14 +89,14 @@ fn a_rerun_leaves_exactly_one_set() {
     );
     // 2 slips × 3 keys (transRef, QR payload, image hash), none of the first run's.
     assert_eq!(
-        count(
+        sql_count(
             db,
             &format!("SELECT COUNT(*) FROM slip_registry WHERE {day_filter}")
         ),
         6
     );
     assert_eq!(
-        count(
+        sql_count(
             db,
             &format!("SELECT COUNT(DISTINCT run_id) FROM order_results WHERE {day_filter}")
         ),
@@ -173,7 +154,7 @@ fn a_failure_inside_record_day_keeps_the_previous_set() {
     let uses = ledger.prior_uses(&first_keys, d.next()).unwrap();
     assert_eq!(uses.len(), first_keys.len());
     assert_eq!(
-        count(dir.path(), "SELECT COUNT(*) FROM slip_registry"),
+        sql_count(dir.path(), "SELECT COUNT(*) FROM slip_registry"),
         first_keys.len() as i64
     );
     assert_eq!(
@@ -458,7 +439,7 @@ fn later_days_that_rest_on_a_day_are_named() {
     ledger.record_day(run_of(&ledger, d23), &r23, &s23).unwrap();
     assert_eq!(ledger.day_result(d23).unwrap(), Some(r23));
     assert_eq!(
-        count(
+        sql_count(
             dir.path(),
             "SELECT COUNT(*) FROM order_results WHERE day = '2026-11-23' AND origin_day = '2026-11-21'"
         ),
@@ -675,7 +656,7 @@ fn trend_counts_only_a_days_own_orders() {
     let p = ledger.trend(d, 1).unwrap();
     assert_eq!((p[0].orders, p[0].matched, p[0].exceptions), (4, 2, 2));
     // The same figures as counting the stored rows.
-    let own = count(
+    let own = sql_count(
         dir.path(),
         "SELECT COUNT(*) FROM order_results WHERE day = '2026-11-21' AND origin_day = day",
     );

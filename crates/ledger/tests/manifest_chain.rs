@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::thread;
 
-use common::{at, day, inputs};
+use common::{day, run_of};
 use recon_core::Day;
 use recon_ledger::{ChainProblem, Ledger, LedgerError, ManifestLink, RunId};
 use rusqlite::Connection;
@@ -16,12 +16,6 @@ use sha2::{Digest, Sha256};
 
 fn db(dir: &Path) -> PathBuf {
     dir.join("ledger.sqlite")
-}
-
-fn run_of(ledger: &Ledger, d: Day) -> RunId {
-    ledger
-        .begin_run(d, at(&format!("{d}T23:30:00+07:00")), &inputs())
-        .unwrap()
 }
 
 /// A manifest as the CLI writes it: the run's files and the link.

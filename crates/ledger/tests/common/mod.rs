@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use std::path::Path;
+
 use chrono::{DateTime, FixedOffset};
 use recon_core::{
     AccountMask, Break, Currency, Day, DayResult, Evidence, FieldSource, InputFile, Money, OrderId,
@@ -167,4 +169,24 @@ pub fn day_result(d: Day, n: usize, tag: &str) -> (DayResult, Vec<Slip>) {
 /// line and slip not matched is a new break.
 pub fn breaks_of(result: &DayResult) -> Vec<Break> {
     recon_core::carry::breaks(result.day, result, &[])
+}
+
+/// The ledger file every test keeps in its temporary folder.
+pub fn open(dir: &Path) -> recon_ledger::Ledger {
+    recon_ledger::Ledger::open(&dir.join("ledger.sqlite")).unwrap()
+}
+
+/// A run of `d`, begun at 23:30 that day with the standard inputs.
+pub fn run_of(ledger: &recon_ledger::Ledger, d: Day) -> recon_ledger::RunId {
+    ledger
+        .begin_run(d, at(&format!("{d}T23:30:00+07:00")), &inputs())
+        .unwrap()
+}
+
+/// One number from the ledger file in `dir`, read with plain SQL.
+pub fn sql_count(dir: &Path, sql: &str) -> i64 {
+    rusqlite::Connection::open(dir.join("ledger.sqlite"))
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
 }
