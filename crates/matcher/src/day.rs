@@ -73,6 +73,13 @@ fn is_awaiting(r: &Reason) -> bool {
 
 /// Name-score units in an assignment weight (4 decimals).
 const NAME_UNITS: f64 = 10_000.0;
+/// Weight of an amount + name link that a slip's transfer time also
+/// supports, on top of its own score (under 2^33): more than any group's
+/// worth of links by amount and name alone (an edge of those weighs under
+/// 2^27 and a group holds at most 64 lines), so a payer without a slip
+/// never takes the line a slip points to, however the rest of its group
+/// falls.
+const SLIP_EVIDENCE: i64 = 1 << 40;
 /// Above this many lines of one amount, candidates are narrowed by the
 /// beginnings of the payer's name words (see `NameBook::lookup`).
 const BIG_BLOCK: usize = 64;
@@ -83,6 +90,16 @@ const PARALLEL_FROM: usize = 2_048;
 const MAX_WINDOW_MINUTES: i64 = 7 * 24 * 60;
 /// Most candidate lines whose names are compared for one payer.
 const SCAN_LIMIT: usize = 256;
+/// Most lines booked right after a slip's transfer that are compared with
+/// its payer when the name keys of a crowded price found none.
+const NEAR_SCAN: usize = 16;
+
+/// The lines of a crowded price (more than [`BIG_BLOCK`]): by name key,
+/// and by booking time.
+struct Crowd {
+    index: FxMap<PairKey, Vec<u32>>,
+    by_time: Vec<TimedLine>,
+}
 /// Most candidates considered for a split payment or a multi-order transfer.
 const SUBSET_CANDIDATES: usize = 16;
 
@@ -110,6 +127,20 @@ type NameKey = (u8, [char; 3]);
 /// An index entry: two words' keys, or one key and [`NO_KEY`].
 type PairKey = (NameKey, NameKey);
 const NO_KEY: NameKey = (0, [' '; 3]);
+/// Kind of the key of a word that shows fewer than three letters: it is
+/// also filed under its first letter as this kind, which only such words
+/// use, so a full name finds masked names without reading every name that
+/// merely shares a first letter.
+const SHORT: u8 = 4;
+
+/// A word's blocking keys: what it is filed under, what it is looked up
+/// with, and the [`SHORT`] key it looks masked words up with (or
+/// [`NO_KEY`]).
+struct WordKeys {
+    keys: [NameKey; 2],
+    query: NameKey,
+    short: NameKey,
+}
 /// Words of a name used for blocking keys (bounds the pairs per name).
 const KEYED_WORDS: usize = 4;
 
@@ -221,8 +252,10 @@ impl<'a> NameBook<'a> {
     }
 
     /// Per word (at most [`KEYED_WORDS`]), the keys it is filed under: its
-    /// first letter and, when it has three, its first three letters.
-    fn word_keys(&self, id: NameId) -> Vec<([NameKey; 2], usize)> {
+    /// first letter, its first three letters when it shows three, and, when
+    /// it shows fewer (`อร***`, an initial), its first letter as a
+    /// [`SHORT`] key, so that a full name can find a masked one.
+    fn word_keys(&self, id: NameId) -> Vec<WordKeys> {
         self.get(id)
             .tokens()
             .take(KEYED_WORDS)
@@ -231,9 +264,18 @@ impl<'a> NameBook<'a> {
                 let (Some(a), b, c) = (cs.next(), cs.next(), cs.next()) else {
                     return None;
                 };
+                let initial = (1, [a, ' ', ' ']);
                 Some(match (b, c) {
-                    (Some(b), Some(c)) => ([(1, [a, ' ', ' ']), (3, [a, b, c])], 2),
-                    _ => ([(1, [a, ' ', ' ']), NO_KEY], 1),
+                    (Some(b), Some(c)) => WordKeys {
+                        keys: [initial, (3, [a, b, c])],
+                        query: (3, [a, b, c]),
+                        short: (SHORT, [a, ' ', ' ']),
+                    },
+                    _ => WordKeys {
+                        keys: [initial, (SHORT, [a, ' ', ' '])],
+                        query: initial,
+                        short: NO_KEY,
+                    },
                 })
             })
             .collect()
@@ -247,11 +289,11 @@ impl<'a> NameBook<'a> {
         let mut out = Vec::new();
         for id in ids {
             let wk = self.word_keys(*id);
-            for (i, (ki, ni)) in wk.iter().enumerate() {
-                for a in &ki[..*ni] {
+            for (i, wi) in wk.iter().enumerate() {
+                for a in &wi.keys {
                     out.push((*a, NO_KEY));
-                    for (kj, nj) in &wk[i + 1..] {
-                        for b in &kj[..*nj] {
+                    for wj in &wk[i + 1..] {
+                        for b in &wj.keys {
                             out.push(if a <= b { (*a, *b) } else { (*b, *a) });
                         }
                     }
@@ -265,23 +307,33 @@ impl<'a> NameBook<'a> {
 
     /// Entries to look one name up with: per word its three-letter key, or
     /// its one-letter key when fewer letters are visible (`ใ***`, an
-    /// initial); a one-word name looks its key up alone, a longer name every
-    /// pair of its words' keys.
+    /// initial), and for a word that shows three letters also its
+    /// [`SHORT`] key (the other side may show fewer: `อรทัย` finds
+    /// `อร***`); a one-word name looks its keys up alone, a longer name
+    /// every pair of its words' keys.
     fn query_keys(&self, id: NameId) -> Vec<PairKey> {
-        let qk: Vec<NameKey> = self
+        let qk: Vec<[NameKey; 2]> = self
             .word_keys(id)
             .into_iter()
-            .map(|(k, n)| k[n - 1])
+            .map(|w| [w.query, w.short])
             .collect();
         let mut out = Vec::new();
-        if let [only] = qk[..] {
-            out.push((only, NO_KEY));
+        if let [only] = &qk[..] {
+            for k in only.iter().filter(|k| **k != NO_KEY) {
+                out.push((*k, NO_KEY));
+            }
         }
         for (i, a) in qk.iter().enumerate() {
             for b in &qk[i + 1..] {
-                out.push(if a <= b { (*a, *b) } else { (*b, *a) });
+                for x in a.iter().filter(|k| **k != NO_KEY) {
+                    for y in b.iter().filter(|k| **k != NO_KEY) {
+                        out.push(if x <= y { (*x, *y) } else { (*y, *x) });
+                    }
+                }
             }
         }
+        out.sort_unstable();
+        out.dedup();
         out
     }
 
@@ -475,6 +527,15 @@ fn minutes_between(a: DateTime<FixedOffset>, b: DateTime<FixedOffset>) -> i64 {
 
 fn score_reason(s: f64) -> String {
     format!("{s:.3}")
+}
+
+/// A name as a reason's detail: reasons are joined with `; `, so a `;` in
+/// the name becomes `,`, and white space runs become one space.
+fn reason_text(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(';', ",")
 }
 
 /// Order ids mentioned in free text (a statement reference or description,
@@ -806,15 +867,31 @@ impl<'a> Ctx<'a> {
             .unwrap_or(self.input.window.1)
     }
 
+    /// Is a line booked at `booked` inside the window that money sent at
+    /// `at` can take: from `booking_skew_minutes` before the transfer to
+    /// `after_minutes` after it? Money is booked after it is sent; a line
+    /// booked well before the transfer is someone else's money.
+    fn booked_within(
+        &self,
+        booked: DateTime<FixedOffset>,
+        at: DateTime<FixedOffset>,
+        after_minutes: i64,
+    ) -> bool {
+        let skew = self.cfg.booking_skew_minutes.clamp(0, MAX_WINDOW_MINUTES);
+        let after = after_minutes.clamp(-MAX_WINDOW_MINUTES, MAX_WINDOW_MINUTES);
+        let delay = (booked - at).num_seconds();
+        delay >= -skew * 60 && delay <= after * 60
+    }
+
     /// May line `l` carry the money of a slip of day `slip_day` sent at
-    /// `at`? Within `max_slip_line_gap_minutes` of the transfer, as on any
-    /// day; and when the line was booked on a later day than the slip came
-    /// in, any time from the transfer to the end of the slip's statement
-    /// grace (the bank booked it late). Two items of one day never get
-    /// the wider rule.
+    /// `at`? Booked inside [`Ctx::booked_within`] the transfer's window
+    /// (`max_slip_line_gap_minutes` after it), as on any day; and when the
+    /// line was booked on a later day than the slip came in, any time from
+    /// the transfer to the end of the slip's statement grace (the bank
+    /// booked it late). Two items of one day never get the wider rule.
     fn slip_line_gap_ok(&self, l: u32, slip_day: Day, at: DateTime<FixedOffset>) -> bool {
         let booked = self.lines[l as usize].booked_at;
-        if minutes_between(booked, at) <= self.cfg.max_slip_line_gap_minutes {
+        if self.booked_within(booked, at, self.cfg.max_slip_line_gap_minutes) {
             return true;
         }
         if self.line_origin[l as usize] <= slip_day || booked < at {
@@ -1173,7 +1250,7 @@ impl<'a> Ctx<'a> {
         u: u32,
         blocks: &FxMap<(Currency, i64), Vec<u32>>,
         keys: &BTreeSet<(Currency, i64)>,
-        key_index: &FxMap<(Currency, i64), FxMap<PairKey, Vec<u32>>>,
+        crowds: &FxMap<(Currency, i64), Crowd>,
         edges: &mut Vec<Edge>,
     ) {
         if !self.open(u) {
@@ -1192,27 +1269,54 @@ impl<'a> Ctx<'a> {
             // (line, best name score) of the candidates.
             let mut scored: Vec<(u32, f64)> = Vec::new();
             let gap_ok = |l: u32| !hard || self.slip_line_gap_ok(l, slip_day, at);
-            match key_index.get(&(cur, amount)) {
+            match crowds.get(&(cur, amount)) {
                 // A crowded price: each payer name is compared only with the
                 // lines that share its name keys.
-                Some(index) => {
-                    // Plain names first; a masked name (`ใ***`) narrows a
-                    // crowd poorly, so it is looked up only when no plain
-                    // name found a line at the threshold.
-                    let mut payer = payer.clone();
-                    payer.sort_by_key(|p| self.book.with(*p, NormalizedName::has_mask));
-                    let mut found = false;
+                Some(crowd) => {
+                    // Every payer name is looked up: the customer's name
+                    // finds namesakes too, so stopping at the first name
+                    // that finds a line would hide the slip sender's own
+                    // line when someone else paid.
                     for p in &payer {
-                        if found && self.book.with(*p, NormalizedName::has_mask) {
-                            break;
-                        }
-                        let mut cands = self.book.lookup(index, &[*p], |k| k);
+                        let mut cands = self.book.lookup(&crowd.index, &[*p], |k| k);
+                        cands.retain(|l| gap_ok(*l));
                         self.nearest_in_time(&mut cands, at);
-                        for l in cands.into_iter().filter(|l| gap_ok(*l)) {
+                        for l in cands {
                             let names = &self.line_names[l as usize];
                             if let Some(s) = self.book.best(&[*p], names) {
-                                found |= s >= self.cfg.name_threshold;
                                 scored.push((l, s));
+                            }
+                        }
+                    }
+                    // A typo in a word's first letters or words run together
+                    // (`อนชา`, `ประเสริฐใจดี`) escape the name keys; a
+                    // slip's time still finds its line: the first lines
+                    // booked after the transfer are compared too, when the
+                    // keys found none that soon.
+                    if hard {
+                        let soon = |l: u32| {
+                            self.booked_within(
+                                self.lines[l as usize].booked_at,
+                                at,
+                                self.cfg.name_mismatch_gap_minutes,
+                            )
+                        };
+                        let thr = self.cfg.name_threshold;
+                        if !scored.iter().any(|(l, s)| *s >= thr && soon(*l)) {
+                            let skew = self.cfg.booking_skew_minutes.clamp(0, MAX_WINDOW_MINUTES);
+                            let from = at - chrono::Duration::minutes(skew);
+                            let first = crowd.by_time.partition_point(|(t, _)| *t < from);
+                            for (_, l) in crowd.by_time[first..]
+                                .iter()
+                                .take_while(|(_, l)| soon(*l))
+                                .take(NEAR_SCAN)
+                                .filter(|(_, l)| gap_ok(*l))
+                            {
+                                if let Some(s) =
+                                    self.book.best(&payer, &self.line_names[*l as usize])
+                                {
+                                    scored.push((*l, s));
+                                }
                             }
                         }
                     }
@@ -1232,11 +1336,26 @@ impl<'a> Ctx<'a> {
                 if score < self.cfg.name_threshold {
                     continue;
                 }
-                let gap = minutes_between(self.lines[l as usize].booked_at, at);
+                let booked = self.lines[l as usize].booked_at;
                 let exact = i64::from(amount == sought);
-                let weight = exact * 100_000_000
-                    + (score * NAME_UNITS).round() as i64 * 1000
-                    + (999 - gap.min(999));
+                let name = (score * NAME_UNITS).round() as i64;
+                let weight = if hard {
+                    // The slip's time is evidence: a line booked promptly
+                    // after the transfer beats a later one whatever the
+                    // names (both reach the threshold), then the name, then
+                    // the seconds (two namesakes paying one price a minute
+                    // apart are told apart by who paid first).
+                    let prompt = self.booked_within(booked, at, self.cfg.name_mismatch_gap_minutes);
+                    let secs = (booked - at).num_seconds().abs().min(99_999);
+                    SLIP_EVIDENCE
+                        + exact * 4_000_000_000
+                        + i64::from(prompt) * 2_000_000_000
+                        + name * 100_000
+                        + (99_999 - secs)
+                } else {
+                    let gap = minutes_between(booked, at);
+                    exact * 100_000_000 + name * 1000 + (999 - gap.min(999))
+                };
                 edges.push(Edge {
                     unit: u,
                     line: l,
@@ -1253,27 +1372,33 @@ impl<'a> Ctx<'a> {
         } else {
             blocks.keys().copied().collect()
         };
-        // Big blocks (a common price) get a name-key index, built once.
+        // Big blocks (a common price) get a name-key index and a time
+        // order, built once.
         let mut big: Vec<(&(Currency, i64), &Vec<u32>)> =
             blocks.iter().filter(|(_, b)| b.len() > BIG_BLOCK).collect();
         big.sort_unstable_by_key(|(k, _)| **k);
-        let key_index: FxMap<(Currency, i64), FxMap<PairKey, Vec<u32>>> = big
+        let crowds: FxMap<(Currency, i64), Crowd> = big
             .into_iter()
             .map(|(k, block)| {
-                let mut m: FxMap<PairKey, Vec<u32>> = FxMap::default();
+                let mut index: FxMap<PairKey, Vec<u32>> = FxMap::default();
                 for l in block {
                     for nk in self.book.index_keys(&self.line_names[*l as usize]) {
-                        m.entry(nk).or_default().push(*l);
+                        index.entry(nk).or_default().push(*l);
                     }
                 }
-                (*k, m)
+                let mut by_time: Vec<TimedLine> = block
+                    .iter()
+                    .map(|l| (self.lines[*l as usize].booked_at, *l))
+                    .collect();
+                by_time.sort_unstable();
+                (*k, Crowd { index, by_time })
             })
             .collect();
         let this = &*self;
         let edges = par_chunks(self.units.len(), |range| {
             let mut edges = Vec::new();
             for u in range {
-                this.candidate_edges(u as u32, &blocks, &keys, &key_index, &mut edges);
+                this.candidate_edges(u as u32, &blocks, &keys, &crowds, &mut edges);
             }
             edges
         });
@@ -1539,8 +1664,8 @@ impl<'a> Ctx<'a> {
         let gap_limit = self
             .cfg
             .name_mismatch_gap_minutes
-            .clamp(0, MAX_WINDOW_MINUTES)
-            * 60;
+            .clamp(0, MAX_WINDOW_MINUTES);
+        let skew = self.cfg.booking_skew_minutes.clamp(0, MAX_WINDOW_MINUTES);
         for u in 0..self.units.len() as u32 {
             if !self.open(u) {
                 continue;
@@ -1555,20 +1680,18 @@ impl<'a> Ctx<'a> {
             let Some(block) = by_time.get(&(amount.currency, m)) else {
                 continue;
             };
-            let from = at - chrono::Duration::seconds(gap_limit);
+            let from = at - chrono::Duration::minutes(skew);
             let first = block.partition_point(|(t, _)| *t < from);
             for (t, l) in &block[first..] {
-                let gap = (*t - at).num_seconds().abs();
-                if *t > at && gap > gap_limit {
+                if !self.booked_within(*t, at, gap_limit) {
                     break;
                 }
-                if gap <= gap_limit {
-                    edges.push(Edge {
-                        unit: u,
-                        line: *l,
-                        weight: 1_000_000 - gap.min(999_999),
-                    });
-                }
+                let gap = (*t - at).num_seconds().abs();
+                edges.push(Edge {
+                    unit: u,
+                    line: *l,
+                    weight: 1_000_000 - gap.min(999_999),
+                });
             }
         }
         let solved = assign::solve(edges, self.cfg.exhaustive_group_limit);
@@ -1780,6 +1903,19 @@ impl<'a> Ctx<'a> {
                 .map(ToString::to_string)
                 .collect();
             reasons.push(Reason::with("candidate_lines", srcs.join(",")));
+            // Who else the candidates could belong to: the orders that make
+            // it ambiguous.
+            let rivals: BTreeSet<&str> = unit
+                .ambiguous
+                .iter()
+                .flat_map(|l| &self.lstate[*l as usize].ambiguous_for)
+                .filter(|x| **x != u)
+                .map(|x| self.orders[*x as usize].order_id.0.as_str())
+                .collect();
+            if !rivals.is_empty() {
+                let rivals: Vec<&str> = rivals.into_iter().collect();
+                reasons.push(Reason::with("competing_orders", rivals.join(",")));
+            }
         }
         if !unit.lines.is_empty() {
             let how = unit.link.unwrap_or(Link::None);
@@ -1855,27 +1991,64 @@ impl<'a> Ctx<'a> {
             {
                 reasons.push(Reason::with("slip_amount", sa));
             }
-            // Names: who paid according to the slip / order vs the bank.
-            let payer = self.payer_names(u);
+            // Names: the order's customer against who paid. The bank's
+            // counterparty is who paid; a line that shows no name leaves
+            // the slip's sender; a slip tied to its line by the transaction
+            // reference is the same account, so its sender counts too (the
+            // slip may print the holder in Thai, the bank in English). A
+            // payer who is someone else (a relative, a mule account, a slip
+            // copied from a stranger) is `name_mismatch`, however strongly
+            // the money is linked.
             let line_names: Vec<NameId> = unit
                 .lines
                 .iter()
                 .flat_map(|l| self.line_names[*l as usize].iter().copied())
                 .collect();
-            name_score = self.book.best(&payer, &line_names);
-            match (how, name_score) {
-                (Link::NameMismatch, Some(s)) => {
+            let sender: &[NameId] = match (self.valid_slip(u), slip_info) {
+                (Some(_), Some(info)) => &info.sender,
+                _ => &[],
+            };
+            let tied = how == Link::TransRef;
+            let mut payer: Vec<NameId> = line_names.clone();
+            if payer.is_empty() || tied {
+                payer.extend_from_slice(sender);
+            }
+            let customer = [self.customer[o as usize]];
+            name_score = self.book.best(&customer, &payer);
+            match name_score {
+                None => reasons.push(Reason::new("payer_name_not_compared")),
+                Some(s) if s < self.cfg.name_threshold => {
                     findings.push(Status::NameMismatch);
                     reasons.push(Reason::with("name_score", score_reason(s)));
+                    reasons.push(Reason::with("customer", reason_text(&order.customer_name)));
+                    reasons.push(Reason::with(
+                        "payer",
+                        reason_text(self.book.raw[payer[0] as usize]),
+                    ));
                 }
-                (Link::AmountTime, _) | (_, None) => {
-                    reasons.push(Reason::new("payer_name_not_compared"));
-                }
-                (_, Some(s)) if s < self.cfg.name_threshold => {
-                    reasons.push(Reason::new("payer_name_differs"));
-                    reasons.push(Reason::with("name_score", score_reason(s)));
-                }
-                _ => {}
+                Some(_) => {}
+            }
+            // The bank prints the payer another way than the customer
+            // (another script) while the tied slip names the customer.
+            if tied
+                && name_score.is_some_and(|s| s >= self.cfg.name_threshold)
+                && self
+                    .book
+                    .best(&customer, &line_names)
+                    .is_some_and(|s| s < self.cfg.name_threshold)
+            {
+                reasons.push(Reason::new("payer_name_differs"));
+            }
+            // The slip's sender is not the bank's payer: the bank is right
+            // about who paid, but a person may want to know.
+            if !tied
+                && !line_names.is_empty()
+                && self
+                    .book
+                    .best(sender, &line_names)
+                    .is_some_and(|s| s < self.cfg.name_threshold)
+            {
+                reasons.push(Reason::new("sender_differs_from_payer"));
             }
         } else if unit.ambiguous.is_empty() {
             let usable = self.valid_slip(u).is_some();

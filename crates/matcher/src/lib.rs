@@ -148,11 +148,19 @@ pub struct MatchConfig {
     /// Statement lines booked this many minutes after the day window's end
     /// still count for amount + name matching (exact keys ignore the window).
     pub late_grace_minutes: i64,
-    /// Amount + name matching ignores lines booked further than this from the
-    /// slip's transfer time.
+    /// Money is booked after it is sent: a statement line may carry a
+    /// slip's money only when booked at most this many minutes *before* the
+    /// slip's transfer time (the bank's and the app's clocks differ a
+    /// little). Lines booked earlier are someone else's money.
+    pub booking_skew_minutes: i64,
+    /// Amount + name matching takes lines booked at most this many minutes
+    /// *after* the slip's transfer time (PromptPay lands in seconds; other
+    /// transfers the same day can take hours; later days are the grace
+    /// periods' business).
     pub max_slip_line_gap_minutes: i64,
     /// A slip's amount on the statement from a payer with another name is
-    /// linked (as `name_mismatch`) only within this many minutes of the slip.
+    /// linked (as `name_mismatch`) only when booked at most this many minutes
+    /// after the slip (and no more than `booking_skew_minutes` before it).
     pub name_mismatch_gap_minutes: i64,
     /// Most statement lines that may add up to one order (split payment), and
     /// most orders one transfer may pay.
@@ -216,6 +224,7 @@ impl Default for MatchConfig {
             name_threshold: 0.85,
             fee_tolerance: BTreeMap::new(),
             late_grace_minutes: 0,
+            booking_skew_minutes: 5,
             max_slip_line_gap_minutes: 12 * 60,
             name_mismatch_gap_minutes: 10,
             max_split_parts: 4,

@@ -522,9 +522,10 @@ fn a_carried_unpaid_order_is_paid_today() {
         vec![],
         vec![
             line_on(d(2), 9, "11:00", thb("299"), "MR. SOMCHIA JAIDEE", None),
-            // By the order id in the description, from someone else's name.
+            // By the order id in the description (the bank prints the
+            // customer's name its own way).
             {
-                let mut l = line_on(d(2), 10, "12:00", thb("100"), "SOMEONE ELSE", None);
+                let mut l = line_on(d(2), 10, "12:00", thb("100"), "MS JANE ROE", None);
                 l.description = Some("Payment for ORD-6 thanks".into());
                 l
             },

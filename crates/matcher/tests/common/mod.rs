@@ -22,10 +22,14 @@ pub fn day() -> Day {
     Day::new(NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"))
 }
 
-/// `hh:mm` on the test day, Bangkok time.
+/// `hh:mm` or `hh:mm:ss` on the test day, Bangkok time.
 pub fn at(hhmm: &str) -> DateTime<FixedOffset> {
-    let (h, m) = hhmm.split_once(':').expect("hh:mm");
-    tz().with_ymd_and_hms(2026, 11, 21, h.parse().unwrap(), m.parse().unwrap(), 0)
+    let mut parts = hhmm
+        .split(':')
+        .map(|p| p.parse::<u32>().expect("hh:mm[:ss]"));
+    let (h, m) = (parts.next().expect("hh"), parts.next().expect("mm"));
+    let s = parts.next().unwrap_or(0);
+    tz().with_ymd_and_hms(2026, 11, 21, h, m, s)
         .single()
         .expect("time")
 }
