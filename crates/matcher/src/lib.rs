@@ -17,20 +17,33 @@
 //! in any order give the same [`DayResult`].
 //!
 //! # Passes
-//! Most certain evidence first (see [`match_day`] for details):
+//! Most certain evidence first (see [`match_day`] for details), and a
+//! weaker link never displaces a stronger one: transRef > order id > slip
+//! (amount + time + name) > name + amount alone > slip amount + time alone.
 //! 1. slip registry (duplicates, today and from the ledger's `prior_uses`),
 //!    receiver check against [`OurAccount`]s;
 //! 2. exact keys: slip `transRef` = statement reference; an order id written
 //!    in a statement reference/description or in a slip remark;
-//! 3. amount (exact or within the currency's fee tolerance) + time window +
-//!    payer name ≥ threshold, candidates blocked by (currency, amount in minor
-//!    units) so the cost stays near linear; competing candidates are resolved
-//!    by the assignment with the most total evidence, and two equally good
-//!    assignments make the orders involved `ambiguous`;
+//! 3. amount (exact or within the currency's fee tolerance) + the window
+//!    money can take ([`MatchConfig::booking_skew_minutes`] before a slip's
+//!    transfer to [`MatchConfig::max_slip_line_gap_minutes`] after it) +
+//!    payer name ≥ threshold (slip sender or customer against the line's
+//!    counterparty), candidates blocked by (currency, amount in minor units)
+//!    so the cost stays near linear; competing candidates are resolved by
+//!    the assignment with the most evidence (links a slip's time supports
+//!    first, prompt lines before late ones), and two equally good
+//!    assignments make the orders involved `ambiguous`, naming their
+//!    competitors;
 //! 4. split payments (several lines of one payer summing exactly to one order)
 //!    and one transfer for several orders of one customer (exact sum);
-//! 5. a slip whose amount is on the statement at the slip's time but from a
-//!    payer with another name: `name_mismatch`.
+//! 5. a slip whose amount was booked promptly after it
+//!    ([`MatchConfig::name_mismatch_gap_minutes`]) by a payer with another
+//!    name: linked by amount and time.
+//!
+//! Every linked order is then judged on its name: the customer against who
+//! paid (the line's counterparty; the slip's sender when the line shows
+//! none or the slip is tied to it by transRef). Someone else is
+//! `name_mismatch`, with the score, `customer=` and `payer=`.
 //!
 //! # Days are not islands
 //! Open items of earlier days come back in [`DayInput`] beside the day's own
@@ -63,8 +76,11 @@
 //! `not_read_yet=<why>`, `slip_file_missing`, `slip_without_amount`,
 //! `slip_found_by_remark`, `candidate_lines=kbank.csv:19,kbank.csv:20`,
 //! `candidate_orders=ORD-1,ORD-2`, `several_split_combinations`,
-//! `name_score=0.620`, `payer_name_differs`, `payer_name_not_compared`,
-//! `sender_differs_from_customer`, `no_statement_line`, `money_out`,
+//! `competing_orders=ORD-3`, `name_score=0.620`, `customer=<name>`,
+//! `payer=<name>`, `payer_name_differs` (the bank prints the payer another
+//! way than the customer, the transRef-tied slip names the customer),
+//! `payer_name_not_compared`, `sender_differs_from_customer`,
+//! `sender_differs_from_payer`, `no_statement_line`, `money_out`,
 //! `no_order`, `outside_day_window`, `slip_without_order=<file>`, `orders=2`,
 //! `awaiting_statement=until 2026-11-21`, `awaiting_payment=until …`,
 //! `awaiting_order=until …` (pending inside a grace: the last day it waits).
@@ -72,8 +88,10 @@
 //! # Cost
 //! Near linear: every look-up is a hash of (currency, amount in minor
 //! units), a transRef, an order id or name-word keys; a crowded price is
-//! narrowed by pairs of name-word keys and at most 256 lines nearest in time
-//! are compared per payer name; competing groups are solved exhaustively
+//! narrowed by pairs of name-word keys (masked words under a key of their
+//! own) and at most 256 lines nearest in time are compared per payer name,
+//! plus at most 16 lines booked right after a slip when the keys found none
+//! that soon; competing groups are solved exhaustively
 //! only when small. Split payments and one transfer for several orders read
 //! only the namesakes whose amount fits what is still due (name-key lists
 //! sorted by amount) and compare names until 16 candidates are found; name
