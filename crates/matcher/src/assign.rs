@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::fxhash::FxMap;
+use crate::hash::Map;
 
 /// A possible link: payer `unit` paid by statement line `line`, with an
 /// integer evidence weight (integers, so ties are exact).
@@ -208,8 +208,8 @@ fn greedy(group: &[Edge], out: &mut Assignment) {
             j += 1;
         }
         // Within the run, the edges of each unit and of each line.
-        let mut by_unit: FxMap<u32, Vec<usize>> = FxMap::default();
-        let mut by_line: FxMap<u32, Vec<usize>> = FxMap::default();
+        let mut by_unit: Map<u32, Vec<usize>> = Map::default();
+        let mut by_line: Map<u32, Vec<usize>> = Map::default();
         for (k, x) in edges[i..j].iter().enumerate() {
             by_unit.entry(x.unit).or_default().push(i + k);
             by_line.entry(x.line).or_default().push(i + k);

@@ -108,7 +108,7 @@
 pub mod accounts;
 mod assign;
 mod day;
-mod fxhash;
+mod hash;
 pub mod names;
 
 use std::collections::BTreeMap;

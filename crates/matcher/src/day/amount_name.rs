@@ -6,13 +6,13 @@ use super::*;
 /// The lines of a crowded price (more than [`BIG_BLOCK`]): by name key,
 /// and by booking time.
 pub(super) struct Crowd {
-    pub(super) index: FxMap<PairKey, Vec<u32>>,
+    pub(super) index: Map<PairKey, Vec<u32>>,
     pub(super) by_time: Vec<TimedLine>,
 }
 
 impl<'a> Ctx<'a> {
-    pub(super) fn blocks(&self) -> FxMap<(Currency, i64), Vec<u32>> {
-        let mut blocks: FxMap<(Currency, i64), Vec<u32>> = FxMap::default();
+    pub(super) fn blocks(&self) -> Map<(Currency, i64), Vec<u32>> {
+        let mut blocks: Map<(Currency, i64), Vec<u32>> = Map::default();
         for l in 0..self.lines.len() as u32 {
             if self.eligible(l)
                 && let Some(m) = self.line_minor[l as usize]
@@ -48,9 +48,9 @@ impl<'a> Ctx<'a> {
     pub(super) fn candidate_edges(
         &self,
         u: u32,
-        blocks: &FxMap<(Currency, i64), Vec<u32>>,
+        blocks: &Map<(Currency, i64), Vec<u32>>,
         keys: &BTreeSet<(Currency, i64)>,
-        crowds: &FxMap<(Currency, i64), Crowd>,
+        crowds: &Map<(Currency, i64), Crowd>,
         edges: &mut Vec<Edge>,
     ) {
         if !self.open(u) {
@@ -177,10 +177,10 @@ impl<'a> Ctx<'a> {
         let mut big: Vec<(&(Currency, i64), &Vec<u32>)> =
             blocks.iter().filter(|(_, b)| b.len() > BIG_BLOCK).collect();
         big.sort_unstable_by_key(|(k, _)| **k);
-        let crowds: FxMap<(Currency, i64), Crowd> = big
+        let crowds: Map<(Currency, i64), Crowd> = big
             .into_iter()
             .map(|(k, block)| {
-                let mut index: FxMap<PairKey, Vec<u32>> = FxMap::default();
+                let mut index: Map<PairKey, Vec<u32>> = Map::default();
                 for l in block {
                     for nk in self.book.index_keys(&self.line_names[*l as usize]) {
                         index.entry(nk).or_default().push(*l);

@@ -5,7 +5,7 @@ use super::*;
 
 impl<'a> Ctx<'a> {
     pub(super) fn exact_keys(&mut self) {
-        let mut by_ref: FxMap<Cow<'a, str>, Vec<u32>> = FxMap::default();
+        let mut by_ref: Map<Cow<'a, str>, Vec<u32>> = Map::default();
         for (l, line) in self.lines.iter().enumerate() {
             if !line.amount.is_positive() {
                 continue;

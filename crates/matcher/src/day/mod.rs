@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::fxhash::{FxMap, map_with_capacity};
+use crate::hash::{Map, map_with_capacity};
 
 use chrono::{DateTime, FixedOffset};
 use recon_core::carry::{days_between, origin_day};
@@ -219,7 +219,7 @@ struct Ctx<'a> {
     units: Vec<Unit>,
     lstate: Vec<LineState>,
     /// Orders by id (the first by rank when an id repeats).
-    order_by_id: FxMap<&'a str, u32>,
+    order_by_id: Map<&'a str, u32>,
 }
 
 fn slip_file(r: &SlipRead) -> &str {
@@ -419,7 +419,7 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let units = (0..orders.len()).map(|_| Unit::default()).collect();
-        let mut order_by_id: FxMap<&str, u32> = map_with_capacity(orders.len());
+        let mut order_by_id: Map<&str, u32> = map_with_capacity(orders.len());
         for (o, order) in orders.iter().enumerate() {
             order_by_id
                 .entry(order.order_id.0.as_str())

@@ -14,7 +14,7 @@ pub(super) struct NameBook<'a> {
 
 pub(super) type NameId = u32;
 /// Name scores by the two names' text (see [`NameBook::score_memo`]).
-pub(super) type ScoreMemo<'a> = FxMap<(&'a str, &'a str), f64>;
+pub(super) type ScoreMemo<'a> = Map<(&'a str, &'a str), f64>;
 /// Most remembered scores before the memo starts over (bounds its memory).
 pub(super) const MEMO_LIMIT: usize = 1 << 20;
 /// A name-word key for blocking: (letters, the letters).
@@ -242,7 +242,7 @@ impl<'a> NameBook<'a> {
     /// the answer, not of the crowd that shares one word.
     pub(super) fn lookup<K: std::hash::Hash + Eq>(
         &self,
-        index: &FxMap<K, Vec<u32>>,
+        index: &Map<K, Vec<u32>>,
         names: &[NameId],
         key: impl Fn(PairKey) -> K,
     ) -> Vec<u32> {

@@ -7,7 +7,7 @@ impl<'a> Ctx<'a> {
     pub(super) fn name_mismatches(&mut self) {
         // Per amount, lines by booking time: only the slip's neighbourhood
         // is looked at.
-        let by_time: FxMap<(Currency, i64), Vec<TimedLine>> = self
+        let by_time: Map<(Currency, i64), Vec<TimedLine>> = self
             .blocks()
             .into_iter()
             .map(|(k, ls)| {

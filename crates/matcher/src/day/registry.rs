@@ -5,7 +5,7 @@ use super::*;
 
 impl<'a> Ctx<'a> {
     pub(super) fn register_slips(&mut self) {
-        let mut by_file: FxMap<&str, u32> = map_with_capacity(self.slips.len());
+        let mut by_file: Map<&str, u32> = map_with_capacity(self.slips.len());
         for (i, s) in self.slips.iter().enumerate() {
             by_file.entry(s.file).or_insert(i as u32);
         }
@@ -36,7 +36,7 @@ impl<'a> Ctx<'a> {
         let prior = self.input.prior_uses;
         // Most slips have two keys (transRef and file name); the map grows
         // for the few with a QR payload or an image hash.
-        let mut first: FxMap<(u8, &str), u32> = map_with_capacity(uses.len() * 2);
+        let mut first: Map<(u8, &str), u32> = map_with_capacity(uses.len() * 2);
         let mut followers: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         for (_, _, o, s) in uses {
             let info = &self.slips[s as usize];

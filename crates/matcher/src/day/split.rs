@@ -6,12 +6,12 @@ use super::*;
 /// Lines (or orders) filed under one (currency, name key), by amount in
 /// minor units then rank: a split payment's parts are at most what is still
 /// due, so only that slice of a crowd of namesakes is read.
-pub(super) type AmountIndex = FxMap<(Currency, PairKey), Vec<(i64, u32)>>;
+pub(super) type AmountIndex = Map<(Currency, PairKey), Vec<(i64, u32)>>;
 
 impl<'a> Ctx<'a> {
     /// Free lines with a usable amount, by (currency, name key) and amount.
     pub(super) fn free_lines_by_key(&self) -> AmountIndex {
-        let mut m: AmountIndex = FxMap::default();
+        let mut m: AmountIndex = Map::default();
         for l in 0..self.lines.len() as u32 {
             if !self.eligible(l) {
                 continue;
@@ -180,7 +180,7 @@ impl<'a> Ctx<'a> {
     pub(super) fn one_transfer_many_orders(&mut self) {
         // Open orders without a usable slip, by (currency, customer name
         // key) and what they expect.
-        let mut index: AmountIndex = FxMap::default();
+        let mut index: AmountIndex = Map::default();
         for u in 0..self.units.len() as u32 {
             if !self.open(u)
                 || self.valid_slip(u).is_some()
