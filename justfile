@@ -18,6 +18,13 @@ test:
 bench:
     bash scripts/bench.sh
 
+# Labelled days for `just eval` (override: just truth=DIR eval DAY)
+truth := "../shared/eval/days"
+
+# Compare a day's reports with its labels: just eval 2026-09-01 /tmp/eval-reports
+eval day reports="reports":
+    cargo run --quiet -p recon-cli -- eval --truth {{truth}}/{{day}} --reports {{reports}}/{{day}}
+
 # Regenerate the committed sample days from the generator
 sample-data:
     cargo run --quiet -p recon-cli -- gen --sample --out sample-data

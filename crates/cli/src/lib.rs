@@ -1,5 +1,5 @@
 //! The `recon` command's library half: job configuration, the commands
-//! (reconcile, nightly, verify, ocr, gen, history, status) and their wiring of the
+//! (reconcile, nightly, verify, ocr, gen, history, status, eval) and their wiring of the
 //! stage crates. `main.rs` only parses arguments and maps results to exit
 //! codes, so that everything here is testable without a process.
 //!
@@ -7,6 +7,7 @@
 //! crate writes, the ledger remembers.
 
 pub mod config;
+pub mod eval;
 pub mod generator;
 pub mod logging;
 pub mod progress;
@@ -48,6 +49,8 @@ pub enum CliError {
     Report(#[from] recon_report::ReportError),
     #[error(transparent)]
     Generator(#[from] generator::GenError),
+    #[error(transparent)]
+    Eval(#[from] eval::EvalError),
     #[error(
         "{day} was reconciled before and its result changes, but later days were built on it: {}. Nothing was written. Rerun with --cascade to recompute {day} and those days in order, or restore {day}'s inputs",
         later.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
