@@ -10,11 +10,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use recon_cli::config::JobConfig;
 use recon_cli::logging::{self, LogFormat};
-use recon_cli::reconcile::{RunPaths, reconcile_cascade, reconcile_day};
-use recon_cli::{CliError, exit, generator, verify};
+use recon_cli::progress::Steps;
+use recon_cli::{CliError, exit, generator};
 use recon_core::{Day, Lifecycle};
+use recon_engine::config::JobConfig;
+use recon_engine::reconcile::{RunPaths, reconcile_cascade, reconcile_day};
+use recon_engine::verify;
 use recon_ledger::{Ledger, RunStatus};
 
 #[derive(Parser)]
@@ -196,9 +198,15 @@ fn run_day(
     let day = day.unwrap_or_else(|| config.last_complete_day(chrono::Utc::now()));
     let paths = paths(cli_config, &config, args);
     let outcomes = if cascade {
-        reconcile_cascade(&config, &paths, day, args.wait)?
+        reconcile_cascade(&config, &paths, day, args.wait, &Steps::default())?
     } else {
-        vec![reconcile_day(&config, &paths, day, args.wait)?]
+        vec![reconcile_day(
+            &config,
+            &paths,
+            day,
+            args.wait,
+            &Steps::default(),
+        )?]
     };
     let mut code = exit::CLEAN;
     for outcome in outcomes {
@@ -253,8 +261,8 @@ fn run(cli: Cli) -> Result<u8, CliError> {
                 recon_ocr_client::OcrConfig::default()
             };
             let mut all_read = true;
-            for doc in recon_cli::ocr_files(&files, &ocr) {
-                all_read &= doc.get("outcome").is_none();
+            for (doc, read) in recon_cli::ocr_files(&files, &ocr) {
+                all_read &= read;
                 println!("{doc}");
             }
             Ok(if all_read {

@@ -1,6 +1,7 @@
 //! Progress for long steps: a bar on a terminal, plain log lines under cron.
 
 use std::io::IsTerminal;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -51,6 +52,34 @@ impl Progress {
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
+        }
+    }
+}
+
+/// The engine's [`recon_engine::Progress`] as the command line shows it:
+/// one [`Progress`] per step.
+#[derive(Default)]
+pub struct Steps {
+    current: Mutex<Option<Progress>>,
+}
+
+impl recon_engine::Progress for Steps {
+    fn start(&self, step: &'static str, total: u64) {
+        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        *current = Some(Progress::new(step, total));
+    }
+
+    fn advance(&self, _: &'static str, n: u64) {
+        let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(p) = current.as_ref() {
+            p.inc(n);
+        }
+    }
+
+    fn finish(&self, _: &'static str) {
+        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(p) = current.take() {
+            p.finish();
         }
     }
 }

@@ -17,7 +17,7 @@ use recon_matcher::{MatchConfig, OurAccount};
 use recon_ocr_client::OcrConfig;
 use serde::Deserialize;
 
-use crate::CliError;
+use crate::EngineError;
 
 /// The whole job config.
 #[derive(Debug, Clone, Deserialize)]
@@ -99,12 +99,12 @@ impl JobConfig {
     /// resolved against the current directory (cron and systemd units set
     /// it to the project folder), except custom profile paths, which are
     /// resolved against the config file's folder.
-    pub fn load(path: &Path) -> Result<JobConfig, CliError> {
-        let text = std::fs::read_to_string(path).map_err(|e| CliError::Config {
+    pub fn load(path: &Path) -> Result<JobConfig, EngineError> {
+        let text = std::fs::read_to_string(path).map_err(|e| EngineError::Config {
             path: path.to_path_buf(),
             message: format!("cannot read it: {e}"),
         })?;
-        let config: JobConfig = toml::from_str(&text).map_err(|e| CliError::Config {
+        let config: JobConfig = toml::from_str(&text).map_err(|e| EngineError::Config {
             path: path.to_path_buf(),
             message: toml_error(&text, &e),
         })?;
@@ -112,8 +112,8 @@ impl JobConfig {
         Ok(config)
     }
 
-    fn check(&self, path: &Path) -> Result<(), CliError> {
-        let bad = |message: String| CliError::Config {
+    fn check(&self, path: &Path) -> Result<(), EngineError> {
+        let bad = |message: String| EngineError::Config {
             path: path.to_path_buf(),
             message,
         };
@@ -140,12 +140,12 @@ impl JobConfig {
     }
 
     /// Compiles the statement rules and loads their profiles.
-    pub fn statement_rules(&self, config_path: &Path) -> Result<Vec<ResolvedRule>, CliError> {
+    pub fn statement_rules(&self, config_path: &Path) -> Result<Vec<ResolvedRule>, EngineError> {
         let base = config_path.parent().unwrap_or(Path::new("."));
         self.statements
             .iter()
             .map(|rule| {
-                let bad = |message: String| CliError::Config {
+                let bad = |message: String| EngineError::Config {
                     path: config_path.to_path_buf(),
                     message,
                 };

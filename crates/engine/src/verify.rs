@@ -12,7 +12,7 @@ use recon_core::Day;
 use recon_ledger::Ledger;
 use serde_json::Value;
 
-use crate::CliError;
+use crate::EngineError;
 use crate::reconcile::{RunPaths, sha256_file};
 
 /// What `recon verify` found, one line per finding, and whether all held.
@@ -31,7 +31,7 @@ impl Verification {
 
 /// Checks the manifest chain and the files of `day` (or of every recorded
 /// day when `None`).
-pub fn verify(paths: &RunPaths, day: Option<Day>) -> Result<Verification, CliError> {
+pub fn verify(paths: &RunPaths, day: Option<Day>) -> Result<Verification, EngineError> {
     let ledger = Ledger::open(&paths.ledger)?;
     let mut v = Verification {
         ok: true,
@@ -66,7 +66,7 @@ pub fn verify(paths: &RunPaths, day: Option<Day>) -> Result<Verification, CliErr
             continue;
         };
         let manifest: Value = serde_json::from_str(&json).map_err(|e| {
-            CliError::Usage(format!("the manifest of run {run} ({d}) is not JSON: {e}"))
+            EngineError::Usage(format!("the manifest of run {run} ({d}) is not JSON: {e}"))
         })?;
         check_day(&mut v, d, &manifest, paths)?;
     }
@@ -78,7 +78,7 @@ fn check_day(
     day: Day,
     manifest: &Value,
     paths: &RunPaths,
-) -> Result<(), CliError> {
+) -> Result<(), EngineError> {
     let report_dir = paths.reports_dir.join(day.to_string());
     let listed = entries(manifest, "reports");
     let mut bad = 0;

@@ -24,9 +24,9 @@ use recon_report::{DayRecords, ReportInput};
 use sha2::{Digest, Sha256};
 use tracing::{info, warn};
 
-use crate::CliError;
+use crate::EngineError;
+use crate::Progress;
 use crate::config::{JobConfig, ResolvedRule};
-use crate::progress::Progress;
 
 /// Where a run reads and writes, after command-line overrides.
 #[derive(Debug, Clone)]
@@ -53,7 +53,7 @@ pub struct RunOutcome {
 /// the day: wait for it, or fail at once with a clear message.
 ///
 /// A rerun of a day that later days depend on (they carried its open items
-/// or share its slips) fails with [`CliError::LaterDaysDepend`] if its
+/// or share its slips) fails with [`EngineError::LaterDaysDepend`] if its
 /// result changed, before anything is written; [`reconcile_cascade`]
 /// recomputes them all instead.
 pub fn reconcile_day(
@@ -61,8 +61,9 @@ pub fn reconcile_day(
     paths: &RunPaths,
     day: Day,
     wait: bool,
-) -> Result<RunOutcome, CliError> {
-    reconcile_one(config, paths, day, wait, false)
+    progress: &dyn Progress,
+) -> Result<RunOutcome, EngineError> {
+    reconcile_one(config, paths, day, wait, false, progress)
 }
 
 /// Reconciles `day`, then every later recorded day whose results depend on
@@ -74,7 +75,8 @@ pub fn reconcile_cascade(
     paths: &RunPaths,
     day: Day,
     wait: bool,
-) -> Result<Vec<RunOutcome>, CliError> {
+    progress: &dyn Progress,
+) -> Result<Vec<RunOutcome>, EngineError> {
     let mut later: BTreeSet<Day> = {
         let ledger = Ledger::open(&paths.ledger)?;
         ledger.days_depending_on(day)?.into_iter().collect()
@@ -83,18 +85,18 @@ pub fn reconcile_cascade(
         .iter()
         .find(|d| !paths.data_dir.join(d.to_string()).is_dir())
     {
-        return Err(CliError::Usage(format!(
+        return Err(EngineError::Usage(format!(
             "cannot recompute {day} and the days after it: the input folder of {missing} ({}) is gone, so {missing} could not be recomputed; nothing was changed",
             paths.data_dir.join(missing.to_string()).display()
         )));
     }
-    let mut outcomes = vec![reconcile_one(config, paths, day, wait, true)?];
+    let mut outcomes = vec![reconcile_one(config, paths, day, wait, true, progress)?];
     // The rerun may have made new days depend on `day` (a slip key it now
     // registers): ask again.
     later.extend(Ledger::open(&paths.ledger)?.days_depending_on(day)?);
     for d in later {
         info!(day = %d, because_of = %day, "recomputing a later day");
-        outcomes.push(reconcile_one(config, paths, d, wait, true)?);
+        outcomes.push(reconcile_one(config, paths, d, wait, true, progress)?);
     }
     Ok(outcomes)
 }
@@ -105,10 +107,11 @@ fn reconcile_one(
     day: Day,
     wait: bool,
     cascade: bool,
-) -> Result<RunOutcome, CliError> {
+    progress: &dyn Progress,
+) -> Result<RunOutcome, EngineError> {
     let day_dir = paths.data_dir.join(day.to_string());
     if !day_dir.is_dir() {
-        return Err(CliError::NoDayFolder { day, path: day_dir });
+        return Err(EngineError::NoDayFolder { day, path: day_dir });
     }
     let rules = config.statement_rules(&paths.config)?;
     let ledger = Ledger::open(&paths.ledger)?;
@@ -140,7 +143,7 @@ fn reconcile_one(
             (lines, orders)
         });
         let mut slips = timings.time("slips", || {
-            read_slips(config, &ledger, &day_dir, &inputs, &orders)
+            read_slips(config, &ledger, &day_dir, &inputs, &orders, progress)
         });
 
         // Only the day's own slips are looked up in (and later added to) the
@@ -174,7 +177,7 @@ fn reconcile_one(
                 &paths.data_dir,
                 carried.slips,
             ));
-            Ok::<_, CliError>((carried_from, previous, frozen))
+            Ok::<_, EngineError>((carried_from, previous, frozen))
         })?;
         let frozen: Vec<&OpenItem> = frozen.iter().collect();
 
@@ -264,7 +267,7 @@ fn reconcile_one(
             record_manifest(&ledger, run, day, carried_from, &inputs, &written)
         })?;
         info!(manifest = %link.sha256, "manifest recorded");
-        Ok::<_, CliError>((result, quarantine, breaks))
+        Ok::<_, EngineError>((result, quarantine, breaks))
     })();
 
     let finished_at = Utc::now().fixed_offset();
@@ -304,7 +307,7 @@ fn open_items(
     config: &JobConfig,
     ledger: &Ledger,
     day: Day,
-) -> Result<(Option<Day>, Vec<OpenItem>), CliError> {
+) -> Result<(Option<Day>, Vec<OpenItem>), EngineError> {
     let (from, mut items) = ledger.open_items_before(day)?;
     let before = items.len();
     items.retain(|i| carry::days_between(i.origin_day, day) <= config.lookback_days);
@@ -367,7 +370,7 @@ fn refuse_silent_rewrite(
     day: Day,
     result: &DayResult,
     cascade: bool,
-) -> Result<(), CliError> {
+) -> Result<(), EngineError> {
     if cascade {
         return Ok(());
     }
@@ -381,9 +384,9 @@ fn refuse_silent_rewrite(
     }
     let recorded = ledger.recorded_days()?.iter().any(|(d, _)| *d == day);
     Err(if recorded {
-        CliError::LaterDaysDepend { day, later }
+        EngineError::LaterDaysDepend { day, later }
     } else {
-        CliError::LaterDaysSkipped { day, later }
+        EngineError::LaterDaysSkipped { day, later }
     })
 }
 
@@ -397,7 +400,7 @@ fn record_manifest(
     carried_from: Option<Day>,
     inputs: &[InputFile],
     reports: &[PathBuf],
-) -> Result<ManifestLink, CliError> {
+) -> Result<ManifestLink, EngineError> {
     let mut files = Vec::with_capacity(reports.len());
     for path in reports {
         let (sha256, bytes) = sha256_file(path)?;
@@ -435,7 +438,7 @@ fn prior_uses(
     path: &Path,
     keys: &[SlipKey],
     day: Day,
-) -> Result<std::collections::BTreeMap<SlipKey, recon_core::PriorUse>, CliError> {
+) -> Result<std::collections::BTreeMap<SlipKey, recon_core::PriorUse>, EngineError> {
     prior_uses_split(ledger, path, keys, day, 20_000)
 }
 
@@ -445,7 +448,7 @@ fn prior_uses_split(
     keys: &[SlipKey],
     day: Day,
     split_from: usize,
-) -> Result<std::collections::BTreeMap<SlipKey, recon_core::PriorUse>, CliError> {
+) -> Result<std::collections::BTreeMap<SlipKey, recon_core::PriorUse>, EngineError> {
     if keys.len() < split_from.max(2) {
         return Ok(ledger.prior_uses(keys, day)?);
     }
@@ -574,7 +577,7 @@ fn trend_point(result: &DayResult) -> TrendPoint {
 }
 
 /// Every file of the day's three input folders, sorted, with its SHA-256.
-fn list_inputs(day_dir: &Path) -> Result<(Vec<InputFile>, Vec<Rejection>), CliError> {
+fn list_inputs(day_dir: &Path) -> Result<(Vec<InputFile>, Vec<Rejection>), EngineError> {
     let mut inputs = Vec::new();
     let mut refused = Vec::new();
     // Links are never followed, here or for slip names: a link can point
@@ -609,8 +612,8 @@ fn list_inputs(day_dir: &Path) -> Result<(Vec<InputFile>, Vec<Rejection>), CliEr
             Ok(_) => {}
         }
         let mut names = Vec::new();
-        for entry in fs::read_dir(&dir).map_err(|e| CliError::io(&dir, e))? {
-            let entry = entry.map_err(|e| CliError::io(&dir, e))?;
+        for entry in fs::read_dir(&dir).map_err(|e| EngineError::io(&dir, e))? {
+            let entry = entry.map_err(|e| EngineError::io(&dir, e))?;
             let Ok(name) = entry.file_name().into_string() else {
                 refuse(
                     entry.file_name().to_string_lossy().into_owned(),
@@ -623,7 +626,7 @@ fn list_inputs(day_dir: &Path) -> Result<(Vec<InputFile>, Vec<Rejection>), CliEr
             }
             let file_type = entry
                 .file_type()
-                .map_err(|e| CliError::io(&entry.path(), e))?;
+                .map_err(|e| EngineError::io(&entry.path(), e))?;
             if file_type.is_symlink() {
                 refuse(name, "is a symbolic link; links are not followed".into());
             } else if !file_type.is_file() {
@@ -648,13 +651,13 @@ fn list_inputs(day_dir: &Path) -> Result<(Vec<InputFile>, Vec<Rejection>), CliEr
     Ok((inputs, refused))
 }
 
-pub(crate) fn sha256_file(path: &Path) -> Result<(String, u64), CliError> {
-    let mut file = fs::File::open(path).map_err(|e| CliError::io(path, e))?;
+pub(crate) fn sha256_file(path: &Path) -> Result<(String, u64), EngineError> {
+    let mut file = fs::File::open(path).map_err(|e| EngineError::io(path, e))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut total = 0u64;
     loop {
-        let n = file.read(&mut buf).map_err(|e| CliError::io(path, e))?;
+        let n = file.read(&mut buf).map_err(|e| EngineError::io(path, e))?;
         if n == 0 {
             break;
         }
@@ -763,6 +766,7 @@ fn read_slips(
     day_dir: &Path,
     inputs: &[InputFile],
     orders: &[Order],
+    progress: &dyn Progress,
 ) -> Vec<SlipRead> {
     let slips_dir = day_dir.join("slips");
     let mut names: BTreeSet<String> = BTreeSet::new();
@@ -814,14 +818,14 @@ fn read_slips(
             Err(reason) => reads.push(SlipRead::Unreadable { file: name, reason }),
         }
     }
-    let progress = Progress::new("slips", jobs.len() as u64);
+    progress.start("slips", jobs.len() as u64);
     reads.extend(recon_ocr_client::read_slips(
         jobs,
         &config.ocr,
         ledger,
-        &|n| progress.inc(n),
+        &|n| progress.advance("slips", n),
     ));
-    progress.finish();
+    progress.finish("slips");
     reads
 }
 

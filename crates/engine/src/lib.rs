@@ -1,0 +1,122 @@
+//! Recon's day run: one business day from its input folder to reports and
+//! ledger, as a library that the `recon` command, the review page and any
+//! future worker call.
+//!
+//! Owns:
+//! - the job configuration as typed data ([`config::JobConfig`]: accounts,
+//!   statement profiles, time zone and cut-off, matching and OCR settings);
+//! - the day-folder input contract (`statements/`, `orders/`, `slips/`, what
+//!   is refused and why) and reading a day's inputs into typed values;
+//! - the run itself ([`reconcile::reconcile_day`]): the day's lock, slips
+//!   read once ever, the open items carried from earlier days and pushed back
+//!   after matching, reports written as a complete set, the ledger's day
+//!   replaced in one transaction, the manifest chained to the previous one;
+//! - the rerun rules: a rerun that would change what later days were built on
+//!   is refused, or recomputed in order with
+//!   [`reconcile::reconcile_cascade`];
+//! - checking the manifest chain and the reports on disk ([`verify`]).
+//!
+//! Never does: argument parsing, printing, exit codes, terminal progress
+//! bars (a caller passes a [`Progress`]), matching rules of its own (the
+//! matcher decides), file formats (ingest reads, the report crate writes).
+
+pub mod config;
+pub mod reconcile;
+pub mod verify;
+
+use std::path::{Path, PathBuf};
+
+use recon_core::{Day, Slip, SlipRead};
+use recon_ocr_client::SlipJob;
+
+/// Everything that can stop a day run, phrased for the person reading it.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("job config {path}: {message}")]
+    Config { path: PathBuf, message: String },
+    #[error(
+        "no input folder for {day}: {path} does not exist (expected statements/, orders/, slips/ inside)"
+    )]
+    NoDayFolder { day: Day, path: PathBuf },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Ledger(#[from] recon_ledger::LedgerError),
+    #[error(transparent)]
+    Report(#[from] recon_report::ReportError),
+    #[error(
+        "{day} was reconciled before and its result changes, but later days were built on it: {}. Nothing was written. Rerun with --cascade to recompute {day} and those days in order, or restore {day}'s inputs",
+        later.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    LaterDaysDepend { day: Day, later: Vec<Day> },
+    #[error(
+        "{day} was never reconciled, but later days were reconciled without it: {}. Nothing was written. Rerun with --cascade to reconcile {day} and recompute those days in order",
+        later.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    LaterDaysSkipped { day: Day, later: Vec<Day> },
+    /// A request the run refuses, with what to do instead.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl EngineError {
+    pub fn io(path: &Path, source: std::io::Error) -> EngineError {
+        EngineError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// How far a long step of a run has come (reading a day's slips), for
+/// whoever runs it: the command line draws a bar on a terminal and logs
+/// under cron; a page or a worker may do otherwise. Called from several
+/// threads.
+pub trait Progress: Sync {
+    /// A step of `total` items begins.
+    fn start(&self, step: &'static str, total: u64);
+    /// `n` more items of the step are done.
+    fn advance(&self, step: &'static str, n: u64);
+    /// The step is over.
+    fn finish(&self, step: &'static str);
+}
+
+/// A [`Progress`] that tells no one.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn start(&self, _: &'static str, _: u64) {}
+    fn advance(&self, _: &'static str, _: u64) {}
+    fn finish(&self, _: &'static str) {}
+}
+
+/// A slip cache that remembers nothing: reading the files a person names,
+/// now, leaves the ledger alone.
+struct NoCache;
+
+impl recon_core::SlipCache for NoCache {
+    fn cached(&self, _: &str, _: recon_core::Provider) -> Option<Slip> {
+        None
+    }
+    fn store(&self, _: &str, _: &Slip) {}
+}
+
+/// Reads each slip file with the configured provider, outside any day and
+/// without the ledger's cache (`recon ocr`), in the order given.
+pub fn read_slip_files(files: &[PathBuf], config: &recon_ocr_client::OcrConfig) -> Vec<SlipRead> {
+    let jobs: Vec<SlipJob> = files
+        .iter()
+        .map(|p| SlipJob {
+            file: p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            path: p.clone(),
+        })
+        .collect();
+    recon_ocr_client::read_slips(jobs, config, &NoCache, &|_| {})
+}
