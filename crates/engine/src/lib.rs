@@ -21,6 +21,7 @@
 //! matcher decides), file formats (ingest reads, the report crate writes).
 
 pub mod config;
+pub mod manifest;
 pub mod reconcile;
 pub mod verify;
 

@@ -27,6 +27,7 @@ use tracing::{info, warn};
 use crate::EngineError;
 use crate::Progress;
 use crate::config::{JobConfig, ResolvedRule};
+use crate::manifest::{FileDigest, Manifest};
 
 /// Where a run reads and writes, after command-line overrides.
 #[derive(Debug, Clone)]
@@ -408,24 +409,32 @@ fn record_manifest(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        files.push(serde_json::json!({ "name": name, "sha256": sha256, "bytes": bytes }));
+        files.push(FileDigest {
+            bytes,
+            name,
+            sha256,
+        });
     }
-    files.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
-    let inputs: Vec<_> = inputs
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    let inputs: Vec<FileDigest> = inputs
         .iter()
-        .map(|i| serde_json::json!({ "name": i.name, "sha256": i.sha256, "bytes": i.bytes }))
+        .map(|i| FileDigest {
+            bytes: i.bytes,
+            name: i.name.clone(),
+            sha256: i.sha256.clone(),
+        })
         .collect();
     Ok(ledger.record_manifest_with(run, |previous| {
-        let manifest = serde_json::json!({
-            "day": day.to_string(),
-            "run_id": run.0,
-            "tool_version": env!("CARGO_PKG_VERSION"),
-            "carried_from": carried_from.map(|d| d.to_string()),
-            "inputs": inputs,
-            "reports": files,
-            "previous_manifest_sha256": previous,
-        });
-        serde_json::to_string_pretty(&manifest).expect("a JSON value serializes")
+        Manifest {
+            carried_from,
+            day,
+            inputs,
+            previous_manifest_sha256: previous.map(str::to_string),
+            reports: files,
+            run_id: run.0,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+        .to_json()
     })?)
 }
 

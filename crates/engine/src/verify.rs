@@ -10,9 +10,9 @@
 
 use recon_core::Day;
 use recon_ledger::Ledger;
-use serde_json::Value;
 
 use crate::EngineError;
+use crate::manifest::{FileDigest, Manifest};
 use crate::reconcile::{RunPaths, sha256_file};
 
 /// What `recon verify` found, one line per finding, and whether all held.
@@ -65,7 +65,7 @@ pub fn verify(paths: &RunPaths, day: Option<Day>) -> Result<Verification, Engine
             v.fail(format!("{d}: run {run} recorded results but no manifest"));
             continue;
         };
-        let manifest: Value = serde_json::from_str(&json).map_err(|e| {
+        let manifest = Manifest::from_json(&json).map_err(|e| {
             EngineError::Usage(format!("the manifest of run {run} ({d}) is not JSON: {e}"))
         })?;
         check_day(&mut v, d, &manifest, paths)?;
@@ -76,13 +76,13 @@ pub fn verify(paths: &RunPaths, day: Option<Day>) -> Result<Verification, Engine
 fn check_day(
     v: &mut Verification,
     day: Day,
-    manifest: &Value,
+    manifest: &Manifest,
     paths: &RunPaths,
 ) -> Result<(), EngineError> {
     let report_dir = paths.reports_dir.join(day.to_string());
-    let listed = entries(manifest, "reports");
+    let listed = &manifest.reports;
     let mut bad = 0;
-    for (name, sha256) in &listed {
+    for FileDigest { name, sha256, .. } in listed {
         let path = report_dir.join(name);
         if !path.is_file() {
             v.fail(format!("{day}: report {name} is missing"));
@@ -97,7 +97,7 @@ fn check_day(
     if let Ok(dir) = std::fs::read_dir(&report_dir) {
         let mut extra: Vec<String> = dir
             .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .filter(|n| !n.starts_with('.') && !listed.iter().any(|(l, _)| l == n))
+            .filter(|n| !n.starts_with('.') && !listed.iter().any(|l| l.name == *n))
             .collect();
         extra.sort();
         for name in extra {
@@ -109,11 +109,11 @@ fn check_day(
     }
     let day_dir = paths.data_dir.join(day.to_string());
     let mut archived = 0;
-    for (name, sha256) in entries(manifest, "inputs") {
-        let path = day_dir.join(&name);
+    for FileDigest { name, sha256, .. } in &manifest.inputs {
+        let path = day_dir.join(name);
         if !path.is_file() {
             archived += 1;
-        } else if sha256_file(&path)?.0 != sha256 {
+        } else if sha256_file(&path)?.0 != *sha256 {
             v.fail(format!("{day}: input {name} changed since the run"));
             bad += 1;
         }
@@ -130,33 +130,4 @@ fn check_day(
         ));
     }
     Ok(())
-}
-
-/// `(name, sha256)` of a manifest's `reports` or `inputs` list.
-fn entries(manifest: &Value, list: &str) -> Vec<(String, String)> {
-    manifest[list]
-        .as_array()
-        .map(|files| {
-            files
-                .iter()
-                .filter_map(|f| Some((f["name"].as_str()?.into(), f["sha256"].as_str()?.into())))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn manifest_entries_are_read_by_name() {
-        let m: Value = serde_json::json!({
-            "reports": [{"name": "a.csv", "sha256": "ab", "bytes": 2}, {"name": 3}],
-            "inputs": []
-        });
-        assert_eq!(entries(&m, "reports"), [("a.csv".into(), "ab".into())]);
-        assert!(entries(&m, "inputs").is_empty());
-        assert!(entries(&m, "missing").is_empty());
-    }
 }
