@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{CoreError, Day, Money, OrderId, SourceRef};
 
-/// The status words of the output contract (README, DESIGN). Changing a
+/// The status words of the output contract (README, Output contract). Changing a
 /// word is a breaking change for every finance team's spreadsheets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -19,7 +19,7 @@ use recon_core::{
 };
 use recon_ingest::{Ingested, ReadOptions};
 use recon_ledger::{DayCarry, Ledger, ManifestLink, RunId, RunStatus};
-use recon_ocr_client::SlipJob;
+use recon_ocr_client::{BundleLine, SlipJob, is_bundle};
 use recon_report::{DayRecords, ReportInput};
 use sha2::{Digest, Sha256};
 use tracing::{info, warn};
@@ -810,12 +810,12 @@ fn read_slips(
         std::collections::HashMap::new();
     for name in names {
         // `<bundle>.jsonl#<line>` names a line of a bundle in slips/.
-        let checked = match name.rsplit_once('#') {
-            Some((bundle, n)) if is_bundle(bundle) && n.parse::<u64>().is_ok() => bundles
-                .entry(bundle.to_string())
-                .or_insert_with(|| safe_slip_path(&slips_dir, bundle))
+        let checked = match BundleLine::parse(&name) {
+            Some(b) => bundles
+                .entry(b.bundle.to_string())
+                .or_insert_with(|| safe_slip_path(&slips_dir, b.bundle))
                 .clone(),
-            _ => safe_slip_path(&slips_dir, &name),
+            None => safe_slip_path(&slips_dir, &name),
         };
         let checked = if linked {
             Err("the slips/ folder is a symbolic link; links are not followed".to_string())
@@ -836,14 +836,6 @@ fn read_slips(
     ));
     progress.finish("slips");
     reads
-}
-
-/// A bundle of saved responses, one per line (`slips-001.jsonl`).
-fn is_bundle(name: &str) -> bool {
-    name.len() > 6
-        && name
-            .get(name.len() - 6..)
-            .is_some_and(|ext| ext.eq_ignore_ascii_case(".jsonl"))
 }
 
 fn safe_slip_path(slips_dir: &Path, name: &str) -> Result<PathBuf, String> {

@@ -19,7 +19,7 @@
 //! - the per-day run lock ([`Ledger::lock_day`], [`Ledger::day_in_progress`]);
 //! - what a rerun of a day touches ([`Ledger::days_depending_on`]).
 //!
-//! Days are not islands (issue 9): every result row carries the day its item
+//! Days are not islands: every result row carries the day its item
 //! came from (`origin_day`, read from the carried name, part of the key),
 //! each day keeps the open set its run left and the day it carried from,
 //! and a rerun of a day names every later day resting on it.

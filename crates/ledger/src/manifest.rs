@@ -1,4 +1,4 @@
-//! The run manifest chain (issue 9): each successful run stores its
+//! The run manifest chain: each successful run stores its
 //! manifest (a JSON listing the SHA-256 of every input and report file)
 //! with the SHA-256 of the manifest recorded before it, so an auditor can
 //! check that no run's record was rewritten or removed afterwards.

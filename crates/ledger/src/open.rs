@@ -1,4 +1,4 @@
-//! Days are not islands (issue 9): the open set each day's run leaves for
+//! Days are not islands: the open set each day's run leaves for
 //! the next, and the break lifecycle of each day.
 //!
 //! The ledger only keeps what the run computed with `recon_core::carry`

@@ -349,7 +349,7 @@ impl Ledger {
     }
 
     /// Later days whose stored results depend on `day`, so that rerunning
-    /// `day` means rerunning them too (issue 9), oldest first, each once:
+    /// `day` means rerunning them too, oldest first, each once:
     /// - they carry an item (order, statement line, slip) that came from
     ///   `day`;
     /// - their run started from the open set of `day` or of a later day

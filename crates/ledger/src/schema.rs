@@ -70,7 +70,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
 
     -- Per-day verdicts. `origin_day` is the day the item (order, statement
     -- line, slip) came from: today for today's inputs, an earlier day for an
-    -- open item carried over (issue 9). It is part of every key so that an
+    -- open item carried over. It is part of every key so that an
     -- old `orders.csv:5` and today's `orders.csv:5` can sit side by side.
     -- `seq` keeps the matcher's deterministic order. WITHOUT ROWID: the
     -- key is the storage order, so a day's rows sit together and the key
@@ -136,7 +136,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX slip_results_by_origin ON slip_results (origin_day, day);
     "#,
-    // 2: days are not islands (issue 9): the open set each day leaves, the
+    // 2: days are not islands: the open set each day leaves, the
     // break lifecycle, where a run's open set came from, and the manifests
     // themselves (not only their hashes) so the chain can be re-verified.
     r#"
@@ -191,7 +191,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX breaks_by_key ON breaks (kind, key, day);
     "#,
     // 3: lean rows for days of a million orders, statement lines and slips
-    // (issue 7). The results and the registry are rebuilt (SQLite cannot
+    //. The results and the registry are rebuilt (SQLite cannot
     // drop a column that carries a foreign key):
     // - `reasons` went: it repeated `reasons_json` as text and nothing read
     //   it back (the reports join the reasons themselves);
@@ -541,7 +541,7 @@ mod tests {
         assert_eq!(check.broken.len(), 2, "only the two old hashes: {check:?}");
     }
 
-    /// A ledger written by schema 2 (issue 9): two days, the second
+    /// A ledger written by schema 2: two days, the second
     /// carrying an order of the first, with results in every table, slip
     /// registrations, an open set and breaks.
     fn v2_file(path: &Path) {

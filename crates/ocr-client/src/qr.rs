@@ -2,7 +2,8 @@
 //!
 //! Owns: splitting a payload into tag/length/value fields, verifying its
 //! CRC-16/CCITT-FALSE, and typing the three payloads a slip can carry
-//! (`/work/shared/ref/qr-payloads.md`):
+//! (described in the project's provider reference, `ref/qr-payloads.md` of
+//! the shared folder beside the repository):
 //! - the Thai slip-verification mini-QR (tag `00` group: API id, sending
 //!   bank, `transRef`; `51` country; `91` CRC) → [`SlipVerification`];
 //! - a PromptPay merchant-presented QR (`29`/`30`, `53` = 764) → [`PromptPay`];

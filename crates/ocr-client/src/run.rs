@@ -311,16 +311,47 @@ pub fn bundle_slip_names(file: &str, path: &std::path::Path) -> std::io::Result<
         }
         n += 1;
         if !line.iter().all(u8::is_ascii_whitespace) {
-            names.push(format!("{file}#{n}"));
+            names.push(
+                BundleLine {
+                    bundle: file,
+                    line: n,
+                }
+                .name(),
+            );
         }
     }
     Ok(names)
 }
 
-/// The 1-based line a bundle job names: `slips-001.jsonl#17` → 17.
-fn bundle_line(file: &str) -> Option<usize> {
-    let (_, n) = file.rsplit_once('#')?;
-    n.parse().ok().filter(|&n| n > 0)
+/// A bundle of saved responses, one per line: a `.jsonl` file in `slips/`.
+pub fn is_bundle(name: &str) -> bool {
+    name.len() > 6
+        && name
+            .get(name.len() - 6..)
+            .is_some_and(|ext| ext.eq_ignore_ascii_case(".jsonl"))
+}
+
+/// A slip named as one line of a bundle: `slips-001.jsonl#17` is line 17
+/// (1-based) of `slips-001.jsonl`. The one place that writes and reads
+/// such names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BundleLine<'a> {
+    pub bundle: &'a str,
+    pub line: usize,
+}
+
+impl<'a> BundleLine<'a> {
+    /// `None` unless `name` is a bundle's name, `#` and a line number ≥ 1.
+    pub fn parse(name: &'a str) -> Option<BundleLine<'a>> {
+        let (bundle, n) = name.rsplit_once('#')?;
+        let line = n.parse().ok().filter(|&n| n > 0)?;
+        is_bundle(bundle).then_some(BundleLine { bundle, line })
+    }
+
+    /// The slip's name, `<bundle>#<line>`.
+    pub fn name(&self) -> String {
+        format!("{}#{}", self.bundle, self.line)
+    }
 }
 
 /// Reads every saved response among `jobs` (index-aligned; images stay
@@ -389,7 +420,7 @@ fn read_saved(
             .into_iter()
             .map(|i| {
                 let (i, file, _) = take(i);
-                let n = bundle_line(&file);
+                let n = BundleLine::parse(&file).map(|b| b.line);
                 BundleJob {
                     i,
                     file,
@@ -769,6 +800,25 @@ async fn collect_one(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bundle_lines_are_written_and_read_by_one_type() {
+        let b = BundleLine::parse("slips-001.jsonl#17").unwrap();
+        assert_eq!((b.bundle, b.line), ("slips-001.jsonl", 17));
+        assert_eq!(b.name(), "slips-001.jsonl#17");
+        assert_eq!(BundleLine::parse("a.JSONL#1").map(|b| b.line), Some(1));
+        for not in [
+            "slips-001.jsonl",
+            "a.jsonl#0",
+            "a.jsonl#x",
+            "a.json#3",
+            "#3",
+            "a.jsonl#-1",
+        ] {
+            assert_eq!(BundleLine::parse(not), None, "{not}");
+        }
+        assert!(is_bundle("x.jsonl") && !is_bundle(".jsonl") && !is_bundle("x.json"));
+    }
 
     const SHAPES: [&[u8]; 9] = [
         b"",

@@ -749,7 +749,7 @@ fn thai_account(rng: &mut SampleRng) -> String {
 
 /// A plausible slip for seed `seed`: bank, names (Thai or Latin), amount,
 /// time on 2026-11-21, reference, accounts. Thai slips pay our KBank
-/// account, Cambodian ones our ABA accounts (CONTRACT sample conventions).
+/// account, Cambodian ones our ABA accounts (as `jobs/nightly.toml` lists them).
 pub fn sample_slip(seed: u64) -> SlipSpec {
     let mut rng = SampleRng::new(seed);
     let bank = rng.pick(SAMPLE_BANKS).to_string();
