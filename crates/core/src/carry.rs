@@ -540,7 +540,10 @@ mod tests {
             expected: o.amount,
             paid: None,
             name_score: None,
-            reasons: vec![Reason::new("test")],
+            reasons: vec![Reason {
+                code: "test".into(),
+                detail: None,
+            }],
         }
     }
 

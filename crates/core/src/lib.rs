@@ -22,7 +22,8 @@ pub use carry::{AgeBucket, Break, ItemKind, Lifecycle, OpenItem};
 pub use day::Day;
 pub use money::{Currency, Money};
 pub use outcome::{
-    DayResult, NameScore, OrderOutcome, Reason, SlipOutcome, StatementOutcome, Status, join_reasons,
+    DayResult, NameScore, OrderOutcome, Reason, ReasonCode, SlipOutcome, StatementOutcome, Status,
+    join_reasons,
 };
 pub use party::{AccountMask, Party, Proxy, ProxyKind, ThaiBank, thai_bank};
 pub use records::{Order, OrderId, Rejection, SourceRef, StatementLine};

@@ -88,18 +88,210 @@ pub struct Reason {
 }
 
 impl Reason {
-    pub fn new(code: impl Into<String>) -> Reason {
+    pub fn new(code: ReasonCode) -> Reason {
         Reason {
-            code: code.into(),
+            code: code.as_str().to_string(),
             detail: None,
         }
     }
 
-    pub fn with(code: impl Into<String>, detail: impl fmt::Display) -> Reason {
+    pub fn with(code: ReasonCode, detail: impl fmt::Display) -> Reason {
         Reason {
-            code: code.into(),
+            code: code.as_str().to_string(),
             detail: Some(detail.to_string()),
         }
+    }
+
+    /// Is this reason of `code`? (The text read back from a ledger may hold
+    /// any code.)
+    pub fn is(&self, code: ReasonCode) -> bool {
+        self.code == code.as_str()
+    }
+}
+
+/// The codes of `reasons` (README "Reason codes"): like the status words, a
+/// public contract that finance teams filter and count by in their
+/// spreadsheets; changed only on purpose. A [`Reason`] is built from one of
+/// these; its text form is `code` or `code=detail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ReasonCode {
+    /// how the money was linked: trans_ref, order_id_in_reference, amount_and_name, amount_and_time, split_payment, one_transfer_many_orders
+    LinkedBy,
+    /// paid less than the order, by this much
+    ShortBy,
+    /// paid more than the order, by this much
+    OverBy,
+    /// paid less by a bank fee within `fee_tolerance` (or the slip's fee): still paid
+    FeeDeducted,
+    /// the money came in another currency
+    CurrencyDiffers,
+    /// what the slip says, when the statement line says otherwise
+    SlipAmount,
+    /// the order was paid by this many statement lines
+    SplitPayment,
+    /// the other orders one transfer (or one slip) paid
+    PaidTogetherWith,
+    /// the order (or slip) and day that used this slip first
+    DuplicateOf,
+    /// what repeated: trans_ref, qr_payload or image_sha256
+    DuplicateKey,
+    /// later orders that used this slip again
+    ReusedBy,
+    /// the account the slip paid, masked, when it is not ours
+    ReceiverAccount,
+    /// the PromptPay or Bakong id the slip paid, masked, when it is not ours
+    ReceiverProxy,
+    /// how close the slip's receiver name came to ours
+    ReceiverNameScore,
+    /// the slip does not show whom it paid
+    ReceiverNotShown,
+    /// why the slip could not be read
+    Unreadable,
+    /// why the slip is not read yet (provider stopped, quota): the next run reads it
+    NotReadYet,
+    /// the order names a slip file that is not in slips/
+    SlipFileMissing,
+    /// the slip was read but shows no amount
+    SlipWithoutAmount,
+    /// the order had no slip; a slip's remark named it
+    SlipFoundByRemark,
+    /// the statement lines an ambiguous order could be paid by
+    CandidateLines,
+    /// the orders an ambiguous statement line could pay
+    CandidateOrders,
+    /// the other orders that make an order ambiguous
+    CompetingOrders,
+    /// more than one set of lines adds up to the order
+    SeveralSplitCombinations,
+    /// the order's customer against who paid, 0 to 1
+    NameScore,
+    /// the order's customer, when the payer is someone else
+    Customer,
+    /// who paid, when it is not the order's customer
+    Payer,
+    /// the bank prints the payer another way than the customer; the slip tied by transaction reference names the customer
+    PayerNameDiffers,
+    /// no name to compare: neither the line nor the slip shows one
+    PayerNameNotCompared,
+    /// the slip's sender is not the order's customer (no statement line to settle who paid)
+    SenderDiffersFromCustomer,
+    /// the slip's sender is not the bank's payer; the bank's payer is the customer
+    SenderDiffersFromPayer,
+    /// no statement line carries the slip's money
+    NoStatementLine,
+    /// money going out of our account
+    MoneyOut,
+    /// no order claims this money (or slip)
+    NoOrder,
+    /// booked outside the business day's window
+    OutsideDayWindow,
+    /// a slip no order names explains this line
+    SlipWithoutOrder,
+    /// how many orders one statement line paid
+    Orders,
+    /// pending: the slip's money may still reach the statement, until this day
+    AwaitingStatement,
+    /// pending: the order may still be paid, until this day
+    AwaitingPayment,
+    /// pending: the money's order may still come, until this day
+    AwaitingOrder,
+}
+
+impl ReasonCode {
+    /// Every code, in the README's order.
+    pub const ALL: [ReasonCode; 40] = [
+        ReasonCode::LinkedBy,
+        ReasonCode::ShortBy,
+        ReasonCode::OverBy,
+        ReasonCode::FeeDeducted,
+        ReasonCode::CurrencyDiffers,
+        ReasonCode::SlipAmount,
+        ReasonCode::SplitPayment,
+        ReasonCode::PaidTogetherWith,
+        ReasonCode::DuplicateOf,
+        ReasonCode::DuplicateKey,
+        ReasonCode::ReusedBy,
+        ReasonCode::ReceiverAccount,
+        ReasonCode::ReceiverProxy,
+        ReasonCode::ReceiverNameScore,
+        ReasonCode::ReceiverNotShown,
+        ReasonCode::Unreadable,
+        ReasonCode::NotReadYet,
+        ReasonCode::SlipFileMissing,
+        ReasonCode::SlipWithoutAmount,
+        ReasonCode::SlipFoundByRemark,
+        ReasonCode::CandidateLines,
+        ReasonCode::CandidateOrders,
+        ReasonCode::CompetingOrders,
+        ReasonCode::SeveralSplitCombinations,
+        ReasonCode::NameScore,
+        ReasonCode::Customer,
+        ReasonCode::Payer,
+        ReasonCode::PayerNameDiffers,
+        ReasonCode::PayerNameNotCompared,
+        ReasonCode::SenderDiffersFromCustomer,
+        ReasonCode::SenderDiffersFromPayer,
+        ReasonCode::NoStatementLine,
+        ReasonCode::MoneyOut,
+        ReasonCode::NoOrder,
+        ReasonCode::OutsideDayWindow,
+        ReasonCode::SlipWithoutOrder,
+        ReasonCode::Orders,
+        ReasonCode::AwaitingStatement,
+        ReasonCode::AwaitingPayment,
+        ReasonCode::AwaitingOrder,
+    ];
+
+    /// The code as written in `reasons`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ReasonCode::LinkedBy => "linked_by",
+            ReasonCode::ShortBy => "short_by",
+            ReasonCode::OverBy => "over_by",
+            ReasonCode::FeeDeducted => "fee_deducted",
+            ReasonCode::CurrencyDiffers => "currency_differs",
+            ReasonCode::SlipAmount => "slip_amount",
+            ReasonCode::SplitPayment => "split_payment",
+            ReasonCode::PaidTogetherWith => "paid_together_with",
+            ReasonCode::DuplicateOf => "duplicate_of",
+            ReasonCode::DuplicateKey => "duplicate_key",
+            ReasonCode::ReusedBy => "reused_by",
+            ReasonCode::ReceiverAccount => "receiver_account",
+            ReasonCode::ReceiverProxy => "receiver_proxy",
+            ReasonCode::ReceiverNameScore => "receiver_name_score",
+            ReasonCode::ReceiverNotShown => "receiver_not_shown",
+            ReasonCode::Unreadable => "unreadable",
+            ReasonCode::NotReadYet => "not_read_yet",
+            ReasonCode::SlipFileMissing => "slip_file_missing",
+            ReasonCode::SlipWithoutAmount => "slip_without_amount",
+            ReasonCode::SlipFoundByRemark => "slip_found_by_remark",
+            ReasonCode::CandidateLines => "candidate_lines",
+            ReasonCode::CandidateOrders => "candidate_orders",
+            ReasonCode::CompetingOrders => "competing_orders",
+            ReasonCode::SeveralSplitCombinations => "several_split_combinations",
+            ReasonCode::NameScore => "name_score",
+            ReasonCode::Customer => "customer",
+            ReasonCode::Payer => "payer",
+            ReasonCode::PayerNameDiffers => "payer_name_differs",
+            ReasonCode::PayerNameNotCompared => "payer_name_not_compared",
+            ReasonCode::SenderDiffersFromCustomer => "sender_differs_from_customer",
+            ReasonCode::SenderDiffersFromPayer => "sender_differs_from_payer",
+            ReasonCode::NoStatementLine => "no_statement_line",
+            ReasonCode::MoneyOut => "money_out",
+            ReasonCode::NoOrder => "no_order",
+            ReasonCode::OutsideDayWindow => "outside_day_window",
+            ReasonCode::SlipWithoutOrder => "slip_without_order",
+            ReasonCode::Orders => "orders",
+            ReasonCode::AwaitingStatement => "awaiting_statement",
+            ReasonCode::AwaitingPayment => "awaiting_payment",
+            ReasonCode::AwaitingOrder => "awaiting_order",
+        }
+    }
+}
+
+impl fmt::Display for ReasonCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -211,9 +403,39 @@ mod tests {
     #[test]
     fn reasons_render_machine_readably() {
         let r = vec![
-            Reason::new("no_statement_line"),
-            Reason::with("short_by", "50.00 THB"),
+            Reason::new(ReasonCode::NoStatementLine),
+            Reason::with(ReasonCode::ShortBy, "50.00 THB"),
         ];
         assert_eq!(join_reasons(&r), "no_statement_line; short_by=50.00 THB");
+    }
+}
+
+#[cfg(test)]
+mod reason_code_tests {
+    use super::*;
+
+    /// The README's "Reason codes" table lists exactly [`ReasonCode::ALL`],
+    /// in order: the documented contract and the code cannot drift apart.
+    #[test]
+    fn the_readme_table_lists_every_reason_code() {
+        let readme = include_str!("../../../README.md");
+        let section = readme
+            .split("### Reason codes")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .expect("README has a Reason codes section");
+        let listed: Vec<&str> = section
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
+            .collect();
+        let codes: Vec<&str> = ReasonCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(listed, codes);
+        let mut unique = codes.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), codes.len());
+        let r = Reason::with(ReasonCode::ShortBy, "50.00 THB");
+        assert_eq!(r.to_string(), "short_by=50.00 THB");
+        assert!(r.is(ReasonCode::ShortBy) && !r.is(ReasonCode::OverBy));
     }
 }

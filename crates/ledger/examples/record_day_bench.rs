@@ -19,6 +19,7 @@
 use std::time::Instant;
 
 use chrono::DateTime;
+use recon_core::ReasonCode;
 use recon_core::carry::{self, CarriedRecord, LastVerdict};
 use recon_core::{
     Break, Currency, Day, DayResult, ItemKind, Lifecycle, Money, OpenItem, Order, OrderId,
@@ -115,7 +116,7 @@ fn build_day(day: Day, n: usize, reuse: Option<(Day, usize)>) -> (DayResult, Vec
             expected: amount,
             paid: Some(amount),
             name_score: Some(0.93),
-            reasons: vec![Reason::with("linked_by", "trans_ref")],
+            reasons: vec![Reason::with(ReasonCode::LinkedBy, "trans_ref")],
         });
         result.statement.push(StatementOutcome {
             line: line.clone(),

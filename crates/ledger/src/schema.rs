@@ -615,7 +615,7 @@ mod tests {
     #[test]
     fn a_schema_2_file_upgrades_to_lean_rows_and_day_counts_and_answers_as_before() {
         use crate::{Ledger, RunId};
-        use recon_core::{Day, ItemKind, PriorUse, Reason, SlipKey, Status};
+        use recon_core::{Day, ItemKind, PriorUse, Reason, ReasonCode, SlipKey, Status};
 
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.sqlite");
@@ -698,7 +698,7 @@ mod tests {
         );
         assert_eq!(
             result.orders[1].reasons,
-            [Reason::with("linked_by", "trans_ref")]
+            [Reason::with(ReasonCode::LinkedBy, "trans_ref")]
         );
         assert_eq!(result.orders[1].name_score, Some(0.93));
         assert_eq!(result.statement[0].order_ids[0].0, "B-1");

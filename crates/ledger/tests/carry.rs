@@ -63,7 +63,10 @@ fn order_outcome(o: &Order, status: Status, lines: &[SourceRef], reason: &str) -
         expected: o.amount,
         paid: (!lines.is_empty()).then_some(o.amount),
         name_score: (!lines.is_empty()).then_some(0.875),
-        reasons: vec![Reason::new(reason)],
+        reasons: vec![Reason {
+            code: reason.into(),
+            detail: None,
+        }],
     }
 }
 
@@ -91,7 +94,10 @@ fn slip_outcome(
         statement_line: paid_by.cloned(),
         amount: Some(thb("1500.00")),
         trans_ref: None,
-        reasons: vec![Reason::with("transferred_at", "2026-11-20T23:55:00+07:00")],
+        reasons: vec![Reason {
+            code: "transferred_at".into(),
+            detail: Some("2026-11-20T23:55:00+07:00".into()),
+        }],
     }
 }
 

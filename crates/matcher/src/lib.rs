@@ -66,24 +66,12 @@
 //! is `pending` while the item is inside its [`Grace`]; the order, its slip
 //! and the line say so alike.
 //!
-//! # Reasons (machine-readable, `code` or `code=detail`)
-//! `linked_by=trans_ref|order_id_in_reference|amount_and_name|amount_and_time|split_payment|one_transfer_many_orders`,
-//! `short_by=50.00 THB`, `over_by=…`, `fee_deducted=…`, `currency_differs=USD`,
-//! `slip_amount=…`, `split_payment=2 lines`, `paid_together_with=ORD-2,ORD-3`,
-//! `duplicate_of=ORD-1001@2026-11-20`, `duplicate_key=trans_ref|qr_payload|image_sha256`,
-//! `reused_by=ORD-9`, `receiver_account=xxx-x-x5555-x`, `receiver_proxy=…`,
-//! `receiver_name_score=0.412`, `receiver_not_shown`, `unreadable=<why>`,
-//! `not_read_yet=<why>`, `slip_file_missing`, `slip_without_amount`,
-//! `slip_found_by_remark`, `candidate_lines=kbank.csv:19,kbank.csv:20`,
-//! `candidate_orders=ORD-1,ORD-2`, `several_split_combinations`,
-//! `competing_orders=ORD-3`, `name_score=0.620`, `customer=<name>`,
-//! `payer=<name>`, `payer_name_differs` (the bank prints the payer another
-//! way than the customer, the transRef-tied slip names the customer),
-//! `payer_name_not_compared`, `sender_differs_from_customer`,
-//! `sender_differs_from_payer`, `no_statement_line`, `money_out`,
-//! `no_order`, `outside_day_window`, `slip_without_order=<file>`, `orders=2`,
-//! `awaiting_statement=until 2026-11-21`, `awaiting_payment=until …`,
-//! `awaiting_order=until …` (pending inside a grace: the last day it waits).
+//! # Reasons
+//! Machine-readable, `code` or `code=detail`: the codes are
+//! [`recon_core::ReasonCode`] (the README's "Reason codes" table), e.g.
+//! `linked_by=amount_and_name`, `short_by=50.00 THB`,
+//! `candidate_lines=kbank.csv:19,kbank.csv:20`, `awaiting_statement=until
+//! 2026-11-21` (pending inside a grace: the last day it waits).
 //!
 //! # Cost
 //! Near linear: every look-up is a hash of (currency, amount in minor

@@ -12,6 +12,7 @@
 use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset, TimeZone};
+use recon_core::ReasonCode;
 use recon_core::{
     Currency, Day, DayResult, Money, Order, OrderId, OrderOutcome, Party, Reason, Slip,
     SlipOutcome, SlipRead, SourceRef, StatementLine, StatementOutcome, Status,
@@ -80,7 +81,7 @@ fn main() {
         let reasons = if status == Status::Matched {
             vec![]
         } else {
-            vec![Reason::with("short_by", "50.00 THB")]
+            vec![Reason::with(ReasonCode::ShortBy, "50.00 THB")]
         };
         orders.push(OrderOutcome {
             order_id: id.clone(),

@@ -1019,6 +1019,7 @@ fn pick<'e, T>(
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use recon_core::ReasonCode;
     use recon_core::{Currency, Decimal};
 
     #[test]
@@ -1047,8 +1048,8 @@ mod tests {
         assert_ne!(Cell::related(Some(""), &[], &[]), Cell::Empty);
         assert_eq!(Cell::related(None, &[], &[]), Cell::Empty);
         let reasons = [
-            Reason::with("short_by", "50.00 THB"),
-            Reason::with("name_score", "0.41"),
+            Reason::with(ReasonCode::ShortBy, "50.00 THB"),
+            Reason::with(ReasonCode::NameScore, "0.41"),
         ];
         assert_eq!(
             Cell::reasons(&reasons).plain(),

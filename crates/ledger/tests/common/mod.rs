@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
+use recon_core::ReasonCode;
 use recon_core::{
     AccountMask, Break, Currency, Day, DayResult, Evidence, FieldSource, InputFile, Money, OrderId,
     OrderOutcome, Party, Provider, Reason, Slip, SlipField, SlipOutcome, SourceRef,
@@ -119,8 +120,11 @@ pub fn day_result(d: Day, n: usize, tag: &str) -> (DayResult, Vec<Slip>) {
                 vec![]
             } else {
                 vec![
-                    Reason::new("no_slip"),
-                    Reason::with("no_statement_line", "in window"),
+                    Reason {
+                        code: "no_slip".into(),
+                        detail: None,
+                    },
+                    Reason::with(ReasonCode::NoStatementLine, "in window"),
                 ]
             },
         });
@@ -141,7 +145,7 @@ pub fn day_result(d: Day, n: usize, tag: &str) -> (DayResult, Vec<Slip>) {
                 statement_line: Some(line.clone()),
                 amount: Some(thb("1500.00")),
                 trans_ref: s.trans_ref.as_ref().map(|r| r.0.clone()),
-                reasons: vec![Reason::with("linked_by", "trans_ref")],
+                reasons: vec![Reason::with(ReasonCode::LinkedBy, "trans_ref")],
             });
             slips.push(s);
         }
@@ -152,7 +156,7 @@ pub fn day_result(d: Day, n: usize, tag: &str) -> (DayResult, Vec<Slip>) {
         order_ids: vec![],
         amount: thb("-250.50"),
         counterparty_name: None,
-        reasons: vec![Reason::new("money_out")],
+        reasons: vec![Reason::new(ReasonCode::MoneyOut)],
     });
     (
         DayResult {

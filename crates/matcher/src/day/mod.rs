@@ -18,8 +18,8 @@ use crate::hash::{Map, map_with_capacity};
 use chrono::{DateTime, FixedOffset};
 use recon_core::carry::{days_between, origin_day};
 use recon_core::{
-    AccountMask, Currency, Day, DayResult, Money, Order, OrderId, OrderOutcome, Reason, Slip,
-    SlipKey, SlipOutcome, SlipRead, SourceRef, StatementLine, StatementOutcome, Status,
+    AccountMask, Currency, Day, DayResult, Money, Order, OrderId, OrderOutcome, Reason, ReasonCode,
+    Slip, SlipKey, SlipOutcome, SlipRead, SourceRef, StatementLine, StatementOutcome, Status,
 };
 
 use crate::accounts::{AccountVerdict, compare_accounts};
@@ -82,12 +82,14 @@ fn severity(s: Status) -> usize {
 
 /// Reason codes of a `pending` item waiting out its grace (see
 /// [`crate::Grace`]).
-const AWAITING_STATEMENT: &str = "awaiting_statement";
-const AWAITING_PAYMENT: &str = "awaiting_payment";
-const AWAITING_ORDER: &str = "awaiting_order";
+const AWAITING_STATEMENT: ReasonCode = ReasonCode::AwaitingStatement;
+const AWAITING_PAYMENT: ReasonCode = ReasonCode::AwaitingPayment;
+const AWAITING_ORDER: ReasonCode = ReasonCode::AwaitingOrder;
 
 fn is_awaiting(r: &Reason) -> bool {
-    [AWAITING_STATEMENT, AWAITING_PAYMENT, AWAITING_ORDER].contains(&r.code.as_str())
+    [AWAITING_STATEMENT, AWAITING_PAYMENT, AWAITING_ORDER]
+        .iter()
+        .any(|c| r.is(*c))
 }
 
 /// Name-score units in an assignment weight (4 decimals).
@@ -653,7 +655,7 @@ impl<'a> Ctx<'a> {
     /// pending>`; the run of the day after is the last to look for what it
     /// lacks, and gives the real status when nothing came. `None` once the
     /// grace is over (always, for a grace of 0 days).
-    fn awaiting(&self, what: &str, origin: Day, grace_days: u32) -> Option<Reason> {
+    fn awaiting(&self, what: ReasonCode, origin: Day, grace_days: u32) -> Option<Reason> {
         if days_between(origin, self.input.day) >= grace_days {
             return None;
         }

@@ -65,13 +65,13 @@ pub(super) fn check_receiver(
     }
     let mut reasons = Vec::new();
     if let Some(acc) = &r.account {
-        reasons.push(Reason::with("receiver_account", acc.masked()));
+        reasons.push(Reason::with(ReasonCode::ReceiverAccount, acc.masked()));
     }
     if let Some(p) = &r.proxy {
-        reasons.push(Reason::with("receiver_proxy", p.value.masked()));
+        reasons.push(Reason::with(ReasonCode::ReceiverProxy, p.value.masked()));
     }
     if let Some(b) = best {
-        reasons.push(Reason::with("receiver_name_score", score_reason(b)));
+        reasons.push(Reason::with(ReasonCode::ReceiverNameScore, score_reason(b)));
     }
     (Receiver::NotOurs, reasons)
 }

@@ -67,7 +67,7 @@ impl<'a> Ctx<'a> {
             } else {
                 let orig = self.order_at_day(o0);
                 for f in fs {
-                    self.units[f as usize].dup = vec![Reason::with("duplicate_of", &orig)];
+                    self.units[f as usize].dup = vec![Reason::with(ReasonCode::DuplicateOf, &orig)];
                 }
             }
         }
@@ -91,7 +91,7 @@ impl<'a> Ctx<'a> {
             }
             if let Some(o0) = keys.iter().find_map(|k| first.get(k).copied()) {
                 let orig = self.order_at_day(o0);
-                self.slips[s].dup = vec![Reason::with("duplicate_of", orig)];
+                self.slips[s].dup = vec![Reason::with(ReasonCode::DuplicateOf, orig)];
                 continue;
             }
             let Some(remark) = info.slip().and_then(|x| x.remark.as_deref()) else {
@@ -212,8 +212,8 @@ pub(super) fn prior_hit(
                 .as_ref()
                 .map_or_else(|| p.file.clone(), |o| o.0.clone());
             return Some(vec![
-                Reason::with("duplicate_of", format!("{who}@{}", p.day)),
-                Reason::with("duplicate_key", key.kind()),
+                Reason::with(ReasonCode::DuplicateOf, format!("{who}@{}", p.day)),
+                Reason::with(ReasonCode::DuplicateKey, key.kind()),
             ]);
         }
     }

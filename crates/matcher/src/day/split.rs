@@ -170,7 +170,7 @@ impl<'a> Ctx<'a> {
                     let ls: Vec<u32> = ls.into_iter().collect();
                     self.units[u as usize]
                         .reasons
-                        .push(Reason::new("several_split_combinations"));
+                        .push(Reason::new(ReasonCode::SeveralSplitCombinations));
                     self.mark_ambiguous(u, &ls);
                 }
             }

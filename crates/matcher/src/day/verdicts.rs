@@ -47,7 +47,7 @@ impl<'a> Ctx<'a> {
             let mut reasons = Vec::new();
             let mut order_ids: Vec<OrderId> = Vec::new();
             let status = if !line.amount.is_positive() {
-                reasons.push(Reason::new("money_out"));
+                reasons.push(Reason::new(ReasonCode::MoneyOut));
                 Status::StatementUnmatched
             } else if !st.units.is_empty() {
                 let mut worst = Status::Matched;
@@ -64,11 +64,11 @@ impl<'a> Ctx<'a> {
                         }
                     }
                     if let Some(how) = self.units[*u as usize].link {
-                        reasons.push(Reason::with("linked_by", how.word()));
+                        reasons.push(Reason::with(ReasonCode::LinkedBy, how.word()));
                     }
                 }
                 if order_ids.len() > 1 {
-                    reasons.push(Reason::with("orders", order_ids.len()));
+                    reasons.push(Reason::with(ReasonCode::Orders, order_ids.len()));
                 }
                 worst
             } else if !st.ambiguous_for.is_empty() {
@@ -78,20 +78,20 @@ impl<'a> Ctx<'a> {
                     .map(|u| self.orders[*u as usize].order_id.0.as_str())
                     .collect();
                 reasons.push(Reason::with(
-                    "candidate_orders",
+                    ReasonCode::CandidateOrders,
                     ids.into_iter().collect::<Vec<_>>().join(","),
                 ));
                 Status::Ambiguous
             } else {
                 if let Some(s) = st.orphan_slip {
                     reasons.push(Reason::with(
-                        "slip_without_order",
+                        ReasonCode::SlipWithoutOrder,
                         self.slips[s as usize].file,
                     ));
                 }
-                reasons.push(Reason::new("no_order"));
+                reasons.push(Reason::new(ReasonCode::NoOrder));
                 if !self.in_window(l as u32) {
-                    reasons.push(Reason::new("outside_day_window"));
+                    reasons.push(Reason::new(ReasonCode::OutsideDayWindow));
                 }
                 match self.awaiting_order(l as u32) {
                     Some(wait) => {
@@ -139,33 +139,33 @@ impl<'a> Ctx<'a> {
         let slip_info = me.slip.map(|s| &self.slips[s as usize]);
         if me.slip_missing {
             findings.push(Status::UnreadableSlip);
-            reasons.push(Reason::new("slip_file_missing"));
+            reasons.push(Reason::new(ReasonCode::SlipFileMissing));
         }
         if me.slip_by_remark {
-            reasons.push(Reason::new("slip_found_by_remark"));
+            reasons.push(Reason::new(ReasonCode::SlipFoundByRemark));
         }
         let mut slip_amount: Option<Money> = None;
         if let Some(info) = slip_info {
             match &info.kind {
                 SlipKind::Unreadable(why) => {
                     findings.push(Status::UnreadableSlip);
-                    reasons.push(Reason::with("unreadable", why));
+                    reasons.push(Reason::with(ReasonCode::Unreadable, why));
                 }
                 SlipKind::Pending(why) => {
                     findings.push(Status::Pending);
-                    reasons.push(Reason::with("not_read_yet", why));
+                    reasons.push(Reason::with(ReasonCode::NotReadYet, why));
                 }
                 SlipKind::Read(s) => {
                     slip_amount = s.amount;
                     if s.amount.is_none() {
                         findings.push(Status::UnreadableSlip);
-                        reasons.push(Reason::new("slip_without_amount"));
+                        reasons.push(Reason::new(ReasonCode::SlipWithoutAmount));
                     }
                     if info.receiver == Receiver::NotOurs {
                         findings.push(Status::ReceiverMismatch);
                         reasons.extend(info.receiver_reasons.iter().cloned());
                     } else if info.receiver == Receiver::NotShown {
-                        reasons.push(Reason::new("receiver_not_shown"));
+                        reasons.push(Reason::new(ReasonCode::ReceiverNotShown));
                     }
                 }
             }
@@ -181,7 +181,7 @@ impl<'a> Ctx<'a> {
                 .map(|m| self.orders[m as usize].order_id.0.as_str())
                 .collect();
             ids.sort_unstable();
-            reasons.push(Reason::with("paid_together_with", ids.join(",")));
+            reasons.push(Reason::with(ReasonCode::PaidTogetherWith, ids.join(",")));
         }
 
         // The money.
@@ -195,7 +195,7 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .map(ToString::to_string)
                 .collect();
-            reasons.push(Reason::with("candidate_lines", srcs.join(",")));
+            reasons.push(Reason::with(ReasonCode::CandidateLines, srcs.join(",")));
             // Who else the candidates could belong to: the orders that make
             // it ambiguous.
             let rivals: BTreeSet<&str> = unit
@@ -207,12 +207,12 @@ impl<'a> Ctx<'a> {
                 .collect();
             if !rivals.is_empty() {
                 let rivals: Vec<&str> = rivals.into_iter().collect();
-                reasons.push(Reason::with("competing_orders", rivals.join(",")));
+                reasons.push(Reason::with(ReasonCode::CompetingOrders, rivals.join(",")));
             }
         }
         if !unit.lines.is_empty() {
             let how = unit.link.unwrap_or(Link::None);
-            reasons.push(Reason::with("linked_by", how.word()));
+            reasons.push(Reason::with(ReasonCode::LinkedBy, how.word()));
             let total: i64 = unit
                 .lines
                 .iter()
@@ -221,7 +221,7 @@ impl<'a> Ctx<'a> {
             let line_cur = self.lines[unit.lines[0] as usize].amount.currency;
             if unit.lines.len() > 1 {
                 reasons.push(Reason::with(
-                    "split_payment",
+                    ReasonCode::SplitPayment,
                     format!("{} lines", unit.lines.len()),
                 ));
             }
@@ -237,7 +237,7 @@ impl<'a> Ctx<'a> {
                     .collect();
                 ids.sort_unstable();
                 if !ids.is_empty() {
-                    reasons.push(Reason::with("paid_together_with", ids.join(",")));
+                    reasons.push(Reason::with(ReasonCode::PaidTogetherWith, ids.join(",")));
                 }
             }
             let unit_total_expected = if many {
@@ -252,7 +252,7 @@ impl<'a> Ctx<'a> {
             };
             if line_cur != cur {
                 findings.push(Status::AmountMismatch);
-                reasons.push(Reason::with("currency_differs", line_cur));
+                reasons.push(Reason::with(ReasonCode::CurrencyDiffers, line_cur));
                 paid = Some(Money::from_minor(total, line_cur));
             } else {
                 let diff = total - unit_total_expected;
@@ -269,20 +269,29 @@ impl<'a> Ctx<'a> {
                     .and_then(minor)
                     .unwrap_or(0);
                 if diff < 0 && (-diff <= tol || (fee > 0 && -diff == fee)) {
-                    reasons.push(Reason::with("fee_deducted", Money::from_minor(-diff, cur)));
+                    reasons.push(Reason::with(
+                        ReasonCode::FeeDeducted,
+                        Money::from_minor(-diff, cur),
+                    ));
                 } else if diff < 0 {
                     findings.push(Status::AmountMismatch);
-                    reasons.push(Reason::with("short_by", Money::from_minor(-diff, cur)));
+                    reasons.push(Reason::with(
+                        ReasonCode::ShortBy,
+                        Money::from_minor(-diff, cur),
+                    ));
                 } else if diff > 0 {
                     findings.push(Status::AmountMismatch);
-                    reasons.push(Reason::with("over_by", Money::from_minor(diff, cur)));
+                    reasons.push(Reason::with(
+                        ReasonCode::OverBy,
+                        Money::from_minor(diff, cur),
+                    ));
                 }
             }
             if let Some(sa) = slip_amount
                 && paid.is_some_and(|p| p.amount != sa.amount)
                 && unit.lines.len() == 1
             {
-                reasons.push(Reason::with("slip_amount", sa));
+                reasons.push(Reason::with(ReasonCode::SlipAmount, sa));
             }
             // Names: the order's customer against who paid. The bank's
             // counterparty is who paid; a line that shows no name leaves
@@ -309,13 +318,16 @@ impl<'a> Ctx<'a> {
             let customer = [self.customer[o as usize]];
             name_score = self.book.best(&customer, &payer);
             match name_score {
-                None => reasons.push(Reason::new("payer_name_not_compared")),
+                None => reasons.push(Reason::new(ReasonCode::PayerNameNotCompared)),
                 Some(s) if s < self.cfg.name_threshold => {
                     findings.push(Status::NameMismatch);
-                    reasons.push(Reason::with("name_score", score_reason(s)));
-                    reasons.push(Reason::with("customer", reason_text(&order.customer_name)));
+                    reasons.push(Reason::with(ReasonCode::NameScore, score_reason(s)));
                     reasons.push(Reason::with(
-                        "payer",
+                        ReasonCode::Customer,
+                        reason_text(&order.customer_name),
+                    ));
+                    reasons.push(Reason::with(
+                        ReasonCode::Payer,
                         reason_text(self.book.raw[payer[0] as usize]),
                     ));
                 }
@@ -330,7 +342,7 @@ impl<'a> Ctx<'a> {
                     .best(&customer, &line_names)
                     .is_some_and(|s| s < self.cfg.name_threshold)
             {
-                reasons.push(Reason::new("payer_name_differs"));
+                reasons.push(Reason::new(ReasonCode::PayerNameDiffers));
             }
             // The slip's sender is not the bank's payer: the bank is right
             // about who paid, but a person may want to know.
@@ -341,13 +353,13 @@ impl<'a> Ctx<'a> {
                     .best(sender, &line_names)
                     .is_some_and(|s| s < self.cfg.name_threshold)
             {
-                reasons.push(Reason::new("sender_differs_from_payer"));
+                reasons.push(Reason::new(ReasonCode::SenderDiffersFromPayer));
             }
         } else if unit.ambiguous.is_empty() {
             let usable = self.valid_slip(u).is_some();
             if usable {
                 findings.push(Status::SlipNotOnStatement);
-                reasons.push(Reason::new("no_statement_line"));
+                reasons.push(Reason::new(ReasonCode::NoStatementLine));
             } else if findings.is_empty() {
                 findings.push(Status::Unpaid);
             }
@@ -359,13 +371,19 @@ impl<'a> Ctx<'a> {
                 {
                     if sa.currency != ecur {
                         findings.push(Status::AmountMismatch);
-                        reasons.push(Reason::with("currency_differs", sa.currency));
+                        reasons.push(Reason::with(ReasonCode::CurrencyDiffers, sa.currency));
                     } else if m < exp {
                         findings.push(Status::AmountMismatch);
-                        reasons.push(Reason::with("short_by", Money::from_minor(exp - m, ecur)));
+                        reasons.push(Reason::with(
+                            ReasonCode::ShortBy,
+                            Money::from_minor(exp - m, ecur),
+                        ));
                     } else if m > exp {
                         findings.push(Status::AmountMismatch);
-                        reasons.push(Reason::with("over_by", Money::from_minor(m - exp, ecur)));
+                        reasons.push(Reason::with(
+                            ReasonCode::OverBy,
+                            Money::from_minor(m - exp, ecur),
+                        ));
                     }
                 }
             }
@@ -379,8 +397,8 @@ impl<'a> Ctx<'a> {
             if let Some(s) = name_score
                 && s < self.cfg.name_threshold
             {
-                reasons.push(Reason::new("sender_differs_from_customer"));
-                reasons.push(Reason::with("name_score", score_reason(s)));
+                reasons.push(Reason::new(ReasonCode::SenderDiffersFromCustomer));
+                reasons.push(Reason::with(ReasonCode::NameScore, score_reason(s)));
             }
         }
 
@@ -445,11 +463,11 @@ impl<'a> Ctx<'a> {
         let mut line = info.line;
         let status = match &info.kind {
             SlipKind::Unreadable(why) => {
-                reasons.push(Reason::with("unreadable", why));
+                reasons.push(Reason::with(ReasonCode::Unreadable, why));
                 Status::UnreadableSlip
             }
             SlipKind::Pending(why) => {
-                reasons.push(Reason::with("not_read_yet", why));
+                reasons.push(Reason::with(ReasonCode::NotReadYet, why));
                 Status::Pending
             }
             SlipKind::Read(_) if !info.dup.is_empty() => {
@@ -457,7 +475,7 @@ impl<'a> Ctx<'a> {
                 Status::DuplicateSlip
             }
             SlipKind::Read(_) if info.users.is_empty() => {
-                reasons.push(Reason::new("no_order"));
+                reasons.push(Reason::new(ReasonCode::NoOrder));
                 let wait = match line {
                     Some(l) => self.awaiting_order(l),
                     None => self.awaiting(
@@ -492,7 +510,7 @@ impl<'a> Ctx<'a> {
                     .map(|o| self.orders[*o as usize].order_id.0.as_str())
                     .collect();
                 if !reused.is_empty() && owner.is_some() {
-                    reasons.push(Reason::with("reused_by", reused.join(",")));
+                    reasons.push(Reason::with(ReasonCode::ReusedBy, reused.join(",")));
                 }
                 match owner {
                     Some(o) => {

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, FixedOffset, TimeZone};
+use recon_core::ReasonCode;
 use recon_core::carry::{self, CarriedRecord, ItemKind, LastVerdict, OpenItem};
 use recon_core::{
     Break, Currency, Day, DayResult, InputFile, Money, Order, OrderId, OrderOutcome, Party,
@@ -123,7 +124,7 @@ pub fn fixture() -> Fixture {
             thb("2000"),
             Some(thb("1950")),
             Some(0.95),
-            vec![Reason::with("short_by", "50.00 THB")],
+            vec![Reason::with(ReasonCode::ShortBy, "50.00 THB")],
             3,
         ),
         order(
@@ -147,7 +148,13 @@ pub fn fixture() -> Fixture {
             usd,
             None,
             None,
-            vec![Reason::new("no_slip"), Reason::new("no_statement_line")],
+            vec![
+                Reason {
+                    code: "no_slip".into(),
+                    detail: None,
+                },
+                Reason::new(ReasonCode::NoStatementLine),
+            ],
             4,
         ),
         order(
@@ -159,7 +166,7 @@ pub fn fixture() -> Fixture {
             thb("1500"),
             Some(thb("1500")),
             None,
-            vec![Reason::with("duplicate_of", "A-1001@2026-11-21")],
+            vec![Reason::with(ReasonCode::DuplicateOf, "A-1001@2026-11-21")],
             5,
         ),
         order(
@@ -171,7 +178,7 @@ pub fn fixture() -> Fixture {
             thb("3000"),
             Some(thb("3000")),
             Some(0.875),
-            vec![Reason::new("split_payment")],
+            vec![Reason::new(ReasonCode::SplitPayment)],
             6,
         ),
         order(
@@ -183,7 +190,7 @@ pub fn fixture() -> Fixture {
             khr,
             Some(khr),
             Some(0.41234),
-            vec![Reason::with("name_score", "0.412")],
+            vec![Reason::with(ReasonCode::NameScore, "0.412")],
             7,
         ),
     ];
@@ -202,7 +209,7 @@ pub fn fixture() -> Fixture {
             &["A-1002"],
             thb("1950"),
             Some("น.ส. สุดา รักดี"),
-            vec![Reason::with("short_by", "50.00 THB")],
+            vec![Reason::with(ReasonCode::ShortBy, "50.00 THB")],
         ),
         stmt(
             line(8),
@@ -226,7 +233,7 @@ pub fn fixture() -> Fixture {
             &[],
             thb("700"),
             Some("@evil"),
-            vec![Reason::new("no_order")],
+            vec![Reason::new(ReasonCode::NoOrder)],
         ),
         stmt(
             line(11),
@@ -234,7 +241,7 @@ pub fn fixture() -> Fixture {
             &[],
             thb("-250"),
             Some("-SUM(A1)"),
-            vec![Reason::new("money_out")],
+            vec![Reason::new(ReasonCode::MoneyOut)],
         ),
         stmt(
             SourceRef::new("aba-usd.csv", 3),
@@ -242,7 +249,7 @@ pub fn fixture() -> Fixture {
             &["A-1006"],
             khr,
             Some("SOK DARA"),
-            vec![Reason::with("name_score", "0.412")],
+            vec![Reason::with(ReasonCode::NameScore, "0.412")],
         ),
     ];
     let slips = vec![
@@ -262,7 +269,7 @@ pub fn fixture() -> Fixture {
             statement_line: Some(line(7)),
             amount: Some(thb("1950")),
             trans_ref: Some("016325143512ABC02".into()),
-            reasons: vec![Reason::with("short_by", "50.00 THB")],
+            reasons: vec![Reason::with(ReasonCode::ShortBy, "50.00 THB")],
         },
         SlipOutcome {
             file: "slip-1004.json".into(),
@@ -271,7 +278,7 @@ pub fn fixture() -> Fixture {
             statement_line: None,
             amount: Some(thb("1500")),
             trans_ref: Some("016325143512ABC01".into()),
-            reasons: vec![Reason::with("duplicate_of", "A-1001@2026-11-21")],
+            reasons: vec![Reason::with(ReasonCode::DuplicateOf, "A-1001@2026-11-21")],
         },
         SlipOutcome {
             file: "slip-1005.json".into(),
@@ -289,7 +296,7 @@ pub fn fixture() -> Fixture {
             statement_line: None,
             amount: None,
             trans_ref: None,
-            reasons: vec![Reason::with("unreadable", "no amount found")],
+            reasons: vec![Reason::with(ReasonCode::Unreadable, "no amount found")],
         },
     ];
 
@@ -493,7 +500,13 @@ pub fn carried_fixture() -> Fixture {
             thb("1200"),
             None,
             None,
-            vec![Reason::new("no_slip"), Reason::new("no_statement_line")],
+            vec![
+                Reason {
+                    code: "no_slip".into(),
+                    detail: None,
+                },
+                Reason::new(ReasonCode::NoStatementLine),
+            ],
             0,
         ),
         order(
@@ -505,7 +518,7 @@ pub fn carried_fixture() -> Fixture {
             Money::parse("10", Currency::Usd).unwrap(),
             Some(Money::parse("9", Currency::Usd).unwrap()),
             Some(0.97),
-            vec![Reason::with("short_by", "1.00 USD")],
+            vec![Reason::with(ReasonCode::ShortBy, "1.00 USD")],
             0,
         ),
         order(
@@ -541,7 +554,7 @@ pub fn carried_fixture() -> Fixture {
             &[],
             thb("450"),
             Some("+66 SOMEONE"),
-            vec![Reason::new("no_order")],
+            vec![Reason::new(ReasonCode::NoOrder)],
         ),
         stmt(
             src(PAID_LINE),
