@@ -53,7 +53,7 @@ fn options(orders: usize, seed: u64) -> GenOptions {
         line_without_reference: 0.08,
         name_typo: 0.02,
         masked_line_name: 0.02,
-        other_payer: 0.02,
+        other_payer: 0.04,
         amount_mismatch: 0.03,
         duplicate_slip: 0.03,
         prior_day_duplicate: 0.0,
@@ -65,6 +65,8 @@ fn options(orders: usize, seed: u64) -> GenOptions {
         unknown_transfer: 0.03,
         money_out: 0.03,
         malformed_statement_line: 0.02,
+        crowded_share: 0.4,
+        reference_share: 0.1,
     };
     opts
 }
@@ -415,7 +417,9 @@ fn duplicates_copy_an_earlier_slip_and_each_reference_books_once() {
             );
         }
     }
-    assert!(references.len() > 150);
+    // Most lines carry no reference (reference_share 0.1); the other
+    // payers' lines always do.
+    assert!(references.len() > 15, "{}", references.len());
 }
 
 #[test]

@@ -85,6 +85,7 @@ fn each_sample_day_carries_every_planted_problem() {
             "paid_without_slip",
             "paid_line_without_reference",
             "paid_by_other_payer_with_reference",
+            "paid_by_third_party",
             "paid_without_slip_name_typo",
             "paid_line_with_masked_name",
         ] {

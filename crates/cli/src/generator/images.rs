@@ -9,7 +9,9 @@
 //!
 //! Which orders get an image is chosen so that the planted status does not
 //! hang on how well tesseract reads a name: `paid` orders whose statement
-//! line carries the transRef (the QR gives it exactly), plus one
+//! line carries the transRef (the QR gives it exactly) and whose slip
+//! prints the sender's name whole, at a price of their own (not a popular
+//! one), plus one
 //! `receiver_mismatch` or `amount_mismatch` (amount and receiver are the
 //! fields the reader gets right on every round-trip slip). The choice is drawn from a stream of its
 //! own, so asking for images changes no other file of the day.
@@ -24,7 +26,7 @@ use recon_ocr_client::local::render::{Encoding, RenderOptions, SlipSpec, render}
 
 use super::GenError;
 use super::json::{OUR_THB_ACCOUNT_MASKED, OUR_THB_NAME_EN, OUR_THB_NAME_TH};
-use super::names::OTHER_RECEIVERS;
+use super::names::{OTHER_RECEIVERS, Script};
 use super::plan::{DayPlan, OrderKind, PlannedOrder, PlannedSlip, Receiver, THAI_BANKS};
 
 /// Mixed into the day's seed for the image stream, so it never replays the
@@ -70,9 +72,18 @@ impl ImageSlips {
             o.kind == want
                 && o.currency == recon_core::Currency::Thb
                 && o.defect.is_none()
+                // A receiver mismatch has no line; the others' lines show
+                // the transRef, so the link never hangs on a name.
+                && (o.line_reference || want == OrderKind::ReceiverMismatch)
+                // A paid one off the popular prices: its amount is its own
+                // on the statement too.
+                && (!o.crowded || want != OrderKind::Paid)
                 && o.slip.as_ref().is_some_and(|s| {
                     !s.truncated
                         && !s.seen_before
+                        // The picture prints the name whole: no mask or
+                        // typo for tesseract to stumble on.
+                        && s.facts.sender_noise.is_clean()
                         && shared.get(s.facts.trans_ref.as_str()) == Some(&1)
                         && READER_LAYOUTS.contains(&THAI_BANKS[s.facts.sender_bank].1)
                 })
@@ -162,11 +173,11 @@ fn spec(slip: &PlannedSlip) -> SlipSpec {
         amount: Money::from_minor(f.amount_minor, f.currency),
         fee: None,
         transferred_at: f.paid_at,
-        sender_name: if thai_app {
-            f.sender.bank_name()
+        sender_name: f.sender_name(if thai_app {
+            Script::Bank
         } else {
-            f.sender.latin_full()
-        },
+            Script::Latin
+        }),
         sender_account: f.sender_account.clone(),
         receiver_name: receiver_name.to_string(),
         receiver_account: receiver_account.to_string(),
@@ -184,7 +195,11 @@ mod tests {
 
     #[test]
     fn choice_is_paid_thb_slips_plus_one_mismatch_and_one_jpeg() {
-        for opts in sample_days() {
+        // Planned as `write_sample_data` chains them: the 21st reuses
+        // slips of the 20th.
+        let [first, mut second] = sample_days();
+        second.previous_day_slips = plan_day(&first).unwrap().reusable;
+        for opts in [first, second] {
             let plan = plan_day(&opts).unwrap();
             let chosen = ImageSlips::choose(&plan, 5, opts.seed);
             assert_eq!(chosen.0.len(), 5, "{}", opts.day);
@@ -215,7 +230,9 @@ mod tests {
         let day = "2026-11-21".parse().unwrap();
         let json_only = tempfile::tempdir().unwrap();
         let with_images = tempfile::tempdir().unwrap();
-        let mut opts = GenOptions::new(day, 40, 7);
+        let mut opts = GenOptions::new(day, 80, 7);
+        // Image slips are chosen among lines that show the transRef.
+        opts.rates.reference_share = 0.5;
         generate_day(&opts, json_only.path()).unwrap();
         opts.image_slips = 4;
         generate_day(&opts, with_images.path()).unwrap();

@@ -9,7 +9,7 @@
 
 use recon_core::{Currency, Money};
 
-use super::names::{OTHER_RECEIVERS, OTHER_RECEIVERS_KH};
+use super::names::{OTHER_RECEIVERS, OTHER_RECEIVERS_KH, Script};
 use super::plan::{KH_BANKS, PlannedSlip, Receiver, THAI_BANKS};
 use recon_ocr_client::qr::slip_verification_payload;
 
@@ -126,8 +126,8 @@ fn easyslip(slip: &PlannedSlip, order_id: &str) -> J {
     let ordered = Money::from_minor(slip.order_amount_minor, f.currency);
     let sender_bank_code = THAI_BANKS[f.sender_bank].0;
     let payload = slip_verification_payload(sender_bank_code, &f.trans_ref).unwrap_or_default();
-    let sender_th = f.sender.bank_name();
-    let sender_en = f.sender.latin_full();
+    let sender_th = f.sender_name(Script::Bank);
+    let sender_en = f.sender_name(Script::Latin);
 
     let (receiver, matched_account) = match f.receiver {
         Receiver::Ours { via_promptpay } => {
@@ -288,7 +288,7 @@ fn nextocr(slip: &PlannedSlip) -> J {
                 ("finished_at", s(when.clone())),
                 ("from_account", s(f.sender_account.clone())),
                 ("hash", J::Null),
-                ("paid_by", s(f.sender.latin_plain())),
+                ("paid_by", s(f.sender_name(Script::Latin))),
                 ("receiver_bank_name", s(receiver)),
                 ("reference", s(f.trans_ref.clone())),
                 ("trx", J::Null),

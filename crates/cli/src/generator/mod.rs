@@ -1,8 +1,12 @@
 //! The synthetic day generator behind `recon gen` and the committed
 //! `sample-data/` days.
 //!
-//! Owns: planning a realistic business day (Thai, English and Khmer names;
-//! THB, USD and KHR orders; slips saved as EasySlip and NextOCR bodies with
+//! Owns: planning a realistic business day (Thai, English and Khmer names
+//! from small pools, so namesakes abound; THB, USD and KHR orders, many on a
+//! few popular prices; names printed with or without honorific, masked or
+//! mistyped, independently on order, slip and statement; statement lines
+//! mostly without reference, booked 0-120 s after the slip; slips saved as
+//! EasySlip and NextOCR bodies with
 //! real slip-verification QR payloads, or for a few THB orders bank-app
 //! slip images for the local reader; a KBank-style and a canonical
 //! statement), planting the problems of the CONTRACT at chosen rates, and
@@ -34,7 +38,9 @@ use serde::Deserialize;
 /// Each becomes an exact count, `round(rate × orders)`, so that a small day
 /// still has the problem and a test can rely on it. The order-level rates
 /// must add up to at most 1; the statement-line rates (`unknown_transfer`,
-/// `money_out`, `malformed_statement_line`) add lines on top.
+/// `money_out`, `malformed_statement_line`) add lines on top. Two shares
+/// shape the day rather than plant problems: `crowded_share` and
+/// `reference_share`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProblemRates {
@@ -43,8 +49,9 @@ pub struct ProblemRates {
     /// Orders without a slip whose money is on the statement → `matched`
     /// by amount + name.
     pub paid_without_slip: f64,
-    /// Slip and statement line, but the line shows no reference → `matched`
-    /// by amount + name.
+    /// Slip and statement line, and the line surely shows no reference
+    /// (most lines show none anyway, see `reference_share`) → `matched` by
+    /// amount + time + name.
     pub line_without_reference: f64,
     /// No slip, a statement line, and a letter doubled in the order's
     /// customer name → `matched` by amount + name.
@@ -52,8 +59,16 @@ pub struct ProblemRates {
     /// Slip and a line without reference whose payer name is masked
     /// (`ใจ***`) → `matched` on the visible part.
     pub masked_line_name: f64,
-    /// Someone else paid; the transRef links slip and line → `matched` with
-    /// a name reason.
+    /// Someone else paid (a relative or a mule): the slip's sender and the
+    /// line's payer are that same other person, not the order's customer →
+    /// `name_mismatch`. Half of them (the odd one more) have the slip's
+    /// transRef on the line (`paid_by_other_payer_with_reference` in
+    /// `planted.csv`), the others no reference (`paid_by_third_party`):
+    /// the README's definition holds either way, the money matches by
+    /// amount and time but the payer is someone else, and a reference
+    /// proves which slip the money belongs to, not that the customer paid.
+    /// (Before the third-party rule, this planted `matched` with a name
+    /// reason, always with the reference.)
     pub other_payer: f64,
     /// Slip and line say 50.00 less (or more; 5,000 riel for KHR) →
     /// `amount_mismatch`.
@@ -67,11 +82,18 @@ pub struct ProblemRates {
     /// The slip paid someone else → `receiver_mismatch`.
     pub receiver_mismatch: f64,
     /// A slip to us that no statement line carries (a fake) →
-    /// `slip_not_on_statement`.
+    /// `slip_not_on_statement` (`pending` on its own day, within the grace).
+    /// Fakes take a popular price twice as often as other orders, so other
+    /// customers' money of the same amount lands minutes around them; those
+    /// lines are their own payers'. The fake's sender is never a namesake of
+    /// a payer of that amount within 15 minutes: then the fake would be
+    /// honestly indistinguishable from the namesake's own slip.
     pub slip_not_on_statement: f64,
     /// Slip (naming the customer) and a line agree on amount and time, no
-    /// reference links them, and the line's payer is someone else →
-    /// `name_mismatch`.
+    /// reference links them, and the line's payer is a stranger →
+    /// `name_mismatch`. The amount is the order's own (never a popular
+    /// price): at a popular price a stranger's money would belong to the
+    /// stranger's own order.
     pub name_mismatch: f64,
     /// The saved slip body is cut short → `unreadable_slip`.
     pub unreadable_slip: f64,
@@ -83,6 +105,21 @@ pub struct ProblemRates {
     pub money_out: f64,
     /// A statement row with a broken amount or date → quarantine.
     pub malformed_statement_line: f64,
+    /// Not a problem: the share of orders priced at one of the shop's
+    /// popular prices (299, 599, 990, 1,290 baht; 9.99, 25, 49 dollars;
+    /// 20,000 and 40,000 riel), so that dozens of transfers share an amount
+    /// within minutes. Orders that can only be told by amount + name (no
+    /// slip) keep amounts of their own. Namesakes' transfers of one amount
+    /// stay 15 minutes apart; a day too large for that (hundreds of
+    /// thousands of orders on a small pool of names) gets fewer crowded
+    /// orders than asked, and [`GenSummary::crowded_orders`] says how many.
+    pub crowded_share: f64,
+    /// Not a problem: the share of statement lines of slip-paid orders that
+    /// print the slip's transRef (most Thai and Cambodian statements print
+    /// none). Half the `other_payer` lines always do (the other half never),
+    /// `line_without_reference`, `masked_line_name` and `name_mismatch`
+    /// lines never.
+    pub reference_share: f64,
 }
 
 impl Default for ProblemRates {
@@ -95,24 +132,28 @@ impl Default for ProblemRates {
             line_without_reference: 0.08,
             name_typo: 0.01,
             masked_line_name: 0.01,
-            other_payer: 0.02,
-            amount_mismatch: 0.02,
+            other_payer: 0.04,
+            amount_mismatch: 0.03,
             duplicate_slip: 0.02,
             prior_day_duplicate: 0.01,
-            receiver_mismatch: 0.01,
-            slip_not_on_statement: 0.01,
+            receiver_mismatch: 0.02,
+            slip_not_on_statement: 0.03,
             name_mismatch: 0.01,
             unreadable_slip: 0.01,
             malformed_order: 0.005,
             unknown_transfer: 0.03,
             money_out: 0.02,
             malformed_statement_line: 0.005,
+            crowded_share: 0.4,
+            reference_share: 0.1,
         }
     }
 }
 
 impl ProblemRates {
     /// No problems at all: every order paid by slip and statement line.
+    /// The day keeps its shape (popular prices, lines mostly without
+    /// reference): that is not a problem.
     pub fn none() -> ProblemRates {
         ProblemRates {
             unpaid: 0.0,
@@ -132,10 +173,11 @@ impl ProblemRates {
             unknown_transfer: 0.0,
             money_out: 0.0,
             malformed_statement_line: 0.0,
+            ..ProblemRates::default()
         }
     }
 
-    fn all(&self) -> [(&'static str, f64); 17] {
+    fn all(&self) -> [(&'static str, f64); 19] {
         [
             ("unpaid", self.unpaid),
             ("paid_without_slip", self.paid_without_slip),
@@ -154,6 +196,8 @@ impl ProblemRates {
             ("unknown_transfer", self.unknown_transfer),
             ("money_out", self.money_out),
             ("malformed_statement_line", self.malformed_statement_line),
+            ("crowded_share", self.crowded_share),
+            ("reference_share", self.reference_share),
         ]
     }
 }
@@ -329,6 +373,8 @@ pub struct GenSummary {
     /// Saved slip responses (one per file, or lines of the bundles).
     pub slips: usize,
     pub quarantined: usize,
+    /// Orders priced at a popular price (see `ProblemRates::crowded_share`).
+    pub crowded_orders: usize,
     /// Expected status → number of orders.
     pub order_statuses: BTreeMap<Status, usize>,
     /// Expected status → number of statement lines.
@@ -346,6 +392,7 @@ impl std::fmt::Display for GenSummary {
             "  {} orders, {} statement lines, {} slips in {} files, {} rows planted for quarantine",
             self.orders, self.statement_lines, self.slips, self.slip_files, self.quarantined
         )?;
+        writeln!(f, "  {} orders at popular prices", self.crowded_orders)?;
         let list = |m: &BTreeMap<Status, usize>| {
             m.iter()
                 .map(|(s, n)| format!("{s} {n}"))
@@ -421,6 +468,7 @@ pub fn generate_day(opts: &GenOptions, data_root: &Path) -> Result<GenSummary, G
         slip_files: written.slip_files,
         slips: written.slips,
         quarantined,
+        crowded_orders: plan.orders.iter().filter(|o| o.crowded).count(),
         order_statuses,
         line_statuses,
         reusable_slips: plan.reusable,
@@ -469,7 +517,7 @@ pub fn sample_days() -> [GenOptions; 2] {
         line_without_reference: 0.08,
         name_typo: 0.02,
         masked_line_name: 0.02,
-        other_payer: 0.02,
+        other_payer: 0.06,
         amount_mismatch: 0.04,
         duplicate_slip: 0.02,
         prior_day_duplicate: 0.02,
@@ -481,13 +529,26 @@ pub fn sample_days() -> [GenOptions; 2] {
         unknown_transfer: 0.04,
         money_out: 0.04,
         malformed_statement_line: 0.02,
+        crowded_share: 0.4,
+        // More lines with the transRef than a generated day has, so that
+        // the image slips (chosen among them) have enough to choose from.
+        reference_share: 0.5,
     };
-    let mut first = GenOptions::new(day20, 48, 20_261_120);
+    // The first seed from 20_261_120 up whose day has four paid THB slips
+    // fit to be pictures and a mismatch (see `images`).
+    let mut first = GenOptions::new(day20, 48, 20_261_122);
     first.rates = rates.clone();
     // Five slips a day are bank-app images, read by the local reader.
     first.image_slips = 5;
     first.overwrite = true;
-    let mut second = GenOptions::new(day21, 56, 20_261_121);
+    // The 21st's seed is the first from 20_261_121 up whose day keeps what
+    // other tests (crates/cli/tests/hostile/, days.rs) take from it or edit
+    // in it: orders 1-5 and 7 upload readable EasySlip bodies (JSON, not
+    // pictures), paid to us for order 1, and none of them is the original
+    // of a same-day duplicate; order 4 is an exception; aba-usd.csv has 10
+    // lines, the second a USD one; a well-formed KBank line shows the payer
+    // account xxx-x-x7995-x.
+    let mut second = GenOptions::new(day21, 56, 20_793_613);
     second.rates = ProblemRates {
         // Three broken rows: a KBank date, a canonical amount, a KBank amount.
         malformed_statement_line: 0.06,

@@ -3,7 +3,7 @@
 //! everything drawn from one seeded ChaCha stream, so the same options give
 //! the same plan on every machine.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, TimeZone};
 use rand::seq::SliceRandom;
@@ -11,7 +11,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use recon_core::{Currency, Day, Money, Status};
 
-use super::names::{OTHER_RECEIVERS, OTHER_RECEIVERS_KH, Origin, Person, SUPPLIERS};
+use super::names::{
+    Identity, NameNoise, NoiseRates, OTHER_RECEIVERS, OTHER_RECEIVERS_KH, Origin, Person,
+    SUPPLIERS, Script, is_thai_mark,
+};
 use super::{GenError, GenOptions, PriorSlip};
 
 /// Thai banks customers pay from: BOT code, short name, Thai name, weight.
@@ -76,6 +79,9 @@ pub(crate) struct SlipFacts {
     pub paid_at: DateTime<FixedOffset>,
     pub trans_ref: String,
     pub sender: Person,
+    /// How the slip prints the sender (honorific, the bank's mask, a typo),
+    /// drawn apart from how the statement prints the same payer.
+    pub sender_noise: NameNoise,
     /// Index into `THAI_BANKS` (THB) or `KH_BANKS`.
     pub sender_bank: usize,
     pub sender_account: String,
@@ -85,6 +91,11 @@ pub(crate) struct SlipFacts {
 impl SlipFacts {
     pub fn amount(&self) -> Money {
         Money::from_minor(self.amount_minor, self.currency)
+    }
+
+    /// The sender's name as this slip prints it in `script`.
+    pub fn sender_name(&self, script: Script) -> String {
+        self.sender.render(script, &self.sender_noise)
     }
 }
 
@@ -117,8 +128,12 @@ pub(crate) enum OrderKind {
     /// Slip and a line without reference whose payer name the bank masked
     /// (`นาย สมชาย ใจ***`, `MR. JOHN SM***`).
     PaidMaskedLineName,
-    /// Someone else paid (a relative); the transRef links slip and line.
+    /// Someone else paid (a relative, a mule): slip and line both name
+    /// them, and the line carries the slip's transRef.
     PaidByOtherPayer,
+    /// The same, with no reference on the line: slip and line agree on
+    /// amount, time and the (other) payer.
+    PaidByThirdParty,
     Unpaid,
     AmountMismatch,
     DuplicateSameDay,
@@ -139,6 +154,7 @@ impl OrderKind {
             OrderKind::PaidWithoutSlipNameTypo => "paid_without_slip_name_typo",
             OrderKind::PaidMaskedLineName => "paid_line_with_masked_name",
             OrderKind::PaidByOtherPayer => "paid_by_other_payer_with_reference",
+            OrderKind::PaidByThirdParty => "paid_by_third_party",
             OrderKind::Unpaid => "unpaid",
             OrderKind::AmountMismatch => "amount_mismatch",
             OrderKind::DuplicateSameDay => "duplicate_slip_same_day",
@@ -156,14 +172,17 @@ impl OrderKind {
     /// default grace periods: a slip whose money is not on the statement
     /// is `pending` on its day (its money may still be booked for two more
     /// days) and becomes `slip_not_on_statement` when the grace ends.
+    /// Money from someone other than the customer is `name_mismatch`
+    /// (README: the money matches by amount and time, but the payer is
+    /// someone else), whatever links slip and line, the transRef included.
     pub fn expected(self) -> Option<Status> {
         Some(match self {
             OrderKind::Paid
             | OrderKind::PaidNoReference
             | OrderKind::PaidWithoutSlip
             | OrderKind::PaidWithoutSlipNameTypo
-            | OrderKind::PaidMaskedLineName
-            | OrderKind::PaidByOtherPayer => Status::Matched,
+            | OrderKind::PaidMaskedLineName => Status::Matched,
+            OrderKind::PaidByOtherPayer | OrderKind::PaidByThirdParty => Status::NameMismatch,
             OrderKind::Unpaid => Status::Unpaid,
             OrderKind::AmountMismatch => Status::AmountMismatch,
             OrderKind::DuplicateSameDay | OrderKind::DuplicatePriorDay => Status::DuplicateSlip,
@@ -197,6 +216,10 @@ pub(crate) struct PlannedOrder {
     pub amount_minor: i64,
     pub ordered_at: DateTime<FixedOffset>,
     pub slip: Option<PlannedSlip>,
+    /// The order's statement line prints the slip's transRef.
+    pub line_reference: bool,
+    /// The order sits on one of the day's popular prices.
+    pub crowded: bool,
     pub defect: Option<Defect>,
     /// 1-based physical line in `orders.csv`.
     pub line_no: u64,
@@ -259,9 +282,11 @@ pub(crate) struct DayPlan {
 /// How many slips of a day are offered for reuse by a later day.
 const REUSABLE_SLIPS: usize = 32;
 
-/// Distinct amounts per currency. Every order and planted line gets its own
-/// amount (in its currency) so that a match by amount + name has exactly one
-/// right answer; only a reused slip repeats the amount of the slip it copies.
+/// Distinct amounts per currency, beside the popular prices
+/// ([`crowded_prices`]), which the pool never hands out. An order off the
+/// popular prices gets its own amount (in its currency) so that a match by
+/// amount + name alone has exactly one right answer; only a reused slip
+/// repeats the amount of the slip it copies.
 struct AmountPool {
     lo: i64,
     step: i64,
@@ -288,13 +313,15 @@ impl AmountPool {
         while span < (expected as i64).saturating_mul(3) {
             span *= 2;
         }
+        let mut used = HashSet::with_capacity(expected);
+        used.extend(crowded_prices(currency).iter().copied());
         AmountPool {
             lo,
             step,
             span,
             round_every,
             round_share,
-            used: HashSet::with_capacity(expected),
+            used,
         }
     }
 
@@ -327,6 +354,73 @@ impl AmountPool {
         self.used.contains(&amount)
     }
 }
+
+/// The popular prices of a shop, in minor units: a few products make up a
+/// large share of the orders, so many transfers of a day share an amount,
+/// minutes apart.
+pub(crate) fn crowded_prices(currency: Currency) -> &'static [i64] {
+    match currency {
+        // 299, 599, 990, 1,290 baht.
+        Currency::Thb => &[29_900, 59_900, 99_000, 129_000],
+        // 9.99, 25, 49 dollars.
+        Currency::Usd => &[999, 2_500, 4_900],
+        // 20,000 and 40,000 riel.
+        Currency::Khr => &[2_000_000, 4_000_000],
+    }
+}
+
+/// Under- or over-payments as people make them (10, 50 or 100 baht; 2, 5
+/// or 10 dollars; 5,000, 10,000 or 20,000 riel), in minor units.
+fn payment_differences(currency: Currency) -> [i64; 3] {
+    match currency {
+        Currency::Thb => [1_000, 5_000, 10_000],
+        Currency::Usd => [200, 500, 1_000],
+        Currency::Khr => [500_000, 1_000_000, 2_000_000],
+    }
+}
+
+/// Two transfers of one amount by namesakes (or by one person) are kept at
+/// least this far apart, in seconds. Closer, which transfer is whose could
+/// only be guessed (the names are the same, the amounts are the same, and
+/// the money lands 0-120 s after each slip), and a fair expected outcome
+/// cannot rest on a guess. A fake slip counts as a transfer of its sender
+/// here: a fake next to a namesake's real payment of the same amount is
+/// honestly indistinguishable from that payment's own slip.
+const NAMESAKE_GAP_SECS: i64 = 15 * 60;
+
+/// Transfers planned so far, by (currency, amount, payer): the times, in
+/// seconds from midnight.
+#[derive(Default)]
+struct TransferBook(HashMap<(Currency, i64, Identity), Vec<i64>>);
+
+impl TransferBook {
+    fn is_free(&self, currency: Currency, amount: i64, payer: Identity, at: i64) -> bool {
+        self.0
+            .get(&(currency, amount, payer))
+            .is_none_or(|times| times.iter().all(|t| (t - at).abs() >= NAMESAKE_GAP_SECS))
+    }
+
+    fn add(&mut self, currency: Currency, amount: i64, payer: Identity, at: i64) {
+        self.0
+            .entry((currency, amount, payer))
+            .or_default()
+            .push(at);
+    }
+}
+
+/// How the slips print their sender: EasySlip bodies often mask the name.
+const SLIP_NOISE: NoiseRates = NoiseRates {
+    honorific: 0.6,
+    mask: 0.25,
+    typo: 0.1,
+};
+
+/// How the statement prints the payer: Thai banks mask routinely.
+const LINE_NOISE: NoiseRates = NoiseRates {
+    honorific: 0.5,
+    mask: 0.3,
+    typo: 0.1,
+};
 
 /// Draws transaction references in each bank's style, never twice.
 struct RefMaker {
@@ -462,12 +556,20 @@ fn channel_for(rng: &mut ChaCha8Rng, currency: Currency, bank: usize) -> &'stati
 }
 
 /// The name a statement prints for a payer: Thai banks print Thai names in
-/// Thai with the honorific; Cambodian banks print Latin without.
-fn statement_name(person: &Person, currency: Currency) -> String {
+/// Thai, Cambodian banks print Latin; honorific, mask and typo as `noise`
+/// says.
+fn statement_name(person: &Person, currency: Currency, noise: &NameNoise) -> String {
     match currency {
-        Currency::Thb => person.bank_name(),
-        Currency::Usd | Currency::Khr => person.latin_plain(),
+        Currency::Thb => person.render(Script::Bank, noise),
+        Currency::Usd | Currency::Khr => person.render(Script::Latin, noise),
     }
+}
+
+/// Seconds from the order to the transfer: most people pay within the
+/// hour, some take longer.
+fn payment_delay(rng: &mut ChaCha8Rng) -> i64 {
+    let x: f64 = rng.random();
+    60 + (x * x * 5_340.0) as i64
 }
 
 fn bank_short(currency: Currency, bank: usize) -> &'static str {
@@ -511,7 +613,12 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
         (OrderKind::PaidWithoutSlip, count(r.paid_without_slip, n)),
         (OrderKind::PaidWithoutSlipNameTypo, count(r.name_typo, n)),
         (OrderKind::PaidMaskedLineName, count(r.masked_line_name, n)),
-        (OrderKind::PaidByOtherPayer, count(r.other_payer, n)),
+        // Someone else paid: the odd one of them with the reference.
+        (
+            OrderKind::PaidByOtherPayer,
+            count(r.other_payer, n).div_ceil(2),
+        ),
+        (OrderKind::PaidByThirdParty, count(r.other_payer, n) / 2),
         (OrderKind::Unpaid, count(r.unpaid, n)),
         (OrderKind::AmountMismatch, count(r.amount_mismatch, n)),
         (OrderKind::DuplicateSameDay, count(r.duplicate_slip, n)),
@@ -540,7 +647,7 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
     ensure_duplicates_follow_originals(&mut kinds);
 
     // 3. Order times across the day, sorted: order ids follow time. Orders
-    //    end by 22:30 so that slip and booking stay inside the day.
+    //    end by 22:00 so that slip and booking stay inside the day.
     let midnight = local_midnight(opts.day)?;
     // Shops sell mostly from 08:00; a few night owls order before.
     let mut seconds: Vec<i64> = (0..n)
@@ -548,7 +655,7 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
             if rng.random_bool(0.1) {
                 rng.random_range(1_800..28_800)
             } else {
-                rng.random_range(28_800..81_000)
+                rng.random_range(28_800..79_200)
             }
         })
         .collect();
@@ -565,6 +672,7 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
         .collect();
     let mut refs = RefMaker::new(opts.previous_day_slips.iter().map(|p| p.trans_ref.clone()));
     let mut prior = opts.previous_day_slips.iter();
+    let mut book = TransferBook::default();
 
     let width = n.to_string().len().max(4);
     let day_code = opts.day.date().format("%Y%m%d").to_string();
@@ -609,49 +717,149 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
             currency = f.currency;
         }
         let origin = origin_for(&mut rng, currency);
-        let customer = Person::random(&mut rng, origin);
-        let with_honorific = customer.origin == Origin::Thai && rng.random_bool(0.3);
+        let mut customer = Person::random(&mut rng, origin);
+        let with_honorific = rng.random_bool(if origin == Origin::Thai { 0.5 } else { 0.3 });
+
+        // The price: one of the popular ones for a share of the orders.
+        // Orders whose money can only be told by amount + name (no slip),
+        // and a stranger's money at a slip's amount and time, keep an
+        // amount of their own; fakes copy a popular price twice as often
+        // as honest orders do (what a faker would pay is what many pay).
+        let crowd_chance = match kind {
+            _ if copied.is_some() => 0.0,
+            OrderKind::PaidWithoutSlip
+            | OrderKind::PaidWithoutSlipNameTypo
+            | OrderKind::NameMismatch
+            | OrderKind::MalformedRow => 0.0,
+            OrderKind::SlipNotOnStatement => (2.0 * r.crowded_share).min(1.0),
+            _ => r.crowded_share,
+        };
+        let prices = crowded_prices(currency);
+        let mut crowded_price = (crowd_chance > 0.0 && rng.random_bool(crowd_chance))
+            .then(|| prices[rng.random_range(0..prices.len())]);
+        let amount_diff = {
+            let d = payment_differences(currency);
+            d[rng.random_range(0..d.len())]
+        };
+        let over = rng.random_bool(0.5);
+
+        // The transfer the customer (or someone) made, if any.
+        let mut paid_at = ordered_at + Duration::seconds(payment_delay(&mut rng));
+        let bank = sender_bank(&mut rng, currency);
+        // Who really sent money: a relative or a mule for third-party
+        // payers (slip and statement both name them), a stranger whose
+        // money merely has the slip's amount and time for `name_mismatch`.
+        let third_party = |rng: &mut ChaCha8Rng, customer: &Person| {
+            if rng.random_bool(0.5) {
+                Person::relative_of(rng, customer)
+            } else {
+                Person::random_unlike(rng, customer.origin, customer)
+            }
+        };
+        let mut other = match kind {
+            OrderKind::PaidByOtherPayer | OrderKind::PaidByThirdParty => {
+                Some(third_party(&mut rng, &customer))
+            }
+            OrderKind::NameMismatch => {
+                Some(Person::random_unlike(&mut rng, customer.origin, &customer))
+            }
+            _ => None,
+        };
+        // What the transfer moved: the order's price, or another amount.
+        let paid_amount = |price: i64, pool: &AmountPool| -> i64 {
+            if kind != OrderKind::AmountMismatch {
+                return price;
+            }
+            if prices.contains(&price) {
+                // A popular price paid wrong: the wrong amounts repeat too,
+                // but never land on another popular price.
+                let wrong = if over {
+                    price + amount_diff
+                } else {
+                    price - amount_diff
+                };
+                if wrong > 0 && !prices.contains(&wrong) {
+                    wrong
+                } else if !prices.contains(&(price + amount_diff)) {
+                    price + amount_diff
+                } else {
+                    price + 2 * amount_diff
+                }
+            } else {
+                // Under-payment when the price allows it; over-payment when
+                // that amount is taken or the price is small.
+                let under = price - amount_diff;
+                if price > amount_diff * 2 && !pool.is_used(under) && !over {
+                    under
+                } else {
+                    let mut up = price + amount_diff;
+                    while pool.is_used(up) {
+                        up += pool.step;
+                    }
+                    up
+                }
+            }
+        };
+        // A transfer this order puts on a slip or the statement, checked
+        // against the namesakes' transfers of the same amount.
+        let transfers = !matches!(
+            kind,
+            OrderKind::PaidWithoutSlip
+                | OrderKind::PaidWithoutSlipNameTypo
+                | OrderKind::NameMismatch
+                | OrderKind::Unpaid
+                | OrderKind::UnreadableSlip
+                | OrderKind::MalformedRow
+                | OrderKind::DuplicateSameDay
+                | OrderKind::DuplicatePriorDay
+        );
+        let pays_for_self = other.is_none();
+        let mut tries = 0;
+        while let (true, Some(price)) = (transfers, crowded_price) {
+            let pool = pools.get(&currency).expect("a pool per currency");
+            let payer = other.unwrap_or(customer);
+            let at = (paid_at - midnight).num_seconds();
+            if book.is_free(currency, paid_amount(price, pool), payer.identity(), at) {
+                break;
+            }
+            // Another moment, then another person; failing that, the
+            // order keeps an amount of its own (very large days run out of
+            // room on the popular prices for a small pool of names).
+            tries += 1;
+            match tries {
+                1..=3 => paid_at = ordered_at + Duration::seconds(payment_delay(&mut rng)),
+                4..=6 if pays_for_self => customer = Person::random(&mut rng, origin),
+                4..=6 => other = Some(third_party(&mut rng, &customer)),
+                _ => crowded_price = None,
+            }
+        }
+        let payer = other.unwrap_or(customer);
+        // A relative shares the customer's family name: only the given name
+        // tells them apart, so no document masks it (two visible letters
+        // would be all the evidence there is).
+        let relative = other.is_some_and(|o| o.identity().2 == customer.identity().2);
+        let noise = |rng: &mut ChaCha8Rng, rates| {
+            let mut n = NameNoise::draw(rng, rates);
+            if relative {
+                n.mask_given = 0;
+            }
+            n
+        };
         let pool = pools.get_mut(&currency).expect("a pool per currency");
-        let amount_minor = match &copied {
-            Some(f) => {
+        let amount_minor = match (&copied, crowded_price) {
+            (Some(f), _) => {
                 pool.reserve(f.amount_minor);
                 f.amount_minor
             }
-            None => pool.draw(&mut rng),
+            (None, Some(price)) => price,
+            (None, None) => pool.draw(&mut rng),
         };
-
-        // The transfer the customer (or someone) made, if any.
-        let paid_at = ordered_at + Duration::seconds(rng.random_range(60..1_500));
-        let bank = sender_bank(&mut rng, currency);
-        // Who really sent money. A relative paying with the slip's
-        // reference is fine; money from a stranger that merely has the
-        // slip's amount and time is a `name_mismatch` (the slip names the
-        // customer, the statement someone else).
-        let other = matches!(kind, OrderKind::PaidByOtherPayer | OrderKind::NameMismatch)
-            .then(|| Person::random_unlike(&mut rng, customer.origin, &customer));
-        let payer = match (kind, other) {
-            (OrderKind::PaidByOtherPayer, Some(p)) => p,
-            _ => customer,
-        };
-        let paid_minor = match kind {
-            OrderKind::AmountMismatch => {
-                let diff = match currency {
-                    Currency::Khr => 500_000, // 5,000 riel: 50 riel is no price difference
-                    _ => 5_000,
-                };
-                // Under-payment when the price allows it; over-payment when
-                // that amount is taken or the price is small.
-                let under = amount_minor - diff;
-                let paid = if amount_minor > diff * 2 && !pool.is_used(under) {
-                    under
-                } else {
-                    amount_minor + diff
-                };
-                pool.reserve(paid);
-                paid
-            }
-            _ => amount_minor,
-        };
+        let paid_minor = paid_amount(amount_minor, pool);
+        pool.reserve(paid_minor);
+        if transfers {
+            let at = (paid_at - midnight).num_seconds();
+            book.add(currency, paid_minor, payer.identity(), at);
+        }
         let receiver = match kind {
             OrderKind::ReceiverMismatch => Receiver::Other(match currency {
                 Currency::Thb => rng.random_range(0..OTHER_RECEIVERS.len()),
@@ -661,6 +869,11 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
                 via_promptpay: currency == Currency::Thb && rng.random_bool(0.3),
             },
         };
+        let slip_sender = match kind {
+            // The slip of a stranger's money names the customer.
+            OrderKind::NameMismatch => customer,
+            _ => payer,
+        };
         let facts = match copied {
             Some(f) => f,
             None => SlipFacts {
@@ -668,7 +881,8 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
                 amount_minor: paid_minor,
                 paid_at,
                 trans_ref: refs.for_currency(&mut rng, currency, bank, paid_at),
-                sender: payer,
+                sender: slip_sender,
+                sender_noise: noise(&mut rng, SLIP_NOISE),
                 sender_bank: bank,
                 sender_account: masked_account(&mut rng, currency),
                 receiver,
@@ -700,36 +914,51 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
                 | OrderKind::PaidWithoutSlipNameTypo
                 | OrderKind::PaidMaskedLineName
                 | OrderKind::PaidByOtherPayer
+                | OrderKind::PaidByThirdParty
                 | OrderKind::AmountMismatch
                 | OrderKind::NameMismatch
         );
+        let mut line_reference = false;
         if on_statement {
-            let reference = match kind {
-                OrderKind::PaidNoReference | OrderKind::NameMismatch => None,
-                // No slip to link to; the bank may still print its reference.
-                OrderKind::PaidWithoutSlip | OrderKind::PaidWithoutSlipNameTypo => {
-                    rng.random_bool(0.5).then(|| facts.trans_ref.clone())
-                }
-                OrderKind::PaidMaskedLineName => None,
-                _ => Some(facts.trans_ref.clone()),
+            // Most banks print no reference on the statement; some lines
+            // carry the slip's transRef (without a slip, the bank's own).
+            line_reference = match kind {
+                OrderKind::PaidByOtherPayer => true,
+                OrderKind::PaidNoReference
+                | OrderKind::PaidMaskedLineName
+                | OrderKind::PaidByThirdParty
+                | OrderKind::NameMismatch => false,
+                _ => rng.random_bool(r.reference_share),
             };
-            let (line_payer, line_account) = match (kind, &other) {
-                (OrderKind::NameMismatch, Some(p)) => (p, masked_account(&mut rng, currency)),
-                _ => (&facts.sender, facts.sender_account.clone()),
+            let reference = line_reference.then(|| facts.trans_ref.clone());
+            let line_account = match kind {
+                OrderKind::NameMismatch => masked_account(&mut rng, currency),
+                _ => facts.sender_account.clone(),
             };
-            // The bank books a few minutes after the slip; KBank shows minutes.
-            let booked_at = facts.paid_at + Duration::seconds(rng.random_range(60..300));
+            let mut line_noise = noise(&mut rng, LINE_NOISE);
+            if kind == OrderKind::PaidMaskedLineName && line_noise.mask_family == 0 {
+                line_noise.mask_family = 2;
+                line_noise.typo = None;
+            }
+            if kind == OrderKind::PaidWithoutSlipNameTypo {
+                // The customer's typo is the one slip in the names; a
+                // second one on the statement, or a mask that shows the
+                // letters the typo changed, would leave no fair match (the
+                // typo sits after the second letter).
+                line_noise.typo = None;
+                line_noise.mask_given = line_noise.mask_given.min(2);
+                line_noise.mask_family = line_noise.mask_family.min(2);
+            }
+            // The money lands 0-120 s after the slip's time (the KBank
+            // export shows minutes only).
+            let booked_at = facts.paid_at + Duration::seconds(rng.random_range(0..=120));
             seq += 1;
             lines.push(PlannedLine {
                 file: file_for(currency),
                 booked_at,
                 currency,
                 amount_minor: facts.amount_minor,
-                counterparty_name: if kind == OrderKind::PaidMaskedLineName {
-                    mask_family_name(&statement_name(line_payer, currency))
-                } else {
-                    statement_name(line_payer, currency)
-                },
+                counterparty_name: statement_name(&payer, currency, &line_noise),
                 counterparty_account: line_account,
                 counterparty_bank: bank_short(currency, facts.sender_bank),
                 reference,
@@ -758,6 +987,8 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
             amount_minor,
             ordered_at,
             slip,
+            line_reference,
+            crowded: prices.contains(&amount_minor),
             defect,
             line_no: i as u64 + 2,
         });
@@ -848,7 +1079,11 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
                     booked_at,
                     currency,
                     amount_minor: amount,
-                    counterparty_name: statement_name(&payer, currency),
+                    counterparty_name: statement_name(
+                        &payer,
+                        currency,
+                        &NameNoise::draw(&mut rng, LINE_NOISE),
+                    ),
                     counterparty_account: masked_account(&mut rng, currency),
                     counterparty_bank: bank_short(currency, bank),
                     reference,
@@ -914,12 +1149,6 @@ pub(crate) fn plan_day(opts: &GenOptions) -> Result<DayPlan, GenError> {
     })
 }
 
-/// Thai vowel and tone marks that sit on a consonant; a typo doubles a
-/// consonant or a Latin letter, never one of these.
-fn is_thai_mark(c: char) -> bool {
-    matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
-}
-
 /// A customer's typing slip: one letter of the longest word doubled
 /// (`Smith` → `Smiith`, `สมชาย` → `สมชชาย`). One letter in a name keeps it
 /// the same person for any fair comparison.
@@ -946,18 +1175,6 @@ pub(crate) fn double_a_letter(name: &str) -> String {
     let mut out = words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
     out[longest] = typo;
     out.join(" ")
-}
-
-/// The payer's family name masked as some bank exports show it: its first
-/// two letters, then `***`.
-pub(crate) fn mask_family_name(name: &str) -> String {
-    match name.rsplit_once(' ') {
-        Some((head, family)) => {
-            let visible: String = family.chars().take(2).collect();
-            format!("{head} {visible}***")
-        }
-        None => name.to_string(),
-    }
 }
 
 /// A same-day duplicate copies the slip of an earlier paid order, so every
@@ -1025,7 +1242,7 @@ mod tests {
     }
 
     #[test]
-    fn typos_double_one_letter_and_masks_hide_the_family_name() {
+    fn typos_double_one_letter() {
         assert_eq!(double_a_letter("John Smith"), "John Smiith");
         assert_eq!(double_a_letter("Sok Dara"), "Sok Darra");
         // สมชาย: the middle is ช, a consonant.
@@ -1039,8 +1256,6 @@ mod tests {
                 .zip(typo.chars().skip(1))
                 .any(|(a, b)| a == b && is_thai_mark(a))
         );
-        assert_eq!(mask_family_name("นาย สมชาย ใจดี"), "นาย สมชาย ใจ***");
-        assert_eq!(mask_family_name("MR. JOHN SMITH"), "MR. JOHN SM***");
     }
 
     #[test]
