@@ -44,9 +44,20 @@ fn plant(day: &HostileDay) {
     day.write("orders/orders.csv", out.join("\n") + "\n");
 
     // A counterparty name on the statement.
+    // (the first money-in line of the canonical ABA file: its fifth column).
     let text = String::from_utf8(day.read("statements/aba-usd.csv")).unwrap();
-    let text = text.replacen("SUN SOPHEA", &csv_cell(EVIL[4]), 1);
-    day.write("statements/aba-usd.csv", text);
+    let mut out = Vec::new();
+    let mut planted = false;
+    for line in text.lines() {
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        if !planted && cells.len() > 4 && cells[2].parse::<f64>().is_ok_and(|a| a > 0.0) {
+            cells[4] = csv_cell(EVIL[4]);
+            planted = true;
+        }
+        out.push(cells.join(","));
+    }
+    assert!(planted, "no money-in line in aba-usd.csv");
+    day.write("statements/aba-usd.csv", out.join("\n") + "\n");
 }
 
 #[test]
