@@ -1,4 +1,4 @@
-//! Days are not islands (issue 9): scenario tests over three or more
+//! Days are not islands: scenario tests over three or more
 //! consecutive days through the real `recon` binary, a real SQLite ledger
 //! and real report files.
 //!

@@ -1,4 +1,4 @@
-//! Issue 8: Recon against hostile inputs, crashes and leaks, end to end.
+//! Recon against hostile inputs, crashes and leaks, end to end.
 //!
 //! Every test builds a day folder in a temporary directory from the
 //! committed sample day `sample-data/2026-11-21`, corrupts exactly one thing
@@ -9,9 +9,7 @@
 //! reconciles, and the rejected item shows in `quarantine.csv` or as an
 //! `unreadable_slip`.
 //!
-//! A test marked `#[ignore = "BUG: …"]` shows a defect in a crate this suite
-//! does not own; the report of issue 8 lists the fix. Run them with
-//! `cargo test -p recon-cli --test hostile -- --include-ignored`.
+//! Run them with `cargo test -p recon-cli --test hostile`.
 
 #[path = "hostile/common.rs"]
 mod common;

@@ -86,7 +86,7 @@ fn assert_same_statuses(
 }
 
 /// The rows of the day's own items; rows carried over from earlier days
-/// (issue 9) must name an earlier day as their origin.
+/// must name an earlier day as their origin.
 fn own_rows(day: &str, rows: Vec<BTreeMap<String, String>>) -> Vec<BTreeMap<String, String>> {
     let (own, carried): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r["origin_day"] == day);
     for r in &carried {

@@ -33,7 +33,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         inputs_json              TEXT    NOT NULL,
         -- JSON object with the run's headline figures or its error.
         summary_json             TEXT,
-        -- Issue 9: SHA-256 of the run manifest (inputs + reports) and of the
+        -- SHA-256 of the run manifest (inputs + reports) and of the
         -- manifest recorded before it, chaining runs for auditors.
         manifest_sha256          TEXT,
         previous_manifest_sha256 TEXT

@@ -1,4 +1,4 @@
-//! Days are not islands (issue 9): the open set a day leaves, read back by
+//! Days are not islands: the open set a day leaves, read back by
 //! the next recorded day; the break lifecycle; carried rows read back
 //! exactly; the carry chain in `days_depending_on`.
 //!

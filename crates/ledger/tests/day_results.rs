@@ -430,7 +430,7 @@ fn later_days_that_rest_on_a_day_are_named() {
     }
     let (r21, s21) = day_result(d21, 3, "b");
     ledger.record_day(run_of(&ledger, d21), &r21, &s21).unwrap();
-    // The 23rd carries an order that came from the 21st (issue 9's
+    // The 23rd carries an order that came from the 21st (the
     // carry-over): its row keeps the carried name, which gives its origin.
     let (mut r23, s23) = day_result(d23, 1, "d");
     let mut carried = r21.orders[1].clone();

@@ -1,5 +1,5 @@
 //! One scenario per status word (and per way of reaching `matched`), as
-//! planted by the sample-data generator (CONTRACT "Planted problems").
+//! planted by the sample-data generator (`recon_testkit::generator::ProblemRates`).
 
 mod common;
 

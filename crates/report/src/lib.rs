@@ -57,13 +57,10 @@
 //! of the workbook. The Exceptions and Quarantine sheets are always
 //! written, up to Excel's 1,048,575 rows (the Summary sheet says when rows
 //! were left to the CSV). The CSVs always hold every row. The HTML lists at
-//! most 2,000 rows per table. Measured on the shared 2-core build machine
-//! (release, `examples/report_timing.rs`: every order with a line and a
-//! slip, every tenth an exception with its break, with the day's records;
-//! CPU s / memory the report adds): 100,000 orders 1.3 s / 15 MiB (was
-//! 1.9 s / 217 MiB); 200,000 orders (the full workbook) 2.5 s / 24 MiB;
-//! 1,000,000 orders 4.1 s / 117 MiB (was 19–25 s / 2.1 GiB), of which the
-//! workbook (its Exceptions sheet: 300,000 rows) is ~1.7 s.
+//! most 2,000 rows per table. Measure: `cargo run --release -p
+//! recon-report --example report_timing` (every order with a line and a
+//! slip, every tenth an exception with its break; CPU s and memory the
+//! report adds); the README's Performance section has the figures.
 
 mod atomic;
 mod csv_out;

@@ -1,5 +1,5 @@
 //! Days are not islands: the reports of a day that carries items of
-//! earlier days (issue 9). The breaks come from the real
+//! earlier days. The breaks come from the real
 //! `recon_core::carry::breaks` over an open set; the reports pair them with
 //! their rows and show ages, lifecycles and what closed a break.
 
