@@ -25,9 +25,13 @@ truth := "../shared/eval/days"
 eval day reports="reports":
     cargo run --quiet -p recon-cli -- eval --truth {{truth}}/{{day}} --reports {{reports}}/{{day}}
 
-# Regenerate the committed sample days from the generator
+# Regenerate the committed sample days from the generator (tooling: recon-gen)
 sample-data:
-    cargo run --quiet -p recon-cli -- gen --sample --out sample-data
+    cargo run --quiet -p recon-testkit --bin recon-gen -- --sample --out sample-data
+
+# A synthetic day: just gen 2026-10-05 100000 /tmp/big (other flags: cargo run -p recon-testkit --bin recon-gen -- --help)
+gen day orders out:
+    cargo run --quiet --release -p recon-testkit --bin recon-gen -- --day {{day}} --orders {{orders}} --out {{out}} --slips bundled
 
 # Formatting and lints, as CI checks them
 lint:

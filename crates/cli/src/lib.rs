@@ -1,14 +1,12 @@
 //! The `recon` command's library half: what the commands need beyond the
 //! day-run engine (`recon_engine`): exit codes, errors for a person, log
-//! set-up, progress bars on a terminal, `recon eval` and `recon gen`.
+//! set-up, progress bars on a terminal.
 //! `main.rs` parses arguments, calls the engine and maps results to exit
 //! codes.
 //!
 //! Owns no business rules: the engine runs a day, ingest reads, the matcher
 //! decides, the report crate writes, the ledger remembers.
 
-pub mod eval;
-pub mod generator;
 pub mod logging;
 pub mod progress;
 
@@ -35,11 +33,27 @@ pub enum CliError {
     #[error(transparent)]
     Ledger(#[from] recon_ledger::LedgerError),
     #[error(transparent)]
-    Generator(#[from] generator::GenError),
-    #[error(transparent)]
-    Eval(#[from] eval::EvalError),
+    Eval(#[from] recon_engine::eval::EvalError),
     #[error("{0}")]
     Usage(String),
+}
+
+/// How `recon eval` prints its figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EvalFormat {
+    /// Plain lines for a person; the last one is the summary.
+    Text,
+    /// One JSON object on one line, for scripts.
+    Json,
+}
+
+impl From<EvalFormat> for recon_engine::eval::Format {
+    fn from(f: EvalFormat) -> Self {
+        match f {
+            EvalFormat::Text => recon_engine::eval::Format::Text,
+            EvalFormat::Json => recon_engine::eval::Format::Json,
+        }
+    }
 }
 
 /// `recon ocr FILE…`: reads each slip with the configured provider and

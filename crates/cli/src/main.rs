@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use recon_cli::logging::{self, LogFormat};
 use recon_cli::progress::Steps;
-use recon_cli::{CliError, exit, generator};
+use recon_cli::{CliError, EvalFormat, exit};
 use recon_core::{Day, Lifecycle};
 use recon_engine::config::JobConfig;
 use recon_engine::reconcile::{RunPaths, reconcile_cascade, reconcile_day};
@@ -80,35 +80,6 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Write a synthetic day (statements, orders, slips and the expected outcome).
-    Gen {
-        /// The day to generate.
-        #[arg(long, required_unless_present = "sample")]
-        day: Option<Day>,
-        /// Number of orders.
-        #[arg(long, default_value_t = 50)]
-        orders: usize,
-        /// Seed: the same seed gives byte-identical files.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Output folder (a `<day>/` folder is written inside).
-        #[arg(long, default_value = "sample-data")]
-        out: PathBuf,
-        /// Regenerate the committed sample days instead.
-        #[arg(long)]
-        sample: bool,
-        /// How slips are saved: `per-order` (one JSON file each) or
-        /// `bundled` (`slips-001.jsonl#<line>`, for benchmark-sized days).
-        #[arg(long, default_value = "per-order")]
-        slips: generator::SlipFiles,
-        /// A TOML file with `[rates]` (problem rates, 0..1) and/or
-        /// `[currencies]` (`usd`, `khr` shares); unset ones keep defaults.
-        #[arg(long)]
-        rates: Option<PathBuf>,
-        /// Replace the generated folders of an existing day.
-        #[arg(long)]
-        overwrite: bool,
-    },
     /// Check the manifest chain in the ledger and that each day's reports
     /// (and inputs still on disk) are the ones its last run recorded.
     /// Exit code 0: everything verified; 1: something does not match.
@@ -154,8 +125,8 @@ enum Command {
         #[arg(long)]
         reports: PathBuf,
         /// `text` for a person, `json` for one JSON object with the same figures.
-        #[arg(long, value_enum, default_value_t = recon_cli::eval::Format::Text)]
-        format: recon_cli::eval::Format,
+        #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+        format: EvalFormat,
     },
 }
 
@@ -271,34 +242,6 @@ fn run(cli: Cli) -> Result<u8, CliError> {
                 exit::EXCEPTIONS
             })
         }
-        Command::Gen {
-            day,
-            orders,
-            seed,
-            out,
-            sample,
-            slips,
-            rates,
-            overwrite,
-        } => {
-            if sample {
-                generator::write_sample_data(&out)?;
-                println!("sample days written to {}", out.display());
-            } else {
-                let day = day.ok_or_else(|| CliError::Usage("--day is required".into()))?;
-                let mut opts = generator::GenOptions::new(day, orders, seed);
-                opts.slips_as = slips;
-                opts.overwrite = overwrite;
-                if let Some(path) = rates {
-                    let file = generator::RatesFile::load(&path)?;
-                    opts.rates = file.rates;
-                    opts.currencies = file.currencies;
-                }
-                let summary = generator::generate_day(&opts, &out)?;
-                println!("{summary}");
-            }
-            Ok(exit::CLEAN)
-        }
         Command::History { limit, ledger } => {
             let ledger = Ledger::open(&ledger_path(&cli.config, ledger)?)?;
             for run in ledger.history(limit)? {
@@ -348,7 +291,10 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             reports,
             format,
         } => {
-            print!("{}", recon_cli::eval::run(&truth, &reports, format)?);
+            print!(
+                "{}",
+                recon_engine::eval::run(&truth, &reports, format.into())?
+            );
             Ok(exit::CLEAN)
         }
     }

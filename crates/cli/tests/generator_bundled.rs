@@ -1,7 +1,9 @@
-//! `recon gen --slips bundled` (the benchmark form: slips as lines of
+//! `recon-gen --slips bundled` (the benchmark form: slips as lines of
 //! `slips-NNN.jsonl`, named `slips-001.jsonl#<line>` in the order export)
 //! through the real `recon reconcile`: the same verdicts as the per-order
 //! files of the same seed, and exactly what the generator planted.
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -67,13 +69,10 @@ fn generate_and_reconcile(root: &Path, slips: &str, rates: &Path) -> (PathBuf, P
     let reports = root.join(format!("reports-{slips}"));
     let (data_s, reports_s) = (data.to_str().unwrap(), reports.to_str().unwrap());
     let rates_s = rates.to_str().unwrap();
-    recon(
-        root,
-        &[
-            "gen", "--day", DAY, "--orders", "1200", "--seed", "5", "--out", data_s, "--slips",
-            slips, "--rates", rates_s,
-        ],
-    );
+    common::gen_day(&[
+        "--day", DAY, "--orders", "1200", "--seed", "5", "--out", data_s, "--slips", slips,
+        "--rates", rates_s,
+    ]);
     let ledger = root.join(format!("ledger-{slips}.sqlite"));
     recon(
         root,
@@ -175,34 +174,5 @@ fn bundled_slips_reconcile_exactly_like_one_file_per_slip() {
             "statement_line",
             "status"
         )
-    );
-}
-
-#[test]
-fn bad_slip_forms_and_rate_files_are_refused_clearly() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_recon"))
-        .args(["gen", "--day", DAY, "--orders", "5", "--slips", "zipped"])
-        .arg("--out")
-        .arg(tmp.path())
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("per-order or bundled"));
-
-    let rates = tmp.path().join("rates.toml");
-    fs::write(&rates, "[rates]\nunpiad = 0.1\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_recon"))
-        .args(["gen", "--day", DAY, "--orders", "5", "--rates"])
-        .arg(&rates)
-        .arg("--out")
-        .arg(tmp.path())
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("rates.toml") && err.contains("unpiad"),
-        "{err}"
     );
 }

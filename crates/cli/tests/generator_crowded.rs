@@ -1,5 +1,5 @@
 //! Labelled accuracy at scale, in the world the labelled evaluation days
-//! show: a 30,000-order day from `recon gen` with its default shape (40% of
+//! show: a 30,000-order day from `recon-gen` with its default shape (40% of
 //! orders on a few popular prices, small name pools full of namesakes,
 //! names masked, mistyped and with or without honorific independently on
 //! order, slip and statement, lines mostly without reference, money 0-120 s
@@ -13,6 +13,8 @@
 //! `matched`. `--nocapture` prints precision and recall per status, for
 //! orders and statement lines, and what the misses were planted as.
 //! `RECON_CROWDED_ORDERS` sets another size (the floors stay).
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -156,13 +158,9 @@ fn a_crowded_day_of_thirty_thousand_orders_is_reconciled_as_planted() {
 
     let started = Instant::now();
     let n = orders.to_string();
-    let gen_out = recon(
-        tmp.path(),
-        &[
-            "gen", "--day", DAY, "--orders", &n, "--seed", "2027", "--out", data_s, "--slips",
-            "bundled",
-        ],
-    );
+    let gen_out = common::gen_day(&[
+        "--day", DAY, "--orders", &n, "--seed", "2027", "--out", data_s, "--slips", "bundled",
+    ]);
     let generated = started.elapsed();
     let started = Instant::now();
     recon(
@@ -180,7 +178,7 @@ fn a_crowded_day_of_thirty_thousand_orders_is_reconciled_as_planted() {
         ],
     );
     let reconciled = started.elapsed();
-    println!("{}", String::from_utf8_lossy(&gen_out.stdout).trim_end());
+    println!("{}", gen_out.trim_end());
     println!("generated in {generated:.1?}, reconciled in {reconciled:.1?}");
 
     let expected = data.join(DAY).join("expected");

@@ -64,23 +64,18 @@ fn a_clean_day_exits_zero_and_a_day_with_problems_exits_two() {
     let rates = dir.path().join("rates.toml");
     fs::write(&rates, NO_PROBLEMS).unwrap();
     let data = dir.path().join("data");
-    let out = recon(dir.path())
-        .args([
-            "gen",
-            "--day",
-            "2026-11-21",
-            "--orders",
-            "30",
-            "--seed",
-            "5",
-            "--out",
-        ])
-        .arg(&data)
-        .arg("--rates")
-        .arg(&rates)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
+    common::gen_day(&[
+        "--day",
+        "2026-11-21",
+        "--orders",
+        "30",
+        "--seed",
+        "5",
+        "--out",
+        data.to_str().unwrap(),
+        "--rates",
+        rates.to_str().unwrap(),
+    ]);
 
     let clean = run_day(dir.path(), &data, Some("2026-11-21"), &[]);
     assert_eq!(
@@ -96,21 +91,16 @@ fn a_clean_day_exits_zero_and_a_day_with_problems_exits_two() {
     );
 
     // The same shop a day later, with the default mix of problems.
-    let out = recon(dir.path())
-        .args([
-            "gen",
-            "--day",
-            "2026-11-22",
-            "--orders",
-            "60",
-            "--seed",
-            "5",
-            "--out",
-        ])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
+    common::gen_day(&[
+        "--day",
+        "2026-11-22",
+        "--orders",
+        "60",
+        "--seed",
+        "5",
+        "--out",
+        data.to_str().unwrap(),
+    ]);
     let busy = run_day(dir.path(), &data, Some("2026-11-22"), &[]);
     assert_eq!(busy.status.code(), Some(2), "{}", text(&busy));
 }

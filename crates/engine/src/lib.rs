@@ -14,13 +14,16 @@
 //! - the rerun rules: a rerun that would change what later days were built on
 //!   is refused, or recomputed in order with
 //!   [`reconcile::reconcile_cascade`];
-//! - checking the manifest chain and the reports on disk ([`verify`]).
+//! - checking the manifest chain and the reports on disk ([`verify`]);
+//! - scoring a day's reports against a labelled truth folder ([`eval`]),
+//!   read-only, for a rule change to be measured before it is trusted.
 //!
 //! Never does: argument parsing, printing, exit codes, terminal progress
 //! bars (a caller passes a [`Progress`]), matching rules of its own (the
 //! matcher decides), file formats (ingest reads, the report crate writes).
 
 pub mod config;
+pub mod eval;
 pub mod manifest;
 pub mod reconcile;
 pub mod verify;

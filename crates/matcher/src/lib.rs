@@ -87,7 +87,7 @@
 //! one comparison per distinct pair of names. Candidate search and verdicts
 //! run on all cores (scoped threads, results merged in rank order, so still
 //! deterministic). `examples/match_bench.rs` measures a day shaped like
-//! `recon gen`'s and prints a digest of the result to compare before/after.
+//! `recon-gen`'s and prints a digest of the result to compare before/after.
 //!
 //! [`Status`]: recon_core::Status
 //! [`Reason`]: recon_core::Reason

@@ -119,6 +119,8 @@ fn precision_and_recall_per_status_on_a_generated_day() {
     println!("order accuracy {accuracy:.4} over {total} orders");
 
     // Floors (the measured figures are printed above and in the report).
+    // A slip whose money is not on the statement yet is `pending` under the
+    // default grace, as a run of the day judges it.
     assert!(accuracy >= 0.99, "order accuracy {accuracy}");
     for s in [
         Status::Matched,
@@ -126,7 +128,7 @@ fn precision_and_recall_per_status_on_a_generated_day() {
         Status::ReceiverMismatch,
         Status::AmountMismatch,
         Status::NameMismatch,
-        Status::SlipNotOnStatement,
+        Status::Pending,
         Status::Unpaid,
         Status::UnreadableSlip,
     ] {
@@ -143,93 +145,5 @@ fn precision_and_recall_per_status_on_a_generated_day() {
         unmatched.recall() >= 0.95,
         "statement_unmatched recall {}",
         unmatched.recall()
-    );
-}
-
-/// The generator's labels rest on its name pool being fair under the
-/// README's name score: every printing of a person (masked, mistyped,
-/// reordered, with or without honorific) matches the person's clean name,
-/// and a different person who shares a word with them stays under the
-/// threshold while the word they differ in is visible, and below the
-/// person's own score when a mask hides it.
-#[test]
-fn the_generator_name_pool_is_fair() {
-    use common::generator::{FAMILY, GIVEN, Noise, Person, render};
-    let mut variants = vec![
-        Noise {
-            title: true,
-            ..Noise::default()
-        },
-        Noise {
-            reversed: true,
-            ..Noise::default()
-        },
-    ];
-    for mask in [(2, 2), (2, 0), (0, 2), (3, 4)] {
-        variants.push(Noise {
-            mask,
-            ..Noise::default()
-        });
-    }
-    for kind in 0..4u8 {
-        for in_family in [false, true] {
-            for at in [0usize, 1, 2, 5] {
-                variants.push(Noise {
-                    typo: Some((kind, in_family, at)),
-                    ..Noise::default()
-                });
-            }
-        }
-    }
-    let people: Vec<Person> = (0..GIVEN.len())
-        .flat_map(|given| {
-            (0..FAMILY.len()).map(move |family| Person {
-                given,
-                family,
-                married: false,
-            })
-        })
-        .collect();
-    let (mut worst_same, mut worst_other, mut closest) = (1.0f64, 0.0f64, f64::MAX);
-    let mut notes = Vec::new();
-    for thai in [true, false] {
-        for a in &people {
-            let clean = render(a, thai, &Noise::default(), false);
-            for v in &variants {
-                let printed = render(a, thai, v, true);
-                let own = recon_matcher::name_similarity(&printed, &clean);
-                if own < worst_same {
-                    worst_same = own;
-                    notes.push(format!("same {own:.3}: {printed} / {clean}"));
-                }
-                for b in &people {
-                    if a == b || (a.given != b.given && a.family != b.family) {
-                        continue;
-                    }
-                    let other = render(b, thai, &Noise::default(), false);
-                    let s = recon_matcher::name_similarity(&printed, &other);
-                    let hidden = if a.given != b.given {
-                        v.mask.0 > 0
-                    } else {
-                        v.mask.1 > 0
-                    };
-                    if !hidden && s > worst_other {
-                        worst_other = s;
-                        notes.push(format!("other {s:.3}: {printed} / {other}"));
-                    }
-                    if own - s < closest {
-                        closest = own - s;
-                        notes.push(format!("margin {closest:.3}: {printed} / {other}"));
-                    }
-                }
-            }
-        }
-    }
-    println!("{}", notes.join("\n"));
-    assert!(worst_same >= 0.85, "same person {worst_same}");
-    assert!(worst_other < 0.85, "different people {worst_other}");
-    assert!(
-        closest > 0.0,
-        "another's name as good as one's own: {closest}"
     );
 }

@@ -6,10 +6,8 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use recon_ocr_client::local::{
-    read_image,
-    render::{expected_fields, render, sample_options, sample_slip, slip_fields},
-};
+use recon_ocr_client::local::read_image;
+use recon_testkit::render::{expected_fields, render, sample_options, sample_slip, slip_fields};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);

@@ -4,7 +4,7 @@
 
 use chrono::{FixedOffset, TimeZone};
 use recon_core::{Currency, Money};
-use recon_ocr_client::local::render::{Encoding, RenderOptions, SlipSpec, render};
+use recon_testkit::render::{Encoding, RenderOptions, SlipSpec, render};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::args()
@@ -49,7 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .filter_map(|a| a.parse().ok())
         .collect();
     for seed in &seeds {
-        use recon_ocr_client::local::render::{sample_options, sample_slip};
+        use recon_testkit::render::{sample_options, sample_slip};
         let opts = sample_options(*seed);
         let ext = if opts.encoding == Encoding::Png {
             "png"

@@ -8,15 +8,14 @@
 //! cargo run -p recon-ocr-client --example saved_bench --release -- day <day folder> [--digest]
 //! ```
 //!
-//! `generate N` writes N varied bodies (tests/support/saved.rs) into
+//! `generate N` writes N varied bodies (recon_testkit::saved) into
 //! bundles of 100,000 lines in a temp folder. `day DIR` reads a day made by
-//! `recon gen --slips bundled`, naming its slips the way `recon reconcile`
+//! `recon-gen --slips bundled`, naming its slips the way `recon reconcile`
 //! does (every line of every bundle in `DIR/slips/` plus the order export's
 //! `slip` column, sorted). Run it under `/usr/bin/time -v` for the peak RSS
 //! of the whole process; the figures printed split listing from reading.
 
-#[path = "../tests/support/saved.rs"]
-mod saved;
+use recon_testkit::saved;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

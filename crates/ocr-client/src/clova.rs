@@ -542,8 +542,9 @@ impl ClovaClient {
 
 /// A random request id in UUID v4 form, as the API asks.
 fn request_id() -> String {
-    use rand::Rng;
-    let b: [u8; 16] = rand::rng().random();
+    let mut b = [0u8; 16];
+    b[..8].copy_from_slice(&crate::http::random_u64().to_le_bytes());
+    b[8..].copy_from_slice(&crate::http::random_u64().to_le_bytes());
     let h = hex::encode(b);
     format!(
         "{}-{}-4{}-a{}-{}",

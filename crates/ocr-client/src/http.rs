@@ -7,7 +7,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
-use rand::Rng;
 use recon_core::Provider;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
@@ -106,19 +105,18 @@ impl Endpoint {
     }
 
     fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        let mut rng = rand::rng();
         if let Some(ra) = retry_after {
             let ra = ra.min(Duration::from_millis(self.limits.max_retry_after_ms));
             // Honour the server's figure; a little jitter on top keeps many
             // waiting slips from coming back in the same millisecond.
-            return ra + ra.mul_f64(rng.random_range(0.0..=0.1));
+            return ra + ra.mul_f64(0.1 * unit_random());
         }
         let base = self
             .limits
             .backoff_base_ms
             .saturating_mul(1u64 << (attempt - 1).min(20));
         let capped = base.min(self.limits.backoff_max_ms);
-        Duration::from_millis(capped).mul_f64(rng.random_range(0.5..=1.0))
+        Duration::from_millis(capped).mul_f64(0.5 + 0.5 * unit_random())
     }
 
     /// Sends the request `build` makes (rebuilt for every attempt) and turns
@@ -289,6 +287,23 @@ fn retry_after_secs(v: &str) -> Option<Duration> {
     let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
     let wait = at.signed_duration_since(chrono::Utc::now());
     Some(wait.to_std().unwrap_or(Duration::ZERO))
+}
+
+/// 64 random bits from the standard library's per-process random hash keys
+/// (SipHash over a counter): jitter and request ids need values that differ
+/// between processes and calls, not cryptographic strength.
+pub(crate) fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(CALLS.fetch_add(1, Ordering::Relaxed));
+    h.finish()
+}
+
+/// A random fraction in `0..=1`.
+fn unit_random() -> f64 {
+    (random_u64() >> 11) as f64 / ((1u64 << 53) - 1) as f64
 }
 
 #[cfg(test)]

@@ -65,12 +65,9 @@
 //! and in every `Slip.file`. Both forms are read offline, in parallel over
 //! every core, results in job order; [`bundle_slip_names`] lists a bundle's
 //! slips. Why bundles: at a million slips, one file per slip costs more in
-//! the file system than in parsing. Measured on the 2-core build machine
-//! (release, warm page cache): a day of 100,000 per-order files took 6.7 s
-//! to generate and 1.8 s to read (plus hashing every file into the run's
-//! inputs and a 17 MB `summary.json` listing them); the same day bundled
-//! generates in 1.1 s and reads in 1.5 s on a loaded machine, with 1 input
-//! file. Single files keep working and can be mixed with bundles.
+//! the file system (a `stat`, an open and a hash per slip, and every file
+//! listed in the run's inputs) than in parsing. Single files keep working
+//! and can be mixed with bundles.
 //!
 //! # A million saved slips: what they cost, and why
 //!
@@ -93,23 +90,11 @@
 //!   no per-bundle result vectors (which cost as much in page faults as the
 //!   parsing), and each job's name moves into its outcome.
 //!
-//! Measured with `saved_bench` on the 2-core build machine shared with
-//! other builds (load 3-5, so CPU seconds are the steady figure; wall time
-//! varied 0.3-1.0 s at 100k and 4.5-8 s at 1M for the same binary):
-//!
-//! | day (saved bodies in bundles)   | CPU s before → after | peak RSS MiB before → after |
-//! |---------------------------------|----------------------|-----------------------------|
-//! | `recon gen` 100,000 slips       | 0.86 → 0.50          | 309 → 147                   |
-//! | `recon gen` 1M orders (895,000) | 7.44 → 4.48          | 1316 → 1089                 |
-//! | generated 100,000 (3 shapes)    | 0.81 → 0.50          | 295 → 140                   |
-//! | generated 1,000,000 (3 shapes)  | 8.12 → 5.55          | 1367 → 1137                 |
-//!
-//! Listing the 1M day's bundles ([`bundle_slip_names`], streamed) fell from
-//! ~3.1 s to ~0.8 s including the caller's sorting. What is left is the
-//! outcomes themselves: ~1030 B each, of which 488 B is the `SlipRead`
-//! value, ~300 B the party names, banks and accounts, ~175 B the evidence
-//! B-tree and ~165 B file name, reference, QR payload and remark; all of
-//! it is what `recon_core::Slip` is made of.
+//! Measure: `cargo run --release -p recon-ocr-client --example saved_bench --
+//! generate 100000` (or `day DIR` on a `recon-gen --slips bundled` day)
+//! under `/usr/bin/time -v`; the README's Performance section has the
+//! figures. What is left is the outcomes themselves: each `SlipRead` keeps
+//! what `recon_core::Slip` is made of (names, banks, accounts, evidence).
 
 pub mod clova;
 pub mod config;
@@ -311,13 +296,9 @@ fn read_by_shape(bytes: &[u8], clova_currency: Currency) -> Result<Slip, OcrErro
 
 /// Varied saved bodies in all three shapes, shared with the behaviour tests.
 #[cfg(test)]
-#[path = "../tests/support/saved.rs"]
-mod saved_bodies;
-
-#[cfg(test)]
 mod tests {
     use super::*;
-    use crate::saved_bodies as generated;
+    use recon_testkit::saved as generated;
 
     /// The one-pass EasySlip read gives what the shape check gives, for
     /// every body: the generated day and the bodies made to tell them apart.

@@ -857,7 +857,7 @@ mod tests {
 
     #[test]
     fn mutated_payloads_never_panic() {
-        let mut rng = crate::local::render::SampleRng::new(11);
+        let mut rng = recon_testkit::render::SampleRng::new(11);
         let palette: Vec<char> = "0123456789ABCDEF.@ กข៛".chars().collect();
         for base in [SLIP_BBL, SLIP_KBANK, KHQR_STATIC] {
             for _ in 0..500 {

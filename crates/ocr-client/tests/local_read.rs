@@ -7,11 +7,9 @@ use std::io::Cursor;
 use chrono::{FixedOffset, TimeZone};
 use image::ImageFormat;
 use recon_core::{Currency, FieldSource, Money, ProxyKind, SlipField};
-use recon_ocr_client::local::{
-    LocalError, find_qr_codes, read_image,
-    render::{Encoding, RenderOptions, SlipSpec, render, render_image},
-};
+use recon_ocr_client::local::{LocalError, find_qr_codes, read_image};
 use recon_ocr_client::qr;
+use recon_testkit::render::{Encoding, RenderOptions, SlipSpec, render, render_image};
 use sha2::{Digest, Sha256};
 
 fn kbank_spec() -> SlipSpec {
@@ -109,14 +107,14 @@ fn qr_codes_are_found_on_turned_and_resized_pictures() {
             "small",
             image::imageops::resize(&img, 360, 590, image::imageops::FilterType::Triangle),
         ),
-        ("tilted", recon_ocr_client::local::render::rotate(&img, 4.0)),
+        ("tilted", recon_ocr_client::local::rotate(&img, 4.0)),
     ] {
         let gray = image::DynamicImage::ImageRgb8(turned).to_luma8();
         let found: Vec<String> = find_qr_codes(&gray).into_iter().map(|(t, _)| t).collect();
         assert_eq!(found, vec![want.clone()], "{name}");
     }
-    let tilted = image::DynamicImage::ImageRgb8(recon_ocr_client::local::render::rotate(&img, 4.0))
-        .to_luma8();
+    let tilted =
+        image::DynamicImage::ImageRgb8(recon_ocr_client::local::rotate(&img, 4.0)).to_luma8();
     let angle = find_qr_codes(&tilted)[0].1.unwrap();
     assert!((angle - 4.0).abs() < 1.0, "measured skew {angle}");
     let sideways = image::DynamicImage::ImageRgb8(image::imageops::rotate90(&img)).to_luma8();
@@ -133,7 +131,7 @@ fn a_sideways_or_upside_down_photo_is_turned_before_ocr() {
         ("180", image::imageops::rotate180(&img)),
         (
             "270",
-            recon_ocr_client::local::render::rotate(&image::imageops::rotate270(&img), 2.0),
+            recon_ocr_client::local::rotate(&image::imageops::rotate270(&img), 2.0),
         ),
     ] {
         let slip = read_image(&encode(&turned, ImageFormat::Jpeg))

@@ -10,10 +10,8 @@
 use std::collections::BTreeMap;
 
 use recon_core::FieldSource;
-use recon_ocr_client::local::{
-    read_image,
-    render::{expected_fields, render, sample_options, sample_slip, slip_fields},
-};
+use recon_ocr_client::local::read_image;
+use recon_testkit::render::{expected_fields, render, sample_options, sample_slip, slip_fields};
 
 /// Seeds of the slips; the bench uses 0.. so these are different slips.
 const SEEDS: std::ops::Range<u64> = 1000..1024;

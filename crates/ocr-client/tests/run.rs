@@ -311,7 +311,7 @@ fn nextocr_and_clova_through_read_slips() {
 
 #[test]
 fn local_reader_through_read_slips_is_cached_too() {
-    use recon_ocr_client::local::render;
+    use recon_testkit::render;
     let tmp = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(&tmp.path().join("ledger.sqlite")).unwrap();
     let spec = render::sample_slip(7);

@@ -1,12 +1,11 @@
-//! A generated day of saved bodies (tests/support/saved.rs: all three
+//! A generated day of saved bodies (recon_testkit::saved: all three
 //! shapes, varied amounts, references, names, plus cut, error and foreign
 //! lines) reads to exactly what it read before `read_slips` and
 //! `parse_saved` were made lean: the digest below was taken from the
 //! outcomes of the earlier code (commit 7d249c1), so any change in any
 //! field, error text or order shows here.
 
-#[path = "support/saved.rs"]
-mod saved;
+use recon_testkit::saved;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -117,6 +117,7 @@ fn planted_secrets_never_reach_errors_debug_or_logs() {
     // The CLI path: credentials from the environment variables the config names.
     // SAFETY: the only test in this binary; no other thread reads the
     // environment while it is changed (the server threads do not).
+    #[allow(unsafe_code)]
     unsafe {
         std::env::set_var("RECON_TEST_ES_KEY", EASYSLIP_KEY);
     }

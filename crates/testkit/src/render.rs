@@ -446,7 +446,7 @@ pub fn slip_qr_payload(spec: &SlipSpec) -> Option<String> {
         return Some(p.clone());
     }
     let bank = recon_core::thai_bank(&spec.bank)?;
-    crate::qr::slip_verification_payload(bank.code, &spec.trans_ref).ok()
+    recon_ocr_client::qr::slip_verification_payload(bank.code, &spec.trans_ref).ok()
 }
 
 /// Draws the slip at its natural size (720 px wide), before any
@@ -601,7 +601,7 @@ pub fn render(spec: &SlipSpec, opts: &RenderOptions) -> Result<Vec<u8>, RenderEr
         img = image::imageops::resize(&img, nw, nh, image::imageops::FilterType::Triangle);
     }
     if opts.rotation_deg.abs() > 1e-3 {
-        img = rotate(&img, opts.rotation_deg);
+        img = recon_ocr_client::local::rotate(&img, opts.rotation_deg);
     }
     let mut out = Cursor::new(Vec::new());
     match opts.encoding {
@@ -612,50 +612,6 @@ pub fn render(spec: &SlipSpec, opts: &RenderOptions) -> Result<Vec<u8>, RenderEr
         }
     }
     Ok(out.into_inner())
-}
-
-/// Rotates clockwise by `deg` about the centre onto a canvas large enough
-/// for the whole slip, filling the corners with a light grey "desk".
-/// Bilinear sampling, so straight edges stay smooth as in a photo.
-pub fn rotate(img: &RgbImage, deg: f32) -> RgbImage {
-    let (w, h) = (img.width() as f32, img.height() as f32);
-    let (s, c) = deg.to_radians().sin_cos();
-    let nw = (w * c.abs() + h * s.abs()).ceil() as u32;
-    let nh = (w * s.abs() + h * c.abs()).ceil() as u32;
-    let (cx, cy) = (w / 2.0, h / 2.0);
-    let (ncx, ncy) = (nw as f32 / 2.0, nh as f32 / 2.0);
-    let desk = [235.0f32, 235.0, 235.0];
-    RgbImage::from_fn(nw, nh, |x, y| {
-        let dx = x as f32 + 0.5 - ncx;
-        let dy = y as f32 + 0.5 - ncy;
-        // Inverse rotation: where in the source does this pixel come from.
-        let sx = c * dx + s * dy + cx - 0.5;
-        let sy = -s * dx + c * dy + cy - 0.5;
-        let sample = |ix: i64, iy: i64| -> [f32; 3] {
-            if ix < 0 || iy < 0 || ix >= img.width() as i64 || iy >= img.height() as i64 {
-                desk
-            } else {
-                let p = img.get_pixel(ix as u32, iy as u32).0;
-                [f32::from(p[0]), f32::from(p[1]), f32::from(p[2])]
-            }
-        };
-        let (x0, y0) = (sx.floor(), sy.floor());
-        let (fx, fy) = (sx - x0, sy - y0);
-        let (x0, y0) = (x0 as i64, y0 as i64);
-        let (a, b, cc, d) = (
-            sample(x0, y0),
-            sample(x0 + 1, y0),
-            sample(x0, y0 + 1),
-            sample(x0 + 1, y0 + 1),
-        );
-        let mut px = [0u8; 3];
-        for i in 0..3 {
-            let top = a[i] * (1.0 - fx) + b[i] * fx;
-            let bottom = cc[i] * (1.0 - fx) + d[i] * fx;
-            px[i] = (top * (1.0 - fy) + bottom * fy).round().clamp(0.0, 255.0) as u8;
-        }
-        Rgb(px)
-    })
 }
 
 // ------------------------------------------------------- sample slips
@@ -993,7 +949,7 @@ mod tests {
     #[test]
     fn rotation_grows_the_canvas_and_keeps_content() {
         let img = RgbImage::from_pixel(100, 50, Rgb([0, 0, 0]));
-        let r = rotate(&img, 10.0);
+        let r = recon_ocr_client::local::rotate(&img, 10.0);
         assert!(r.width() > 100 && r.height() > 50);
         assert_eq!(r.get_pixel(r.width() / 2, r.height() / 2).0, [0, 0, 0]);
         assert_eq!(r.get_pixel(0, 0).0, [235, 235, 235]);

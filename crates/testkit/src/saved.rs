@@ -3,18 +3,18 @@
 //! documented bodies in `tests/data/` with each slip's amount, reference,
 //! date, names and accounts varied, in all three providers' shapes, plus
 //! the broken lines a real export has (cut short, not a slip, error bodies).
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-const EASYSLIP: &str = include_str!("../data/easyslip-success.json");
-const EASYSLIP_NOT_FOUND: &str = include_str!("../data/easyslip-slip-not-found.json");
-const NEXTOCR: &str = include_str!("../data/nextocr-success.json");
-const NEXTOCR_KHR: &str = include_str!("../data/nextocr-aba-khr.json");
-const CLOVA_RECEIPT: &str = include_str!("../data/clova-receipt.json");
-const CLOVA_CARD: &str = include_str!("../data/clova-credit-card.json");
+const EASYSLIP: &str = include_str!("../../ocr-client/tests/data/easyslip-success.json");
+const EASYSLIP_NOT_FOUND: &str =
+    include_str!("../../ocr-client/tests/data/easyslip-slip-not-found.json");
+const NEXTOCR: &str = include_str!("../../ocr-client/tests/data/nextocr-success.json");
+const NEXTOCR_KHR: &str = include_str!("../../ocr-client/tests/data/nextocr-aba-khr.json");
+const CLOVA_RECEIPT: &str = include_str!("../../ocr-client/tests/data/clova-receipt.json");
+const CLOVA_CARD: &str = include_str!("../../ocr-client/tests/data/clova-credit-card.json");
 
 const THAI: [&str; 4] = [
     "นาย สมชาย ใจดี",

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use recon_cli::generator::{GenError, GenOptions, ProblemRates, generate_day};
 use recon_core::{Currency, Day, Money, Status};
+use recon_testkit::generator::{GenError, GenOptions, ProblemRates, generate_day};
 
 fn day(s: &str) -> Day {
     s.parse().unwrap()
@@ -528,7 +528,7 @@ fn an_earlier_day_planned_again_offers_the_slips_it_wrote() {
     let dir = tempfile::tempdir().unwrap();
     let first = options(120, 8);
     let summary = generate_day(&first, dir.path()).unwrap();
-    let again = recon_cli::generator::reusable_slips(&first).unwrap();
+    let again = recon_testkit::generator::reusable_slips(&first).unwrap();
     assert_eq!(again, summary.reusable_slips);
     assert!(!again.is_empty());
     for slip in &again {

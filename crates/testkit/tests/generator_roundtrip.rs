@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use recon_cli::generator::{GenOptions, generate_day, write_sample_data};
 use recon_ingest::{OrderColumns, Profile, ReadOptions, read_orders, read_statement};
+use recon_testkit::generator::{GenOptions, generate_day, write_sample_data};
 
 fn expected(folder: &Path, name: &str) -> Vec<(String, String)> {
     fs::read_to_string(folder.join("expected").join(name))

@@ -1,14 +1,14 @@
 //! The committed `sample-data/` days are exactly what the generator writes:
 //! regenerating them into a temporary folder reproduces every file byte for
 //! byte. If this fails after a deliberate generator change, run
-//! `recon gen --sample` (or `write_sample_data("sample-data")`) and commit
+//! `recon-gen --sample` (or `write_sample_data("sample-data")`) and commit
 //! the new days together with the change.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use recon_cli::generator::write_sample_data;
+use recon_testkit::generator::write_sample_data;
 
 fn committed_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-data")

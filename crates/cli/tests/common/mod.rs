@@ -56,3 +56,11 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Runs the day generator (`recon-gen`) in-process with these arguments and
+/// returns what it prints.
+pub fn gen_day<T: AsRef<std::ffi::OsStr>>(args: &[T]) -> String {
+    let args: Vec<std::ffi::OsString> = args.iter().map(|a| a.as_ref().to_os_string()).collect();
+    recon_testkit::gen_command::run(args.clone())
+        .unwrap_or_else(|e| panic!("recon-gen {args:?}: {e}"))
+}

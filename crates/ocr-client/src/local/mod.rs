@@ -13,11 +13,8 @@
 //! Never does network I/O and never decides what a slip means for an
 //! order. A slip with no readable amount is [`LocalError::NoAmount`]; the
 //! caller turns that into `unreadable_slip` with the reason.
-//!
-//! [`render`] draws slip images for the sample data and the round-trip
-//! tests.
 
-pub mod render;
+mod rotate;
 pub mod tesseract;
 pub mod text;
 
@@ -30,6 +27,7 @@ use sha2::{Digest, Sha256};
 use recon_core::{AccountMask, Evidence, FieldSource, Provider, Slip, SlipField, TransRef};
 
 use crate::qr::{self, QrPayload};
+pub use rotate::rotate;
 pub use tesseract::{Engine, OcrLine};
 
 /// Why a slip image could not be read.
@@ -446,7 +444,7 @@ pub fn prepare_for_ocr(gray: &GrayImage, skew_deg: f32) -> DynamicImage {
     let fine = skew - quarter;
     if fine.abs() > 0.3 {
         let rgb = DynamicImage::ImageLuma8(img).to_rgb8();
-        img = DynamicImage::ImageRgb8(render::rotate(&rgb, -fine)).to_luma8();
+        img = DynamicImage::ImageRgb8(rotate(&rgb, -fine)).to_luma8();
     }
     let target = 900.0f32;
     let w = img.width() as f32;

@@ -1122,7 +1122,7 @@ mod tests {
 
     #[test]
     fn garbage_lines_never_panic() {
-        use crate::local::render::SampleRng;
+        use recon_testkit::render::SampleRng;
         let palette: Vec<char> =
             "0123456789 ,.:-/xX*%กขคงจาบทนมยรลวสหอะัาิีุูเแโใไ่้๊๋์ำ๐๑๙ABCDEFGHIJKLMNOPQRSTUVWXYZabc฿$៛ញ"
                 .chars()

@@ -3,7 +3,7 @@
 //! the local reader (QR + tesseract) end to end during `recon reconcile`.
 //!
 //! The picture is drawn by the local reader's own renderer
-//! (`recon_ocr_client::local::render`) from the same facts the EasySlip
+//! (`crate::render`) from the same facts the EasySlip
 //! body would carry: sending bank, transRef (→ the slip-verification QR),
 //! amount, time, sender and receiver names and masked accounts.
 //!
@@ -18,11 +18,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::render::{Encoding, RenderOptions, SlipSpec, render};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use recon_core::Money;
-use recon_ocr_client::local::render::{Encoding, RenderOptions, SlipSpec, render};
 
 use super::GenError;
 use super::json::{OUR_THB_ACCOUNT_MASKED, OUR_THB_NAME_EN, OUR_THB_NAME_TH};

@@ -13,7 +13,7 @@ use super::names::{OTHER_RECEIVERS, OTHER_RECEIVERS_KH, Script};
 use super::plan::{KH_BANKS, PlannedSlip, Receiver, THAI_BANKS};
 use recon_ocr_client::qr::slip_verification_payload;
 
-/// Our receiving accounts (CONTRACT "Sample data conventions").
+/// Our receiving accounts (as `jobs/nightly.toml` has them).
 pub(crate) const OUR_THB_NAME_TH: &str = "บริษัท ร้านดี จำกัด";
 pub(crate) const OUR_THB_NAME_EN: &str = "RANDEE CO., LTD.";
 pub(crate) const OUR_THB_ACCOUNT: &str = "123-4-56789-0";

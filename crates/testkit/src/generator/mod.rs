@@ -1,4 +1,4 @@
-//! The synthetic day generator behind `recon gen` and the committed
+//! The synthetic day generator behind `recon-gen` and the committed
 //! `sample-data/` days.
 //!
 //! Owns: planning a realistic business day (Thai, English and Khmer names
@@ -9,8 +9,8 @@
 //! EasySlip and NextOCR bodies with
 //! real slip-verification QR payloads, or for a few THB orders bank-app
 //! slip images for the local reader; a KBank-style and a canonical
-//! statement), planting the problems of the CONTRACT at chosen rates, and
-//! writing the day in the DESIGN input layout together with the outcome a
+//! statement), planting the problems the README's statuses name at chosen rates, and
+//! writing the day in the day-folder input layout together with the outcome a
 //! correct reconciliation must reach (`expected/`).
 //!
 //! Never does: reconciliation. The expected outcome follows from how each
@@ -247,7 +247,7 @@ impl std::str::FromStr for SlipFiles {
     }
 }
 
-/// The `--rates` file of `recon gen`: a `[rates]` table of
+/// The `--rates` file of `recon-gen`: a `[rates]` table of
 /// [`ProblemRates`] and a `[currencies]` table of [`CurrencyMix`]; what it
 /// leaves out keeps the default.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -384,7 +384,7 @@ pub struct GenSummary {
 }
 
 impl std::fmt::Display for GenSummary {
-    /// A few lines for the person who ran `recon gen`.
+    /// A few lines for the person who ran `recon-gen`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(f, "generated {} in {}", self.day, self.folder.display())?;
         writeln!(
@@ -477,7 +477,7 @@ pub fn generate_day(opts: &GenOptions, data_root: &Path) -> Result<GenSummary, G
 
 /// The slips a day generated with `opts` offers for reuse, without writing
 /// anything: plan the earlier day again (same options, same seed) to chain
-/// days, as `recon gen` does for a range of days.
+/// days, as `recon-gen` does for a range of days.
 pub fn reusable_slips(opts: &GenOptions) -> Result<Vec<PriorSlip>, GenError> {
     Ok(plan::plan_day(opts)?.reusable)
 }

@@ -1,4 +1,4 @@
-//! Writing a planned day to disk in the DESIGN input layout, plus the
+//! Writing a planned day to disk in the day-folder input layout (README, Input contract), plus the
 //! expected outcome. Streams every file through a `BufWriter` so that a day
 //! of a million orders never sits in memory as text.
 
