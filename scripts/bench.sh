@@ -5,7 +5,7 @@
 # then the criterion micro-benchmarks and the per-crate bench examples.
 #
 # Sizes: BENCH_SIZES="10000 100000 1000000" (default). Release build.
-# Slips are bundled (`recon gen --slips bundled`): see the README's
+# Slips are bundled (`recon-gen --slips bundled`): see the README's
 # Performance section for why. BENCH_MICRO=0 skips the micro-benchmarks,
 # BENCH_EXAMPLES=0 the crates' examples.
 set -euo pipefail
@@ -14,15 +14,16 @@ sizes=${BENCH_SIZES:-"10000 100000 1000000"}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-cargo build --release -q -p recon-cli
+cargo build --release -q -p recon-cli -p recon-testkit
 recon=target/release/recon
+gen=target/release/recon-gen
 [ -x /usr/bin/time ] || { echo "bench needs /usr/bin/time (apt-get install time)"; exit 1; }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in $sizes; do
   data="$work/data-$n"; out="$work/reports-$n"; ledger="$work/ledger-$n.sqlite"
   /usr/bin/time -f "%e %M" -o "$work/gen-$n" \
-    $recon gen --day 2026-11-21 --orders "$n" --seed 7 --out "$data" --slips bundled > /dev/null
+    $gen --day 2026-11-21 --orders "$n" --seed 7 --out "$data" --slips bundled > /dev/null
   /usr/bin/time -v -o "$work/time-$n" $recon reconcile --config jobs/nightly.toml --day 2026-11-21 \
       --data "$data" --out "$out" --ledger "$ledger" --log-format json 2> "$work/log-$n" > /dev/null || [ $? -eq 2 ]
   rm -rf "$data" "$out" "$ledger"*
