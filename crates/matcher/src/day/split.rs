@@ -3,15 +3,16 @@
 
 use super::*;
 
-/// Lines (or orders) filed under one (currency, name key), by amount in
-/// minor units then rank: a split payment's parts are at most what is still
-/// due, so only that slice of a crowd of namesakes is read.
-pub(super) type AmountIndex = Map<(Currency, PairKey), Vec<(i64, u32)>>;
+/// Lines (or orders: `I` is their rank) filed under one (currency, name
+/// key), by amount in minor units then rank: a split payment's parts are at
+/// most what is still due, so only that slice of a crowd of namesakes is
+/// read.
+pub(super) type AmountIndex<I> = Map<(Currency, PairKey), Vec<(i64, I)>>;
 
 impl<'a> Ctx<'a> {
     /// Free lines with a usable amount, by (currency, name key) and amount.
-    pub(super) fn free_lines_by_key(&self) -> AmountIndex {
-        let mut m: AmountIndex = Map::default();
+    pub(super) fn free_lines_by_key(&self) -> AmountIndex<u32> {
+        let mut m: AmountIndex<u32> = Map::default();
         for l in 0..self.lines.len() as u32 {
             if !self.eligible(l) {
                 continue;
@@ -34,14 +35,14 @@ impl<'a> Ctx<'a> {
     /// amount is in `(0, below)` (`strict`) or `(0, below]`, by rank without
     /// repeats: the same answer as looking every name up and filtering by
     /// amount, at the cost of the answer rather than of the crowd.
-    pub(super) fn lookup_below(
+    pub(super) fn lookup_below<I: Copy + Ord>(
         &self,
-        index: &AmountIndex,
+        index: &AmountIndex<I>,
         names: &[NameId],
         cur: Currency,
         below: i64,
         strict: bool,
-    ) -> Vec<u32> {
+    ) -> Vec<I> {
         let mut keys: Vec<PairKey> = names
             .iter()
             .flat_map(|id| self.book.query_keys(*id))
@@ -84,12 +85,12 @@ impl<'a> Ctx<'a> {
     /// The first [`SUBSET_CANDIDATES`] of `cands` (in their order) whose
     /// names reach the threshold against `names`: the names are compared
     /// only until enough are found.
-    pub(super) fn first_namesakes<'s>(
+    pub(super) fn first_namesakes<'s, I: Copy>(
         &self,
-        cands: impl IntoIterator<Item = u32>,
-        names_of: impl Fn(u32) -> (&'s [NameId], &'s [NameId]),
+        cands: impl IntoIterator<Item = I>,
+        names_of: impl Fn(I) -> (&'s [NameId], &'s [NameId]),
         memo: &mut ScoreMemo<'a>,
-    ) -> Vec<u32> {
+    ) -> Vec<I> {
         let mut out = Vec::new();
         for c in cands {
             let (a, b) = names_of(c);
@@ -180,7 +181,7 @@ impl<'a> Ctx<'a> {
     pub(super) fn one_transfer_many_orders(&mut self) {
         // Open orders without a usable slip, by (currency, customer name
         // key) and what they expect.
-        let mut index: AmountIndex = Map::default();
+        let mut index: AmountIndex<u32> = Map::default();
         for u in 0..self.units.len() as u32 {
             if !self.open(u)
                 || self.valid_slip(u).is_some()
