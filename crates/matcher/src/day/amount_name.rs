@@ -6,19 +6,19 @@ use super::*;
 /// The lines of a crowded price (more than [`BIG_BLOCK`]): by name key,
 /// and by booking time.
 pub(super) struct Crowd {
-    pub(super) index: Map<PairKey, Vec<u32>>,
+    pub(super) index: Map<PairKey, Vec<LineIx>>,
     pub(super) by_time: Vec<TimedLine>,
 }
 
 impl<'a> Ctx<'a> {
-    pub(super) fn blocks(&self) -> Map<(Currency, i64), Vec<u32>> {
-        let mut blocks: Map<(Currency, i64), Vec<u32>> = Map::default();
-        for l in 0..self.lines.len() as u32 {
+    pub(super) fn blocks(&self) -> Map<(Currency, i64), Vec<LineIx>> {
+        let mut blocks: Map<(Currency, i64), Vec<LineIx>> = Map::default();
+        for l in self.lines.indices() {
             if self.eligible(l)
-                && let Some(m) = self.line_minor[l as usize]
+                && let Some(m) = self.line_minor[l]
             {
                 blocks
-                    .entry((self.lines[l as usize].amount.currency, m))
+                    .entry((self.lines[l].amount.currency, m))
                     .or_default()
                     .push(l);
             }
@@ -47,8 +47,8 @@ impl<'a> Ctx<'a> {
     /// range, in the window, payer name at or above the threshold.
     pub(super) fn candidate_edges(
         &self,
-        u: u32,
-        blocks: &Map<(Currency, i64), Vec<u32>>,
+        u: OrderIx,
+        blocks: &Map<(Currency, i64), Vec<LineIx>>,
         keys: &BTreeSet<(Currency, i64)>,
         crowds: &Map<(Currency, i64), Crowd>,
         edges: &mut Vec<Edge>,
@@ -67,8 +67,8 @@ impl<'a> Ctx<'a> {
                 continue;
             };
             // (line, best name score) of the candidates.
-            let mut scored: Vec<(u32, f64)> = Vec::new();
-            let gap_ok = |l: u32| !hard || self.slip_line_gap_ok(l, slip_day, at);
+            let mut scored: Vec<(LineIx, f64)> = Vec::new();
+            let gap_ok = |l: LineIx| !hard || self.slip_line_gap_ok(l, slip_day, at);
             match crowds.get(&(cur, amount)) {
                 // A crowded price: each payer name is compared only with the
                 // lines that share its name keys.
@@ -82,7 +82,7 @@ impl<'a> Ctx<'a> {
                         cands.retain(|l| gap_ok(*l));
                         self.nearest_in_time(&mut cands, at);
                         for l in cands {
-                            let names = &self.line_names[l as usize];
+                            let names = &self.line_names[l];
                             if let Some(s) = self.book.best(&[*p], names) {
                                 scored.push((l, s));
                             }
@@ -94,9 +94,9 @@ impl<'a> Ctx<'a> {
                     // booked after the transfer are compared too, when the
                     // keys found none that soon.
                     if hard {
-                        let soon = |l: u32| {
+                        let soon = |l: LineIx| {
                             self.booked_within(
-                                self.lines[l as usize].booked_at,
+                                self.lines[l].booked_at,
                                 at,
                                 self.cfg.name_mismatch_gap_minutes,
                             )
@@ -112,9 +112,7 @@ impl<'a> Ctx<'a> {
                                 .take(NEAR_SCAN)
                                 .filter(|(_, l)| gap_ok(*l))
                             {
-                                if let Some(s) =
-                                    self.book.best(&payer, &self.line_names[*l as usize])
-                                {
+                                if let Some(s) = self.book.best(&payer, &self.line_names[*l]) {
                                     scored.push((*l, s));
                                 }
                             }
@@ -125,7 +123,7 @@ impl<'a> Ctx<'a> {
                 }
                 None => {
                     for l in block.iter().copied().filter(|l| gap_ok(*l)) {
-                        let names = &self.line_names[l as usize];
+                        let names = &self.line_names[l];
                         if let Some(s) = self.book.best(&payer, names) {
                             scored.push((l, s));
                         }
@@ -136,7 +134,7 @@ impl<'a> Ctx<'a> {
                 if score < self.cfg.name_threshold {
                     continue;
                 }
-                let booked = self.lines[l as usize].booked_at;
+                let booked = self.lines[l].booked_at;
                 let exact = i64::from(amount == sought);
                 let name = (score * NAME_UNITS).round() as i64;
                 let weight = if hard {
@@ -157,8 +155,8 @@ impl<'a> Ctx<'a> {
                     exact * 100_000_000 + name * 1000 + (999 - gap.min(999))
                 };
                 edges.push(Edge {
-                    unit: u,
-                    line: l,
+                    unit: u.get(),
+                    line: l.get(),
                     weight,
                 });
             }
@@ -174,21 +172,21 @@ impl<'a> Ctx<'a> {
         };
         // Big blocks (a common price) get a name-key index and a time
         // order, built once.
-        let mut big: Vec<(&(Currency, i64), &Vec<u32>)> =
+        let mut big: Vec<(&(Currency, i64), &Vec<LineIx>)> =
             blocks.iter().filter(|(_, b)| b.len() > BIG_BLOCK).collect();
         big.sort_unstable_by_key(|(k, _)| **k);
         let crowds: Map<(Currency, i64), Crowd> = big
             .into_iter()
             .map(|(k, block)| {
-                let mut index: Map<PairKey, Vec<u32>> = Map::default();
+                let mut index: Map<PairKey, Vec<LineIx>> = Map::default();
                 for l in block {
-                    for nk in self.book.index_keys(&self.line_names[*l as usize]) {
+                    for nk in self.book.index_keys(&self.line_names[*l]) {
                         index.entry(nk).or_default().push(*l);
                     }
                 }
                 let mut by_time: Vec<TimedLine> = block
                     .iter()
-                    .map(|l| (self.lines[*l as usize].booked_at, *l))
+                    .map(|l| (self.lines[*l].booked_at, *l))
                     .collect();
                 by_time.sort_unstable();
                 (*k, Crowd { index, by_time })
@@ -198,16 +196,17 @@ impl<'a> Ctx<'a> {
         let edges = par_chunks(self.units.len(), |range| {
             let mut edges = Vec::new();
             for u in range {
-                this.candidate_edges(u as u32, &blocks, &keys, &crowds, &mut edges);
+                this.candidate_edges(OrderIx::from_usize(u), &blocks, &keys, &crowds, &mut edges);
             }
             edges
         });
         let solved = assign::solve(edges, self.cfg.exhaustive_group_limit);
         for (u, l) in solved.linked {
-            self.link(u, &[l], Link::AmountName);
+            self.link(OrderIx::new(u), &[LineIx::new(l)], Link::AmountName);
         }
         for (u, ls) in solved.ambiguous {
-            self.mark_ambiguous(u, &ls);
+            let ls: Vec<LineIx> = ls.into_iter().map(LineIx::new).collect();
+            self.mark_ambiguous(OrderIx::new(u), &ls);
         }
     }
 }

@@ -5,8 +5,8 @@ use super::*;
 
 impl<'a> Ctx<'a> {
     pub(super) fn exact_keys(&mut self) {
-        let mut by_ref: Map<Cow<'a, str>, Vec<u32>> = Map::default();
-        for (l, line) in self.lines.iter().enumerate() {
+        let mut by_ref: Map<Cow<'a, str>, Vec<LineIx>> = Map::default();
+        for (l, line) in self.lines.iter_enumerated() {
             if !line.amount.is_positive() {
                 continue;
             }
@@ -17,19 +17,19 @@ impl<'a> Ctx<'a> {
                     Cow::Borrowed(r)
                 };
                 if !key.is_empty() {
-                    by_ref.entry(key).or_default().push(l as u32);
+                    by_ref.entry(key).or_default().push(l);
                 }
             }
         }
         // transRef on the slip = reference on the statement.
-        for u in 0..self.units.len() as u32 {
+        for u in self.units.indices() {
             if !self.open(u) {
                 continue;
             }
             let Some(tr) = self.valid_slip(u).and_then(|s| s.trans_ref.as_ref()) else {
                 continue;
             };
-            let cands: Vec<u32> = by_ref
+            let cands: Vec<LineIx> = by_ref
                 .get(tr.0.as_str())
                 .map(|v| v.iter().copied().filter(|l| self.line_free(*l)).collect())
                 .unwrap_or_default();
@@ -40,7 +40,7 @@ impl<'a> Ctx<'a> {
             }
         }
         // Slips no order claims still explain their statement line.
-        for s in 0..self.slips.len() {
+        for s in self.slips.indices() {
             let info = &self.slips[s];
             if !info.users.is_empty() || !info.dup.is_empty() {
                 continue;
@@ -48,34 +48,34 @@ impl<'a> Ctx<'a> {
             let Some(tr) = info.slip().and_then(|x| x.trans_ref.as_ref()) else {
                 continue;
             };
-            let cands: Vec<u32> = by_ref
+            let cands: Vec<LineIx> = by_ref
                 .get(tr.0.as_str())
                 .map(|v| v.iter().copied().filter(|l| self.line_free(*l)).collect())
                 .unwrap_or_default();
             if let [l] = cands[..] {
-                self.lstate[l as usize].orphan_slip = Some(s as u32);
+                self.lstate[l].orphan_slip = Some(s);
                 self.slips[s].line = Some(l);
             }
         }
         // An order id written in a statement reference or description.
-        for l in 0..self.lines.len() as u32 {
+        for l in self.lines.indices() {
             if !self.line_free(l) || !self.money_in(l) {
                 continue;
             }
-            let line = self.lines[l as usize];
-            let mut found: BTreeSet<u32> = BTreeSet::new();
+            let line = self.lines[l];
+            let mut found: BTreeSet<OrderIx> = BTreeSet::new();
             for text in [line.reference.as_deref(), line.description.as_deref()]
                 .into_iter()
                 .flatten()
             {
                 for w in words(text) {
                     if let Some(o) = self.order_by_id.get(w) {
-                        let o = self.units[*o as usize].leader.unwrap_or(*o);
+                        let o = self.units[*o].leader.unwrap_or(*o);
                         found.insert(o);
                     }
                 }
             }
-            let found: Vec<u32> = found.into_iter().filter(|u| self.open(*u)).collect();
+            let found: Vec<OrderIx> = found.into_iter().filter(|u| self.open(*u)).collect();
             match found.len() {
                 0 => {}
                 1 => self.link(found[0], &[l], Link::OrderIdRef),

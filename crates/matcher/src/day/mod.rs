@@ -4,9 +4,10 @@
 //! their own, in the order they run.
 //!
 //! Everything works on *canonical ranks* (orders sorted by order id, lines
-//! by file and line, slips by file), never on input positions, and hash maps
-//! only answer look-ups (they are never iterated into a decision), so the
-//! result is the same for any input row order.
+//! by file and line, slips by file; each rank its own type, see `ix`), never
+//! on input positions, and hash maps only answer look-ups (they are never
+//! iterated into a decision), so the result is the same for any input row
+//! order.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,6 +30,7 @@ use crate::{DayInput, MatchConfig};
 
 mod amount_name;
 mod exact_keys;
+mod ix;
 mod name_book;
 mod name_mismatch;
 mod par;
@@ -37,12 +39,13 @@ mod registry;
 mod split;
 mod verdicts;
 
+use ix::{Ix, IxVec, LineIx, OrderIx, SlipIx};
 use name_book::{NameBook, NameId, PairKey, ScoreMemo};
 use par::{par_both, par_chunks};
 use receiver::{OurPrepared, check_receiver};
 
 /// A statement line with its booking time, for time-ordered scans.
-type TimedLine = (DateTime<FixedOffset>, u32);
+type TimedLine = (DateTime<FixedOffset>, LineIx);
 
 /// How serious a finding is, most serious first. An order's status is its
 /// most serious finding: a problem with the slip itself (cannot be read, not
@@ -167,10 +170,10 @@ struct SlipInfo<'a> {
     receiver_reasons: Vec<Reason>,
     sender: Vec<NameId>,
     /// Orders that reference this file or were attached to it by remark.
-    users: Vec<u32>,
+    users: Vec<OrderIx>,
     /// Duplicate of an earlier use (for a slip no order references).
     dup: Vec<Reason>,
-    line: Option<u32>,
+    line: Option<LineIx>,
 }
 
 impl SlipInfo<'_> {
@@ -184,44 +187,45 @@ impl SlipInfo<'_> {
 
 #[derive(Default)]
 struct Unit {
-    slip: Option<u32>,
+    slip: Option<SlipIx>,
     slip_by_remark: bool,
     slip_missing: bool,
     /// Follower of a multi-order slip: the leader carries the matching.
-    leader: Option<u32>,
-    followers: Vec<u32>,
+    leader: Option<OrderIx>,
+    followers: Vec<OrderIx>,
     dup: Vec<Reason>,
-    lines: Vec<u32>,
+    lines: Vec<LineIx>,
     link: Option<Link>,
-    ambiguous: Vec<u32>,
+    ambiguous: Vec<LineIx>,
     reasons: Vec<Reason>,
 }
 
 #[derive(Default)]
 struct LineState {
-    units: Vec<u32>,
-    ambiguous_for: Vec<u32>,
-    orphan_slip: Option<u32>,
+    units: Vec<OrderIx>,
+    ambiguous_for: Vec<OrderIx>,
+    orphan_slip: Option<SlipIx>,
 }
 
 struct Ctx<'a> {
     cfg: &'a MatchConfig,
     input: &'a DayInput<'a>,
-    orders: Vec<&'a Order>,
-    lines: Vec<&'a StatementLine>,
-    slips: Vec<SlipInfo<'a>>,
+    orders: IxVec<OrderIx, &'a Order>,
+    lines: IxVec<LineIx, &'a StatementLine>,
+    slips: IxVec<SlipIx, SlipInfo<'a>>,
     /// Per order and per line (by rank): the business day it came in.
-    order_origin: Vec<Day>,
-    line_origin: Vec<Day>,
+    order_origin: IxVec<OrderIx, Day>,
+    line_origin: IxVec<LineIx, Day>,
     /// Per line (by rank): its amount in minor units, computed once.
-    line_minor: Vec<Option<i64>>,
+    line_minor: IxVec<LineIx, Option<i64>>,
     book: NameBook<'a>,
-    customer: Vec<NameId>,
-    line_names: Vec<Vec<NameId>>,
-    units: Vec<Unit>,
-    lstate: Vec<LineState>,
+    customer: IxVec<OrderIx, NameId>,
+    line_names: IxVec<LineIx, Vec<NameId>>,
+    /// Per unit, by its leading order's rank.
+    units: IxVec<OrderIx, Unit>,
+    lstate: IxVec<LineIx, LineState>,
     /// Orders by id (the first by rank when an id repeats).
-    order_by_id: Map<&'a str, u32>,
+    order_by_id: Map<&'a str, OrderIx>,
 }
 
 fn slip_file(r: &SlipRead) -> &str {
@@ -353,6 +357,8 @@ impl<'a> Ctx<'a> {
         let rows = input.orders.len() + input.lines.len() + input.slips.len();
         let (orders, (lines, slip_reads)) =
             par_both(rows, sort_orders, || par_both(rows, sort_lines, sort_slips));
+        let orders: IxVec<OrderIx, &Order> = orders.into();
+        let lines: IxVec<LineIx, &StatementLine> = lines.into();
 
         let mut book = NameBook::new();
         let customer = orders.iter().map(|o| book.add(&o.customer_name)).collect();
@@ -421,11 +427,9 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let units = (0..orders.len()).map(|_| Unit::default()).collect();
-        let mut order_by_id: Map<&str, u32> = map_with_capacity(orders.len());
-        for (o, order) in orders.iter().enumerate() {
-            order_by_id
-                .entry(order.order_id.0.as_str())
-                .or_insert(o as u32);
+        let mut order_by_id: Map<&str, OrderIx> = map_with_capacity(orders.len());
+        for (o, order) in orders.iter_enumerated() {
+            order_by_id.entry(order.order_id.0.as_str()).or_insert(o);
         }
         let lstate = (0..lines.len()).map(|_| LineState::default()).collect();
         let order_origin = orders
@@ -457,13 +461,13 @@ impl<'a> Ctx<'a> {
 
     // ---- helpers -------------------------------------------------------
 
-    fn slip_of(&self, u: u32) -> Option<&SlipInfo<'a>> {
-        self.units[u as usize].slip.map(|s| &self.slips[s as usize])
+    fn slip_of(&self, u: OrderIx) -> Option<&SlipInfo<'a>> {
+        self.units[u].slip.map(|s| &self.slips[s])
     }
 
     /// The unit's slip when its fields can be used as evidence of payment.
-    fn valid_slip(&self, u: u32) -> Option<&'a Slip> {
-        let unit = &self.units[u as usize];
+    fn valid_slip(&self, u: OrderIx) -> Option<&'a Slip> {
+        let unit = &self.units[u];
         if !unit.dup.is_empty() {
             return None;
         }
@@ -478,8 +482,8 @@ impl<'a> Ctx<'a> {
 
     /// A unit that must not be linked to money: its slip is reused or paid
     /// someone else.
-    fn blocked(&self, u: u32) -> bool {
-        let unit = &self.units[u as usize];
+    fn blocked(&self, u: OrderIx) -> bool {
+        let unit = &self.units[u];
         unit.leader.is_some()
             || !unit.dup.is_empty()
             || self
@@ -487,22 +491,22 @@ impl<'a> Ctx<'a> {
                 .is_some_and(|s| s.receiver == Receiver::NotOurs)
     }
 
-    fn open(&self, u: u32) -> bool {
-        let unit = &self.units[u as usize];
+    fn open(&self, u: OrderIx) -> bool {
+        let unit = &self.units[u];
         unit.lines.is_empty() && unit.ambiguous.is_empty() && !self.blocked(u)
     }
 
     /// Orders in the unit: the leader and the orders sharing its slip.
-    fn members(&self, u: u32) -> impl Iterator<Item = u32> + '_ {
-        std::iter::once(u).chain(self.units[u as usize].followers.iter().copied())
+    fn members(&self, u: OrderIx) -> impl Iterator<Item = OrderIx> + '_ {
+        std::iter::once(u).chain(self.units[u].followers.iter().copied())
     }
 
     /// What the unit's orders are expected to bring, in minor units.
-    fn expected(&self, u: u32) -> Option<(Currency, i64)> {
-        let cur = self.orders[u as usize].amount.currency;
+    fn expected(&self, u: OrderIx) -> Option<(Currency, i64)> {
+        let cur = self.orders[u].amount.currency;
         let mut total = 0i64;
         for m in self.members(u) {
-            let a = &self.orders[m as usize].amount;
+            let a = &self.orders[m].amount;
             if a.currency != cur {
                 return None;
             }
@@ -513,7 +517,7 @@ impl<'a> Ctx<'a> {
 
     /// The amount the unit's money should show on the statement: the slip's
     /// when there is a usable slip, else the orders'.
-    fn sought(&self, u: u32) -> Option<(Currency, i64)> {
+    fn sought(&self, u: OrderIx) -> Option<(Currency, i64)> {
         match self.valid_slip(u) {
             Some(s) => s
                 .amount
@@ -523,42 +527,42 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn payer_names(&self, u: u32) -> Vec<NameId> {
+    fn payer_names(&self, u: OrderIx) -> Vec<NameId> {
         let mut ids = Vec::new();
         if self.valid_slip(u).is_some()
-            && let Some(s) = self.units[u as usize].slip
+            && let Some(s) = self.units[u].slip
         {
-            ids.extend(self.slips[s as usize].sender.iter().copied());
+            ids.extend(self.slips[s].sender.iter().copied());
         }
         for m in self.members(u) {
-            ids.push(self.customer[m as usize]);
+            ids.push(self.customer[m]);
         }
         ids
     }
 
-    fn line_free(&self, l: u32) -> bool {
-        let st = &self.lstate[l as usize];
+    fn line_free(&self, l: LineIx) -> bool {
+        let st = &self.lstate[l];
         st.units.is_empty() && st.ambiguous_for.is_empty() && st.orphan_slip.is_none()
     }
 
-    fn money_in(&self, l: u32) -> bool {
-        self.lines[l as usize].amount.is_positive()
+    fn money_in(&self, l: LineIx) -> bool {
+        self.lines[l].amount.is_positive()
     }
 
     /// In today's window (late grace included), or carried from an earlier
     /// day, whose window it was checked against then.
-    fn in_window(&self, l: u32) -> bool {
+    fn in_window(&self, l: LineIx) -> bool {
         if self.carried_line(l) {
             return true;
         }
-        let t = self.lines[l as usize].booked_at;
+        let t = self.lines[l].booked_at;
         let (start, end) = self.input.window;
         let grace = self.cfg.late_grace_minutes.clamp(0, MAX_WINDOW_MINUTES);
         t >= start && t < end + chrono::Duration::minutes(grace)
     }
 
-    fn carried_line(&self, l: u32) -> bool {
-        self.line_origin[l as usize] != self.input.day
+    fn carried_line(&self, l: LineIx) -> bool {
+        self.line_origin[l] != self.input.day
     }
 
     /// The end of an earlier business day: today's window moved back by
@@ -594,12 +598,12 @@ impl<'a> Ctx<'a> {
     /// line was booked on a later day than the slip came in, any time from
     /// the transfer to the end of the slip's statement grace (the bank
     /// booked it late). Two items of one day never get the wider rule.
-    fn slip_line_gap_ok(&self, l: u32, slip_day: Day, at: DateTime<FixedOffset>) -> bool {
-        let booked = self.lines[l as usize].booked_at;
+    fn slip_line_gap_ok(&self, l: LineIx, slip_day: Day, at: DateTime<FixedOffset>) -> bool {
+        let booked = self.lines[l].booked_at;
         if self.booked_within(booked, at, self.cfg.max_slip_line_gap_minutes) {
             return true;
         }
-        if self.line_origin[l as usize] <= slip_day || booked < at {
+        if self.line_origin[l] <= slip_day || booked < at {
             return false;
         }
         let grace = chrono::Duration::days(i64::from(self.cfg.grace.statement_days));
@@ -608,46 +612,42 @@ impl<'a> Ctx<'a> {
             .is_none_or(|last| booked < last)
     }
 
-    fn eligible(&self, l: u32) -> bool {
+    fn eligible(&self, l: LineIx) -> bool {
         self.line_free(l) && self.money_in(l) && self.in_window(l)
     }
 
-    fn link(&mut self, u: u32, lines: &[u32], how: Link) {
+    fn link(&mut self, u: OrderIx, lines: &[LineIx], how: Link) {
         for l in lines {
-            self.lstate[*l as usize].units.push(u);
-            self.units[u as usize].lines.push(*l);
+            self.lstate[*l].units.push(u);
+            self.units[u].lines.push(*l);
         }
-        self.units[u as usize].link = Some(how);
+        self.units[u].link = Some(how);
     }
 
-    fn mark_ambiguous(&mut self, u: u32, lines: &[u32]) {
+    fn mark_ambiguous(&mut self, u: OrderIx, lines: &[LineIx]) {
         for l in lines {
-            self.lstate[*l as usize].ambiguous_for.push(u);
+            self.lstate[*l].ambiguous_for.push(u);
         }
-        self.units[u as usize].ambiguous.extend_from_slice(lines);
+        self.units[u].ambiguous.extend_from_slice(lines);
     }
 
     /// Reference time of the unit's payment and whether it is a hard limit
     /// (the slip's transfer time) or only a hint (the order time).
-    fn payment_time(&self, u: u32) -> (DateTime<FixedOffset>, bool) {
+    fn payment_time(&self, u: OrderIx) -> (DateTime<FixedOffset>, bool) {
         match self.valid_slip(u).and_then(|s| s.transferred_at) {
             Some(t) => (t, true),
-            None => (self.orders[u as usize].ordered_at, false),
+            None => (self.orders[u].ordered_at, false),
         }
     }
 
     /// The day the unit's slip came in (its order's day when it has none).
-    fn slip_day(&self, u: u32) -> Day {
-        self.slip_of(u)
-            .map_or(self.order_origin[u as usize], |s| s.origin)
+    fn slip_day(&self, u: OrderIx) -> Day {
+        self.slip_of(u).map_or(self.order_origin[u], |s| s.origin)
     }
 
     /// `ORD-1@2026-11-20`: an order and the day it came in, for reasons.
-    fn order_at_day(&self, o: u32) -> String {
-        format!(
-            "{}@{}",
-            self.orders[o as usize].order_id, self.order_origin[o as usize]
-        )
+    fn order_at_day(&self, o: OrderIx) -> String {
+        format!("{}@{}", self.orders[o].order_id, self.order_origin[o])
     }
 
     /// `pending` while an item of day `origin` is inside a grace of
@@ -667,13 +667,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// Money in that no order claims, still inside its grace for an order.
-    fn awaiting_order(&self, l: u32) -> Option<Reason> {
+    fn awaiting_order(&self, l: LineIx) -> Option<Reason> {
         if !self.money_in(l) {
             return None;
         }
         self.awaiting(
             AWAITING_ORDER,
-            self.line_origin[l as usize],
+            self.line_origin[l],
             self.cfg.grace.line_days,
         )
     }

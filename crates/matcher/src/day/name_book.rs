@@ -240,13 +240,13 @@ impl<'a> NameBook<'a> {
     /// Items of `index` (lists sorted ascending) filed under an entry of one
     /// of `names` (see [`NameBook::index_keys`]): the cost is the size of
     /// the answer, not of the crowd that shares one word.
-    pub(super) fn lookup<K: std::hash::Hash + Eq>(
+    pub(super) fn lookup<K: std::hash::Hash + Eq, T: Copy + Ord>(
         &self,
-        index: &Map<K, Vec<u32>>,
+        index: &Map<K, Vec<T>>,
         names: &[NameId],
         key: impl Fn(PairKey) -> K,
-    ) -> Vec<u32> {
-        let mut out: Vec<u32> = Vec::new();
+    ) -> Vec<T> {
+        let mut out: Vec<T> = Vec::new();
         for id in names {
             for k in self.query_keys(*id) {
                 if let Some(list) = index.get(&key(k)) {

@@ -13,7 +13,7 @@ impl<'a> Ctx<'a> {
             .map(|(k, ls)| {
                 let mut v: Vec<_> = ls
                     .into_iter()
-                    .map(|l| (self.lines[l as usize].booked_at, l))
+                    .map(|l| (self.lines[l].booked_at, l))
                     .collect();
                 v.sort_unstable();
                 (k, v)
@@ -25,7 +25,7 @@ impl<'a> Ctx<'a> {
             .name_mismatch_gap_minutes
             .clamp(0, MAX_WINDOW_MINUTES);
         let skew = self.cfg.booking_skew_minutes.clamp(0, MAX_WINDOW_MINUTES);
-        for u in 0..self.units.len() as u32 {
+        for u in self.units.indices() {
             if !self.open(u) {
                 continue;
             }
@@ -47,15 +47,16 @@ impl<'a> Ctx<'a> {
                 }
                 let gap = (*t - at).num_seconds().abs();
                 edges.push(Edge {
-                    unit: u,
-                    line: *l,
+                    unit: u.get(),
+                    line: l.get(),
                     weight: 1_000_000 - gap.min(999_999),
                 });
             }
         }
         let solved = assign::solve(edges, self.cfg.exhaustive_group_limit);
         for (u, l) in solved.linked {
-            let has_names = !self.line_names[l as usize].is_empty();
+            let (u, l) = (OrderIx::new(u), LineIx::new(l));
+            let has_names = !self.line_names[l].is_empty();
             let how = if has_names {
                 Link::NameMismatch
             } else {
@@ -64,7 +65,8 @@ impl<'a> Ctx<'a> {
             self.link(u, &[l], how);
         }
         for (u, ls) in solved.ambiguous {
-            self.mark_ambiguous(u, &ls);
+            let ls: Vec<LineIx> = ls.into_iter().map(LineIx::new).collect();
+            self.mark_ambiguous(OrderIx::new(u), &ls);
         }
     }
 }

@@ -5,28 +5,23 @@ use super::*;
 
 impl<'a> Ctx<'a> {
     pub(super) fn register_slips(&mut self) {
-        let mut by_file: Map<&str, u32> = map_with_capacity(self.slips.len());
-        for (i, s) in self.slips.iter().enumerate() {
-            by_file.entry(s.file).or_insert(i as u32);
+        let mut by_file: Map<&str, SlipIx> = map_with_capacity(self.slips.len());
+        for (i, s) in self.slips.iter_enumerated() {
+            by_file.entry(s.file).or_insert(i);
         }
         // Orders that name a slip file, in the order they were placed: the
         // first use of a slip is the genuine one. A slip carried from an
         // earlier day was there first.
-        let mut uses: Vec<(Day, DateTime<FixedOffset>, u32, u32)> = Vec::new();
-        for (o, order) in self.orders.iter().enumerate() {
+        let mut uses: Vec<(Day, DateTime<FixedOffset>, OrderIx, SlipIx)> = Vec::new();
+        for (o, order) in self.orders.iter_enumerated() {
             let Some(file) = order.slip.as_deref().filter(|f| !f.trim().is_empty()) else {
                 continue;
             };
             match by_file.get(file.trim()) {
                 Some(s) => {
                     self.units[o].slip = Some(*s);
-                    self.slips[*s as usize].users.push(o as u32);
-                    uses.push((
-                        self.slips[*s as usize].origin,
-                        order.ordered_at,
-                        o as u32,
-                        *s,
-                    ));
+                    self.slips[*s].users.push(o);
+                    uses.push((self.slips[*s].origin, order.ordered_at, o, *s));
                 }
                 None => self.units[o].slip_missing = true,
             }
@@ -36,13 +31,13 @@ impl<'a> Ctx<'a> {
         let prior = self.input.prior_uses;
         // Most slips have two keys (transRef and file name); the map grows
         // for the few with a QR payload or an image hash.
-        let mut first: Map<(u8, &str), u32> = map_with_capacity(uses.len() * 2);
-        let mut followers: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        let mut first: Map<(u8, &str), OrderIx> = map_with_capacity(uses.len() * 2);
+        let mut followers: BTreeMap<OrderIx, Vec<OrderIx>> = BTreeMap::new();
         for (_, _, o, s) in uses {
-            let info = &self.slips[s as usize];
+            let info = &self.slips[s];
             let keys = slip_keys(info);
             if let Some(reasons) = prior_hit(keys.as_slice(), prior, info) {
-                self.units[o as usize].dup = reasons;
+                self.units[o].dup = reasons;
                 continue;
             }
             let original = keys.as_slice().iter().find_map(|k| first.get(k).copied());
@@ -61,19 +56,19 @@ impl<'a> Ctx<'a> {
         for (o0, fs) in followers {
             if self.pays_together(o0, &fs) {
                 for f in &fs {
-                    self.units[*f as usize].leader = Some(o0);
+                    self.units[*f].leader = Some(o0);
                 }
-                self.units[o0 as usize].followers = fs;
+                self.units[o0].followers = fs;
             } else {
                 let orig = self.order_at_day(o0);
                 for f in fs {
-                    self.units[f as usize].dup = vec![Reason::with(ReasonCode::DuplicateOf, &orig)];
+                    self.units[f].dup = vec![Reason::with(ReasonCode::DuplicateOf, &orig)];
                 }
             }
         }
         // Slips no order names: a reused copy, or a slip whose remark names
         // an order that has no slip yet.
-        for s in 0..self.slips.len() {
+        for s in self.slips.indices() {
             let info = &self.slips[s];
             if !info.users.is_empty() {
                 continue;
@@ -97,15 +92,15 @@ impl<'a> Ctx<'a> {
             let Some(remark) = info.slip().and_then(|x| x.remark.as_deref()) else {
                 continue;
             };
-            let found: BTreeSet<u32> = words(remark)
+            let found: BTreeSet<OrderIx> = words(remark)
                 .filter_map(|w| self.order_by_id.get(w).copied())
                 .collect();
             if found.len() == 1
                 && let Some(o) = found.first().copied()
             {
-                let unit = &mut self.units[o as usize];
+                let unit = &mut self.units[o];
                 if unit.slip.is_none() && !unit.slip_missing {
-                    unit.slip = Some(s as u32);
+                    unit.slip = Some(s);
                     unit.slip_by_remark = true;
                     self.slips[s].users.push(o);
                 }
@@ -113,20 +108,17 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub(super) fn pays_together(&self, o0: u32, fs: &[u32]) -> bool {
-        let Some(slip) = self.units[o0 as usize]
-            .slip
-            .and_then(|s| self.slips[s as usize].slip())
-        else {
+    pub(super) fn pays_together(&self, o0: OrderIx, fs: &[OrderIx]) -> bool {
+        let Some(slip) = self.units[o0].slip.and_then(|s| self.slips[s].slip()) else {
             return false;
         };
         let Some(paid) = slip.amount.as_ref().and_then(minor) else {
             return false;
         };
-        let cur = self.orders[o0 as usize].amount.currency;
+        let cur = self.orders[o0].amount.currency;
         let mut sum = 0i64;
         for o in std::iter::once(&o0).chain(fs) {
-            let a = &self.orders[*o as usize].amount;
+            let a = &self.orders[*o].amount;
             if a.currency != cur {
                 return false;
             }
@@ -136,9 +128,7 @@ impl<'a> Ctx<'a> {
             }
         }
         let same_customer = fs.iter().all(|f| {
-            self.book
-                .score(self.customer[o0 as usize], self.customer[*f as usize])
-                >= self.cfg.name_threshold
+            self.book.score(self.customer[o0], self.customer[*f]) >= self.cfg.name_threshold
         });
         sum == paid && same_customer
     }

@@ -3,24 +3,25 @@
 
 use super::*;
 
-/// Lines (or orders) filed under one (currency, name key), by amount in
-/// minor units then rank: a split payment's parts are at most what is still
-/// due, so only that slice of a crowd of namesakes is read.
-pub(super) type AmountIndex = Map<(Currency, PairKey), Vec<(i64, u32)>>;
+/// Lines (or orders: `I` is their rank) filed under one (currency, name
+/// key), by amount in minor units then rank: a split payment's parts are at
+/// most what is still due, so only that slice of a crowd of namesakes is
+/// read.
+pub(super) type AmountIndex<I> = Map<(Currency, PairKey), Vec<(i64, I)>>;
 
 impl<'a> Ctx<'a> {
     /// Free lines with a usable amount, by (currency, name key) and amount.
-    pub(super) fn free_lines_by_key(&self) -> AmountIndex {
-        let mut m: AmountIndex = Map::default();
-        for l in 0..self.lines.len() as u32 {
+    pub(super) fn free_lines_by_key(&self) -> AmountIndex<LineIx> {
+        let mut m: AmountIndex<LineIx> = Map::default();
+        for l in self.lines.indices() {
             if !self.eligible(l) {
                 continue;
             }
-            let Some(amount) = self.line_minor[l as usize].filter(|a| *a > 0) else {
+            let Some(amount) = self.line_minor[l].filter(|a| *a > 0) else {
                 continue;
             };
-            let cur = self.lines[l as usize].amount.currency;
-            for k in self.book.index_keys(&self.line_names[l as usize]) {
+            let cur = self.lines[l].amount.currency;
+            for k in self.book.index_keys(&self.line_names[l]) {
                 m.entry((cur, k)).or_default().push((amount, l));
             }
         }
@@ -34,14 +35,14 @@ impl<'a> Ctx<'a> {
     /// amount is in `(0, below)` (`strict`) or `(0, below]`, by rank without
     /// repeats: the same answer as looking every name up and filtering by
     /// amount, at the cost of the answer rather than of the crowd.
-    pub(super) fn lookup_below(
+    pub(super) fn lookup_below<I: Copy + Ord>(
         &self,
-        index: &AmountIndex,
+        index: &AmountIndex<I>,
         names: &[NameId],
         cur: Currency,
         below: i64,
         strict: bool,
-    ) -> Vec<u32> {
+    ) -> Vec<I> {
         let mut keys: Vec<PairKey> = names
             .iter()
             .flat_map(|id| self.book.query_keys(*id))
@@ -68,14 +69,9 @@ impl<'a> Ctx<'a> {
     /// Keeps at most [`SCAN_LIMIT`] candidate lines, the nearest in time to
     /// `at` (ties by rank), so that a crowd of namesakes paying the same
     /// price cannot make matching quadratic.
-    pub(super) fn nearest_in_time(&self, cands: &mut Vec<u32>, at: DateTime<FixedOffset>) {
+    pub(super) fn nearest_in_time(&self, cands: &mut Vec<LineIx>, at: DateTime<FixedOffset>) {
         if cands.len() > SCAN_LIMIT {
-            cands.sort_by_key(|l| {
-                (
-                    (self.lines[*l as usize].booked_at - at).num_seconds().abs(),
-                    *l,
-                )
-            });
+            cands.sort_by_key(|l| ((self.lines[*l].booked_at - at).num_seconds().abs(), *l));
             cands.truncate(SCAN_LIMIT);
             cands.sort_unstable();
         }
@@ -84,12 +80,12 @@ impl<'a> Ctx<'a> {
     /// The first [`SUBSET_CANDIDATES`] of `cands` (in their order) whose
     /// names reach the threshold against `names`: the names are compared
     /// only until enough are found.
-    pub(super) fn first_namesakes<'s>(
+    pub(super) fn first_namesakes<'s, I: Copy>(
         &self,
-        cands: impl IntoIterator<Item = u32>,
-        names_of: impl Fn(u32) -> (&'s [NameId], &'s [NameId]),
+        cands: impl IntoIterator<Item = I>,
+        names_of: impl Fn(I) -> (&'s [NameId], &'s [NameId]),
         memo: &mut ScoreMemo<'a>,
-    ) -> Vec<u32> {
+    ) -> Vec<I> {
         let mut out = Vec::new();
         for c in cands {
             let (a, b) = names_of(c);
@@ -114,8 +110,8 @@ impl<'a> Ctx<'a> {
         }
         let max_parts = self.cfg.max_split_parts.max(2);
         let mut memo = ScoreMemo::default();
-        for u in 0..self.units.len() as u32 {
-            let unit = &self.units[u as usize];
+        for u in self.units.indices() {
+            let unit = &self.units[u];
             // Open units, and units whose slip paid only part of the order.
             let partial = !unit.lines.is_empty()
                 && matches!(unit.link, Some(Link::TransRef | Link::AmountName));
@@ -126,11 +122,7 @@ impl<'a> Ctx<'a> {
             let Some((cur, expected)) = self.expected(u) else {
                 continue;
             };
-            let paid: i64 = unit
-                .lines
-                .iter()
-                .filter_map(|l| self.line_minor[*l as usize])
-                .sum();
+            let paid: i64 = unit.lines.iter().filter_map(|l| self.line_minor[*l]).sum();
             let needed = expected - paid;
             if needed <= 0 {
                 continue;
@@ -145,30 +137,27 @@ impl<'a> Ctx<'a> {
             }
             let payer = self.payer_names(u);
             // Every part is at most what is still due.
-            let mut cands: Vec<u32> = self.lookup_below(&index, &payer, cur, needed, false);
+            let mut cands: Vec<LineIx> = self.lookup_below(&index, &payer, cur, needed, false);
             cands.retain(|l| self.line_free(*l));
-            self.nearest_in_time(&mut cands, self.orders[u as usize].ordered_at);
+            self.nearest_in_time(&mut cands, self.orders[u].ordered_at);
             let line_names = &self.line_names;
-            let cands = self.first_namesakes(
-                cands,
-                |l| (&payer[..], &line_names[l as usize][..]),
-                &mut memo,
-            );
+            let cands =
+                self.first_namesakes(cands, |l| (&payer[..], &line_names[l][..]), &mut memo);
             let amounts: Vec<i64> = cands
                 .iter()
-                .map(|l| self.line_minor[*l as usize].unwrap_or(0))
+                .map(|l| self.line_minor[*l].unwrap_or(0))
                 .collect();
             let found = exact_subsets(&amounts, needed, min_parts, max_parts, 2);
             match found.len() {
                 0 => {}
                 1 => {
-                    let ls: Vec<u32> = found[0].iter().map(|i| cands[*i]).collect();
+                    let ls: Vec<LineIx> = found[0].iter().map(|i| cands[*i]).collect();
                     self.link(u, &ls, Link::Split);
                 }
                 _ => {
-                    let ls: BTreeSet<u32> = found.iter().flatten().map(|i| cands[*i]).collect();
-                    let ls: Vec<u32> = ls.into_iter().collect();
-                    self.units[u as usize]
+                    let ls: BTreeSet<LineIx> = found.iter().flatten().map(|i| cands[*i]).collect();
+                    let ls: Vec<LineIx> = ls.into_iter().collect();
+                    self.units[u]
                         .reasons
                         .push(Reason::new(ReasonCode::SeveralSplitCombinations));
                     self.mark_ambiguous(u, &ls);
@@ -180,19 +169,17 @@ impl<'a> Ctx<'a> {
     pub(super) fn one_transfer_many_orders(&mut self) {
         // Open orders without a usable slip, by (currency, customer name
         // key) and what they expect.
-        let mut index: AmountIndex = Map::default();
-        for u in 0..self.units.len() as u32 {
-            if !self.open(u)
-                || self.valid_slip(u).is_some()
-                || !self.units[u as usize].followers.is_empty()
+        let mut index: AmountIndex<OrderIx> = Map::default();
+        for u in self.units.indices() {
+            if !self.open(u) || self.valid_slip(u).is_some() || !self.units[u].followers.is_empty()
             {
                 continue;
             }
             let Some(expected) = self.expected(u).map(|e| e.1).filter(|e| *e > 0) else {
                 continue;
             };
-            let cur = self.orders[u as usize].amount.currency;
-            for k in self.book.index_keys(&[self.customer[u as usize]]) {
+            let cur = self.orders[u].amount.currency;
+            for k in self.book.index_keys(&[self.customer[u]]) {
                 index.entry((cur, k)).or_default().push((expected, u));
             }
         }
@@ -204,23 +191,23 @@ impl<'a> Ctx<'a> {
         }
         let max_parts = self.cfg.max_split_parts.max(2);
         let mut memo = ScoreMemo::default();
-        for l in 0..self.lines.len() as u32 {
+        for l in self.lines.indices() {
             if !self.eligible(l) {
                 continue;
             }
-            let line = self.lines[l as usize];
-            let Some(total) = self.line_minor[l as usize] else {
+            let line = self.lines[l];
+            let Some(total) = self.line_minor[l] else {
                 continue;
             };
             let cur = line.amount.currency;
-            let names = &self.line_names[l as usize];
+            let names = &self.line_names[l];
             // Each order expects less than the transfer brought.
-            let mut cands: Vec<u32> = self.lookup_below(&index, names, cur, total, true);
+            let mut cands: Vec<OrderIx> = self.lookup_below(&index, names, cur, total, true);
             cands.retain(|u| self.open(*u));
             let customer = &self.customer;
             let cands = self.first_namesakes(
                 cands,
-                |u| (std::slice::from_ref(&customer[u as usize]), &names[..]),
+                |u| (std::slice::from_ref(&customer[u]), &names[..]),
                 &mut memo,
             );
             if cands.len() < 2 {

@@ -9,22 +9,28 @@ impl<'a> Ctx<'a> {
         let day = self.input.day;
         let this = &self;
         let mut orders_out = par_chunks(self.orders.len(), |range| {
-            range.map(|o| this.order_outcome(o as u32)).collect()
+            range
+                .map(|o| this.order_outcome(OrderIx::from_usize(o)))
+                .collect()
         });
-        let order_status: Vec<Status> = orders_out.iter().map(|o| o.status).collect();
+        let order_status: IxVec<OrderIx, Status> = orders_out.iter().map(|o| o.status).collect();
         let order_status = &order_status;
         // The grace reason of a pending order, repeated on its slip.
-        let order_wait: Vec<Option<Reason>> = orders_out
+        let order_wait: IxVec<OrderIx, Option<Reason>> = orders_out
             .iter()
             .map(|o| o.reasons.iter().find(|r| is_awaiting(r)).cloned())
             .collect();
         let order_wait = &order_wait;
         let mut statement = par_chunks(self.lines.len(), |range| {
-            range.map(|l| this.line_outcome(l, order_status)).collect()
+            range
+                .map(|l| this.line_outcome(LineIx::from_usize(l), order_status))
+                .collect()
         });
         let mut slips_out = par_chunks(self.slips.len(), |range| {
             range
-                .map(|s| this.slip_outcome(&this.slips[s], order_status, order_wait))
+                .map(|s| {
+                    this.slip_outcome(&this.slips[SlipIx::from_usize(s)], order_status, order_wait)
+                })
                 .collect()
         });
         // Canonical ranks already give the contract's order; a stable sort
@@ -40,7 +46,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub(super) fn line_outcome(&self, l: usize, order_status: &[Status]) -> StatementOutcome {
+    pub(super) fn line_outcome(
+        &self,
+        l: LineIx,
+        order_status: &IxVec<OrderIx, Status>,
+    ) -> StatementOutcome {
         let line = self.lines[l];
         {
             let st = &self.lstate[l];
@@ -53,8 +63,8 @@ impl<'a> Ctx<'a> {
                 let mut worst = Status::Matched;
                 for u in &st.units {
                     for m in self.members(*u) {
-                        order_ids.push(self.orders[m as usize].order_id.clone());
-                        let s = order_status[m as usize];
+                        order_ids.push(self.orders[m].order_id.clone());
+                        let s = order_status[m];
                         if matches!(
                             s,
                             Status::AmountMismatch | Status::NameMismatch | Status::Ambiguous
@@ -63,7 +73,7 @@ impl<'a> Ctx<'a> {
                             worst = s;
                         }
                     }
-                    if let Some(how) = self.units[*u as usize].link {
+                    if let Some(how) = self.units[*u].link {
                         reasons.push(Reason::with(ReasonCode::LinkedBy, how.word()));
                     }
                 }
@@ -75,7 +85,7 @@ impl<'a> Ctx<'a> {
                 let ids: BTreeSet<&str> = st
                     .ambiguous_for
                     .iter()
-                    .map(|u| self.orders[*u as usize].order_id.0.as_str())
+                    .map(|u| self.orders[*u].order_id.0.as_str())
                     .collect();
                 reasons.push(Reason::with(
                     ReasonCode::CandidateOrders,
@@ -86,14 +96,14 @@ impl<'a> Ctx<'a> {
                 if let Some(s) = st.orphan_slip {
                     reasons.push(Reason::with(
                         ReasonCode::SlipWithoutOrder,
-                        self.slips[s as usize].file,
+                        self.slips[s].file,
                     ));
                 }
                 reasons.push(Reason::new(ReasonCode::NoOrder));
-                if !self.in_window(l as u32) {
+                if !self.in_window(l) {
                     reasons.push(Reason::new(ReasonCode::OutsideDayWindow));
                 }
-                match self.awaiting_order(l as u32) {
+                match self.awaiting_order(l) {
                     Some(wait) => {
                         reasons.push(wait);
                         Status::Pending
@@ -115,28 +125,25 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub(super) fn line_sources(&self, ls: &[u32]) -> Vec<SourceRef> {
-        let mut v: Vec<SourceRef> = ls
-            .iter()
-            .map(|l| self.lines[*l as usize].source.clone())
-            .collect();
+    pub(super) fn line_sources(&self, ls: &[LineIx]) -> Vec<SourceRef> {
+        let mut v: Vec<SourceRef> = ls.iter().map(|l| self.lines[*l].source.clone()).collect();
         v.sort();
         v.dedup();
         v
     }
 
-    pub(super) fn order_outcome(&self, o: u32) -> OrderOutcome {
-        let order = self.orders[o as usize];
-        let me = &self.units[o as usize];
+    pub(super) fn order_outcome(&self, o: OrderIx) -> OrderOutcome {
+        let order = self.orders[o];
+        let me = &self.units[o];
         let u = me.leader.unwrap_or(o);
-        let unit = &self.units[u as usize];
+        let unit = &self.units[u];
         let mut findings: Vec<Status> = Vec::new();
         let mut reasons: Vec<Reason> = Vec::new();
         let cur = order.amount.currency;
         let tol = tolerance_minor(self.cfg, cur);
 
         // The slip itself.
-        let slip_info = me.slip.map(|s| &self.slips[s as usize]);
+        let slip_info = me.slip.map(|s| &self.slips[s]);
         if me.slip_missing {
             findings.push(Status::UnreadableSlip);
             reasons.push(Reason::new(ReasonCode::SlipFileMissing));
@@ -178,7 +185,7 @@ impl<'a> Ctx<'a> {
             let mut ids: Vec<&str> = self
                 .members(u)
                 .filter(|m| *m != o)
-                .map(|m| self.orders[m as usize].order_id.0.as_str())
+                .map(|m| self.orders[m].order_id.0.as_str())
                 .collect();
             ids.sort_unstable();
             reasons.push(Reason::with(ReasonCode::PaidTogetherWith, ids.join(",")));
@@ -201,9 +208,9 @@ impl<'a> Ctx<'a> {
             let rivals: BTreeSet<&str> = unit
                 .ambiguous
                 .iter()
-                .flat_map(|l| &self.lstate[*l as usize].ambiguous_for)
+                .flat_map(|l| &self.lstate[*l].ambiguous_for)
                 .filter(|x| **x != u)
-                .map(|x| self.orders[*x as usize].order_id.0.as_str())
+                .map(|x| self.orders[*x].order_id.0.as_str())
                 .collect();
             if !rivals.is_empty() {
                 let rivals: Vec<&str> = rivals.into_iter().collect();
@@ -213,12 +220,8 @@ impl<'a> Ctx<'a> {
         if !unit.lines.is_empty() {
             let how = unit.link.unwrap_or(Link::None);
             reasons.push(Reason::with(ReasonCode::LinkedBy, how.word()));
-            let total: i64 = unit
-                .lines
-                .iter()
-                .filter_map(|l| self.line_minor[*l as usize])
-                .sum();
-            let line_cur = self.lines[unit.lines[0] as usize].amount.currency;
+            let total: i64 = unit.lines.iter().filter_map(|l| self.line_minor[*l]).sum();
+            let line_cur = self.lines[unit.lines[0]].amount.currency;
             if unit.lines.len() > 1 {
                 reasons.push(Reason::with(
                     ReasonCode::SplitPayment,
@@ -226,14 +229,14 @@ impl<'a> Ctx<'a> {
                 ));
             }
             // Several orders paid by one line: each order's share.
-            let many = matches!(how, Link::ManyOrders)
-                || self.lstate[unit.lines[0] as usize].units.len() > 1;
+            let many =
+                matches!(how, Link::ManyOrders) || self.lstate[unit.lines[0]].units.len() > 1;
             if many {
-                let mut ids: Vec<&str> = self.lstate[unit.lines[0] as usize]
+                let mut ids: Vec<&str> = self.lstate[unit.lines[0]]
                     .units
                     .iter()
                     .filter(|x| **x != u)
-                    .map(|x| self.orders[*x as usize].order_id.0.as_str())
+                    .map(|x| self.orders[*x].order_id.0.as_str())
                     .collect();
                 ids.sort_unstable();
                 if !ids.is_empty() {
@@ -242,7 +245,7 @@ impl<'a> Ctx<'a> {
             }
             let unit_total_expected = if many {
                 // The line carries several units: compare against all of them.
-                self.lstate[unit.lines[0] as usize]
+                self.lstate[unit.lines[0]]
                     .units
                     .iter()
                     .map(|x| self.expected(*x).map_or(0, |e| e.1))
@@ -304,7 +307,7 @@ impl<'a> Ctx<'a> {
             let line_names: Vec<NameId> = unit
                 .lines
                 .iter()
-                .flat_map(|l| self.line_names[*l as usize].iter().copied())
+                .flat_map(|l| self.line_names[*l].iter().copied())
                 .collect();
             let sender: &[NameId] = match (self.valid_slip(u), slip_info) {
                 (Some(_), Some(info)) => &info.sender,
@@ -315,7 +318,7 @@ impl<'a> Ctx<'a> {
             if payer.is_empty() || tied {
                 payer.extend_from_slice(sender);
             }
-            let customer = [self.customer[o as usize]];
+            let customer = [self.customer[o]];
             name_score = self.book.best(&customer, &payer);
             match name_score {
                 None => reasons.push(Reason::new(ReasonCode::PayerNameNotCompared)),
@@ -393,7 +396,7 @@ impl<'a> Ctx<'a> {
             && let Some(info) = slip_info
             && !info.sender.is_empty()
         {
-            name_score = self.book.best(&[self.customer[o as usize]], &info.sender);
+            name_score = self.book.best(&[self.customer[o]], &info.sender);
             if let Some(s) = name_score
                 && s < self.cfg.name_threshold
             {
@@ -411,12 +414,12 @@ impl<'a> Ctx<'a> {
         let wait = match status {
             Status::SlipNotOnStatement => self.awaiting(
                 AWAITING_STATEMENT,
-                slip_info.map_or(self.order_origin[o as usize], |i| i.origin),
+                slip_info.map_or(self.order_origin[o], |i| i.origin),
                 self.cfg.grace.statement_days,
             ),
             Status::Unpaid => self.awaiting(
                 AWAITING_PAYMENT,
-                self.order_origin[o as usize],
+                self.order_origin[o],
                 self.cfg.grace.order_days,
             ),
             _ => None,
@@ -449,15 +452,15 @@ impl<'a> Ctx<'a> {
     pub(super) fn slip_outcome(
         &self,
         info: &SlipInfo,
-        order_status: &[Status],
-        order_wait: &[Option<Reason>],
+        order_status: &IxVec<OrderIx, Status>,
+        order_wait: &IxVec<OrderIx, Option<Reason>>,
     ) -> SlipOutcome {
         let mut reasons = Vec::new();
         let slip = info.slip();
         let mut order_ids: Vec<OrderId> = info
             .users
             .iter()
-            .map(|o| self.orders[*o as usize].order_id.clone())
+            .map(|o| self.orders[*o].order_id.clone())
             .collect();
         order_ids.sort();
         let mut line = info.line;
@@ -499,29 +502,29 @@ impl<'a> Ctx<'a> {
             SlipKind::Read(_) => {
                 // The genuine use decides; later reuses are named.
                 let mut users = info.users.clone();
-                users.sort_by_key(|o| (self.orders[*o as usize].ordered_at, *o));
+                users.sort_by_key(|o| (self.orders[*o].ordered_at, *o));
                 let owner = users
                     .iter()
                     .copied()
-                    .find(|o| self.units[*o as usize].dup.is_empty());
+                    .find(|o| self.units[*o].dup.is_empty());
                 let reused: Vec<&str> = users
                     .iter()
-                    .filter(|o| !self.units[**o as usize].dup.is_empty())
-                    .map(|o| self.orders[*o as usize].order_id.0.as_str())
+                    .filter(|o| !self.units[**o].dup.is_empty())
+                    .map(|o| self.orders[*o].order_id.0.as_str())
                     .collect();
                 if !reused.is_empty() && owner.is_some() {
                     reasons.push(Reason::with(ReasonCode::ReusedBy, reused.join(",")));
                 }
                 match owner {
                     Some(o) => {
-                        let u = self.units[o as usize].leader.unwrap_or(o);
-                        line = self.units[u as usize].lines.first().copied().or(line);
-                        reasons.extend(order_wait[o as usize].iter().cloned());
-                        order_status[o as usize]
+                        let u = self.units[o].leader.unwrap_or(o);
+                        line = self.units[u].lines.first().copied().or(line);
+                        reasons.extend(order_wait[o].iter().cloned());
+                        order_status[o]
                     }
                     None => {
                         if let Some(o) = users.first() {
-                            reasons.extend(self.units[*o as usize].dup.iter().cloned());
+                            reasons.extend(self.units[*o].dup.iter().cloned());
                         }
                         Status::DuplicateSlip
                     }
@@ -532,7 +535,7 @@ impl<'a> Ctx<'a> {
             file: info.file.to_string(),
             status,
             order_ids,
-            statement_line: line.map(|l| self.lines[l as usize].source.clone()),
+            statement_line: line.map(|l| self.lines[l].source.clone()),
             amount: slip.and_then(|s| s.amount),
             trans_ref: slip.and_then(|s| s.trans_ref.as_ref()).map(|t| t.0.clone()),
             reasons,
