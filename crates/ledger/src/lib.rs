@@ -45,12 +45,6 @@ use rusqlite::Connection;
 use crate::error::SqlContext;
 
 mod cache;
-// The crash tests share the integration tests' helpers
-// (`tests/common`), which name this crate as `recon_ledger`.
-#[cfg(test)]
-extern crate self as recon_ledger;
-#[cfg(test)]
-mod crash_tests;
 mod error;
 mod lock;
 mod manifest;

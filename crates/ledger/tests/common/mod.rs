@@ -1,5 +1,5 @@
 //! Builders for realistic day results and slips, shared by the ledger's
-//! behaviour tests (and the crash test inside the crate).
+//! behaviour tests.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;

@@ -8,42 +8,20 @@
 //! - A day held by another process: refused while it lives, free the moment
 //!   it is killed (SIGKILL).
 //!
-//! They live inside the crate because the abort point is a test-only hook
-//! in `record_day`; a kill from outside could not hit that moment reliably.
+//! The abort point is the ledger's fail point (`RECON_TEST_ABORT_AT=
+//! ledger_commit`, see `Ledger::record_day_with`): a kill from outside could
+//! not hit that moment reliably.
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use rusqlite::Transaction;
-
-#[path = "../tests/common/mod.rs"]
 mod common;
 
-use crate::{DayCarry, Ledger, RunStatus};
 use common::{at, breaks_of, day, day_result, inputs};
-
-static ABORT_BEFORE_COMMIT: AtomicBool = AtomicBool::new(false);
+use recon_ledger::{DayCarry, Ledger, RunStatus};
 
 const CHILD_DB: &str = "RECON_LEDGER_CRASH_CHILD_DB";
-const CHILD_MARKER: &str = "RECON_LEDGER_CRASH_CHILD_MARKER";
-const TEST_NAME: &str = "crash_tests::a_run_killed_inside_record_day_leaves_the_previous_results";
-
-/// Called by `record_day_with` (and so `record_day`) just before it commits.
-pub(crate) fn maybe_abort_before_commit(tx: &Transaction<'_>) {
-    if !ABORT_BEFORE_COMMIT.load(Ordering::SeqCst) {
-        return;
-    }
-    // Proof for the parent that the transaction really held the new set
-    // when the process died.
-    let orders: i64 = tx
-        .query_row("SELECT COUNT(*) FROM order_results", [], |r| r.get(0))
-        .unwrap_or(-1);
-    if let Ok(marker) = std::env::var(CHILD_MARKER) {
-        let _ = std::fs::write(marker, orders.to_string());
-    }
-    std::process::abort();
-}
+const TEST_NAME: &str = "a_run_killed_inside_record_day_leaves_the_previous_results";
 
 fn child(db: &Path) -> ! {
     let d = day("2026-11-21");
@@ -54,7 +32,6 @@ fn child(db: &Path) -> ! {
         .expect("child begins a run");
     let (result, slips) = day_result(d, 7, "crashed");
     let breaks = breaks_of(&result);
-    ABORT_BEFORE_COMMIT.store(true, Ordering::SeqCst);
     let _ = ledger.record_day_with(
         run,
         &result,
@@ -112,7 +89,8 @@ fn a_run_killed_inside_record_day_leaves_the_previous_results() {
     let status = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", TEST_NAME, "--nocapture", "--test-threads=1"])
         .env(CHILD_DB, &db)
-        .env(CHILD_MARKER, &marker)
+        .env("RECON_TEST_ABORT_AT", "ledger_commit")
+        .env("RECON_TEST_ABORT_MARKER", &marker)
         .stdout(std::process::Stdio::null())
         .status()
         .unwrap();
@@ -198,8 +176,7 @@ fn a_run_killed_inside_record_day_leaves_the_previous_results() {
 
 const HOLDER_DB: &str = "RECON_LEDGER_LOCK_HOLDER_DB";
 const HOLDER_MARKER: &str = "RECON_LEDGER_LOCK_HOLDER_MARKER";
-const HOLDER_TEST: &str =
-    "crash_tests::a_day_held_by_another_process_is_free_once_that_process_is_killed";
+const HOLDER_TEST: &str = "a_day_held_by_another_process_is_free_once_that_process_is_killed";
 
 /// Kills the child if an assertion fails first, so no holder outlives the
 /// test.
@@ -261,7 +238,7 @@ fn a_day_held_by_another_process_is_free_once_that_process_is_killed() {
 
     // Another process holds the day: refused at once, with the lock's path.
     match ledger.lock_day(d, false) {
-        Err(crate::LedgerError::DayLocked { day: locked, path }) => {
+        Err(recon_ledger::LedgerError::DayLocked { day: locked, path }) => {
             assert_eq!(locked, d);
             assert!(path.ends_with("ledger.sqlite.locks/2026-11-21.lock"));
         }
