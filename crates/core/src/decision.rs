@@ -261,7 +261,10 @@ mod tests {
             DecisionKind::WriteOff
         );
         let err = "confrim".parse::<DecisionKind>().unwrap_err();
-        assert!(err.contains("confrim") && err.contains("write_off"), "{err}");
+        assert!(
+            err.contains("confrim") && err.contains("write_off"),
+            "{err}"
+        );
         for r in Resolution::ALL {
             assert_eq!(r.as_str().parse::<Resolution>().unwrap(), r);
         }

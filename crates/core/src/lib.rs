@@ -21,7 +21,9 @@ mod slip;
 
 pub use carry::{AgeBucket, Break, ItemKind, Lifecycle, OpenItem};
 pub use day::Day;
-pub use decision::{Alias, CaseRef, DeclinedPair, Decision, DecisionKind, Resolution, WriteOffReason};
+pub use decision::{
+    Alias, CaseRef, Decision, DecisionKind, DeclinedPair, Resolution, WriteOffReason,
+};
 pub use money::{Currency, Money};
 pub use outcome::{
     DayResult, NameScore, OrderOutcome, Reason, ReasonCode, SlipOutcome, StatementOutcome, Status,
