@@ -17,7 +17,12 @@
 //!   ([`Ledger::prior_uses`]);
 //! - the OCR cache ([`recon_core::SlipCache`] for [`Ledger`]);
 //! - the per-day run lock ([`Ledger::lock_day`], [`Ledger::day_in_progress`]);
-//! - what a rerun of a day touches ([`Ledger::days_depending_on`]).
+//! - what a rerun of a day touches ([`Ledger::days_depending_on`]);
+//! - the decisions people record on exceptions, append-only and hash-chained
+//!   ([`Ledger::record_decisions`], [`Ledger::decisions`],
+//!   [`Ledger::decisions_through`], [`Ledger::verify_decisions`]), and the
+//!   aliases their confirms teach ([`Ledger::learn_alias`],
+//!   [`Ledger::remove_alias`], [`Ledger::aliases`]).
 //!
 //! Days are not islands: every result row carries the day its item
 //! came from (`origin_day`, read from the carried name, part of the key),
@@ -51,6 +56,7 @@ mod cache;
 extern crate self as recon_ledger;
 #[cfg(test)]
 mod crash_tests;
+mod decisions;
 mod error;
 mod lock;
 mod manifest;
@@ -59,6 +65,7 @@ mod results;
 mod runs;
 mod schema;
 
+pub use decisions::RecordedDecision;
 pub use error::LedgerError;
 pub use lock::DayLock;
 pub use manifest::{ChainBreak, ChainCheck, ChainProblem, ManifestLink, PREVIOUS_FIELD};

@@ -18,7 +18,11 @@ use crate::{Ledger, LedgerError, RunId};
 
 /// Integer minor units of `money`, refusing (instead of rounding or
 /// overflowing) an amount the ledger cannot hold exactly.
-fn minor_units(day: Day, what: impl FnOnce() -> String, money: &Money) -> Result<i64, LedgerError> {
+pub(crate) fn minor_units(
+    day: Day,
+    what: impl FnOnce() -> String,
+    money: &Money,
+) -> Result<i64, LedgerError> {
     let factor = Decimal::from(10i64.pow(money.currency.minor_digits()));
     money
         .amount

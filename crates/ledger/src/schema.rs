@@ -810,7 +810,7 @@ mod tests {
     #[test]
     fn a_schema_4_file_gains_append_only_decision_tables_and_keeps_its_days() {
         use crate::Ledger;
-        use recon_core::Day;
+        use recon_core::{CaseRef, Day, Decision, DecisionKind};
 
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.sqlite");
@@ -824,6 +824,26 @@ mod tests {
         let ledger = Ledger::open(&path).unwrap();
         let d21: Day = "2026-11-21".parse().unwrap();
         assert_eq!(ledger.day_result(d21).unwrap().unwrap().orders.len(), 2);
+        // The upgraded file takes decisions and gives them back.
+        let confirm = Decision {
+            day: d21,
+            kind: DecisionKind::Confirm,
+            case: CaseRef::order("B-1"),
+            with: vec![],
+            amount: None,
+            reason: None,
+            note: "จ่ายโดยภรรยา".into(),
+            by: "nok".into(),
+            at: chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+07:00").unwrap(),
+        };
+        assert_eq!(
+            ledger
+                .record_decisions(std::slice::from_ref(&confirm))
+                .unwrap(),
+            [1]
+        );
+        assert_eq!(ledger.decisions(Some(d21)).unwrap()[0].decision, confirm);
+        assert!(ledger.verify_decisions().unwrap().is_empty());
         let conn = ledger.conn();
         assert_eq!(version(&conn), 5);
         assert_eq!(SCHEMA_VERSION, 5);
@@ -833,7 +853,7 @@ mod tests {
             conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
                 .unwrap()
         };
-        assert_eq!((count("decisions"), count("alias_events")), (0, 0));
+        assert_eq!((count("decisions"), count("alias_events")), (1, 0));
 
         conn.execute_batch(
             r#"INSERT INTO decisions (day, kind, case_kind, case_id, with_json, note,
@@ -861,7 +881,7 @@ mod tests {
             let err = conn.execute(sql, []).unwrap_err();
             assert!(err.to_string().contains(message), "{sql}: {err}");
         }
-        assert_eq!((count("decisions"), count("alias_events")), (1, 1));
+        assert_eq!((count("decisions"), count("alias_events")), (2, 1));
         // The CHECKs hold too: an unknown kind, an author with no name, an
         // amount without its currency, a remove that says since when.
         for sql in [
@@ -880,7 +900,7 @@ mod tests {
             let err = conn.execute(sql, []).unwrap_err();
             assert!(err.to_string().contains("CHECK"), "{sql}: {err}");
         }
-        assert_eq!((count("decisions"), count("alias_events")), (1, 1));
+        assert_eq!((count("decisions"), count("alias_events")), (2, 1));
     }
 
     #[test]
