@@ -5,11 +5,15 @@
 //!   after the day's old results were deleted and the new ones inserted but
 //!   before the commit. The parent then checks the ledger as the next run
 //!   would find it.
+//! - A process killed inside `record_decisions`' transaction, the batch
+//!   inserted but not committed: none of it is in the ledger, and the chain
+//!   and the ids go on from the decisions before it.
 //! - A day held by another process: refused while it lives, free the moment
 //!   it is killed (SIGKILL).
 //!
 //! They live inside the crate because the abort point is a test-only hook
-//! in `record_day`; a kill from outside could not hit that moment reliably.
+//! in `record_day` and `record_decisions`; a kill from outside could not hit
+//! that moment reliably.
 
 use std::path::Path;
 use std::process::Command;
@@ -21,7 +25,8 @@ use rusqlite::Transaction;
 mod common;
 
 use crate::{DayCarry, Ledger, RunStatus};
-use common::{at, breaks_of, day, day_result, inputs};
+use common::{at, breaks_of, day, day_result, decision, inputs};
+use recon_core::{CaseRef, DecisionKind};
 
 static ABORT_BEFORE_COMMIT: AtomicBool = AtomicBool::new(false);
 
@@ -29,18 +34,20 @@ const CHILD_DB: &str = "RECON_LEDGER_CRASH_CHILD_DB";
 const CHILD_MARKER: &str = "RECON_LEDGER_CRASH_CHILD_MARKER";
 const TEST_NAME: &str = "crash_tests::a_run_killed_inside_record_day_leaves_the_previous_results";
 
-/// Called by `record_day_with` (and so `record_day`) just before it commits.
-pub(crate) fn maybe_abort_before_commit(tx: &Transaction<'_>) {
+/// Called by `record_day_with` (and so `record_day`) and by
+/// `record_decisions` just before they commit; `table` is the one whose
+/// rows the marker counts.
+pub(crate) fn maybe_abort_before_commit(tx: &Transaction<'_>, table: &str) {
     if !ABORT_BEFORE_COMMIT.load(Ordering::SeqCst) {
         return;
     }
     // Proof for the parent that the transaction really held the new set
     // when the process died.
-    let orders: i64 = tx
-        .query_row("SELECT COUNT(*) FROM order_results", [], |r| r.get(0))
+    let rows: i64 = tx
+        .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
         .unwrap_or(-1);
     if let Ok(marker) = std::env::var(CHILD_MARKER) {
-        let _ = std::fs::write(marker, orders.to_string());
+        let _ = std::fs::write(marker, rows.to_string());
     }
     std::process::abort();
 }
@@ -194,6 +201,96 @@ fn a_run_killed_inside_record_day_leaves_the_previous_results() {
             Some(RunStatus::Exceptions)
         ]
     );
+}
+
+const DECISIONS_TEST: &str =
+    "crash_tests::a_process_killed_inside_record_decisions_leaves_none_of_its_batch";
+
+fn decisions_child(db: &Path) -> ! {
+    let ledger = Ledger::open(db).expect("child opens the ledger");
+    let batch: Vec<_> = (1..=3)
+        .map(|i| {
+            decision(
+                "2026-11-21",
+                DecisionKind::Confirm,
+                CaseRef::order(format!("CRASH-{i}")),
+                "ยืนยัน",
+            )
+        })
+        .collect();
+    ABORT_BEFORE_COMMIT.store(true, Ordering::SeqCst);
+    let _ = ledger.record_decisions(&batch);
+    std::process::exit(3);
+}
+
+#[test]
+fn a_process_killed_inside_record_decisions_leaves_none_of_its_batch() {
+    if let Some(db) = std::env::var_os(CHILD_DB) {
+        decisions_child(Path::new(&db));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.sqlite");
+    let marker = dir.path().join("marker");
+    let before = [
+        decision(
+            "2026-11-20",
+            DecisionKind::Link,
+            CaseRef::order("ORD-1"),
+            "แบ่งจ่าย",
+        ),
+        decision(
+            "2026-11-21",
+            DecisionKind::Resolve,
+            CaseRef::order("ORD-2"),
+            "เงินสด",
+        ),
+    ];
+    let head = {
+        let ledger = Ledger::open(&db).unwrap();
+        assert_eq!(ledger.record_decisions(&before).unwrap(), [1, 2]);
+        ledger.decision_chain_head().unwrap()
+    };
+
+    let status = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", DECISIONS_TEST, "--nocapture", "--test-threads=1"])
+        .env(CHILD_DB, &db)
+        .env(CHILD_MARKER, &marker)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(
+            status.signal(),
+            Some(6),
+            "child must die by SIGABRT: {status:?}"
+        );
+    }
+    assert!(!status.success(), "the child should have died: {status:?}");
+    // Inside its transaction the child held all three after the two.
+    assert_eq!(std::fs::read_to_string(&marker).unwrap(), "5");
+
+    let ledger = Ledger::open(&db).unwrap();
+    ledger.integrity_check().unwrap();
+    let ids: Vec<i64> = ledger
+        .decisions(None)
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids, [1, 2]);
+    assert_eq!(ledger.decision_chain_head().unwrap(), head);
+    assert!(ledger.verify_decisions().unwrap().is_empty());
+    // The ids the dead batch took were never given out.
+    let next = decision(
+        "2026-11-21",
+        DecisionKind::Reopen,
+        CaseRef::order("ORD-2"),
+        "",
+    );
+    assert_eq!(ledger.record_decisions(&[next]).unwrap(), [3]);
+    assert!(ledger.verify_decisions().unwrap().is_empty());
 }
 
 const HOLDER_DB: &str = "RECON_LEDGER_LOCK_HOLDER_DB";

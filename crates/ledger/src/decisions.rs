@@ -348,6 +348,10 @@ impl Ledger {
             previous = Some(sha256);
         }
         drop(insert);
+
+        #[cfg(test)]
+        crate::crash_tests::maybe_abort_before_commit(&tx, "decisions");
+
         tx.commit().context(ctx)?;
         Ok(ids)
     }

@@ -186,7 +186,7 @@ impl Ledger {
         open::insert_breaks(&tx, day, carry.breaks)?;
 
         #[cfg(test)]
-        crate::crash_tests::maybe_abort_before_commit(&tx);
+        crate::crash_tests::maybe_abort_before_commit(&tx, "order_results");
 
         tx.commit().context(ctx)?;
         Ok(())
