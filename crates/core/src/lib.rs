@@ -10,6 +10,7 @@
 
 pub mod carry;
 mod day;
+pub mod decision;
 pub mod mask;
 mod money;
 mod outcome;
@@ -20,6 +21,9 @@ mod slip;
 
 pub use carry::{AgeBucket, Break, ItemKind, Lifecycle, OpenItem};
 pub use day::Day;
+pub use decision::{
+    Alias, CaseRef, Decision, DecisionKind, DeclinedPair, Resolution, WriteOffReason,
+};
 pub use money::{Currency, Money};
 pub use outcome::{
     DayResult, NameScore, OrderOutcome, Reason, ReasonCode, SlipOutcome, StatementOutcome, Status,

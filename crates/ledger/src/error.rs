@@ -92,6 +92,20 @@ pub enum LedgerError {
     #[error("run {run}: the manifest {detail}")]
     BadManifest { run: RunId, detail: String },
 
+    /// A decision handed to `record_decisions` that the ledger cannot
+    /// store so that it reads back as given; nothing of its batch was
+    /// recorded.
+    #[error(
+        "decision {position} of the batch ({case}, day {day}): {detail}; nothing of the batch was recorded"
+    )]
+    BadDecision {
+        /// 1-based place in the batch.
+        position: usize,
+        day: Day,
+        case: String,
+        detail: String,
+    },
+
     #[error("run {run}: the summary is not valid JSON: {source}")]
     BadSummary {
         run: RunId,

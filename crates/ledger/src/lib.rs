@@ -17,7 +17,12 @@
 //!   ([`Ledger::prior_uses`]);
 //! - the OCR cache ([`recon_core::SlipCache`] for [`Ledger`]);
 //! - the per-day run lock ([`Ledger::lock_day`], [`Ledger::day_in_progress`]);
-//! - what a rerun of a day touches ([`Ledger::days_depending_on`]).
+//! - what a rerun of a day touches ([`Ledger::days_depending_on`]);
+//! - the decisions people record on exceptions, append-only and hash-chained
+//!   ([`Ledger::record_decisions`], [`Ledger::decisions`],
+//!   [`Ledger::decisions_through`], [`Ledger::verify_decisions`]), and the
+//!   aliases their confirms teach ([`Ledger::learn_alias`],
+//!   [`Ledger::remove_alias`], [`Ledger::aliases`]).
 //!
 //! Days are not islands: every result row carries the day its item
 //! came from (`origin_day`, read from the carried name, part of the key),
@@ -45,6 +50,7 @@ use rusqlite::Connection;
 use crate::error::SqlContext;
 
 mod cache;
+mod decisions;
 mod error;
 mod lock;
 mod manifest;
@@ -53,6 +59,7 @@ mod results;
 mod runs;
 mod schema;
 
+pub use decisions::RecordedDecision;
 pub use error::LedgerError;
 pub use lock::DayLock;
 pub use manifest::{ChainBreak, ChainCheck, ChainProblem, ManifestLink, PREVIOUS_FIELD};
@@ -258,4 +265,24 @@ mod tests {
         )
         .unwrap();
     }
+}
+
+/// The crash-safety tests' fail point: with `RECON_TEST_ABORT_AT=<stage>`
+/// (`ledger_commit` in a day's write, `decisions_commit` in a batch of
+/// decisions) the process aborts inside the transaction, every row written
+/// and nothing committed, as a power cut would. With
+/// `RECON_TEST_ABORT_MARKER` set it first writes there how many rows
+/// `table` held in the transaction, the proof that it died at that moment.
+/// One environment look-up otherwise.
+pub(crate) fn fail_point_before_commit(tx: &rusqlite::Transaction<'_>, stage: &str, table: &str) {
+    if std::env::var_os("RECON_TEST_ABORT_AT").is_none_or(|s| s != stage) {
+        return;
+    }
+    if let Some(marker) = std::env::var_os("RECON_TEST_ABORT_MARKER") {
+        let rows: i64 = tx
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap_or(-1);
+        let _ = std::fs::write(marker, rows.to_string());
+    }
+    std::process::abort();
 }

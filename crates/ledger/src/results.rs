@@ -19,6 +19,8 @@ use crate::{Ledger, LedgerError, RunId};
 mod read;
 mod record;
 
+pub(crate) use record::minor_units;
+
 /// The days whose stored results depend on `?1` (see
 /// [`Ledger::days_depending_on`]). `origin_day <> day` repeats what
 /// `origin_day = ?1 AND day > ?1` implies so that SQLite uses the partial

@@ -313,6 +313,69 @@ pub(crate) const MIGRATIONS: &[&str] = &[
                        WHERE o.day = days.day AND o.origin_day = days.day
                          AND o.status = 'matched');
     "#,
+    // 5: what people decided about exceptions, and the aliases their
+    // confirms taught. Both tables are append-only: triggers refuse UPDATE
+    // and DELETE, a change of mind is a new row (a `reopen`, a `remove`).
+    // AUTOINCREMENT so an id is never reused and `sqlite_sequence` still
+    // knows the last id after the last row is deleted behind the triggers'
+    // back (`verify_decisions` reports it).
+    r#"
+    -- One row per recon_core::Decision. `sha256` is the SHA-256 of
+    -- `previous_sha256` (empty for the first) followed by the decision's
+    -- JSON, so the rows form a hash chain in id order.
+    CREATE TABLE decisions (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        day             TEXT    NOT NULL,
+        kind            TEXT    NOT NULL CHECK (kind IN ('confirm', 'link', 'decline',
+                                                         'write_off', 'resolve', 'reopen')),
+        case_kind       TEXT    NOT NULL CHECK (case_kind IN ('order', 'statement_line', 'slip')),
+        case_id         TEXT    NOT NULL CHECK (case_id <> ''),
+        with_json       TEXT    NOT NULL CHECK (json_valid(with_json)),  -- JSON array of CaseRef
+        amount_minor    INTEGER,
+        currency        TEXT,
+        reason          TEXT,
+        note            TEXT    NOT NULL,
+        decided_by      TEXT    NOT NULL CHECK (trim(decided_by) <> ''),
+        decided_at      TEXT    NOT NULL,
+        previous_sha256 TEXT,
+        sha256          TEXT    NOT NULL,
+        CHECK ((amount_minor IS NULL) = (currency IS NULL))
+    );
+    CREATE INDEX decisions_by_day ON decisions (day, id);
+    CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+    BEGIN
+        SELECT RAISE(ABORT, 'decisions are append-only');
+    END;
+    CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+    BEGIN
+        SELECT RAISE(ABORT, 'decisions are append-only');
+    END;
+
+    -- Aliases (a customer's name and a payer's name that belong together)
+    -- as events: the aliases in force are the `learn`s not followed by a
+    -- `remove` of the same pair. `since_day` is the day of the decision
+    -- that taught a `learn`; a `remove` has none.
+    CREATE TABLE alias_events (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer    TEXT    NOT NULL CHECK (customer <> ''),
+        payer       TEXT    NOT NULL CHECK (payer <> ''),
+        action      TEXT    NOT NULL CHECK (action IN ('learn', 'remove')),
+        since_day   TEXT,
+        decision_id INTEGER REFERENCES decisions (id),
+        "by"        TEXT    NOT NULL CHECK (trim("by") <> ''),
+        at          TEXT    NOT NULL,
+        CHECK ((action = 'learn') = (since_day IS NOT NULL))
+    );
+    CREATE INDEX alias_events_by_pair ON alias_events (customer, payer, id);
+    CREATE TRIGGER alias_events_no_update BEFORE UPDATE ON alias_events
+    BEGIN
+        SELECT RAISE(ABORT, 'alias events are append-only');
+    END;
+    CREATE TRIGGER alias_events_no_delete BEFORE DELETE ON alias_events
+    BEGIN
+        SELECT RAISE(ABORT, 'alias events are append-only');
+    END;
+    "#,
 ];
 
 /// The schema version this build writes and understands.
@@ -647,8 +710,10 @@ mod tests {
             assert_eq!(
                 indexes(&conn),
                 [
+                    "alias_events_by_pair",
                     "breaks_by_key",
                     "days_by_carried_from",
+                    "decisions_by_day",
                     "order_results_carried",
                     "runs_by_day",
                     "runs_by_manifest_seq",
@@ -740,6 +805,102 @@ mod tests {
         assert_eq!(ledger.recorded_days().unwrap()[1], (d21, run));
         assert_ne!(run, RunId(2));
         assert_eq!(ledger.days_depending_on(d20).unwrap(), [d21]);
+    }
+
+    #[test]
+    fn a_schema_4_file_gains_append_only_decision_tables_and_keeps_its_days() {
+        use crate::Ledger;
+        use recon_core::{CaseRef, Day, Decision, DecisionKind};
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite");
+        v2_file(&path);
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migrate_with(&mut conn, &path, &MIGRATIONS[..4]).unwrap();
+            assert_eq!(version(&conn), 4);
+            assert!(!has_table(&conn, "decisions"));
+        }
+        let ledger = Ledger::open(&path).unwrap();
+        let d21: Day = "2026-11-21".parse().unwrap();
+        assert_eq!(ledger.day_result(d21).unwrap().unwrap().orders.len(), 2);
+        // The upgraded file takes decisions and gives them back.
+        let confirm = Decision {
+            day: d21,
+            kind: DecisionKind::Confirm,
+            case: CaseRef::order("B-1"),
+            with: vec![],
+            amount: None,
+            reason: None,
+            note: "จ่ายโดยภรรยา".into(),
+            by: "nok".into(),
+            at: chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+07:00").unwrap(),
+        };
+        assert_eq!(
+            ledger
+                .record_decisions(std::slice::from_ref(&confirm))
+                .unwrap(),
+            [1]
+        );
+        assert_eq!(ledger.decisions(Some(d21)).unwrap()[0].decision, confirm);
+        assert!(ledger.verify_decisions().unwrap().is_empty());
+        let conn = ledger.conn();
+        assert_eq!(version(&conn), 5);
+        assert_eq!(SCHEMA_VERSION, 5);
+        assert!(has_table(&conn, "decisions"));
+        assert!(has_table(&conn, "alias_events"));
+        let count = |table: &str| -> i64 {
+            conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!((count("decisions"), count("alias_events")), (1, 0));
+
+        conn.execute_batch(
+            r#"INSERT INTO decisions (day, kind, case_kind, case_id, with_json, note,
+                   decided_by, decided_at, sha256)
+               VALUES ('2026-11-21', 'confirm', 'order', 'B-1', '[]', 'ok', 'nok',
+                       '2026-11-22T09:00:00+07:00', 'x');
+               INSERT INTO alias_events (customer, payer, action, since_day, decision_id,
+                   "by", at)
+               VALUES ('นาย สมชาย ใจดี', 'MRS. MALI JAIDEE', 'learn', '2026-11-21', 1, 'nok',
+                       '2026-11-22T09:00:00+07:00');"#,
+        )
+        .unwrap();
+        for (sql, message) in [
+            (
+                "UPDATE decisions SET note = 'changed'",
+                "decisions are append-only",
+            ),
+            ("DELETE FROM decisions", "decisions are append-only"),
+            (
+                "UPDATE alias_events SET payer = 'someone else'",
+                "alias events are append-only",
+            ),
+            ("DELETE FROM alias_events", "alias events are append-only"),
+        ] {
+            let err = conn.execute(sql, []).unwrap_err();
+            assert!(err.to_string().contains(message), "{sql}: {err}");
+        }
+        assert_eq!((count("decisions"), count("alias_events")), (2, 1));
+        // The CHECKs hold too: an unknown kind, an author with no name, an
+        // amount without its currency, a remove that says since when.
+        for sql in [
+            "INSERT INTO decisions (day, kind, case_kind, case_id, with_json, note, decided_by,
+                 decided_at, sha256)
+             VALUES ('2026-11-21', 'approve', 'order', 'B-1', '[]', '', 'nok', 't', 'x')",
+            "INSERT INTO decisions (day, kind, case_kind, case_id, with_json, note, decided_by,
+                 decided_at, sha256)
+             VALUES ('2026-11-21', 'confirm', 'order', 'B-1', '[]', '', '  ', 't', 'x')",
+            "INSERT INTO decisions (day, kind, case_kind, case_id, with_json, amount_minor,
+                 note, decided_by, decided_at, sha256)
+             VALUES ('2026-11-21', 'write_off', 'order', 'B-1', '[]', 500, '', 'nok', 't', 'x')",
+            "INSERT INTO alias_events (customer, payer, action, since_day, \"by\", at)
+             VALUES ('a', 'b', 'remove', '2026-11-21', 'nok', 't')",
+        ] {
+            let err = conn.execute(sql, []).unwrap_err();
+            assert!(err.to_string().contains("CHECK"), "{sql}: {err}");
+        }
+        assert_eq!((count("decisions"), count("alias_events")), (2, 1));
     }
 
     #[test]

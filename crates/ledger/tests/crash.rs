@@ -5,11 +5,15 @@
 //!   after the day's old results were deleted and the new ones inserted but
 //!   before the commit. The parent then checks the ledger as the next run
 //!   would find it.
+//! - A process killed inside `record_decisions`' transaction, the batch
+//!   inserted but not committed: none of it is in the ledger, and the chain
+//!   and the ids go on from the decisions before it.
 //! - A day held by another process: refused while it lives, free the moment
 //!   it is killed (SIGKILL).
 //!
 //! The abort point is the ledger's fail point (`RECON_TEST_ABORT_AT=
-//! ledger_commit`, see `Ledger::record_day_with`): a kill from outside could
+//! ledger_commit` in `Ledger::record_day_with`, `decisions_commit` in
+//! `Ledger::record_decisions`): a kill from outside could
 //! not hit that moment reliably.
 
 use std::path::Path;
@@ -17,7 +21,8 @@ use std::process::Command;
 
 mod common;
 
-use common::{at, breaks_of, day, day_result, inputs};
+use common::{at, breaks_of, day, day_result, decision, inputs};
+use recon_core::{CaseRef, DecisionKind};
 use recon_ledger::{DayCarry, Ledger, RunStatus};
 
 const CHILD_DB: &str = "RECON_LEDGER_CRASH_CHILD_DB";
@@ -172,6 +177,95 @@ fn a_run_killed_inside_record_day_leaves_the_previous_results() {
             Some(RunStatus::Exceptions)
         ]
     );
+}
+
+const DECISIONS_TEST: &str = "a_process_killed_inside_record_decisions_leaves_none_of_its_batch";
+
+fn decisions_child(db: &Path) -> ! {
+    let ledger = Ledger::open(db).expect("child opens the ledger");
+    let batch: Vec<_> = (1..=3)
+        .map(|i| {
+            decision(
+                "2026-11-21",
+                DecisionKind::Confirm,
+                CaseRef::order(format!("CRASH-{i}")),
+                "ยืนยัน",
+            )
+        })
+        .collect();
+    let _ = ledger.record_decisions(&batch);
+    std::process::exit(3);
+}
+
+#[test]
+fn a_process_killed_inside_record_decisions_leaves_none_of_its_batch() {
+    if let Some(db) = std::env::var_os(CHILD_DB) {
+        decisions_child(Path::new(&db));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.sqlite");
+    let marker = dir.path().join("marker");
+    let before = [
+        decision(
+            "2026-11-20",
+            DecisionKind::Link,
+            CaseRef::order("ORD-1"),
+            "แบ่งจ่าย",
+        ),
+        decision(
+            "2026-11-21",
+            DecisionKind::Resolve,
+            CaseRef::order("ORD-2"),
+            "เงินสด",
+        ),
+    ];
+    let head = {
+        let ledger = Ledger::open(&db).unwrap();
+        assert_eq!(ledger.record_decisions(&before).unwrap(), [1, 2]);
+        ledger.decision_chain_head().unwrap()
+    };
+
+    let status = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", DECISIONS_TEST, "--nocapture", "--test-threads=1"])
+        .env(CHILD_DB, &db)
+        .env("RECON_TEST_ABORT_AT", "decisions_commit")
+        .env("RECON_TEST_ABORT_MARKER", &marker)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(
+            status.signal(),
+            Some(6),
+            "child must die by SIGABRT: {status:?}"
+        );
+    }
+    assert!(!status.success(), "the child should have died: {status:?}");
+    // Inside its transaction the child held all three after the two.
+    assert_eq!(std::fs::read_to_string(&marker).unwrap(), "5");
+
+    let ledger = Ledger::open(&db).unwrap();
+    ledger.integrity_check().unwrap();
+    let ids: Vec<i64> = ledger
+        .decisions(None)
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids, [1, 2]);
+    assert_eq!(ledger.decision_chain_head().unwrap(), head);
+    assert!(ledger.verify_decisions().unwrap().is_empty());
+    // The ids the dead batch took were never given out.
+    let next = decision(
+        "2026-11-21",
+        DecisionKind::Reopen,
+        CaseRef::order("ORD-2"),
+        "",
+    );
+    assert_eq!(ledger.record_decisions(&[next]).unwrap(), [3]);
+    assert!(ledger.verify_decisions().unwrap().is_empty());
 }
 
 const HOLDER_DB: &str = "RECON_LEDGER_LOCK_HOLDER_DB";

@@ -6,15 +6,18 @@ use common::{at, day, day_result, inputs};
 use recon_ledger::{Ledger, LedgerError, RunStatus, SCHEMA_VERSION};
 use rusqlite::Connection;
 
-const TABLES: [&str; 9] = [
+const TABLES: [&str; 12] = [
+    "alias_events",
     "breaks",
     "days",
+    "decisions",
     "ocr_cache",
     "open_items",
     "order_results",
     "runs",
     "slip_registry",
     "slip_results",
+    "sqlite_sequence",
     "statement_results",
 ];
 

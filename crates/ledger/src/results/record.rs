@@ -18,7 +18,11 @@ use crate::{Ledger, LedgerError, RunId};
 
 /// Integer minor units of `money`, refusing (instead of rounding or
 /// overflowing) an amount the ledger cannot hold exactly.
-fn minor_units(day: Day, what: impl FnOnce() -> String, money: &Money) -> Result<i64, LedgerError> {
+pub(crate) fn minor_units(
+    day: Day,
+    what: impl FnOnce() -> String,
+    money: &Money,
+) -> Result<i64, LedgerError> {
     let factor = Decimal::from(10i64.pow(money.currency.minor_digits()));
     money
         .amount
@@ -151,7 +155,7 @@ impl Ledger {
         open::insert_open_items(&tx, day, carry.open)?;
         open::insert_breaks(&tx, day, carry.breaks)?;
 
-        fail_point_before_commit(&tx);
+        crate::fail_point_before_commit(&tx, "ledger_commit", "order_results");
 
         tx.commit().context(ctx)?;
         Ok(())
@@ -433,22 +437,4 @@ mod tests {
         let fraction = Money::new(Decimal::new(1005, 3), Currency::Thb);
         assert!(minor_units(day, String::new, &fraction).is_err());
     }
-}
-
-/// The crash-safety tests' fail point: with `RECON_TEST_ABORT_AT=ledger_commit`
-/// the process aborts inside the day's transaction, every row written and
-/// nothing committed, as a power cut would. With `RECON_TEST_ABORT_MARKER`
-/// set it first writes there how many order rows the transaction held, the
-/// proof that it died at that moment. One environment look-up otherwise.
-fn fail_point_before_commit(tx: &rusqlite::Transaction<'_>) {
-    if std::env::var_os("RECON_TEST_ABORT_AT").is_none_or(|s| s != "ledger_commit") {
-        return;
-    }
-    if let Some(marker) = std::env::var_os("RECON_TEST_ABORT_MARKER") {
-        let orders: i64 = tx
-            .query_row("SELECT COUNT(*) FROM order_results", [], |r| r.get(0))
-            .unwrap_or(-1);
-        let _ = std::fs::write(marker, orders.to_string());
-    }
-    std::process::abort();
 }

@@ -9,9 +9,9 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset};
 use recon_core::ReasonCode;
 use recon_core::{
-    AccountMask, Break, Currency, Day, DayResult, Evidence, FieldSource, InputFile, Money, OrderId,
-    OrderOutcome, Party, Provider, Reason, Slip, SlipField, SlipOutcome, SourceRef,
-    StatementOutcome, Status, TransRef,
+    AccountMask, Break, CaseRef, Currency, Day, DayResult, Decision, DecisionKind, Evidence,
+    FieldSource, InputFile, Money, OrderId, OrderOutcome, Party, Provider, Reason, Slip, SlipField,
+    SlipOutcome, SourceRef, StatementOutcome, Status, TransRef,
 };
 
 pub fn day(text: &str) -> Day {
@@ -167,6 +167,23 @@ pub fn day_result(d: Day, n: usize, tag: &str) -> (DayResult, Vec<Slip>) {
         },
         slips,
     )
+}
+
+/// A decision about `case` on the report of `d`, made by a finance clerk
+/// the next morning, with nothing else said.
+pub fn decision(d: &str, kind: DecisionKind, case: CaseRef, note: &str) -> Decision {
+    let d = day(d);
+    Decision {
+        day: d,
+        kind,
+        case,
+        with: vec![],
+        amount: None,
+        reason: None,
+        note: note.to_string(),
+        by: "nok@shop.example".into(),
+        at: at(&format!("{}T09:30:00+07:00", d.next())),
+    }
 }
 
 /// The break lifecycle of a day that started from nothing: every order,
