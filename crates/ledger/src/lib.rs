@@ -211,6 +211,26 @@ impl Ledger {
     }
 }
 
+/// The crash-safety tests' fail point: with `RECON_TEST_ABORT_AT=<stage>`
+/// (`ledger_commit` in a day's write, `decisions_commit` in a batch of
+/// decisions) the process aborts inside the transaction, every row written
+/// and nothing committed, as a power cut would. With
+/// `RECON_TEST_ABORT_MARKER` set it first writes there how many rows
+/// `table` held in the transaction, the proof that it died at that moment.
+/// One environment look-up otherwise.
+pub(crate) fn fail_point_before_commit(tx: &rusqlite::Transaction<'_>, stage: &str, table: &str) {
+    if std::env::var_os("RECON_TEST_ABORT_AT").is_none_or(|s| s != stage) {
+        return;
+    }
+    if let Some(marker) = std::env::var_os("RECON_TEST_ABORT_MARKER") {
+        let rows: i64 = tx
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap_or(-1);
+        let _ = std::fs::write(marker, rows.to_string());
+    }
+    std::process::abort();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,24 +285,4 @@ mod tests {
         )
         .unwrap();
     }
-}
-
-/// The crash-safety tests' fail point: with `RECON_TEST_ABORT_AT=<stage>`
-/// (`ledger_commit` in a day's write, `decisions_commit` in a batch of
-/// decisions) the process aborts inside the transaction, every row written
-/// and nothing committed, as a power cut would. With
-/// `RECON_TEST_ABORT_MARKER` set it first writes there how many rows
-/// `table` held in the transaction, the proof that it died at that moment.
-/// One environment look-up otherwise.
-pub(crate) fn fail_point_before_commit(tx: &rusqlite::Transaction<'_>, stage: &str, table: &str) {
-    if std::env::var_os("RECON_TEST_ABORT_AT").is_none_or(|s| s != stage) {
-        return;
-    }
-    if let Some(marker) = std::env::var_os("RECON_TEST_ABORT_MARKER") {
-        let rows: i64 = tx
-            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
-            .unwrap_or(-1);
-        let _ = std::fs::write(marker, rows.to_string());
-    }
-    std::process::abort();
 }
