@@ -247,6 +247,15 @@ pub struct DeclinedPair {
     pub since: Day,
 }
 
+/// The decisions a day's reports show: the one that stands on each case
+/// (applied), and those that no longer fit the day's inputs (stale: not
+/// applied, each with why), in the order they were recorded.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DayDecisions {
+    pub applied: std::collections::BTreeMap<CaseRef, Decision>,
+    pub stale: Vec<(Decision, String)>,
+}
+
 /// The decisions of one day that stand, after every `reopen`: at most one
 /// per case (the latest confirm, link, write_off or resolve), plus every
 /// declined pair, each with the decision it came from.

@@ -22,7 +22,8 @@ mod slip;
 pub use carry::{AgeBucket, Break, ItemKind, Lifecycle, OpenItem};
 pub use day::Day;
 pub use decision::{
-    Alias, CaseRef, Decision, DecisionKind, DeclinedPair, Resolution, WriteOffReason,
+    Alias, CaseRef, DayDecisions, Decision, DecisionKind, DeclinedPair, InForce, Resolution,
+    WriteOffReason,
 };
 pub use money::{Currency, Money};
 pub use outcome::{

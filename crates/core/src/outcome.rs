@@ -24,10 +24,13 @@ pub enum Status {
     Ambiguous,
     UnreadableSlip,
     Pending,
+    /// Settled outside Recon, as a person decided (cash, refund, chargeback,
+    /// not ours, test order): no longer open, and not `matched` either.
+    Resolved,
 }
 
 impl Status {
-    pub const ALL: [Status; 11] = [
+    pub const ALL: [Status; 12] = [
         Status::Matched,
         Status::DuplicateSlip,
         Status::ReceiverMismatch,
@@ -39,6 +42,7 @@ impl Status {
         Status::Ambiguous,
         Status::UnreadableSlip,
         Status::Pending,
+        Status::Resolved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,12 +58,13 @@ impl Status {
             Status::Ambiguous => "ambiguous",
             Status::UnreadableSlip => "unreadable_slip",
             Status::Pending => "pending",
+            Status::Resolved => "resolved",
         }
     }
 
-    /// Everything but `matched` needs a person to look at it.
+    /// Everything but `matched` and `resolved` needs a person to look at it.
     pub fn is_exception(self) -> bool {
-        self != Status::Matched
+        !matches!(self, Status::Matched | Status::Resolved)
     }
 }
 
@@ -195,11 +200,25 @@ pub enum ReasonCode {
     AwaitingPayment,
     /// pending: the money's order may still come, until this day
     AwaitingOrder,
+    /// a person decided this case: the decision and who made it
+    Decided,
+    /// the difference a person accepted, with its reason (bank_fee, rounding, fx, discount, other)
+    WrittenOff,
+    /// how a case was settled outside Recon: cash, refunded, chargeback, not_ours, test_order, other
+    ResolvedAs,
+    /// a decision that no longer fits the day's inputs; it waits for a person
+    StaleDecision,
+    /// the payer is a learned alias of the customer (a confirmed third-party payer), since this day
+    PayerAlias,
+    /// statement lines a person said this order does not go with
+    Declined,
+    /// left the open set after `lookback_days` without a decision
+    Expired,
 }
 
 impl ReasonCode {
     /// Every code, in the README's order.
-    pub const ALL: [ReasonCode; 40] = [
+    pub const ALL: [ReasonCode; 47] = [
         ReasonCode::LinkedBy,
         ReasonCode::ShortBy,
         ReasonCode::OverBy,
@@ -240,6 +259,13 @@ impl ReasonCode {
         ReasonCode::AwaitingStatement,
         ReasonCode::AwaitingPayment,
         ReasonCode::AwaitingOrder,
+        ReasonCode::Decided,
+        ReasonCode::WrittenOff,
+        ReasonCode::ResolvedAs,
+        ReasonCode::StaleDecision,
+        ReasonCode::PayerAlias,
+        ReasonCode::Declined,
+        ReasonCode::Expired,
     ];
 
     /// The code as written in `reasons`.
@@ -285,6 +311,13 @@ impl ReasonCode {
             ReasonCode::AwaitingStatement => "awaiting_statement",
             ReasonCode::AwaitingPayment => "awaiting_payment",
             ReasonCode::AwaitingOrder => "awaiting_order",
+            ReasonCode::Decided => "decided",
+            ReasonCode::WrittenOff => "written_off",
+            ReasonCode::ResolvedAs => "resolved_as",
+            ReasonCode::StaleDecision => "stale_decision",
+            ReasonCode::PayerAlias => "payer_alias",
+            ReasonCode::Declined => "declined",
+            ReasonCode::Expired => "expired",
         }
     }
 }
@@ -387,7 +420,8 @@ mod tests {
                 "unpaid",
                 "ambiguous",
                 "unreadable_slip",
-                "pending"
+                "pending",
+                "resolved"
             ]
         );
         for s in Status::ALL {

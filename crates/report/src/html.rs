@@ -39,6 +39,7 @@ fn status_color(status: Status) -> &'static str {
         | Status::UnreadableSlip => "#ef6c00",
         Status::StatementUnmatched | Status::Unpaid => "#b8860b",
         Status::Pending => "#1565c0",
+        Status::Resolved => "#607d8b",
     }
 }
 

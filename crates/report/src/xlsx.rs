@@ -35,7 +35,7 @@ const MAX_COL_WIDTH: u32 = 60;
 /// what needs a look, blue for what is waiting.
 pub(crate) fn status_fill(status: Status) -> Option<u32> {
     match status {
-        Status::Matched => None,
+        Status::Matched | Status::Resolved => None,
         Status::DuplicateSlip | Status::ReceiverMismatch | Status::SlipNotOnStatement => {
             Some(0xF8CBAD)
         }
