@@ -61,6 +61,7 @@ fn main() {
         slips: &day_data.slips,
         our_accounts: &accounts,
         prior_uses: &prior,
+        decided: &recon_matcher::Decided::default(),
     };
     let rss_before = peak_memory();
     let cpu0 = cpu_seconds();

@@ -96,6 +96,7 @@
 pub mod accounts;
 mod assign;
 mod day;
+pub mod decided;
 mod hash;
 pub mod names;
 
@@ -107,6 +108,7 @@ use serde::Deserialize;
 
 pub use accounts::{AccountVerdict, compare_accounts};
 pub use day::{STATUS_PRECEDENCE, match_day};
+pub use decided::Decided;
 pub use names::{NormalizedName, name_similarity, normalize_name};
 
 /// One of our receiving accounts, as the job config lists it. A slip paid to
@@ -259,6 +261,9 @@ pub struct DayInput<'a> {
     pub our_accounts: &'a [OurAccount],
     /// Registry hits from EARLIER days (the ledger's slip registry).
     pub prior_uses: &'a BTreeMap<SlipKey, PriorUse>,
+    /// What people decided: links taken before any pass, pairs never to
+    /// link, learned aliases ([`Decided::default`] for none).
+    pub decided: &'a Decided,
 }
 
 #[cfg(test)]

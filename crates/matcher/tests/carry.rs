@@ -152,6 +152,7 @@ impl Books {
             slips: &all_slips,
             our_accounts: &accounts,
             prior_uses: &self.prior,
+            decided: &recon_matcher::Decided::default(),
         };
         let mut result = match_day(&input, &self.config);
         carry::append_frozen(&mut result, &frozen.iter().collect::<Vec<_>>());
@@ -943,6 +944,7 @@ fn carried_and_own_rows_in_any_order_give_the_same_day() {
             slips,
             our_accounts: &accounts,
             prior_uses: &prior,
+            decided: &recon_matcher::Decided::default(),
         };
         match_day(&input, &MatchConfig::default())
     };

@@ -23,6 +23,7 @@ fn reconcile_generated(opts: &GenOptions) {
         slips: &day.slips,
         our_accounts: &accounts,
         prior_uses: &prior,
+        decided: &recon_matcher::Decided::default(),
     };
     let result = match_day(&input, &MatchConfig::default());
 

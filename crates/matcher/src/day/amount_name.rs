@@ -131,7 +131,7 @@ impl<'a> Ctx<'a> {
                 }
             }
             for (l, score) in scored {
-                if score < self.cfg.name_threshold {
+                if score < self.cfg.name_threshold || self.declined(u, l) {
                     continue;
                 }
                 let booked = self.lines[l].booked_at;

@@ -138,6 +138,8 @@ enum Link {
     Split,
     ManyOrders,
     NameMismatch,
+    /// A person linked them (`recon decide … link`).
+    Decision,
 }
 
 impl Link {
@@ -151,6 +153,7 @@ impl Link {
             Link::Split => "split_payment",
             Link::ManyOrders => "one_transfer_many_orders",
             Link::NameMismatch => "amount_and_time",
+            Link::Decision => "decision",
         }
     }
 }
@@ -312,6 +315,7 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 pub fn match_day(input: &DayInput, config: &MatchConfig) -> DayResult {
     let mut ctx = Ctx::new(input, config);
     ctx.register_slips();
+    ctx.decided_links();
     ctx.exact_keys();
     ctx.amount_and_name();
     ctx.split_payments();
@@ -617,11 +621,54 @@ impl<'a> Ctx<'a> {
     }
 
     fn link(&mut self, u: OrderIx, lines: &[LineIx], how: Link) {
+        if how != Link::Decision && lines.iter().any(|l| self.declined(u, *l)) {
+            return;
+        }
         for l in lines {
             self.lstate[*l].units.push(u);
             self.units[u].lines.push(*l);
         }
         self.units[u].link = Some(how);
+    }
+
+    /// A person said this order (or one of its unit) and this line do not
+    /// go together.
+    fn declined(&self, u: OrderIx, l: LineIx) -> bool {
+        let decided = self.input.decided;
+        if decided.declined.is_empty() {
+            return false;
+        }
+        let line = self.lines[l].source.to_string();
+        self.members(u)
+            .any(|o| decided.is_declined(&self.orders[o].order_id.0, &line))
+    }
+
+    /// The links people made, before any pass: each order with all its
+    /// lines found, free and unclaimed is linked to them.
+    fn decided_links(&mut self) {
+        let decided = self.input.decided;
+        if decided.links.is_empty() {
+            return;
+        }
+        let line_by_id: Map<String, LineIx> = self
+            .lines
+            .iter_enumerated()
+            .map(|(l, line)| (line.source.to_string(), l))
+            .collect();
+        for (order, lines) in &decided.links {
+            let Some(&o) = self.order_by_id.get(order.as_str()) else {
+                continue;
+            };
+            let u = self.units[o].leader.unwrap_or(o);
+            let found: Option<Vec<LineIx>> =
+                lines.iter().map(|id| line_by_id.get(id).copied()).collect();
+            let Some(found) = found.filter(|f| !f.is_empty()) else {
+                continue;
+            };
+            if self.units[u].link.is_none() && found.iter().all(|l| self.line_free(*l)) {
+                self.link(u, &found, Link::Decision);
+            }
+        }
     }
 
     fn mark_ambiguous(&mut self, u: OrderIx, lines: &[LineIx]) {

@@ -45,6 +45,9 @@ impl<'a> Ctx<'a> {
                 if !self.booked_within(*t, at, gap_limit) {
                     break;
                 }
+                if self.declined(u, *l) {
+                    continue;
+                }
                 let gap = (*t - at).num_seconds().abs();
                 edges.push(Edge {
                     unit: u.get(),

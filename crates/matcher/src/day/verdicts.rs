@@ -320,8 +320,24 @@ impl<'a> Ctx<'a> {
             }
             let customer = [self.customer[o]];
             name_score = self.book.best(&customer, &payer);
+            // A payer a person confirmed for this customer on an earlier
+            // day counts as the customer.
+            if name_score.is_some_and(|s| s < self.cfg.name_threshold)
+                && let Some(alias) = payer.iter().find_map(|p| {
+                    self.input.decided.alias_for(
+                        &order.customer_name,
+                        self.book.raw[*p as usize],
+                        self.cfg.name_threshold,
+                    )
+                })
+            {
+                name_score = Some(1.0);
+                reasons.push(Reason::with(ReasonCode::PayerAlias, alias.since));
+            }
             match name_score {
                 None => reasons.push(Reason::new(ReasonCode::PayerNameNotCompared)),
+                // A person linked them: who paid is vouched for.
+                Some(_) if how == Link::Decision => {}
                 Some(s) if s < self.cfg.name_threshold => {
                     findings.push(Status::NameMismatch);
                     reasons.push(Reason::with(ReasonCode::NameScore, score_reason(s)));

@@ -158,6 +158,7 @@ pub struct Case {
     pub slips: Vec<SlipRead>,
     pub prior: BTreeMap<SlipKey, PriorUse>,
     pub config: Option<MatchConfig>,
+    pub decided: recon_matcher::Decided,
 }
 
 impl Case {
@@ -171,6 +172,7 @@ impl Case {
             slips: &self.slips,
             our_accounts: &accounts,
             prior_uses: &self.prior,
+            decided: &self.decided,
         };
         let config = self.config.clone().unwrap_or_default();
         match_day(&input, &config)
