@@ -23,6 +23,7 @@
 //! matcher decides), file formats (ingest reads, the report crate writes).
 
 pub mod config;
+pub mod decide;
 pub mod eval;
 pub mod manifest;
 pub mod reconcile;
@@ -61,6 +62,13 @@ pub enum EngineError {
         later.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
     )]
     LaterDaysSkipped { day: Day, later: Vec<Day> },
+    /// A batch of decisions that does not fit the day: every problem, and
+    /// nothing was recorded.
+    #[error(
+        "decisions for {day} not recorded, nothing changed:\n{}",
+        problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
+    )]
+    Decisions { day: Day, problems: Vec<String> },
     /// A request the run refuses, with what to do instead.
     #[error("{0}")]
     Usage(String),

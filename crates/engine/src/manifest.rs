@@ -13,6 +13,12 @@ use serde::{Deserialize, Serialize};
 pub struct Manifest {
     pub carried_from: Option<Day>,
     pub day: Day,
+    /// The SHA-256 of the last decision recorded when the run began (the
+    /// head of the ledger's decision chain), so an edited or deleted
+    /// decision shows against the run. Absent while no decision exists,
+    /// which keeps earlier manifests' bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decisions_sha256: Option<String>,
     pub inputs: Vec<FileDigest>,
     pub previous_manifest_sha256: Option<String>,
     pub reports: Vec<FileDigest>,
@@ -50,6 +56,7 @@ mod tests {
         let m = Manifest {
             carried_from: Some("2026-11-20".parse().unwrap()),
             day,
+            decisions_sha256: None,
             inputs: vec![FileDigest {
                 bytes: 10,
                 name: "orders/orders.csv".into(),

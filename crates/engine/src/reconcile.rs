@@ -182,6 +182,7 @@ fn reconcile_one(
         })?;
         let frozen: Vec<&OpenItem> = frozen.iter().collect();
 
+        let (in_force, decided) = crate::decide::for_day(&ledger, day)?;
         let window = config.day_window(day);
         let input = recon_matcher::DayInput {
             day,
@@ -191,11 +192,13 @@ fn reconcile_one(
             slips: &slips,
             our_accounts: &config.accounts,
             prior_uses: &prior_uses,
+            decided: &decided,
         };
         let mut result = timings.time("match", || {
             recon_matcher::match_day(&input, &config.matching)
         });
         carry::append_frozen(&mut result, &frozen);
+        let decisions = recon_matcher::decided::apply(&mut result, &in_force);
         let breaks = carry::breaks(day, &result, &previous);
         let open = carry::open_after(
             day,
@@ -424,10 +427,12 @@ fn record_manifest(
             sha256: i.sha256.clone(),
         })
         .collect();
+    let decisions_sha256 = ledger.decision_chain_head()?;
     Ok(ledger.record_manifest_with(run, |previous| {
         Manifest {
             carried_from,
             day,
+            decisions_sha256,
             inputs,
             previous_manifest_sha256: previous.map(str::to_string),
             reports: files,

@@ -48,6 +48,22 @@ pub fn verify(paths: &RunPaths, day: Option<Day>) -> Result<Verification, Engine
         ));
     }
 
+    // Decisions are a hash chain of their own; each run's manifest names
+    // the head it started from, so that head must still be in the chain.
+    let decision_problems = ledger.verify_decisions()?;
+    for p in &decision_problems {
+        v.fail(format!("decisions: {p}"));
+    }
+    let recorded = ledger.decisions(None)?;
+    if decision_problems.is_empty() && !recorded.is_empty() {
+        v.lines.push(format!(
+            "ok   decisions: {} recorded, chain intact",
+            recorded.len()
+        ));
+    }
+    let heads: std::collections::BTreeSet<&str> =
+        recorded.iter().map(|r| r.sha256.as_str()).collect();
+
     let days: Vec<(Day, recon_ledger::RunId)> = ledger
         .recorded_days()?
         .into_iter()
@@ -68,6 +84,13 @@ pub fn verify(paths: &RunPaths, day: Option<Day>) -> Result<Verification, Engine
         let manifest = Manifest::from_json(&json).map_err(|e| {
             EngineError::Usage(format!("the manifest of run {run} ({d}) is not JSON: {e}"))
         })?;
+        if let Some(head) = &manifest.decisions_sha256
+            && !heads.contains(head.as_str())
+        {
+            v.fail(format!(
+                "{d}: the run was made with decision {head:.12}…, which the ledger no longer holds (a decision was edited or deleted)"
+            ));
+        }
         check_day(&mut v, d, &manifest, paths)?;
     }
     Ok(v)
