@@ -309,6 +309,29 @@ pub fn append_frozen(result: &mut DayResult, frozen: &[&OpenItem]) {
     }
 }
 
+/// The open items that expire `today` (carried longer than the look-back
+/// without a decision), as they last stood with `expired` added to their
+/// reasons: shown once more, then no longer carried.
+pub fn expire(items: &[OpenItem], today: Day) -> Vec<OpenItem> {
+    use crate::{Reason, ReasonCode};
+    items
+        .iter()
+        .map(|i| {
+            let mut i = i.clone();
+            let why = Reason::with(
+                ReasonCode::Expired,
+                format!("{} days open", days_between(i.origin_day, today)),
+            );
+            match &mut i.verdict {
+                LastVerdict::Order(o) => o.reasons.push(why),
+                LastVerdict::StatementLine(l) => l.reasons.push(why),
+                LastVerdict::Slip(s) => s.reasons.push(why),
+            }
+            i
+        })
+        .collect()
+}
+
 /// The break lifecycle of `today`: one [`Break`] per open outcome of
 /// `result` and per item of `previous` closed today. `previous` is the open
 /// set the run started from (after the look-back).
@@ -321,13 +344,19 @@ pub fn breaks(today: Day, result: &DayResult, previous: &[OpenItem]) -> Vec<Brea
     let mut push = |kind: ItemKind, key: String, status: Status, closed_by: Vec<String>| {
         let origin_day = origin_day(&key, today);
         let earlier = before.get(&(kind, key.as_str()));
-        let (lifecycle, first_seen, resolved_by) = match (earlier, status) {
-            (None, Status::Matched) => return,
-            (None, _) => (Lifecycle::New, today, None),
-            (Some(e), Status::Matched) => {
-                (Lifecycle::Resolved, e.first_seen, Some(closed_by.join("|")))
+        // `matched` and a person's `resolved` close a break.
+        let (lifecycle, first_seen, resolved_by) = match (earlier, status.is_exception()) {
+            (None, false) => return,
+            (None, true) => (Lifecycle::New, today, None),
+            (Some(e), false) => {
+                let by = if status == Status::Resolved {
+                    "decision".to_string()
+                } else {
+                    closed_by.join("|")
+                };
+                (Lifecycle::Resolved, e.first_seen, Some(by))
             }
-            (Some(e), _) => (Lifecycle::Persisting, e.first_seen, None),
+            (Some(e), true) => (Lifecycle::Persisting, e.first_seen, None),
         };
         out.push(Break {
             kind,
@@ -408,7 +437,7 @@ pub fn open_after(
                 verdict,
             });
         };
-    for o in result.orders.iter().filter(|o| o.status != Status::Matched) {
+    for o in result.orders.iter().filter(|o| o.status.is_exception()) {
         let own = orders
             .get(&o.source)
             .filter(|_| origin_of(&o.source.file).is_none())
@@ -421,7 +450,7 @@ pub fn open_after(
     for l in result
         .statement
         .iter()
-        .filter(|l| l.status != Status::Matched && l.amount.is_positive())
+        .filter(|l| l.status.is_exception() && l.amount.is_positive())
     {
         let own = lines
             .get(&l.line)
@@ -436,7 +465,7 @@ pub fn open_after(
             verdict,
         );
     }
-    for s in result.slips.iter().filter(|s| s.status != Status::Matched) {
+    for s in result.slips.iter().filter(|s| s.status.is_exception()) {
         let own = slips
             .get(s.file.as_str())
             .filter(|_| origin_of(&s.file).is_none())

@@ -166,8 +166,8 @@ fn reconcile_one(
         // Days are not islands: what earlier runs left open comes back.
         let own_slips = slips.len();
         let (mut lines, mut orders) = (lines, orders);
-        let (carried_from, previous, frozen) = timings.time("carry", || {
-            let (carried_from, previous) = open_items(config, &ledger, day)?;
+        let (carried_from, previous, frozen, expired) = timings.time("carry", || {
+            let (carried_from, previous, expired) = open_items(config, &ledger, day)?;
             let (carried, frozen) = carry::split_open(&previous);
             let frozen: Vec<OpenItem> = frozen.into_iter().cloned().collect();
             lines.extend(carried.lines);
@@ -178,7 +178,7 @@ fn reconcile_one(
                 &paths.data_dir,
                 carried.slips,
             ));
-            Ok::<_, EngineError>((carried_from, previous, frozen))
+            Ok::<_, EngineError>((carried_from, previous, frozen, expired))
         })?;
         let frozen: Vec<&OpenItem> = frozen.iter().collect();
 
@@ -199,6 +199,10 @@ fn reconcile_one(
         });
         carry::append_frozen(&mut result, &frozen);
         let decisions = recon_matcher::decided::apply(&mut result, &in_force);
+        // What waited longer than the look-back without a decision is shown
+        // once more, as it last stood, with `expired`, and then let go.
+        let expired = carry::expire(&expired, day);
+        carry::append_frozen(&mut result, &expired.iter().collect::<Vec<_>>());
         let breaks = carry::breaks(day, &result, &previous);
         let open = carry::open_after(
             day,
@@ -216,7 +220,7 @@ fn reconcile_one(
         // The reports join rows to their records for times and references:
         // the frozen items' records go in too (after matching, which must
         // not see them).
-        for item in &frozen {
+        for item in frozen.iter().copied().chain(&expired) {
             match &item.record {
                 CarriedRecord::Order(o) => orders.push(o.clone()),
                 CarriedRecord::StatementLine(l) => lines.push(l.clone()),
@@ -311,22 +315,22 @@ fn open_items(
     config: &JobConfig,
     ledger: &Ledger,
     day: Day,
-) -> Result<(Option<Day>, Vec<OpenItem>), EngineError> {
-    let (from, mut items) = ledger.open_items_before(day)?;
-    let before = items.len();
-    items.retain(|i| carry::days_between(i.origin_day, day) <= config.lookback_days);
-    let aged_out = before - items.len();
-    if aged_out > 0 {
+) -> Result<(Option<Day>, Vec<OpenItem>, Vec<OpenItem>), EngineError> {
+    let (from, items) = ledger.open_items_before(day)?;
+    let (items, expired): (Vec<OpenItem>, Vec<OpenItem>) = items
+        .into_iter()
+        .partition(|i| carry::days_between(i.origin_day, day) <= config.lookback_days);
+    if !expired.is_empty() {
         warn!(
-            aged_out,
+            expired = expired.len(),
             lookback_days = config.lookback_days,
-            "open items older than the look-back are no longer carried"
+            "open items older than the look-back expire today: reported once more, then no longer carried"
         );
     }
     if let Some(from) = from {
         info!(%from, carried = items.len(), "open items carried over");
     }
-    Ok((from, items))
+    Ok((from, items, expired))
 }
 
 /// Carried slips that no provider could read on their own day (quota,
