@@ -257,8 +257,8 @@ pub struct DayDecisions {
 }
 
 /// The decisions of one day that stand, after every `reopen`: at most one
-/// per case (the latest confirm, link, write_off or resolve), plus every
-/// declined pair, each with the decision it came from.
+/// per case (the latest of the day), plus every declined pair of the day
+/// and the days before, each with the decision it came from.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InForce {
     pub by_case: std::collections::BTreeMap<CaseRef, Decision>,
@@ -290,6 +290,9 @@ impl InForce {
                 DecisionKind::Decline => {
                     for (order, line) in declined_pairs(d) {
                         f.declined.insert((order, line), d.clone());
+                    }
+                    if d.day == day {
+                        f.by_case.insert(d.case.clone(), d.clone());
                     }
                 }
                 _ if d.day == day => {

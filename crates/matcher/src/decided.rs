@@ -175,7 +175,13 @@ pub fn apply(result: &mut DayResult, in_force: &InForce) -> DayDecisions {
                     Err("a linked statement line is not in the day's inputs".to_string())
                 }
             }
-            DecisionKind::Decline | DecisionKind::Reopen => continue,
+            DecisionKind::Decline => {
+                let lines: Vec<&str> = d.with.iter().map(|w| w.id.as_str()).collect();
+                o.reasons
+                    .push(Reason::with(ReasonCode::Declined, lines.join("|")));
+                Ok(())
+            }
+            DecisionKind::Reopen => continue,
         };
         match fits {
             Ok(()) => {
