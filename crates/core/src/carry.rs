@@ -24,6 +24,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -98,6 +99,31 @@ impl ItemKind {
             ItemKind::StatementLine => "statement_line",
             ItemKind::Slip => "slip",
         }
+    }
+}
+
+impl fmt::Display for ItemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ItemKind {
+    type Err = String;
+
+    /// The `kind` word of the reports, as a person may type it back:
+    /// any case, `-` or a space for `_` (`Statement line`).
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        ItemKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == t)
+            .ok_or_else(|| {
+                format!(
+                    "unknown kind {s:?} (expected one of {})",
+                    ItemKind::ALL.map(ItemKind::as_str).join(", ")
+                )
+            })
     }
 }
 
@@ -595,6 +621,28 @@ mod tests {
             statement: vec![],
             slips: vec![],
         }
+    }
+
+    #[test]
+    fn kind_words_read_back_and_wrong_words_name_the_choices() {
+        for k in ItemKind::ALL {
+            assert_eq!(k.as_str().parse::<ItemKind>().unwrap(), k);
+            assert_eq!(k.to_string(), k.as_str());
+        }
+        assert_eq!(
+            " Statement Line ".parse::<ItemKind>().unwrap(),
+            ItemKind::StatementLine
+        );
+        assert_eq!(
+            "statement-line".parse::<ItemKind>().unwrap(),
+            ItemKind::StatementLine
+        );
+        let err = "line".parse::<ItemKind>().unwrap_err();
+        assert!(
+            err.contains("\"line\"") && err.contains("statement_line"),
+            "{err}"
+        );
+        assert!("".parse::<ItemKind>().is_err());
     }
 
     #[test]

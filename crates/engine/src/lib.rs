@@ -16,14 +16,19 @@
 //!   [`reconcile::reconcile_cascade`];
 //! - checking the manifest chain and the reports on disk ([`verify`]);
 //! - scoring a day's reports against a labelled truth folder ([`eval`]),
-//!   read-only, for a rule change to be measured before it is trusted.
+//!   read-only, for a rule change to be measured before it is trusted;
+//! - reading back the decisions a person filled into a day's exceptions
+//!   file ([`decisions_file`]), every problem of the file reported at once.
 //!
 //! Never does: argument parsing, printing, exit codes, terminal progress
 //! bars (a caller passes a [`Progress`]), matching rules of its own (the
-//! matcher decides), file formats (ingest reads, the report crate writes).
+//! matcher decides), input and report file formats (ingest reads, the
+//! report crate writes; the decisions file is the one file read here, as
+//! it is the report's own table handed back).
 
 pub mod config;
 pub mod decide;
+pub mod decisions_file;
 pub mod eval;
 pub mod manifest;
 pub mod reconcile;

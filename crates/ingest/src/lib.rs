@@ -120,6 +120,16 @@ impl ReadOptions {
     }
 }
 
+/// Refuses a workbook that inflates to far more than a statement, an order
+/// export or a day's exceptions sheet can be (a zip bomb), before calamine
+/// opens it. `Ok` for a file that is not a ZIP archive at all (an `.xls`)
+/// or whose archive is broken (calamine then says what is wrong). The
+/// statement and order readers call it themselves; this is for other
+/// readers of workbooks a person hands in.
+pub fn check_workbook(path: &Path) -> Result<(), IngestError> {
+    archive::check_workbook_archive(path)
+}
+
 /// Reads one statement file (`.csv`, `.xlsx`, `.xls`) with a profile.
 pub fn read_statement(
     path: &Path,
