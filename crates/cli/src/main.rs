@@ -90,6 +90,58 @@ enum Command {
         #[command(flatten)]
         args: DayArgs,
     },
+    /// Record decisions on a day's exceptions and re-run the day (and the
+    /// later days built on it) so its reports show them at once.
+    ///
+    /// Either a decisions file, the day's `exceptions.csv` or
+    /// `reconciliation.xlsx` with the `decision` column filled in
+    /// (`recon decide --day D exceptions.csv`), or one decision:
+    /// `recon decide --day D confirm ORD-1`, `… link ORD-1 --with kbank.csv:12`,
+    /// `… decline ORD-1 [--with kbank.csv:12]`, `… write_off ORD-1 --amount 10
+    /// --reason bank_fee`, `… resolve ORD-1 --reason cash`, `… reopen ORD-1`.
+    /// Every row is checked first; one that does not fit names its row and
+    /// column, and then nothing is recorded. Exit codes as `reconcile`.
+    Decide {
+        #[arg(long)]
+        day: Day,
+        /// A decisions file, or a decision word and the case's id.
+        #[arg(required = true, num_args = 1..=2)]
+        what: Vec<String>,
+        /// The other side of a `link` or `decline` (repeat, or join with `|`).
+        #[arg(long)]
+        with: Vec<String>,
+        /// The amount of a `write_off`, in the order's currency.
+        #[arg(long)]
+        amount: Option<String>,
+        /// `write_off`: bank_fee, rounding, fx, discount, other; `resolve`:
+        /// cash, refunded, chargeback, not_ours, test_order, other.
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// Who decides (default: the OS user).
+        #[arg(long)]
+        by: Option<String>,
+        #[command(flatten)]
+        args: DayArgs,
+    },
+    /// List the decisions recorded (of one day, or all).
+    Decisions {
+        #[arg(long)]
+        day: Option<Day>,
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+    },
+    /// List the learned aliases (payers confirmed for a customer), or remove one.
+    Aliases {
+        /// Remove the alias of this customer and payer.
+        #[arg(long, num_args = 2, value_names = ["CUSTOMER", "PAYER"])]
+        remove: Option<Vec<String>>,
+        #[arg(long)]
+        by: Option<String>,
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+    },
     /// List the most recent runs from the ledger.
     History {
         #[arg(long, default_value_t = 20)]
@@ -179,6 +231,11 @@ fn run_day(
             &Steps::default(),
         )?]
     };
+    Ok(print_outcomes(outcomes))
+}
+
+/// Prints one line per day run and returns the exit code of the worst.
+fn print_outcomes(outcomes: Vec<recon_engine::reconcile::RunOutcome>) -> u8 {
     let mut code = exit::CLEAN;
     for outcome in outcomes {
         println!(
@@ -196,7 +253,16 @@ fn run_day(
             RunStatus::Failed => exit::FAILURE,
         });
     }
-    Ok(code)
+    code
+}
+
+/// Who is deciding when `--by` is not given: the OS user.
+fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn ledger_path(cli_config: &Path, flag: Option<PathBuf>) -> Result<PathBuf, CliError> {
@@ -241,6 +307,108 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             } else {
                 exit::EXCEPTIONS
             })
+        }
+        Command::Decide {
+            day,
+            what,
+            with,
+            amount,
+            reason,
+            note,
+            by,
+            args,
+        } => {
+            let config = JobConfig::load(&cli.config)?;
+            let paths = paths(&cli.config, &config, &args);
+            let requests = match what.as_slice() {
+                [file] => recon_engine::decide::requests_from_file(Path::new(file))?,
+                [kind, id] => {
+                    let kind = kind.parse().map_err(CliError::Usage)?;
+                    vec![recon_engine::decide::request_for(
+                        &paths,
+                        day,
+                        kind,
+                        id,
+                        &with,
+                        amount.as_deref(),
+                        reason,
+                        note,
+                    )?]
+                }
+                _ => unreachable!("clap takes one or two values"),
+            };
+            if requests.is_empty() {
+                println!("no decisions in the file: nothing to record");
+                return Ok(exit::CLEAN);
+            }
+            let by = by.unwrap_or_else(os_user);
+            let done = recon_engine::decide::decide(
+                &config,
+                &paths,
+                day,
+                &requests,
+                &by,
+                &Steps::default(),
+            )?;
+            println!(
+                "{day}: {} decisions recorded by {by}; {} aliases learned, {} removed",
+                done.recorded.len(),
+                done.aliases_learned,
+                done.aliases_removed
+            );
+            Ok(print_outcomes(done.runs))
+        }
+        Command::Decisions { day, ledger } => {
+            let ledger = Ledger::open(&ledger_path(&cli.config, ledger)?)?;
+            for r in ledger.decisions(day)? {
+                let d = &r.decision;
+                let with: Vec<&str> = d.with.iter().map(|w| w.id.as_str()).collect();
+                println!(
+                    "{} {} {} {} {}{}{}{} by {} at {}{}",
+                    r.id,
+                    d.day,
+                    d.kind,
+                    d.case.kind.as_str(),
+                    d.case.id,
+                    if with.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" with {}", with.join("|"))
+                    },
+                    d.amount.map(|a| format!(" {a}")).unwrap_or_default(),
+                    d.reason
+                        .as_deref()
+                        .map(|x| format!(" ({x})"))
+                        .unwrap_or_default(),
+                    d.by,
+                    d.at.to_rfc3339(),
+                    if d.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", d.note)
+                    },
+                );
+            }
+            Ok(exit::CLEAN)
+        }
+        Command::Aliases { remove, by, ledger } => {
+            let ledger = Ledger::open(&ledger_path(&cli.config, ledger)?)?;
+            if let Some(pair) = remove {
+                let by = by.unwrap_or_else(os_user);
+                let at = chrono::Utc::now().fixed_offset();
+                if !ledger.remove_alias(&pair[0], &pair[1], &by, at)? {
+                    return Err(CliError::Usage(format!(
+                        "no alias of {} for {} is in force",
+                        pair[1], pair[0]
+                    )));
+                }
+                println!("removed: {} is no longer taken for {}", pair[1], pair[0]);
+                return Ok(exit::CLEAN);
+            }
+            for a in ledger.aliases()? {
+                println!("{} <- {} (since {})", a.customer, a.payer, a.since);
+            }
+            Ok(exit::CLEAN)
         }
         Command::History { limit, ledger } => {
             let ledger = Ledger::open(&ledger_path(&cli.config, ledger)?)?;

@@ -506,3 +506,26 @@ pub fn request_for(
         origin: None,
     })
 }
+
+/// The requests of a filled-in decisions file (`exceptions.csv` or the
+/// Exceptions sheet of `reconciliation.xlsx`): one per row with a decision,
+/// each remembering its row for messages and the status it showed.
+pub fn requests_from_file(path: &std::path::Path) -> Result<Vec<Request>, EngineError> {
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok(crate::decisions_file::read_decisions_file(path)?
+        .into_iter()
+        .map(|row| Request {
+            kind: row.kind,
+            case: row.case,
+            with: row.with,
+            amount: row.write_off,
+            reason: row.reason,
+            note: row.note,
+            seen_status: Some(row.status),
+            origin: Some(format!("{file} row {}", row.row)),
+        })
+        .collect())
+}

@@ -15,6 +15,10 @@
 //!   is refused, or recomputed in order with
 //!   [`reconcile::reconcile_cascade`];
 //! - checking the manifest chain and the reports on disk ([`verify`]);
+//! - decisions on a day's cases ([`decide`]): who may decide what, checking
+//!   a batch whole before anything is recorded, reading a filled-in
+//!   decisions file ([`decisions_file`]), and re-running the decided day
+//!   with the days built on it; every run applies its day's decisions;
 //! - scoring a day's reports against a labelled truth folder ([`eval`]),
 //!   read-only, for a rule change to be measured before it is trusted;
 //! - reading back the decisions a person filled into a day's exceptions
@@ -74,6 +78,8 @@ pub enum EngineError {
         problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
     )]
     Decisions { day: Day, problems: Vec<String> },
+    #[error(transparent)]
+    DecisionsFile(#[from] crate::decisions_file::DecisionFileError),
     /// A request the run refuses, with what to do instead.
     #[error("{0}")]
     Usage(String),

@@ -2,6 +2,8 @@
 //! different subset, hence the `dead_code` allowance).
 #![allow(dead_code)]
 
+pub mod world;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
