@@ -260,6 +260,7 @@ fn print_outcomes(outcomes: Vec<recon_engine::reconcile::RunOutcome>) -> u8 {
 fn os_user() -> String {
     std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
+        .or_else(|_| std::env::var("USERNAME"))
         .ok()
         .filter(|u| !u.trim().is_empty())
         .unwrap_or_else(|| "unknown".into())
@@ -395,7 +396,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             let ledger = Ledger::open(&ledger_path(&cli.config, ledger)?)?;
             if let Some(pair) = remove {
                 let by = by.unwrap_or_else(os_user);
-                let at = chrono::Utc::now().fixed_offset();
+                let at = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 0).fixed_offset();
                 if !ledger.remove_alias(&pair[0], &pair[1], &by, at)? {
                     return Err(CliError::Usage(format!(
                         "no alias of {} for {} is in force",

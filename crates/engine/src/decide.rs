@@ -425,10 +425,13 @@ fn with_of(r: &Request, result: &DayResult) -> Vec<CaseRef> {
     r.with.clone()
 }
 
-/// Now, in the job's time zone (decisions carry their offset).
+/// Now to the second, in the job's time zone (decisions carry their offset).
 fn now(config: &JobConfig) -> DateTime<FixedOffset> {
-    let utc = Utc::now();
-    utc.with_timezone(&config.timezone).fixed_offset()
+    use chrono::SubsecRound;
+    Utc::now()
+        .trunc_subsecs(0)
+        .with_timezone(&config.timezone)
+        .fixed_offset()
 }
 
 /// A request from the command line: `id` is an order id, a statement line
