@@ -74,7 +74,7 @@ use std::path::{Path, PathBuf};
 
 use std::io::Write as _;
 
-use recon_core::{Break, DayResult, InputFile, Rejection, TrendPoint};
+use recon_core::{Break, DayDecisions, DayResult, InputFile, Rejection, TrendPoint};
 
 use tables::{TableId, Tables};
 
@@ -106,6 +106,11 @@ pub struct ReportInput<'a> {
     /// break is reported as new, aged from its origin day. Empty when the
     /// caller keeps no open set.
     pub breaks: &'a [Break],
+    /// The decisions people made on the day's cases: the one standing on
+    /// each decided case (`applied`, keyed by the case as the reports name
+    /// it) and those that no longer fit the day's inputs (`stale`). Empty
+    /// (`&DayDecisions::default()`) on a day nobody decided anything.
+    pub decisions: &'a DayDecisions,
 }
 
 /// The day's input rows, optional: when given, the reports add the times

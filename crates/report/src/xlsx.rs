@@ -714,6 +714,7 @@ mod tests {
             trend: &[],
             tool_version: "test",
             breaks: &[],
+            decisions: &recon_core::DayDecisions::default(),
         };
         let tables = Tables::build(&input, &DayRecords::default());
         let summary = Summary::build(&input, &tables);

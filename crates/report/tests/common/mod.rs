@@ -7,8 +7,8 @@ use chrono::{DateTime, FixedOffset, TimeZone};
 use recon_core::ReasonCode;
 use recon_core::carry::{self, CarriedRecord, ItemKind, LastVerdict, OpenItem};
 use recon_core::{
-    Break, Currency, Day, DayResult, InputFile, Money, Order, OrderId, OrderOutcome, Party,
-    Provider, Reason, Rejection, Slip, SlipOutcome, SlipRead, SourceRef, StatementLine,
+    Break, Currency, Day, DayDecisions, DayResult, InputFile, Money, Order, OrderId, OrderOutcome,
+    Party, Provider, Reason, Rejection, Slip, SlipOutcome, SlipRead, SourceRef, StatementLine,
     StatementOutcome, Status, TrendPoint,
 };
 use recon_report::{DayRecords, ReportInput};
@@ -86,6 +86,8 @@ pub struct Fixture {
     pub lines: Vec<StatementLine>,
     pub slips: Vec<SlipRead>,
     pub breaks: Vec<Break>,
+    /// The day's decisions: none unless a test adds them.
+    pub decisions: DayDecisions,
 }
 
 impl Fixture {
@@ -97,6 +99,7 @@ impl Fixture {
             trend: &self.trend,
             tool_version: "0.1.0-test",
             breaks: &self.breaks,
+            decisions: &self.decisions,
         }
     }
 
@@ -385,6 +388,7 @@ pub fn fixture() -> Fixture {
         lines: input_lines,
         slips: vec![SlipRead::Read(slip_1002)],
         breaks: vec![],
+        decisions: DayDecisions::default(),
     }
 }
 
