@@ -186,14 +186,14 @@ fn frozen_header_filter_formats_fills_and_fixed_creation_time() {
     let core = zip_part(&path, "docProps/core.xml");
     assert!(core.contains("2026-11-21T00:00:00Z"), "{core}");
 
-    // sheet2 = Reconciliation: 13 columns (A..M, origin_day last), 6
-    // orders + header.
+    // sheet2 = Reconciliation: 17 columns (A..Q: origin_day, then the four
+    // decision columns last), 6 orders + header.
     let rec = zip_part(&path, "xl/worksheets/sheet2.xml");
     assert!(
         rec.contains(r#"ySplit="1""#) && rec.contains(r#"state="frozen""#),
         "frozen header"
     );
-    assert!(rec.contains(r#"<autoFilter ref="A1:M7"/>"#), "autofilter");
+    assert!(rec.contains(r#"<autoFilter ref="A1:Q7"/>"#), "autofilter");
     // customer_name (column J = 10) is sized from its Thai text: wide enough
     // for "นางสาว สุดา รักดี" but not counted in code points or bytes.
     let col = rec
@@ -225,7 +225,7 @@ fn frozen_header_filter_formats_fills_and_fixed_creation_time() {
         "{styles}"
     );
     assert!(
-        rec.contains(r#"<conditionalFormatting sqref="A2:M7">"#)
+        rec.contains(r#"<conditionalFormatting sqref="A2:Q7">"#)
             && rec.contains(r#"$B2="duplicate_slip""#)
             && rec.contains(r#"<formula>$B2="pending"</formula>"#),
         "{rec}"
@@ -311,10 +311,10 @@ fn libreoffice_opens_the_workbook_and_converts_every_sheet() {
     // Break columns: dates shown as dates, the age as a whole number.
     let exc = read("Exceptions");
     assert!(
-        exc.lines()
-            .next()
-            .unwrap()
-            .ends_with(",origin_day,lifecycle,first_seen,age_days,age_bucket,resolved_by"),
+        exc.lines().next().unwrap().ends_with(
+            ",origin_day,lifecycle,first_seen,age_days,age_bucket,resolved_by,\
+                 decision,with,amount,reason,note,decided_by,decided_at"
+        ),
         "{exc}"
     );
     assert!(exc.contains(",2026-11-21,new,2026-11-21,0,0-1,"), "{exc}");
