@@ -80,8 +80,8 @@ use tables::{TableId, Tables};
 
 pub use recon_core::{Order, SlipRead, StatementLine};
 pub use summary::{
-    AgeCount, AgeTally, BreakFigures, ExceptionCounts, MoneyOut, SUMMARY_SCHEMA, Section, Summary,
-    Tally,
+    AgeCount, AgeTally, BreakFigures, ExceptionCounts, MoneyOut, OrderDecisions, SUMMARY_SCHEMA,
+    Section, StaleDecision, Summary, Tally,
 };
 
 /// Everything one day's reports are made of.

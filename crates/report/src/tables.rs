@@ -308,6 +308,11 @@ impl<'a> Tables<'a> {
         }
     }
 
+    /// The day's decisions that stand, by the row they are about.
+    pub(crate) fn applied(&self) -> &DecisionIndex<'a> {
+        &self.applied
+    }
+
     pub(crate) fn len(&self, table: TableId) -> usize {
         match table {
             TableId::Reconciliation => self.orders.len(),
