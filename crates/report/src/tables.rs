@@ -29,7 +29,7 @@ mod exceptions;
 mod join;
 
 pub(crate) use cell::{Cell, push_money};
-pub(crate) use decided::DecisionIndex;
+pub(crate) use decided::{DecisionIndex, past_tense};
 pub(crate) use exceptions::BreakRow;
 use exceptions::{BreakIndex, ExcItem, ExcRow, money_in, pick};
 use join::{sorted_lines, sorted_orders};
@@ -311,6 +311,22 @@ impl<'a> Tables<'a> {
     /// The day's decisions that stand, by the row they are about.
     pub(crate) fn applied(&self) -> &DecisionIndex<'a> {
         &self.applied
+    }
+
+    /// The decision standing on row `i` of `table` (none for quarantine
+    /// rows).
+    pub(crate) fn decision(&self, table: TableId, i: usize) -> Option<&'a Decision> {
+        match table {
+            TableId::Reconciliation => self.applied.order(&self.orders[i].order_id.0),
+            TableId::Statement => self.applied.line(&self.lines[i].line),
+            TableId::Exceptions => on_item(&self.applied, &self.exceptions[i].item),
+            TableId::Quarantine => None,
+        }
+    }
+
+    /// The stale decision waiting on exception row `i`, if any.
+    pub(crate) fn waiting(&self, i: usize) -> Option<&'a Decision> {
+        on_item(&self.stale, &self.exceptions[i].item)
     }
 
     pub(crate) fn len(&self, table: TableId) -> usize {

@@ -86,6 +86,19 @@ impl<'a> DecisionIndex<'a> {
     }
 }
 
+/// The word a page shows for a decision that stands: `confirmed by …`.
+pub(crate) fn past_tense(kind: recon_core::DecisionKind) -> &'static str {
+    use recon_core::DecisionKind as K;
+    match kind {
+        K::Confirm => "confirmed",
+        K::Link => "linked",
+        K::Decline => "declined",
+        K::WriteOff => "written off",
+        K::Resolve => "resolved",
+        K::Reopen => "reopened",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
