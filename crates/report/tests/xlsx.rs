@@ -7,11 +7,9 @@ mod common;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Duration;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{DAY, EVIL_NAME, fixture, run_bounded};
+use common::{DAY, EVIL_NAME, fixture, libreoffice_sheets};
 use recon_report::{render_day_reports, write_day_reports_with};
 
 const SHEETS: [&str; 5] = [
@@ -263,35 +261,8 @@ fn rendering_twice_gives_identical_bytes() {
 fn libreoffice_opens_the_workbook_and_converts_every_sheet() {
     let tmp = tempfile::tempdir().unwrap();
     let path = write_xlsx(&tmp.path().join("reports"));
-    let out = tmp.path().join("converted");
-    let profile = tmp.path().join("lo-profile");
-    // Token 12 = -1: one CSV per sheet (LibreOffice ≥ 7.2); 76 = UTF-8;
-    // token 9 true = cells as shown (formatted).
-    let filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1";
-    let status = run_bounded(
-        Command::new("soffice")
-            .arg(format!(
-                "-env:UserInstallation=file://{}",
-                profile.display()
-            ))
-            .args([
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                filter,
-                "--outdir",
-            ])
-            .arg(&out)
-            .arg(&path)
-            .env("HOME", tmp.path()),
-        Duration::from_secs(120),
-    );
-    assert!(status.success(), "soffice exit status {status}");
+    let read = libreoffice_sheets(&path, tmp.path());
 
-    let read = |sheet: &str| {
-        let p = out.join(format!("reconciliation-{sheet}.csv"));
-        fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p:?}: {e}"))
-    };
     let rec = read("Reconciliation");
     assert!(rec.starts_with("order_id,status,slip,statement_line,expected_amount,paid_amount,currency,name_score,reasons"), "{rec}");
     assert!(rec.contains("นาย สมชาย ใจดี"), "{rec}");
