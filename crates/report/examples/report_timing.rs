@@ -155,6 +155,7 @@ fn main() {
         trend: &[],
         tool_version: env!("CARGO_PKG_VERSION"),
         breaks: &breaks,
+        decisions: &recon_core::DayDecisions::default(),
     };
     let records = DayRecords {
         orders: &order_rows,

@@ -6,11 +6,13 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use recon_core::carry::{AgeBucket, ItemKind};
-use recon_core::{Currency, Decimal, Status, TrendPoint};
+use recon_core::{Currency, Decimal, Decision, Status, TrendPoint};
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::summary::Summary;
-use crate::tables::{Cell, EXC_ORIGIN, EXC_STATUS, TableId, Tables};
+use crate::tables::{
+    Cell, EXC_ORIGIN, EXC_STATUS, KIND_LINE, KIND_ORDER, TableId, Tables, past_tense,
+};
 
 /// Escapes text for element content and quoted attribute values.
 pub(crate) fn esc(text: &str) -> String {
@@ -81,6 +83,8 @@ th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#eee}td.n{text-align:right;font-variant-numeric:tabular-nums}td.d{white-space:nowrap}
 .st{font-weight:bold}
 .empty{color:#666;font-style:italic}
+.decided{font-weight:normal;font-size:11px;color:#37474f;background:#eceff1;border-radius:3px;padding:0 4px;margin-left:6px;white-space:nowrap}
+.decided.stale{color:#e65100;background:#fff3e0}
 svg text{font-family:inherit}
 "#;
 
@@ -135,10 +139,16 @@ pub(crate) fn render(summary: &Summary, tables: &Tables<'_>, trend: &[TrendPoint
             ],
             open.iter().take(LIST_LIMIT).map(|&i| {
                 let status = tables.row(TableId::Exceptions, i, &mut cells);
+                let badge = match (tables.decision(TableId::Exceptions, i), tables.waiting(i)) {
+                    (Some(d), _) => Some(Badge::Standing(d)),
+                    (None, Some(d)) => Some(Badge::Waiting(d)),
+                    (None, None) => None,
+                };
                 let c = &cells;
-                (
+                Row {
                     status,
-                    vec![
+                    badge,
+                    cells: vec![
                         c[0],
                         c[1],
                         c[EXC_STATUS],
@@ -151,11 +161,13 @@ pub(crate) fn render(summary: &Summary, tables: &Tables<'_>, trend: &[TrendPoint
                         c[EXC_ORIGIN + 1],
                         c[EXC_ORIGIN + 3],
                     ],
-                )
+                }
             }),
         );
     }
     more_rows(&mut h, open.len(), "exceptions.csv");
+
+    decided_section(&mut h, tables);
 
     if !resolved.is_empty() {
         let _ = writeln!(h, "<h2>Resolved today ({})</h2>", resolved.len());
@@ -175,9 +187,10 @@ pub(crate) fn render(summary: &Summary, tables: &Tables<'_>, trend: &[TrendPoint
             resolved.iter().take(LIST_LIMIT).map(|&i| {
                 tables.row(TableId::Exceptions, i, &mut cells);
                 let c = &cells;
-                (
-                    None,
-                    vec![
+                Row {
+                    status: None,
+                    badge: None,
+                    cells: vec![
                         c[0],
                         c[1],
                         c[3],
@@ -187,7 +200,7 @@ pub(crate) fn render(summary: &Summary, tables: &Tables<'_>, trend: &[TrendPoint
                         c[EXC_ORIGIN + 3],
                         c[EXC_ORIGIN + 5],
                     ],
-                )
+                }
             }),
         );
         more_rows(&mut h, resolved.len(), "exceptions.csv");
@@ -208,7 +221,11 @@ pub(crate) fn render(summary: &Summary, tables: &Tables<'_>, trend: &[TrendPoint
             &["File", "Line", "Column", "Value", "Reason"],
             (0..rejected.min(LIST_LIMIT)).map(|i| {
                 tables.row(TableId::Quarantine, i, &mut cells);
-                (None, cells.clone())
+                Row {
+                    status: None,
+                    badge: None,
+                    cells: cells.clone(),
+                }
             }),
         );
         more_rows(&mut h, rejected, "quarantine.csv");
@@ -251,6 +268,71 @@ fn more_rows(h: &mut String, total: usize, file: &str) {
     }
 }
 
+/// The orders and statement lines a decision stands on (matched by a
+/// person, settled outside Recon, declined): who decided, when, and why.
+/// Listed only on a day with such rows.
+fn decided_section(h: &mut String, tables: &Tables<'_>) {
+    if tables.applied().is_empty() {
+        return;
+    }
+    // Column positions by name, in the table's own header.
+    let col = |table: TableId, name: &str| {
+        table
+            .header()
+            .iter()
+            .position(|c| *c == name)
+            .unwrap_or_default()
+    };
+    let mut rows: Vec<(TableId, usize)> = Vec::new();
+    for table in [TableId::Reconciliation, TableId::Statement] {
+        for i in 0..tables.len(table) {
+            if tables.decision(table, i).is_some() {
+                rows.push((table, i));
+            }
+        }
+    }
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(h, "<h2>Decided ({})</h2>", rows.len());
+    let mut cells = Vec::new();
+    table_html(
+        h,
+        "decided",
+        &[
+            "Kind",
+            "Id",
+            "Status",
+            "Amount",
+            "Currency",
+            "Decided at",
+            "Note",
+        ],
+        rows.iter().take(LIST_LIMIT).map(|&(table, i)| {
+            let status = tables.row(table, i, &mut cells);
+            let (kind, amount) = match table {
+                TableId::Reconciliation => (KIND_ORDER, col(table, "expected_amount")),
+                _ => (KIND_LINE, col(table, "amount")),
+            };
+            let c = &cells;
+            Row {
+                status,
+                badge: tables.decision(table, i).map(Badge::Standing),
+                cells: vec![
+                    Cell::Text(kind),
+                    c[0],
+                    c[1],
+                    c[amount],
+                    c[col(table, "currency")],
+                    c[col(table, "decided_at")],
+                    c[col(table, "decision_note")],
+                ],
+            }
+        }),
+    );
+    more_rows(h, rows.len(), "reconciliation.csv and statement.csv");
+}
+
 fn headline(h: &mut String, s: &Summary) {
     let rate = s
         .match_rate
@@ -273,6 +355,15 @@ fn headline(h: &mut String, s: &Summary) {
         );
     }
     h.push_str("</div>\n");
+    let decided = s.orders.decisions.clone().unwrap_or_default();
+    let _ = writeln!(
+        h,
+        "<p id=\"decisions\">Decisions: orders matched by decision {} · orders resolved {} · \
+         stale decisions {}</p>",
+        decided.matched_by_decision,
+        decided.resolved,
+        s.stale_decisions.len()
+    );
 }
 
 fn match_rate_chart(h: &mut String, s: &Summary) {
@@ -585,18 +676,56 @@ fn trend_chart(h: &mut String, s: &Summary, trend: &[TrendPoint]) {
     );
 }
 
-fn table_html<'a>(
+/// What a row of a page table shows beside its status.
+enum Badge<'d> {
+    /// The decision standing on the row: `confirmed by somchai`.
+    Standing(&'d Decision),
+    /// A stale decision waiting for a person: `stale confirm by somchai`.
+    Waiting(&'d Decision),
+}
+
+impl Badge<'_> {
+    fn html(&self) -> String {
+        let (class, text) = match self {
+            Badge::Standing(d) => {
+                let word = past_tense(d.kind);
+                let text = match d.reason.as_deref().filter(|r| !r.is_empty()) {
+                    Some(reason) => format!("{word} ({reason}) by {}", d.by),
+                    None => format!("{word} by {}", d.by),
+                };
+                ("decided", text)
+            }
+            Badge::Waiting(d) => ("decided stale", format!("stale {} by {}", d.kind, d.by)),
+        };
+        format!("<span class=\"{class}\">{}</span>", esc(&text))
+    }
+}
+
+/// One row of a page table: its cells, its status (for the fill and the
+/// status cell) and what it shows beside the status.
+struct Row<'a, 'd> {
+    status: Option<Status>,
+    badge: Option<Badge<'d>>,
+    cells: Vec<Cell<'a>>,
+}
+
+fn table_html<'a, 'd>(
     h: &mut String,
     id: &str,
     header: &[&str],
-    rows: impl Iterator<Item = (Option<Status>, Vec<Cell<'a>>)>,
+    rows: impl Iterator<Item = Row<'a, 'd>>,
 ) {
     let _ = write!(h, "<table id=\"{}\"><tr>", esc(id));
     for c in header {
         let _ = write!(h, "<th>{}</th>", esc(c));
     }
     h.push_str("</tr>\n");
-    for (status, cells) in rows {
+    for Row {
+        status,
+        mut badge,
+        cells,
+    } in rows
+    {
         match status.and_then(crate::xlsx::status_fill) {
             Some(rgb) => {
                 let _ = write!(h, "<tr style=\"background:#{rgb:06X}\">");
@@ -613,9 +742,11 @@ fn table_html<'a>(
                 matches!(cell, Cell::Text(t) if status.is_some_and(|s| s.as_str() == *t));
             if is_status {
                 let color = status.map_or("#222", status_color);
+                // Beside the status cell only (once, whatever else reads alike).
+                let badge = badge.take().as_ref().map(Badge::html).unwrap_or_default();
                 let _ = write!(
                     h,
-                    "<td class=\"st\" style=\"color:{color}\">{}</td>",
+                    "<td class=\"st\" style=\"color:{color}\">{}{badge}</td>",
                     esc(&text)
                 );
             } else if matches!(cell, Cell::Date(_)) {

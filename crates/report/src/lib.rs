@@ -7,7 +7,7 @@
 //! | --- | --- |
 //! | `reconciliation.csv` | one row per order |
 //! | `statement.csv` | one row per statement line |
-//! | `exceptions.csv` | every order, statement line and slip that is not `matched` |
+//! | `exceptions.csv` | every order, statement line and slip that is not `matched` or `resolved` |
 //! | `quarantine.csv` | input rows ingest rejected |
 //! | `summary.json` | the figures a monitoring check needs |
 //! | `reconciliation.xlsx` | a Summary sheet and the four tables, typed |
@@ -20,6 +20,18 @@
 //! `origin_day,lifecycle,first_seen,age_days,age_bucket,resolved_by`; the
 //! Summary sheet, the page and `summary.json` give the open exceptions by
 //! age bucket (`0-1`, `2-7`, `8-30`, `>30` days).
+//!
+//! Decisions ([`ReportInput::decisions`]): `reconciliation.csv` and
+//! `statement.csv` end with `decision,decided_by,decided_at,decision_note`,
+//! the decision standing on the row's case; `exceptions.csv` ends with
+//! `decision,with,amount,reason,note,decided_by,decided_at`, the columns
+//! finance fills in and hands back to `recon decide`, empty unless a stale
+//! decision waits on the case (then that decision, the latest when there are
+//! several). `summary.json`'s `orders` counts what decisions did
+//! (`matched_automatically`, `matched_by_decision`, `resolved`,
+//! `written_off`) and its `stale_decisions` lists the decisions that wait;
+//! the page badges decided rows and lists them under "Decided". A day
+//! without decisions has these columns empty and these figures zero.
 //!
 //! Never does: decide a match or a status (the matcher does), read inputs,
 //! touch the ledger, or read the wall clock. The same input gives
@@ -74,14 +86,14 @@ use std::path::{Path, PathBuf};
 
 use std::io::Write as _;
 
-use recon_core::{Break, DayResult, InputFile, Rejection, TrendPoint};
+use recon_core::{Break, DayDecisions, DayResult, InputFile, Rejection, TrendPoint};
 
 use tables::{TableId, Tables};
 
 pub use recon_core::{Order, SlipRead, StatementLine};
 pub use summary::{
-    AgeCount, AgeTally, BreakFigures, ExceptionCounts, MoneyOut, SUMMARY_SCHEMA, Section, Summary,
-    Tally,
+    AgeCount, AgeTally, BreakFigures, ExceptionCounts, MoneyOut, OrderDecisions, SUMMARY_SCHEMA,
+    Section, StaleDecision, Summary, Tally,
 };
 
 /// Everything one day's reports are made of.
@@ -106,6 +118,11 @@ pub struct ReportInput<'a> {
     /// break is reported as new, aged from its origin day. Empty when the
     /// caller keeps no open set.
     pub breaks: &'a [Break],
+    /// The decisions people made on the day's cases: the one standing on
+    /// each decided case (`applied`, keyed by the case as the reports name
+    /// it) and those that no longer fit the day's inputs (`stale`). Empty
+    /// (`&DayDecisions::default()`) on a day nobody decided anything.
+    pub decisions: &'a DayDecisions,
 }
 
 /// The day's input rows, optional: when given, the reports add the times

@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 
 use recon_core::carry::{self, AgeBucket, ItemKind, Lifecycle};
-use recon_core::{Currency, Day, Decimal, InputFile, Money, Status};
+use recon_core::{Currency, Day, Decimal, DecisionKind, InputFile, Money, Status};
 use serde::Serialize;
 
 use crate::ReportInput;
-use crate::tables::{BreakRow, Tables};
+use crate::tables::{BreakRow, Cell, Tables};
 
 /// Version of the `summary.json` layout; bumped when a key changes meaning
 /// or disappears (adding keys does not bump it).
@@ -45,6 +45,44 @@ pub struct Summary {
     pub quarantine: u64,
     /// The run's inputs, sorted by kind and name.
     pub inputs: Vec<InputFile>,
+    /// Decisions that no longer fit the day's inputs and were not applied:
+    /// they wait for a person. In the order they were recorded.
+    pub stale_decisions: Vec<StaleDecision>,
+}
+
+/// What people's decisions did to the day's orders (`orders` in
+/// `summary.json`, after its other figures).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct OrderDecisions {
+    /// Matched orders no decision stands on: `matched - matched_by_decision`.
+    pub matched_automatically: u64,
+    /// Matched orders with a `confirm`, `link` or `write_off` standing on
+    /// them.
+    pub matched_by_decision: u64,
+    /// Orders settled outside Recon (status `resolved`).
+    pub resolved: u64,
+    /// The write-offs that stand: reason (`bank_fee`, `rounding`, `fx`,
+    /// `discount`, `other`) → currency → plain decimal sum.
+    pub written_off: BTreeMap<String, BTreeMap<&'static str, String>>,
+    /// The same sums per (reason, currency), for the Summary sheet.
+    #[serde(skip)]
+    pub written_off_tallies: Vec<(String, Money)>,
+}
+
+/// A decision that was not applied, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StaleDecision {
+    /// The decision word: `confirm`, `link`, `decline`, `write_off`,
+    /// `resolve`, `reopen`.
+    pub kind: &'static str,
+    /// `order`, `statement_line` or `slip`.
+    pub case_kind: &'static str,
+    /// The case as the reports name it.
+    pub id: String,
+    pub by: String,
+    /// RFC 3339 with the offset it was recorded in.
+    pub at: String,
+    pub why: String,
 }
 
 /// Counts and sums of one table.
@@ -57,6 +95,10 @@ pub struct Section {
     pub by_status: BTreeMap<&'static str, u64>,
     /// Status → currency → plain decimal sum; only where there are rows.
     pub amounts: BTreeMap<&'static str, BTreeMap<&'static str, String>>,
+    /// Orders only (always there): what decisions did, as keys of this
+    /// section after `amounts`.
+    #[serde(flatten)]
+    pub decisions: Option<OrderDecisions>,
     /// The same figures per (status, currency) for the sheets and charts.
     #[serde(skip)]
     pub tallies: Vec<Tally>,
@@ -202,6 +244,56 @@ impl BreakFigures {
     }
 }
 
+impl OrderDecisions {
+    fn build(input: &ReportInput, tables: &Tables<'_>, orders: &Section) -> OrderDecisions {
+        let applied = tables.applied();
+        let matched_by_decision = if applied.is_empty() {
+            0
+        } else {
+            input
+                .result
+                .orders
+                .iter()
+                .filter(|o| o.status == Status::Matched)
+                .filter(|o| {
+                    applied.order(&o.order_id.0).is_some_and(|d| {
+                        matches!(
+                            d.kind,
+                            DecisionKind::Confirm | DecisionKind::Link | DecisionKind::WriteOff
+                        )
+                    })
+                })
+                .count() as u64
+        };
+        let mut sums: BTreeMap<(&str, Currency), Decimal> = BTreeMap::new();
+        for d in input.decisions.applied.values() {
+            if d.kind == DecisionKind::WriteOff
+                && let Some(m) = d.amount
+            {
+                let reason = d.reason.as_deref().unwrap_or("other");
+                *sums.entry((reason, m.currency)).or_default() += m.amount;
+            }
+        }
+        let mut written_off: BTreeMap<String, BTreeMap<&'static str, String>> = BTreeMap::new();
+        let mut written_off_tallies = Vec::with_capacity(sums.len());
+        for ((reason, currency), sum) in sums {
+            let m = Money::new(sum, currency);
+            written_off
+                .entry(reason.to_string())
+                .or_default()
+                .insert(currency.code(), m.plain());
+            written_off_tallies.push((reason.to_string(), m));
+        }
+        OrderDecisions {
+            matched_automatically: orders.matched.saturating_sub(matched_by_decision),
+            matched_by_decision,
+            resolved: orders.by_status[Status::Resolved.as_str()],
+            written_off,
+            written_off_tallies,
+        }
+    }
+}
+
 /// Accumulates a [`Section`] in status and currency order.
 #[derive(Default)]
 struct SectionBuilder {
@@ -243,12 +335,19 @@ impl SectionBuilder {
         }
         let total = by_status.values().sum();
         let matched = by_status[Status::Matched.as_str()];
+        // `resolved` is neither matched nor an exception.
+        let exceptions = Status::ALL
+            .iter()
+            .filter(|s| s.is_exception())
+            .map(|s| by_status[s.as_str()])
+            .sum();
         Section {
             total,
             matched,
-            exceptions: total - matched,
+            exceptions,
             by_status,
             amounts,
+            decisions: None,
             tallies,
         }
     }
@@ -304,7 +403,8 @@ impl Summary {
             }
         }
 
-        let orders = orders.finish();
+        let mut orders = orders.finish();
+        orders.decisions = Some(OrderDecisions::build(input, tables, &orders));
         let match_rate = (orders.total > 0).then(|| {
             let rate = orders.matched as f64 / orders.total as f64;
             (rate * 10_000.0).round() / 10_000.0
@@ -343,6 +443,19 @@ impl Summary {
             breaks: BreakFigures::build(tables.exceptions.iter().map(|r| &r.brk)),
             quarantine,
             inputs,
+            stale_decisions: input
+                .decisions
+                .stale
+                .iter()
+                .map(|(d, why)| StaleDecision {
+                    kind: d.kind.as_str(),
+                    case_kind: d.case.kind.as_str(),
+                    id: d.case.id.clone(),
+                    by: d.by.clone(),
+                    at: Cell::Time(d.at).plain(),
+                    why: why.clone(),
+                })
+                .collect(),
         }
     }
 

@@ -9,24 +9,27 @@
 //!
 //! The parts: [`cell`] (a cell and its text), [`join`] (rows paired with
 //! their input records), [`exceptions`] (the exception rows and their
-//! break lifecycle); this module holds the headers and the tables.
+//! break lifecycle), [`decided`] (the day's decisions by the row they are
+//! about); this module holds the headers and the tables.
 
 use std::collections::HashMap as StdHashMap;
 
 use chrono::{DateTime, FixedOffset};
 use recon_core::carry::{self, Break, ItemKind, Lifecycle};
 use recon_core::{
-    Day, DayResult, OrderOutcome, Rejection, Slip, SlipOutcome, SlipRead, StatementLine,
+    Day, DayResult, Decision, OrderOutcome, Rejection, Slip, SlipOutcome, SlipRead, StatementLine,
     StatementOutcome, Status,
 };
 
 use crate::{DayRecords, ReportInput};
 
 mod cell;
+mod decided;
 mod exceptions;
 mod join;
 
 pub(crate) use cell::{Cell, push_money};
+pub(crate) use decided::{DecisionIndex, past_tense};
 pub(crate) use exceptions::BreakRow;
 use exceptions::{BreakIndex, ExcItem, ExcRow, money_in, pick};
 use join::{sorted_lines, sorted_orders};
@@ -60,6 +63,11 @@ pub(crate) const RECONCILIATION_HEADER: &[&str] = &[
     "ordered_at",
     "source",
     "origin_day",
+    // The decision standing on the row's case (empty when none).
+    "decision",
+    "decided_by",
+    "decided_at",
+    "decision_note",
 ];
 pub(crate) const STATEMENT_HEADER: &[&str] = &[
     "statement_line",
@@ -72,6 +80,10 @@ pub(crate) const STATEMENT_HEADER: &[&str] = &[
     "booked_at",
     "reference",
     "origin_day",
+    "decision",
+    "decided_by",
+    "decided_at",
+    "decision_note",
 ];
 pub(crate) const EXCEPTIONS_HEADER: &[&str] = &[
     "kind",
@@ -89,6 +101,16 @@ pub(crate) const EXCEPTIONS_HEADER: &[&str] = &[
     "age_days",
     "age_bucket",
     "resolved_by",
+    // What finance fills in and hands back (`recon decide`): empty, or the
+    // stale decision that waits on the case. The second `amount` is the
+    // decision's (a write-off), after `decision`.
+    "decision",
+    "with",
+    "amount",
+    "reason",
+    "note",
+    "decided_by",
+    "decided_at",
 ];
 pub(crate) const QUARANTINE_HEADER: &[&str] = &["file", "line", "column", "value", "reason"];
 
@@ -97,6 +119,10 @@ pub(crate) const EXC_STATUS: usize = 2;
 /// Column index of `origin_day` in the exceptions table; the break columns
 /// follow it in [`EXCEPTIONS_HEADER`] order.
 pub(crate) const EXC_ORIGIN: usize = 9;
+/// How many columns a decision fills at the end of the reconciliation and
+/// statement tables, and at the end of the exceptions table.
+const DECIDED_COLUMNS: usize = 4;
+const WAITING_COLUMNS: usize = 7;
 
 /// The four tables, in the order of their files and sheets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,6 +184,10 @@ pub(crate) struct Tables<'a> {
     ordered_at: Vec<Option<DateTime<FixedOffset>>>,
     /// The input record of each row of `lines`.
     line_records: Vec<Option<&'a StatementLine>>,
+    /// The decision standing on each decided case.
+    applied: DecisionIndex<'a>,
+    /// The latest stale decision on each case that has one.
+    stale: DecisionIndex<'a>,
 }
 
 impl<'a> Tables<'a> {
@@ -273,7 +303,30 @@ impl<'a> Tables<'a> {
             exceptions: open,
             ordered_at,
             line_records,
+            applied: DecisionIndex::new(input.decisions.applied.values()),
+            stale: DecisionIndex::new(input.decisions.stale.iter().map(|(d, _)| d)),
         }
+    }
+
+    /// The day's decisions that stand, by the row they are about.
+    pub(crate) fn applied(&self) -> &DecisionIndex<'a> {
+        &self.applied
+    }
+
+    /// The decision standing on row `i` of `table` (none for quarantine
+    /// rows).
+    pub(crate) fn decision(&self, table: TableId, i: usize) -> Option<&'a Decision> {
+        match table {
+            TableId::Reconciliation => self.applied.order(&self.orders[i].order_id.0),
+            TableId::Statement => self.applied.line(&self.lines[i].line),
+            TableId::Exceptions => on_item(&self.applied, &self.exceptions[i].item),
+            TableId::Quarantine => None,
+        }
+    }
+
+    /// The stale decision waiting on exception row `i`, if any.
+    pub(crate) fn waiting(&self, i: usize) -> Option<&'a Decision> {
+        on_item(&self.stale, &self.exceptions[i].item)
     }
 
     pub(crate) fn len(&self, table: TableId) -> usize {
@@ -308,6 +361,7 @@ impl<'a> Tables<'a> {
                     Cell::Source(&o.source),
                     Cell::Date(carry::origin_day(&o.source.file, self.today)),
                 ]);
+                decided_cells(self.applied.order(&o.order_id.0), cells);
                 Some(o.status)
             }
             TableId::Statement => {
@@ -325,6 +379,7 @@ impl<'a> Tables<'a> {
                     Cell::text_opt(line.and_then(|x| x.reference.as_deref())),
                     Cell::Date(carry::origin_day(&l.line.file, self.today)),
                 ]);
+                decided_cells(self.applied.line(&l.line), cells);
                 Some(l.status)
             }
             TableId::Exceptions => {
@@ -400,5 +455,180 @@ impl<'a> Tables<'a> {
             Cell::Text(row.brk.bucket().label()),
             Cell::text_opt(row.resolved_by),
         ]);
+        waiting_cells(on_item(&self.stale, &row.item), cells);
+    }
+}
+
+/// The decision of `index` on the item an exception row is about.
+fn on_item<'a>(index: &DecisionIndex<'a>, item: &ExcItem<'_>) -> Option<&'a Decision> {
+    if index.is_empty() {
+        return None;
+    }
+    match item {
+        ExcItem::Order(o, _) => index.order(&o.order_id.0),
+        ExcItem::Line(l, _) => index.line(&l.line),
+        ExcItem::Slip(s, _) => index.slip(&s.file),
+        ExcItem::Orphan(b) => index.case(b.kind, &b.key),
+    }
+}
+
+/// `decision,decided_by,decided_at,decision_note`: the decision standing on
+/// a row's case.
+fn decided_cells<'a>(d: Option<&'a Decision>, cells: &mut Vec<Cell<'a>>) {
+    match d {
+        Some(d) => cells.extend([
+            Cell::Text(d.kind.as_str()),
+            Cell::text_nonempty(&d.by),
+            Cell::Time(d.at),
+            Cell::text_nonempty(&d.note),
+        ]),
+        None => cells.extend([Cell::Empty; DECIDED_COLUMNS]),
+    }
+}
+
+/// `decision,with,amount,reason,note,decided_by,decided_at`: what finance
+/// fills in, or the stale decision that waits on the case.
+fn waiting_cells<'a>(d: Option<&'a Decision>, cells: &mut Vec<Cell<'a>>) {
+    match d {
+        Some(d) => cells.extend([
+            Cell::Text(d.kind.as_str()),
+            Cell::cases(&d.with),
+            Cell::money_opt(d.amount),
+            Cell::text_opt(d.reason.as_deref()),
+            Cell::text_nonempty(&d.note),
+            Cell::text_nonempty(&d.by),
+            Cell::Time(d.at),
+        ]),
+        None => cells.extend([Cell::Empty; WAITING_COLUMNS]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use recon_core::{
+        CaseRef, Currency, DayDecisions, DecisionKind, Money, OrderId, SourceRef, StatementOutcome,
+    };
+
+    fn decision(kind: DecisionKind, case: CaseRef) -> Decision {
+        Decision {
+            day: "2026-11-21".parse().unwrap(),
+            kind,
+            case,
+            with: vec![CaseRef::line("kbank.csv:6")],
+            amount: Some(Money::from_minor(5_000, Currency::Thb)),
+            reason: Some("bank_fee".into()),
+            note: "n".into(),
+            by: "nok".into(),
+            at: FixedOffset::east_opt(7 * 3600)
+                .unwrap()
+                .with_ymd_and_hms(2026, 11, 22, 9, 30, 0)
+                .unwrap(),
+        }
+    }
+
+    /// Every row, decided or not, has one cell per header column, and the
+    /// decision's cells are the last ones.
+    #[test]
+    fn rows_are_as_wide_as_their_headers() {
+        let thb = Money::from_minor(150_000, Currency::Thb);
+        let result = DayResult {
+            day: "2026-11-21".parse().unwrap(),
+            orders: ["A-1", "A-2"]
+                .iter()
+                .enumerate()
+                .map(|(i, id)| OrderOutcome {
+                    order_id: OrderId((*id).into()),
+                    source: SourceRef::new("orders.csv", i as u64 + 2),
+                    status: Status::Unpaid,
+                    customer_name: String::new(),
+                    slip: None,
+                    statement_lines: vec![],
+                    expected: thb,
+                    paid: None,
+                    name_score: None,
+                    reasons: vec![],
+                })
+                .collect(),
+            statement: vec![StatementOutcome {
+                line: SourceRef::new("kbank.csv", 6),
+                status: Status::StatementUnmatched,
+                order_ids: vec![],
+                amount: thb,
+                counterparty_name: None,
+                reasons: vec![],
+            }],
+            slips: vec![],
+        };
+        let mut decisions = DayDecisions::default();
+        let confirm = decision(DecisionKind::Confirm, CaseRef::order("A-1"));
+        decisions.applied.insert(confirm.case.clone(), confirm);
+        decisions.stale.push((
+            decision(DecisionKind::WriteOff, CaseRef::order("A-2")),
+            "why".into(),
+        ));
+        let input = ReportInput {
+            result: &result,
+            quarantine: &[],
+            inputs: &[],
+            trend: &[],
+            tool_version: "test",
+            breaks: &[],
+            decisions: &decisions,
+        };
+        let tables = Tables::build(&input, &DayRecords::default());
+        let mut cells = Vec::new();
+        for table in TableId::ALL {
+            for i in 0..tables.len(table) {
+                tables.row(table, i, &mut cells);
+                assert_eq!(cells.len(), table.header().len(), "{table:?} row {i}");
+            }
+        }
+        tables.row(TableId::Reconciliation, 0, &mut cells);
+        let tail: Vec<String> = cells[cells.len() - DECIDED_COLUMNS..]
+            .iter()
+            .map(Cell::plain)
+            .collect();
+        assert_eq!(tail, ["confirm", "nok", "2026-11-22T09:30:00+07:00", "n"]);
+        tables.row(TableId::Reconciliation, 1, &mut cells);
+        assert!(
+            cells[cells.len() - DECIDED_COLUMNS..]
+                .iter()
+                .all(|c| *c == Cell::Empty)
+        );
+        // A-2's stale write-off waits on its exception row; A-1's applied
+        // confirm is not written there (finance would hand it back twice).
+        let row_of = |id: &str| {
+            let mut cells = Vec::new();
+            let i = (0..tables.len(TableId::Exceptions))
+                .find(|&i| {
+                    tables.row(TableId::Exceptions, i, &mut cells);
+                    cells[1].plain() == id
+                })
+                .unwrap();
+            tables.row(TableId::Exceptions, i, &mut cells);
+            cells[cells.len() - WAITING_COLUMNS..]
+                .iter()
+                .map(Cell::plain)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            row_of("A-2"),
+            [
+                "write_off",
+                "kbank.csv:6",
+                "50.00",
+                "bank_fee",
+                "n",
+                "nok",
+                "2026-11-22T09:30:00+07:00"
+            ]
+        );
+        assert!(row_of("A-1").iter().all(String::is_empty));
+        assert_eq!(
+            EXCEPTIONS_HEADER[EXCEPTIONS_HEADER.len() - WAITING_COLUMNS],
+            "decision"
+        );
     }
 }

@@ -443,10 +443,14 @@ fn summary_sheet(
         None => ws.write_string(r, 1, "no orders")?,
     };
     r += 1;
+    let decided = summary.orders.decisions.clone().unwrap_or_default();
     for (label, n) in [
         ("Orders", summary.orders.total),
         ("Orders of the day", summary.orders_of_day),
         ("Matched orders", summary.orders.matched),
+        ("Matched automatically", decided.matched_automatically),
+        ("Matched by decision", decided.matched_by_decision),
+        ("Resolved orders (settled outside Recon)", decided.resolved),
         ("Statement lines", summary.statement.total),
         ("Slips", summary.slips.total),
         ("Exceptions to review", summary.exceptions.total),
@@ -455,6 +459,10 @@ fn summary_sheet(
         ("Resolved today", summary.breaks.resolved),
         ("Quarantined input rows", summary.quarantine),
         ("Money-out statement lines", summary.money_out.lines),
+        (
+            "Stale decisions (waiting for a person)",
+            summary.stale_decisions.len() as u64,
+        ),
     ] {
         ws.write_string(r, 0, label)?;
         ws.write_number_with_format(r, 1, n as f64, &styles.plain.count)?;
@@ -505,6 +513,31 @@ fn summary_sheet(
                     ws.write_blank(r, 4, &f.text)?;
                 }
             }
+            r += 1;
+        }
+    }
+
+    if !decided.written_off_tallies.is_empty() {
+        r += 1;
+        // The write-offs that stand, per reason and currency.
+        for (c, h) in ["Written off (reason)", "Currency", "Amount"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
+        }
+        r += 1;
+        for (reason, m) in &decided.written_off_tallies {
+            ws.write_string(r, 0, clip(reason))?;
+            ws.write_string(r, 1, m.currency.code())?;
+            write_cell(
+                ws,
+                r,
+                2,
+                &Cell::Money(*m),
+                &styles.plain,
+                &mut String::new(),
+            )?;
             r += 1;
         }
     }
@@ -714,6 +747,7 @@ mod tests {
             trend: &[],
             tool_version: "test",
             breaks: &[],
+            decisions: &recon_core::DayDecisions::default(),
         };
         let tables = Tables::build(&input, &DayRecords::default());
         let summary = Summary::build(&input, &tables);

@@ -19,7 +19,7 @@ use recon_report::{
     DayRecords, REPORT_FILES, ReportInput, day_summary, render_day_reports, write_day_reports_with,
 };
 
-const EXCEPTIONS_HEADER: [&str; 15] = [
+const EXCEPTIONS_HEADER: [&str; 22] = [
     "kind",
     "id",
     "status",
@@ -35,6 +35,13 @@ const EXCEPTIONS_HEADER: [&str; 15] = [
     "age_days",
     "age_bucket",
     "resolved_by",
+    "decision",
+    "with",
+    "amount",
+    "reason",
+    "note",
+    "decided_by",
+    "decided_at",
 ];
 
 fn write(root: &Path) -> std::path::PathBuf {
@@ -251,7 +258,8 @@ fn carried_orders_and_lines_show_their_origin_day_and_their_times() {
     let dir = write(tmp.path());
 
     let (header, rows) = read_csv(&dir.join("reconciliation.csv"));
-    // The contract's leading columns unchanged; origin_day last.
+    // The contract's leading columns unchanged; origin_day, then the
+    // decision standing on the order.
     assert_eq!(
         header[..12],
         [
@@ -269,7 +277,16 @@ fn carried_orders_and_lines_show_their_origin_day_and_their_times() {
             "source",
         ]
     );
-    assert_eq!(header.last().unwrap(), "origin_day");
+    assert_eq!(
+        header[12..],
+        [
+            "origin_day",
+            "decision",
+            "decided_by",
+            "decided_at",
+            "decision_note"
+        ]
+    );
     assert_eq!(rows.len(), 10);
     let row = |id: &str| rows.iter().find(|r| &r[0] == id).unwrap();
     let cols = |id: &str| {
@@ -326,7 +343,16 @@ fn carried_orders_and_lines_show_their_origin_day_and_their_times() {
             "counterparty_name",
         ]
     );
-    assert_eq!(header.last().unwrap(), "origin_day");
+    assert_eq!(
+        header[9..],
+        [
+            "origin_day",
+            "decision",
+            "decided_by",
+            "decided_at",
+            "decision_note"
+        ]
+    );
     let line = |id: &str| rows.iter().find(|r| &r[0] == id).unwrap();
     assert_eq!(
         field(&header, line(OLD_LINE), "booked_at"),
@@ -468,7 +494,7 @@ fn a_break_with_no_row_is_still_listed() {
     .unwrap();
     assert!(
         csv.contains(
-            "slip,2026-11-01/lost.png,pending,,,,,,,2026-11-01,persisting,2026-11-01,20,8-30,\r\n"
+            "slip,2026-11-01/lost.png,pending,,,,,,,2026-11-01,persisting,2026-11-01,20,8-30,,,,,,,,\r\n"
         ),
         "{csv}"
     );
@@ -548,7 +574,16 @@ fn the_workbook_has_the_break_columns_typed_and_the_summary_by_age() {
         .iter()
         .map(|c| c.to_string())
         .collect();
-    assert_eq!(rh.last().unwrap(), "origin_day");
+    assert_eq!(
+        rh[rh.len() - 5..],
+        [
+            "origin_day",
+            "decision",
+            "decided_by",
+            "decided_at",
+            "decision_note"
+        ]
+    );
     let unpaid = rec
         .rows()
         .find(|r| r[0] == Data::String("A-0803".into()))

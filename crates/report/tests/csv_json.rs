@@ -216,13 +216,15 @@ fn empty_day_still_writes_headers_and_a_null_match_rate() {
         trend: &[],
         tool_version: "0.1.0-test",
         breaks: &[],
+        decisions: &recon_core::DayDecisions::default(),
     };
     write_day_reports(tmp.path(), &input).unwrap();
     let dir = tmp.path().join(DAY);
     assert_eq!(
         csv_text(&dir.join("exceptions.csv")),
         "kind,id,status,amount,currency,reasons,name,related,at,\
-         origin_day,lifecycle,first_seen,age_days,age_bucket,resolved_by\n"
+         origin_day,lifecycle,first_seen,age_days,age_bucket,resolved_by,\
+         decision,with,amount,reason,note,decided_by,decided_at\n"
     );
     let v: serde_json::Value =
         serde_json::from_slice(&fs::read(dir.join("summary.json")).unwrap()).unwrap();

@@ -7,11 +7,9 @@ mod common;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Duration;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{DAY, EVIL_NAME, fixture, run_bounded};
+use common::{DAY, EVIL_NAME, fixture, libreoffice_sheets};
 use recon_report::{render_day_reports, write_day_reports_with};
 
 const SHEETS: [&str; 5] = [
@@ -186,14 +184,14 @@ fn frozen_header_filter_formats_fills_and_fixed_creation_time() {
     let core = zip_part(&path, "docProps/core.xml");
     assert!(core.contains("2026-11-21T00:00:00Z"), "{core}");
 
-    // sheet2 = Reconciliation: 13 columns (A..M, origin_day last), 6
-    // orders + header.
+    // sheet2 = Reconciliation: 17 columns (A..Q: origin_day, then the four
+    // decision columns last), 6 orders + header.
     let rec = zip_part(&path, "xl/worksheets/sheet2.xml");
     assert!(
         rec.contains(r#"ySplit="1""#) && rec.contains(r#"state="frozen""#),
         "frozen header"
     );
-    assert!(rec.contains(r#"<autoFilter ref="A1:M7"/>"#), "autofilter");
+    assert!(rec.contains(r#"<autoFilter ref="A1:Q7"/>"#), "autofilter");
     // customer_name (column J = 10) is sized from its Thai text: wide enough
     // for "นางสาว สุดา รักดี" but not counted in code points or bytes.
     let col = rec
@@ -225,7 +223,7 @@ fn frozen_header_filter_formats_fills_and_fixed_creation_time() {
         "{styles}"
     );
     assert!(
-        rec.contains(r#"<conditionalFormatting sqref="A2:M7">"#)
+        rec.contains(r#"<conditionalFormatting sqref="A2:Q7">"#)
             && rec.contains(r#"$B2="duplicate_slip""#)
             && rec.contains(r#"<formula>$B2="pending"</formula>"#),
         "{rec}"
@@ -263,35 +261,8 @@ fn rendering_twice_gives_identical_bytes() {
 fn libreoffice_opens_the_workbook_and_converts_every_sheet() {
     let tmp = tempfile::tempdir().unwrap();
     let path = write_xlsx(&tmp.path().join("reports"));
-    let out = tmp.path().join("converted");
-    let profile = tmp.path().join("lo-profile");
-    // Token 12 = -1: one CSV per sheet (LibreOffice ≥ 7.2); 76 = UTF-8;
-    // token 9 true = cells as shown (formatted).
-    let filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1";
-    let status = run_bounded(
-        Command::new("soffice")
-            .arg(format!(
-                "-env:UserInstallation=file://{}",
-                profile.display()
-            ))
-            .args([
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                filter,
-                "--outdir",
-            ])
-            .arg(&out)
-            .arg(&path)
-            .env("HOME", tmp.path()),
-        Duration::from_secs(120),
-    );
-    assert!(status.success(), "soffice exit status {status}");
+    let read = libreoffice_sheets(&path, tmp.path());
 
-    let read = |sheet: &str| {
-        let p = out.join(format!("reconciliation-{sheet}.csv"));
-        fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p:?}: {e}"))
-    };
     let rec = read("Reconciliation");
     assert!(rec.starts_with("order_id,status,slip,statement_line,expected_amount,paid_amount,currency,name_score,reasons"), "{rec}");
     assert!(rec.contains("นาย สมชาย ใจดี"), "{rec}");
@@ -311,10 +282,10 @@ fn libreoffice_opens_the_workbook_and_converts_every_sheet() {
     // Break columns: dates shown as dates, the age as a whole number.
     let exc = read("Exceptions");
     assert!(
-        exc.lines()
-            .next()
-            .unwrap()
-            .ends_with(",origin_day,lifecycle,first_seen,age_days,age_bucket,resolved_by"),
+        exc.lines().next().unwrap().ends_with(
+            ",origin_day,lifecycle,first_seen,age_days,age_bucket,resolved_by,\
+                 decision,with,amount,reason,note,decided_by,decided_at"
+        ),
         "{exc}"
     );
     assert!(exc.contains(",2026-11-21,new,2026-11-21,0,0-1,"), "{exc}");

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Datelike, FixedOffset, SecondsFormat, Timelike};
-use recon_core::{Day, Money, NameScore, OrderId, Reason, SourceRef};
+use recon_core::{CaseRef, Day, Money, NameScore, OrderId, Reason, SourceRef};
 
 /// One cell, with its type kept so the XLSX can write numbers as numbers.
 /// Text borrows from the day's result; joined ids and reasons are joined
@@ -30,6 +30,9 @@ pub(crate) enum Cell<'a> {
     },
     /// Reasons joined with `; ` (never empty).
     Reasons(&'a [Reason]),
+    /// The ids of the cases a decision goes with, joined with `|` (never
+    /// empty).
+    Cases(&'a [CaseRef]),
     Money(Money),
     Score(NameScore),
     Time(DateTime<FixedOffset>),
@@ -75,6 +78,23 @@ impl<'a> Cell<'a> {
         }
     }
 
+    pub(super) fn cases(cases: &'a [CaseRef]) -> Cell<'a> {
+        if cases.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Cases(cases)
+        }
+    }
+
+    /// Text, or nothing for an empty string.
+    pub(super) fn text_nonempty(s: &'a str) -> Cell<'a> {
+        if s.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(s)
+        }
+    }
+
     pub(super) fn related(
         slip: Option<&'a str>,
         lines: &'a [SourceRef],
@@ -101,6 +121,7 @@ impl<'a> Cell<'a> {
                 | Cell::Orders(_)
                 | Cell::Related { .. }
                 | Cell::Reasons(_)
+                | Cell::Cases(_)
         )
     }
 
@@ -174,6 +195,14 @@ impl<'a> Cell<'a> {
                         out.push_str("; ");
                     }
                     let _ = write!(out, "{r}");
+                }
+            }
+            Cell::Cases(cases) => {
+                for (i, c) in cases.iter().enumerate() {
+                    if i > 0 {
+                        out.push('|');
+                    }
+                    out.push_str(&c.id);
                 }
             }
             Cell::Money(m) => push_money(out, &m),
@@ -345,6 +374,11 @@ mod tests {
             Cell::reasons(&reasons).plain(),
             recon_core::join_reasons(&reasons)
         );
+        let with = [CaseRef::line("kbank.csv:6"), CaseRef::line("=kbank.csv:9")];
+        assert_eq!(Cell::cases(&with).plain(), "kbank.csv:6|=kbank.csv:9");
+        assert!(Cell::cases(&with).is_text());
+        assert_eq!(Cell::cases(&[]), Cell::Empty);
+        assert_eq!(Cell::text_nonempty(""), Cell::Empty);
         assert_eq!(Cell::Count(0).plain(), "0");
         assert_eq!(Cell::Count(u64::MAX).plain(), u64::MAX.to_string());
     }

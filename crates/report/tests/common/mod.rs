@@ -7,9 +7,9 @@ use chrono::{DateTime, FixedOffset, TimeZone};
 use recon_core::ReasonCode;
 use recon_core::carry::{self, CarriedRecord, ItemKind, LastVerdict, OpenItem};
 use recon_core::{
-    Break, Currency, Day, DayResult, InputFile, Money, Order, OrderId, OrderOutcome, Party,
-    Provider, Reason, Rejection, Slip, SlipOutcome, SlipRead, SourceRef, StatementLine,
-    StatementOutcome, Status, TrendPoint,
+    Break, CaseRef, Currency, Day, DayDecisions, DayResult, Decision, DecisionKind, InputFile,
+    Money, Order, OrderId, OrderOutcome, Party, Provider, Reason, Rejection, Slip, SlipOutcome,
+    SlipRead, SourceRef, StatementLine, StatementOutcome, Status, TrendPoint,
 };
 use recon_report::{DayRecords, ReportInput};
 
@@ -86,6 +86,8 @@ pub struct Fixture {
     pub lines: Vec<StatementLine>,
     pub slips: Vec<SlipRead>,
     pub breaks: Vec<Break>,
+    /// The day's decisions: none unless a test adds them.
+    pub decisions: DayDecisions,
 }
 
 impl Fixture {
@@ -97,6 +99,7 @@ impl Fixture {
             trend: &self.trend,
             tool_version: "0.1.0-test",
             breaks: &self.breaks,
+            decisions: &self.decisions,
         }
     }
 
@@ -385,6 +388,7 @@ pub fn fixture() -> Fixture {
         lines: input_lines,
         slips: vec![SlipRead::Read(slip_1002)],
         breaks: vec![],
+        decisions: DayDecisions::default(),
     }
 }
 
@@ -424,6 +428,44 @@ pub fn run_bounded_to(
             panic!("{cmd:?} did not finish within {limit:?}");
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// Converts every sheet of `xlsx` to CSV with the real LibreOffice (cells
+/// as shown, formatted) into `out`, with its own profile under `tmp`, and
+/// returns a reader of one sheet's CSV text by sheet name.
+pub fn libreoffice_sheets(
+    xlsx: &std::path::Path,
+    tmp: &std::path::Path,
+) -> impl Fn(&str) -> String {
+    let out = tmp.join("converted");
+    let profile = tmp.join("lo-profile");
+    // Token 12 = -1: one CSV per sheet (LibreOffice ≥ 7.2); 76 = UTF-8;
+    // token 9 true = cells as shown (formatted).
+    let filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1";
+    let status = run_bounded(
+        std::process::Command::new("soffice")
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                profile.display()
+            ))
+            .args([
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                filter,
+                "--outdir",
+            ])
+            .arg(&out)
+            .arg(xlsx)
+            .env("HOME", tmp),
+        std::time::Duration::from_secs(120),
+    );
+    assert!(status.success(), "soffice exit status {status}");
+    let stem = xlsx.file_stem().unwrap().to_string_lossy().into_owned();
+    move |sheet: &str| {
+        let p = out.join(format!("{stem}-{sheet}.csv"));
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p:?}: {e}"))
     }
 }
 
@@ -699,5 +741,286 @@ pub fn carried_fixture() -> Fixture {
         open(ItemKind::Slip, WAITING_SLIP, "2026-11-20", Status::Pending),
     ];
     f.breaks = carry::breaks(today, &f.result, &previous);
+    f
+}
+
+/// Who decided, and the note with markup (the page must escape it).
+pub const SOMCHAI: &str = "somchai@shop.example";
+pub const NOK: &str = "nok@shop.example";
+pub const MARKUP_BY: &str = "o'neil <ops>";
+pub const SCRIPT_NOTE: &str = "<script>alert('note')</script> payer is his wife";
+
+/// When a decision was recorded: the morning after, in Bangkok.
+pub fn decided_at(h: u32, m: u32) -> DateTime<FixedOffset> {
+    bkk_on(11, 22, h, m)
+}
+
+/// A decision on the fixture day.
+pub fn decision(
+    kind: DecisionKind,
+    case: CaseRef,
+    by: &str,
+    at: DateTime<FixedOffset>,
+) -> Decision {
+    Decision {
+        day: DAY.parse().unwrap(),
+        kind,
+        case,
+        with: vec![],
+        amount: None,
+        reason: None,
+        note: String::new(),
+        by: by.into(),
+        at,
+    }
+}
+
+/// The day of [`fixture`] after finance decided on it (what the matcher
+/// gives with those decisions applied), with one decision of each kind that
+/// stands and three stale ones:
+///
+/// | case | decision | status |
+/// | --- | --- | --- |
+/// | A-1001 | none | matched |
+/// | A-1002 | write_off 50.00 THB bank_fee | matched |
+/// | A-1003 | resolve cash | resolved |
+/// | A-1004 | stale confirm, then stale link (shown) | duplicate_slip |
+/// | A-1005 | link kbank.csv:8, kbank.csv:9 | matched |
+/// | A-1006 | confirm (note with markup) | matched |
+/// | A-1007 | write_off 100.00 KHR rounding | matched |
+/// | A-1008 | write_off 20.00 THB bank_fee (recorded in UTC) | matched |
+/// | A-1009 | stale write_off 250.00 KHR fx | unpaid |
+/// | A-1010 | decline kbank.csv:10 | unpaid |
+/// | A-1011 | link kbank.csv:14 (by a name with markup) | amount_mismatch |
+/// | kbank.csv:10 | resolve not_ours | resolved |
+pub fn decided_fixture() -> Fixture {
+    let mut f = fixture();
+    let khr = |s: &str| Money::parse(s, Currency::Khr).unwrap();
+    let set = |o: &mut OrderOutcome, status: Status, reasons: Vec<Reason>| {
+        o.status = status;
+        o.reasons = reasons;
+    };
+    for o in &mut f.result.orders {
+        match o.order_id.0.as_str() {
+            "A-1002" => set(
+                o,
+                Status::Matched,
+                vec![Reason::with(ReasonCode::WrittenOff, "50.00 THB bank_fee")],
+            ),
+            "A-1003" => set(
+                o,
+                Status::Resolved,
+                vec![Reason::with(ReasonCode::ResolvedAs, "cash")],
+            ),
+            "A-1006" => set(
+                o,
+                Status::Matched,
+                vec![Reason::with(ReasonCode::Decided, "confirm")],
+            ),
+            _ => {}
+        }
+    }
+    f.result.orders.extend([
+        order(
+            "A-1007",
+            Status::Matched,
+            "SOK DARA",
+            None,
+            vec![SourceRef::new("aba-khr.csv", 2)],
+            khr("40100"),
+            Some(khr("40000")),
+            Some(1.0),
+            vec![Reason::with(ReasonCode::WrittenOff, "100.00 KHR rounding")],
+            8,
+        ),
+        order(
+            "A-1008",
+            Status::Matched,
+            "นาง มาลี ศรีสุข",
+            None,
+            vec![line(13)],
+            thb("1000"),
+            Some(thb("980")),
+            Some(1.0),
+            vec![Reason::with(ReasonCode::WrittenOff, "20.00 THB bank_fee")],
+            9,
+        ),
+        order(
+            "A-1009",
+            Status::Unpaid,
+            "CHAN THIDA",
+            None,
+            vec![],
+            khr("40000"),
+            None,
+            None,
+            vec![Reason::new(ReasonCode::StaleDecision)],
+            10,
+        ),
+        order(
+            "A-1010",
+            Status::Unpaid,
+            "MR. JOHN SMITH",
+            None,
+            vec![],
+            thb("700"),
+            None,
+            None,
+            vec![Reason::with(ReasonCode::Declined, "kbank.csv:10")],
+            11,
+        ),
+        order(
+            "A-1011",
+            Status::AmountMismatch,
+            "นาย ประสิทธิ์ มั่นคง",
+            None,
+            vec![line(14)],
+            thb("600"),
+            Some(thb("550")),
+            Some(1.0),
+            vec![
+                Reason::with(ReasonCode::Decided, "link"),
+                Reason::with(ReasonCode::ShortBy, "50.00 THB"),
+            ],
+            12,
+        ),
+    ]);
+    for l in &mut f.result.statement {
+        match l.line.to_string().as_str() {
+            "kbank.csv:7" => l.status = Status::Matched,
+            "aba-usd.csv:3" => l.status = Status::Matched,
+            "kbank.csv:10" => {
+                l.status = Status::Resolved;
+                l.reasons = vec![Reason::with(ReasonCode::ResolvedAs, "not_ours")];
+            }
+            _ => {}
+        }
+    }
+    f.result.statement.extend([
+        stmt(
+            SourceRef::new("aba-khr.csv", 2),
+            Status::Matched,
+            &["A-1007"],
+            khr("40000"),
+            Some("SOK DARA"),
+            vec![],
+        ),
+        stmt(
+            line(13),
+            Status::Matched,
+            &["A-1008"],
+            thb("980"),
+            Some("นาง มาลี ศรีสุข"),
+            vec![],
+        ),
+        stmt(
+            line(14),
+            Status::AmountMismatch,
+            &["A-1011"],
+            thb("550"),
+            Some("นาย ประสิทธิ์ มั่นคง"),
+            vec![Reason::with(ReasonCode::ShortBy, "50.00 THB")],
+        ),
+    ]);
+    for s in &mut f.result.slips {
+        if s.file == "slip-1002.json" {
+            s.status = Status::Matched;
+        }
+    }
+
+    let utc = FixedOffset::east_opt(0)
+        .unwrap()
+        .with_ymd_and_hms(2026, 11, 22, 2, 30, 0)
+        .unwrap();
+    let write_off = |id: &str, amount: Money, reason: &str, at: DateTime<FixedOffset>| {
+        let mut d = decision(DecisionKind::WriteOff, CaseRef::order(id), NOK, at);
+        d.amount = Some(amount);
+        d.reason = Some(reason.into());
+        d
+    };
+    let mut applied = vec![
+        write_off("A-1002", thb("50"), "bank_fee", decided_at(9, 0)),
+        write_off("A-1007", khr("100"), "rounding", decided_at(9, 5)),
+        write_off("A-1008", thb("20"), "bank_fee", utc),
+    ];
+    let mut resolve = decision(
+        DecisionKind::Resolve,
+        CaseRef::order("A-1003"),
+        SOMCHAI,
+        decided_at(9, 10),
+    );
+    resolve.reason = Some("cash".into());
+    resolve.note = "paid at the counter".into();
+    applied.push(resolve);
+    let mut link = decision(
+        DecisionKind::Link,
+        CaseRef::order("A-1005"),
+        NOK,
+        decided_at(9, 15),
+    );
+    link.with = vec![CaseRef::line("kbank.csv:8"), CaseRef::line("kbank.csv:9")];
+    applied.push(link);
+    let mut confirm = decision(
+        DecisionKind::Confirm,
+        CaseRef::order("A-1006"),
+        SOMCHAI,
+        decided_at(9, 20),
+    );
+    confirm.note = SCRIPT_NOTE.into();
+    applied.push(confirm);
+    let mut decline = decision(
+        DecisionKind::Decline,
+        CaseRef::order("A-1010"),
+        SOMCHAI,
+        decided_at(9, 25),
+    );
+    decline.with = vec![CaseRef::line("kbank.csv:10")];
+    applied.push(decline);
+    let mut not_ours = decision(
+        DecisionKind::Resolve,
+        CaseRef::line("kbank.csv:10"),
+        NOK,
+        decided_at(9, 30),
+    );
+    not_ours.reason = Some("not_ours".into());
+    applied.push(not_ours);
+    // A link that stands but leaves the order short: not matched by it.
+    let mut short = decision(
+        DecisionKind::Link,
+        CaseRef::order("A-1011"),
+        MARKUP_BY,
+        decided_at(9, 35),
+    );
+    short.with = vec![CaseRef::line("kbank.csv:14")];
+    applied.push(short);
+
+    let old = decision(
+        DecisionKind::Confirm,
+        CaseRef::order("A-1004"),
+        "old@shop.example",
+        decided_at(8, 0),
+    );
+    let mut relink = decision(
+        DecisionKind::Link,
+        CaseRef::order("A-1004"),
+        NOK,
+        decided_at(10, 0),
+    );
+    relink.with = vec![
+        CaseRef::line("kbank.csv:10"),
+        CaseRef::line("2026-11-20/kbank.csv:12"),
+    ];
+    relink.note = "=1+1".into();
+    let mut fx = write_off("A-1009", khr("250"), "fx", decided_at(10, 5));
+    fx.note = "ค่าเงิน".into();
+
+    f.decisions = DayDecisions {
+        applied: applied.into_iter().map(|d| (d.case.clone(), d)).collect(),
+        stale: vec![
+            (old, "the slip is a duplicate of A-1001".into()),
+            (relink, "kbank.csv:10 is resolved".into()),
+            (fx, "no statement line carries 39750.00 KHR".into()),
+        ],
+    };
     f
 }
