@@ -241,7 +241,7 @@ fn reconcile_one(
             trend: &trend,
             breaks: &breaks,
             tool_version: env!("CARGO_PKG_VERSION"),
-            decisions: &recon_core::DayDecisions::default(),
+            decisions: &decisions,
         };
         let records = DayRecords {
             orders: &orders,

@@ -24,7 +24,7 @@
 //! Decisions ([`ReportInput::decisions`]): `reconciliation.csv` and
 //! `statement.csv` end with `decision,decided_by,decided_at,decision_note`,
 //! the decision standing on the row's case; `exceptions.csv` ends with
-//! `decision,with,amount,reason,note,decided_by,decided_at`, the columns
+//! `decision,with,write_off_amount,reason,note,decided_by,decided_at`, the columns
 //! finance fills in and hands back to `recon decide`, empty unless a stale
 //! decision waits on the case (then that decision, the latest when there are
 //! several). `summary.json`'s `orders` counts what decisions did

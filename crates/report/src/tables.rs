@@ -102,11 +102,10 @@ pub(crate) const EXCEPTIONS_HEADER: &[&str] = &[
     "age_bucket",
     "resolved_by",
     // What finance fills in and hands back (`recon decide`): empty, or the
-    // stale decision that waits on the case. The second `amount` is the
-    // decision's (a write-off), after `decision`.
+    // stale decision that waits on the case.
     "decision",
     "with",
-    "amount",
+    "write_off_amount",
     "reason",
     "note",
     "decided_by",
@@ -486,7 +485,7 @@ fn decided_cells<'a>(d: Option<&'a Decision>, cells: &mut Vec<Cell<'a>>) {
     }
 }
 
-/// `decision,with,amount,reason,note,decided_by,decided_at`: what finance
+/// `decision,with,write_off_amount,reason,note,decided_by,decided_at`: what finance
 /// fills in, or the stale decision that waits on the case.
 fn waiting_cells<'a>(d: Option<&'a Decision>, cells: &mut Vec<Cell<'a>>) {
     match d {

@@ -37,7 +37,7 @@ const EXCEPTIONS_HEADER: [&str; 22] = [
     "resolved_by",
     "decision",
     "with",
-    "amount",
+    "write_off_amount",
     "reason",
     "note",
     "decided_by",

@@ -224,7 +224,7 @@ fn empty_day_still_writes_headers_and_a_null_match_rate() {
         csv_text(&dir.join("exceptions.csv")),
         "kind,id,status,amount,currency,reasons,name,related,at,\
          origin_day,lifecycle,first_seen,age_days,age_bucket,resolved_by,\
-         decision,with,amount,reason,note,decided_by,decided_at\n"
+         decision,with,write_off_amount,reason,note,decided_by,decided_at\n"
     );
     let v: serde_json::Value =
         serde_json::from_slice(&fs::read(dir.join("summary.json")).unwrap()).unwrap();

@@ -284,7 +284,7 @@ fn libreoffice_opens_the_workbook_and_converts_every_sheet() {
     assert!(
         exc.lines().next().unwrap().ends_with(
             ",origin_day,lifecycle,first_seen,age_days,age_bucket,resolved_by,\
-                 decision,with,amount,reason,note,decided_by,decided_at"
+                 decision,with,write_off_amount,reason,note,decided_by,decided_at"
         ),
         "{exc}"
     );
