@@ -19,6 +19,7 @@ const D1: &str = "2026-11-20";
 const D2: &str = "2026-11-21";
 const D3: &str = "2026-11-22";
 const D4: &str = "2026-11-23";
+const D5: &str = "2026-11-24";
 
 /// Peter's orders, paid by his wife Laura from her own account.
 const PETER_1: Payment = Payment {
@@ -28,7 +29,7 @@ const PETER_1: Payment = Payment {
     ordered_at: "2026-11-20T10:00:00+07:00",
     paid_at: "2026-11-20T10:04:00+07:00",
     trans_ref: "016324100401ATF00001",
-    payer: "Laura Evans",
+    payer: "MS. Laura Evans",
 };
 const PETER_3: Payment = Payment {
     order: "ORD-P3",
@@ -37,7 +38,7 @@ const PETER_3: Payment = Payment {
     ordered_at: "2026-11-22T09:00:00+07:00",
     paid_at: "2026-11-22T09:03:00+07:00",
     trans_ref: "016326090301ATF00003",
-    payer: "Laura Evans",
+    payer: "MS. Laura Evans",
 };
 /// Paid in cash at the shop: no slip, no money on the statement.
 const CASH: Payment = Payment {
@@ -461,11 +462,11 @@ fn an_item_carried_past_the_look_back_is_reported_expired_once_then_let_go() {
     let config = fs::read_to_string(w.root.join("job.toml")).unwrap();
     fs::write(
         w.root.join("job.toml"),
-        config.replace("lookback_days = 45", "lookback_days = 1"),
+        config.replace("lookback_days = 45", "lookback_days = 2"),
     )
     .unwrap();
     w.order(D1, &CASH, false);
-    for d in [D1, D2, D3, D4] {
+    for d in [D1, D2, D3, D4, D5] {
         w.run(d);
     }
     let on = |d: &str| {
@@ -473,11 +474,11 @@ fn an_item_carried_past_the_look_back_is_reported_expired_once_then_let_go() {
             .into_iter()
             .find(|r| r["order_id"] == "ORD-C1")
     };
-    assert!(on(D2).is_some_and(|r| !r["reasons"].contains("expired")));
-    let d3 = on(D3).expect("reported on the day it expires");
-    assert_eq!(d3["status"], "unpaid");
-    assert!(d3["reasons"].contains("expired=2 days open"), "{d3:?}");
-    assert!(on(D4).is_none(), "no longer carried after it expired");
+    assert!(on(D3).is_some_and(|r| !r["reasons"].contains("expired")));
+    let d4 = on(D4).expect("reported on the day it expires");
+    assert_eq!(d4["status"], "unpaid");
+    assert!(d4["reasons"].contains("expired=3 days open"), "{d4:?}");
+    assert!(on(D5).is_none(), "no longer carried after it expired");
 }
 
 /// Finance plays a generated day: for every order whose story a person
