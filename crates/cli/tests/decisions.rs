@@ -539,7 +539,9 @@ fn finance_decides_a_generated_day() {
         .collect();
 
     // What the person decides, and where it brings the order.
-    let mut decide: Vec<(String, Vec<(&str, String)>, &str)> = Vec::new();
+    // (order id, the cells the person fills in, the status it should reach)
+    type Plan<'a> = (String, Vec<(&'a str, String)>, &'a str);
+    let mut decide: Vec<Plan> = Vec::new();
     for (id, row) in &before {
         let story = planted.get(id).map(String::as_str).unwrap_or("");
         let status = row["status"].as_str();

@@ -309,14 +309,14 @@ fn reconcile_one(
     }
 }
 
+/// What a run starts from: the day it carries from, the open items it
+/// carries, and those that expire today.
+type OpenSet = (Option<Day>, Vec<OpenItem>, Vec<OpenItem>);
+
 /// The open set the run starts from: what the latest recorded day before
-/// `day` left open, minus what is older than the look-back (logged, and
-/// never silently: the count is in the log line).
-fn open_items(
-    config: &JobConfig,
-    ledger: &Ledger,
-    day: Day,
-) -> Result<(Option<Day>, Vec<OpenItem>, Vec<OpenItem>), EngineError> {
+/// `day` left open, apart from what is older than the look-back, which
+/// expires today (logged, and reported once more).
+fn open_items(config: &JobConfig, ledger: &Ledger, day: Day) -> Result<OpenSet, EngineError> {
     let (from, items) = ledger.open_items_before(day)?;
     let (items, expired): (Vec<OpenItem>, Vec<OpenItem>) = items
         .into_iter()
