@@ -53,7 +53,7 @@ const CASH: Payment = Payment {
 /// Paid 10 baht short (the bank's fee, the shop says).
 const SHORT: Payment = Payment {
     order: "ORD-S1",
-    name: "Kitti Wong",
+    name: "MR. Kitti Wong",
     thb: "1000.00",
     ordered_at: "2026-11-20T12:00:00+07:00",
     paid_at: "2026-11-20T12:05:00+07:00",
@@ -71,10 +71,20 @@ const NOT_HERS: Payment = Payment {
     trans_ref: "016325100201ATF00007",
     payer: "นาย ประยุทธ์ มั่งมี",
 };
+/// Paid from a company account, hours later: nothing links them but a person.
+const LINKED: Payment = Payment {
+    order: "ORD-L4",
+    name: "Somsak Dee",
+    thb: "777.00",
+    ordered_at: "2026-11-23T09:00:00+07:00",
+    paid_at: "2026-11-23T15:00:00+07:00",
+    trans_ref: "",
+    payer: "บริษัท ทดสอบ จำกัด",
+};
 /// An ordinary paid order, undecided throughout.
 const PLAIN: Payment = Payment {
     order: "ORD-A1",
-    name: "Anan Boonmee",
+    name: "MR. Anan Boonmee",
     thb: "2500.00",
     ordered_at: "2026-11-20T13:00:00+07:00",
     paid_at: "2026-11-20T13:02:00+07:00",
@@ -109,7 +119,8 @@ fn four_days() -> World {
     w.money(D2, &NOT_HERS, "2026-11-21T10:03:00+07:00");
     w.order(D3, &PETER_3, true);
     w.money(D3, &PETER_3, "2026-11-22T09:04:00+07:00");
-    w.day_dir(D4);
+    w.order(D4, &LINKED, false);
+    w.money(D4, &LINKED, "2026-11-23T15:00:00+07:00");
     for d in [D1, D2, D3, D4] {
         w.run(d);
     }
@@ -262,11 +273,43 @@ fn decisions_stick_teach_and_undo_across_four_days() {
     let line = row(&lines, "statement_line", "kbank.csv:2");
     assert_eq!(line["status"], "statement_unmatched", "{line:?}");
 
+    // A person links what no pass would: an order and a later payment
+    // from a company account.
+    assert_eq!(status_of(&w, D4, "ORD-L4"), "unpaid");
+    let out = decide(&w, D4, &["link", "ORD-L4", "--with", "kbank.csv:2"]);
+    assert!(matches!(out.status.code(), Some(0 | 2)), "{}", text(&out));
+    let l4 = row(&w.report(D4, "reconciliation.csv"), "order_id", "ORD-L4").clone();
+    assert_eq!(l4["status"], "matched", "{l4:?}");
+    assert!(
+        l4["reasons"].contains("linked_by=decision"),
+        "{}",
+        l4["reasons"]
+    );
+    assert_eq!(l4["decision"], "link");
+    let paid = row(
+        &w.report(D4, "statement.csv"),
+        "statement_line",
+        "kbank.csv:2",
+    )
+    .clone();
+    assert_eq!(
+        (paid["status"].as_str(), paid["order_id"].as_str()),
+        ("matched", "ORD-L4")
+    );
+    // A line that pays an order already is refused for another link.
+    let out = decide(&w, D1, &["link", "ORD-C1", "--with", "kbank.csv:4"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("kbank.csv:4 already pays ORD-A1"),
+        "{}",
+        text(&out)
+    );
+
     // A rerun and a cascade keep every decision; a decline stays declined.
-    let decided = [D1, D2, D3].map(|d| w.report_bytes(d));
+    let decided = [D1, D2, D3, D4].map(|d| w.report_bytes(d));
     let out = w.recon(&["reconcile", "--day", D1, "--cascade"]);
     assert!(matches!(out.status.code(), Some(0 | 2)), "{}", text(&out));
-    for (d, bytes) in [D1, D2, D3].iter().zip(&decided) {
+    for (d, bytes) in [D1, D2, D3, D4].iter().zip(&decided) {
         assert_eq!(&w.report_bytes(d), bytes, "{d} changed on a rerun");
     }
 
@@ -284,7 +327,10 @@ fn decisions_stick_teach_and_undo_across_four_days() {
     let text_orders = fs::read_to_string(&orders).unwrap();
     fs::write(
         &orders,
-        text_orders.replace("ORD-S1,Kitti Wong,1000.00", "ORD-S1,Kitti Wong,995.00"),
+        text_orders.replace(
+            "ORD-S1,MR. Kitti Wong,1000.00",
+            "ORD-S1,MR. Kitti Wong,995.00",
+        ),
     )
     .unwrap();
     let out = w.recon(&["reconcile", "--day", D1, "--cascade"]);
@@ -306,8 +352,15 @@ fn decisions_stick_teach_and_undo_across_four_days() {
     // Every decision is listed, and the chain verifies.
     let listed = w.recon_ledger(&["decisions"]);
     let listed = String::from_utf8_lossy(&listed.stdout).to_string();
-    assert_eq!(listed.lines().count(), 5, "{listed}");
-    for word in ["confirm", "resolve", "write_off", "decline", "reopen"] {
+    assert_eq!(listed.lines().count(), 6, "{listed}");
+    for word in [
+        "confirm",
+        "resolve",
+        "write_off",
+        "decline",
+        "link",
+        "reopen",
+    ] {
         assert!(listed.contains(word), "{listed}");
     }
     let verify = w.recon(&["verify"]);
@@ -654,4 +707,32 @@ fn finance_decides_a_generated_day() {
             ),
         }
     }
+}
+
+#[test]
+fn a_learned_alias_is_listed_and_can_be_taken_back() {
+    let w = one_day();
+    let out = decide(&w, D1, &["confirm", "ORD-P1", "--note", "his wife"]);
+    assert!(matches!(out.status.code(), Some(0 | 2)), "{}", text(&out));
+    let listed = String::from_utf8_lossy(&w.recon_ledger(&["aliases"]).stdout).to_string();
+    assert_eq!(
+        listed.trim(),
+        "Peter Evans <- Laura Evans (since 2026-11-20)"
+    );
+    let out = w.recon_ledger(&[
+        "aliases",
+        "--remove",
+        "Peter Evans",
+        "Laura Evans",
+        "--by",
+        "nok",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&w.recon_ledger(&["aliases"]).stdout).trim(),
+        ""
+    );
+    let again = w.recon_ledger(&["aliases", "--remove", "Peter Evans", "Laura Evans"]);
+    assert_eq!(again.status.code(), Some(1), "{}", text(&again));
+    assert!(text(&again).contains("no alias"), "{}", text(&again));
 }

@@ -202,15 +202,20 @@ pub fn check(result: &DayResult, in_force: &InForce, requests: &[Request]) -> Ve
                             problem(format!("no statement line {} on {}", w.id, result.day))
                         }
                         None => problem(format!("`with` {} is not a statement line", w.id)),
-                        Some(l) if l.status == Status::Matched => problem(format!(
-                            "statement line {} already pays {}",
-                            w.id,
-                            l.order_ids
-                                .iter()
-                                .map(|o| o.0.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
+                        Some(l)
+                            if !l.order_ids.is_empty()
+                                && !l.order_ids.iter().any(|o| o.0 == r.case.id) =>
+                        {
+                            problem(format!(
+                                "statement line {} already pays {}",
+                                w.id,
+                                l.order_ids
+                                    .iter()
+                                    .map(|o| o.0.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ))
+                        }
                         Some(_) => {}
                     }
                     if let Some(other) = claimed.get(&w.id)

@@ -724,6 +724,8 @@ fn every_status_word_is_reachable() {
         Status::Ambiguous,
         Status::UnreadableSlip,
         Status::Pending,
+        // tests/decided.rs: a person's resolve.
+        Status::Resolved,
     ];
     assert_eq!(covered.len(), Status::ALL.len());
 }
