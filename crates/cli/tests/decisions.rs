@@ -736,3 +736,73 @@ fn a_learned_alias_is_listed_and_can_be_taken_back() {
     assert_eq!(again.status.code(), Some(1), "{}", text(&again));
     assert!(text(&again).contains("no alias"), "{}", text(&again));
 }
+
+/// The workbook round trip: finance opens `reconciliation.xlsx`, types the
+/// decisions into its Exceptions sheet, saves it, and hands it back.
+#[test]
+fn decisions_typed_into_the_workbook_are_applied() {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let w = one_day();
+    let book = w.root.join("reports").join(D1).join("reconciliation.xlsx");
+    let mut wb = open_workbook_auto(&book).unwrap();
+    let sheet = wb.worksheet_range("Exceptions").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    let header = &rows[0];
+    let col = |n: &str| {
+        header
+            .iter()
+            .position(|h| h == n)
+            .unwrap_or_else(|| panic!("{n}"))
+    };
+    let mut out = rust_xlsxwriter::Workbook::new();
+    let ws = out.add_worksheet();
+    ws.set_name("Exceptions").unwrap();
+    let mut filled = 0;
+    for (i, r) in rows.iter().enumerate() {
+        let mut cells = r.clone();
+        if i > 0 && cells[col("id")] == "ORD-S1" {
+            cells[col("decision")] = "Write Off".into();
+            cells[col("reason")] = "Bank Fee".into();
+            cells[col("note")] = "ค่าธรรมเนียม".into();
+            filled += 1;
+        }
+        if i > 0 && cells[col("id")] == "ORD-C1" {
+            cells[col("decision")] = "resolve".into();
+            cells[col("reason")] = "cash".into();
+            filled += 1;
+        }
+        for (j, c) in cells.iter().enumerate() {
+            ws.write_string(i as u32, j as u16, c).unwrap();
+        }
+        // Excel keeps a typed amount as a number.
+        if i > 0 && r[col("id")] == "ORD-S1" {
+            ws.write_number(i as u32, col("write_off_amount") as u16, 10.0)
+                .unwrap();
+        }
+    }
+    assert_eq!(filled, 2);
+    let handed_back = w.root.join("decided.xlsx");
+    out.save(&handed_back).unwrap();
+    let out = decide(&w, D1, &[handed_back.to_str().unwrap()]);
+    assert!(matches!(out.status.code(), Some(0 | 2)), "{}", text(&out));
+    let rows = w.report(D1, "reconciliation.csv");
+    let s1 = row(&rows, "order_id", "ORD-S1");
+    assert_eq!(s1["status"], "matched");
+    assert!(
+        s1["reasons"].contains("written_off=10.00 THB bank_fee"),
+        "{}",
+        s1["reasons"]
+    );
+    assert_eq!(s1["decision_note"], "ค่าธรรมเนียม");
+    assert_eq!(status_of(&w, D1, "ORD-C1"), "resolved");
+}
