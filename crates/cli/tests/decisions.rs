@@ -472,23 +472,17 @@ fn a_crash_inside_recon_decide_leaves_no_half_applied_state() {
             ("ORD-C1", &[("decision", "resolve"), ("reason", "cash")]),
         ],
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_recon"))
-        .current_dir(&w.root)
-        .args([
-            "--config", "job.toml", "decide", "--day", D1, "--by", "somchai",
-        ])
-        .arg(file.to_str().unwrap())
-        .args([
-            "--data",
-            "data",
-            "--out",
-            "reports",
-            "--ledger",
-            "ledger.sqlite",
-        ])
-        .env("RECON_TEST_ABORT_AT", "decisions_commit")
-        .output()
-        .unwrap();
+    let out = w.recon_env(
+        &[
+            "decide",
+            "--day",
+            D1,
+            "--by",
+            "somchai",
+            file.to_str().unwrap(),
+        ],
+        &[("RECON_TEST_ABORT_AT", "decisions_commit")],
+    );
     assert!(
         !out.status.success(),
         "the process was to die: {}",
@@ -541,9 +535,10 @@ fn an_item_carried_past_the_look_back_is_reported_expired_once_then_let_go() {
 /// undecided row changes.
 #[test]
 fn finance_decides_a_generated_day() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
+    let nightly = fs::read_to_string(common::workspace().join("jobs/nightly.toml")).unwrap();
+    let w = World::with_config(&nightly);
     let day = "2026-11-03";
+    let data = w.root.join("data");
     common::gen_day(&[
         "--day",
         day,
@@ -554,26 +549,7 @@ fn finance_decides_a_generated_day() {
         "--out",
         data.to_str().unwrap(),
     ]);
-    let config = common::workspace().join("jobs/nightly.toml");
-    let recon = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_recon"))
-            .current_dir(tmp.path())
-            .arg("--config")
-            .arg(&config)
-            .args(args)
-            .args([
-                "--data",
-                "data",
-                "--out",
-                "reports",
-                "--ledger",
-                "ledger.sqlite",
-            ])
-            .env("RECON_LOG", "warn")
-            .output()
-            .unwrap()
-    };
-    let out = recon(&["reconcile", "--day", day]);
+    let out = w.recon(&["reconcile", "--day", day]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let planted: BTreeMap<String, String> =
         fs::read_to_string(data.join(day).join("expected/planted.csv"))
@@ -585,20 +561,21 @@ fn finance_decides_a_generated_day() {
                     .map(|(a, b)| (a.to_string(), b.to_string()))
             })
             .collect();
-    let report = |file: &str| common::read_csv(&tmp.path().join("reports").join(day).join(file));
-    let before: BTreeMap<String, BTreeMap<String, String>> = report("reconciliation.csv")
-        .into_iter()
-        .map(|r| (r["order_id"].clone(), r))
-        .collect();
+    let orders = |w: &World| -> BTreeMap<String, BTreeMap<String, String>> {
+        w.report(day, "reconciliation.csv")
+            .into_iter()
+            .map(|r| (r["order_id"].clone(), r))
+            .collect()
+    };
+    let before = orders(&w);
 
-    // What the person decides, and where it brings the order.
-    // (order id, the cells the person fills in, the status it should reach)
+    // What the person decides (the cells they fill in), and the status it
+    // should bring the order to.
     type Plan<'a> = (String, Vec<(&'a str, String)>, &'a str);
-    let mut decide: Vec<Plan> = Vec::new();
+    let mut plans: Vec<Plan> = Vec::new();
     for (id, row) in &before {
         let story = planted.get(id).map(String::as_str).unwrap_or("");
-        let status = row["status"].as_str();
-        let plan: Option<(Vec<(&str, String)>, &str)> = match (story, status) {
+        let plan: Option<(Vec<(&str, String)>, &str)> = match (story, row["status"].as_str()) {
             ("paid_by_third_party" | "paid_by_other_payer_with_reference", "name_mismatch") => {
                 Some((
                     vec![
@@ -637,10 +614,10 @@ fn finance_decides_a_generated_day() {
             _ => None,
         };
         if let Some((cells, want)) = plan {
-            decide.push((id.clone(), cells, want));
+            plans.push((id.clone(), cells, want));
         }
     }
-    let kinds: std::collections::BTreeSet<&str> = decide
+    let kinds: std::collections::BTreeSet<&str> = plans
         .iter()
         .flat_map(|(_, cells, _)| {
             cells
@@ -656,31 +633,17 @@ fn finance_decides_a_generated_day() {
     );
 
     // Fill exceptions.csv as finance would and hand it back.
-    let path = tmp.path().join("reports").join(day).join("exceptions.csv");
-    let bytes = fs::read(&path).unwrap();
-    let mut reader =
-        csv::Reader::from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes));
-    let headers = reader.headers().unwrap().clone();
-    let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
-    let mut out = Vec::from(&b"\xEF\xBB\xBF"[..]);
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record(&headers).unwrap();
-        for r in reader.records() {
-            let mut cells: Vec<String> = r.unwrap().iter().map(str::to_string).collect();
-            if cells[col("kind")] == "order"
-                && let Some((_, set, _)) = decide.iter().find(|(id, _, _)| *id == cells[col("id")])
-            {
-                for (c, v) in set {
-                    cells[col(c)] = v.clone();
-                }
-            }
-            w.write_record(&cells).unwrap();
-        }
-    }
-    let file = tmp.path().join("decided.csv");
-    fs::write(&file, out).unwrap();
-    let out = recon(&[
+    let cells: Vec<Vec<(&str, &str)>> = plans
+        .iter()
+        .map(|(_, cells, _)| cells.iter().map(|(c, v)| (*c, v.as_str())).collect())
+        .collect();
+    let fills: Vec<(&str, &[(&str, &str)])> = plans
+        .iter()
+        .zip(&cells)
+        .map(|((id, _, _), c)| (id.as_str(), c.as_slice()))
+        .collect();
+    let file = fill(&w, day, &fills);
+    let out = w.recon(&[
         "decide",
         "--day",
         day,
@@ -690,13 +653,10 @@ fn finance_decides_a_generated_day() {
     ]);
     assert!(matches!(out.status.code(), Some(0 | 2)), "{}", text(&out));
 
-    let after: BTreeMap<String, BTreeMap<String, String>> = report("reconciliation.csv")
-        .into_iter()
-        .map(|r| (r["order_id"].clone(), r))
-        .collect();
+    let after = orders(&w);
     assert_eq!(after.len(), before.len());
     for (id, row) in &after {
-        match decide.iter().find(|(d, _, _)| d == id) {
+        match plans.iter().find(|(d, _, _)| d == id) {
             Some((_, _, want)) => {
                 assert_eq!(row["status"], *want, "{id}: {row:?}");
                 assert_eq!(row["decided_by"], "finance", "{id}");
@@ -707,34 +667,6 @@ fn finance_decides_a_generated_day() {
             ),
         }
     }
-}
-
-#[test]
-fn a_learned_alias_is_listed_and_can_be_taken_back() {
-    let w = one_day();
-    let out = decide(&w, D1, &["confirm", "ORD-P1", "--note", "his wife"]);
-    assert!(matches!(out.status.code(), Some(0 | 2)), "{}", text(&out));
-    let listed = String::from_utf8_lossy(&w.recon_ledger(&["aliases"]).stdout).to_string();
-    assert_eq!(
-        listed.trim(),
-        "Peter Evans <- Laura Evans (since 2026-11-20)"
-    );
-    let out = w.recon_ledger(&[
-        "aliases",
-        "--remove",
-        "Peter Evans",
-        "Laura Evans",
-        "--by",
-        "nok",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert_eq!(
-        String::from_utf8_lossy(&w.recon_ledger(&["aliases"]).stdout).trim(),
-        ""
-    );
-    let again = w.recon_ledger(&["aliases", "--remove", "Peter Evans", "Laura Evans"]);
-    assert_eq!(again.status.code(), Some(1), "{}", text(&again));
-    assert!(text(&again).contains("no alias"), "{}", text(&again));
 }
 
 /// The workbook round trip: finance opens `reconciliation.xlsx`, types the

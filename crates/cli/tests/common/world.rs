@@ -47,9 +47,14 @@ pub struct World {
 
 impl World {
     pub fn new() -> World {
+        World::with_config(CONFIG)
+    }
+
+    /// A world run with another job config.
+    pub fn with_config(config: &str) -> World {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().to_path_buf();
-        fs::write(root.join("job.toml"), CONFIG).unwrap();
+        fs::write(root.join("job.toml"), config).unwrap();
         World { _tmp: tmp, root }
     }
 
@@ -96,32 +101,43 @@ impl World {
         );
     }
 
-    pub fn recon(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_recon"))
-            .current_dir(&self.root)
+    /// `recon --config job.toml ARGS` in the world's folder.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_recon"));
+        cmd.current_dir(&self.root)
             .arg("--config")
             .arg(self.root.join("job.toml"))
             .args(args)
-            .args([
-                "--data",
-                "data",
-                "--out",
-                "reports",
-                "--ledger",
-                "ledger.sqlite",
-            ])
-            .output()
-            .unwrap()
+            .env("RECON_LOG", "warn");
+        cmd
+    }
+
+    /// Runs a `recon` command on the world's data, reports and ledger.
+    pub fn recon(&self, args: &[&str]) -> Output {
+        self.recon_env(args, &[])
+    }
+
+    /// [`World::recon`] with environment variables set (fail points).
+    pub fn recon_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = self.command(args);
+        cmd.args([
+            "--data",
+            "data",
+            "--out",
+            "reports",
+            "--ledger",
+            "ledger.sqlite",
+        ]);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
     }
 
     /// Runs a `recon` command that takes only `--ledger` (decisions,
     /// aliases, history).
     pub fn recon_ledger(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_recon"))
-            .current_dir(&self.root)
-            .arg("--config")
-            .arg(self.root.join("job.toml"))
-            .args(args)
+        self.command(args)
             .args(["--ledger", "ledger.sqlite"])
             .output()
             .unwrap()
