@@ -190,6 +190,11 @@ pub(crate) struct Tables<'a> {
 }
 
 impl<'a> Tables<'a> {
+    /// The day the tables are of.
+    pub(crate) fn day(&self) -> Day {
+        self.today
+    }
+
     pub(crate) fn build(input: &ReportInput<'a>, records: &DayRecords<'a>) -> Tables<'a> {
         let result: &'a DayResult = input.result;
         let today = result.day;

@@ -326,6 +326,26 @@ fn cell_width(cell: &Cell<'_>, scratch: &mut String) -> u32 {
     }
 }
 
+/// How a sheet prints: A4 landscape, as wide as one page, the header row
+/// repeated on every page, a footer with the day, the sheet and the page
+/// number, and rows tall enough for Thai marks above and below the line.
+fn print_setup(
+    ws: &mut Worksheet,
+    day: &str,
+    sheet: &str,
+    header_row: bool,
+) -> Result<(), XlsxError> {
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    if header_row {
+        ws.set_repeat_rows(0, 0)?;
+    }
+    ws.set_footer(format!("&L{day} {sheet}&RPage &P of &N"));
+    ws.set_default_row_height(18);
+    Ok(())
+}
+
 /// Writes a table sheet; returns which rows it does not hold (none
 /// normally).
 fn table_sheet(
@@ -336,6 +356,7 @@ fn table_sheet(
     detail_rows: usize,
 ) -> Result<Left, XlsxError> {
     ws.set_name(table.sheet())?;
+    print_setup(ws, &tables.day().to_string(), table.sheet(), true)?;
     let header = table.header();
     let mut widths: Vec<u32> = header
         .iter()
@@ -428,6 +449,7 @@ fn summary_sheet(
     overflow: &[(TableId, Left)],
 ) -> Result<(), XlsxError> {
     ws.set_name("Summary")?;
+    print_setup(ws, &summary.day.to_string(), "Summary", false)?;
     let mut r: u32 = 0;
     ws.write_string_with_format(r, 0, "Recon reconciliation", &styles.bold)?;
     r += 1;

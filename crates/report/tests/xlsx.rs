@@ -237,6 +237,51 @@ fn frozen_header_filter_formats_fills_and_fixed_creation_time() {
     );
 }
 
+/// Every sheet prints as finance prints it: A4 landscape, one page wide,
+/// the header row on every page, the day and the page number in the
+/// footer, rows tall enough for Thai marks.
+#[test]
+fn every_sheet_prints_landscape_one_page_wide_with_its_header_repeated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = write_xlsx(tmp.path());
+    let workbook = zip_part(&path, "xl/workbook.xml");
+    for n in 1..=5 {
+        let sheet = zip_part(&path, &format!("xl/worksheets/sheet{n}.xml"));
+        assert!(
+            sheet.contains(r#"orientation="landscape""#),
+            "sheet{n}: {sheet}"
+        );
+        assert!(sheet.contains(r#"paperSize="9""#), "sheet{n}: A4");
+        assert!(
+            sheet.contains(r#"fitToHeight="0""#),
+            "sheet{n}: one page wide"
+        );
+        assert!(
+            sheet.contains(r#"<pageSetUpPr fitToPage="1"/>"#),
+            "sheet{n}"
+        );
+        assert!(
+            sheet.contains("<oddFooter>&amp;L2026-11-21 "),
+            "sheet{n}: footer"
+        );
+        assert!(
+            sheet.contains("Page &amp;P of &amp;N"),
+            "sheet{n}: page numbers"
+        );
+        assert!(
+            sheet.contains(r#"defaultRowHeight="18""#),
+            "sheet{n}: row height"
+        );
+    }
+    // The header row repeats on the four table sheets (not the Summary).
+    assert_eq!(
+        workbook.matches("_xlnm.Print_Titles").count(),
+        4,
+        "{workbook}"
+    );
+    assert!(workbook.contains("Reconciliation!$1:$1"), "{workbook}");
+}
+
 #[test]
 fn rendering_twice_gives_identical_bytes() {
     let f = fixture();
