@@ -64,7 +64,7 @@ pub enum OcrError {
         retry_after: Option<Duration>,
     },
     /// HTTP 5xx. Retried.
-    #[error("{provider}: server error (HTTP {status}): {excerpt:?}")]
+    #[error("{provider}: server error (HTTP {status}): “{excerpt}”")]
     Server {
         provider: Provider,
         status: u16,
@@ -78,7 +78,7 @@ pub enum OcrError {
     Connection { provider: Provider, message: String },
     /// The body is not the JSON the contract promises: truncated or malformed
     /// JSON, an HTML error page, a wrong content type, a missing field.
-    #[error("{provider}: unexpected response (HTTP {}): {reason}; body starts {excerpt:?}", status.map(|s| s.to_string()).unwrap_or_else(|| "n/a".into()))]
+    #[error("{provider}: unexpected response (HTTP {}): {reason}; body starts “{excerpt}”", status.map(|s| s.to_string()).unwrap_or_else(|| "n/a".into()))]
     Malformed {
         provider: Provider,
         /// `None` for a saved response (no HTTP exchange).
@@ -96,7 +96,7 @@ pub enum OcrError {
         reason: String,
     },
     /// A saved JSON file that is none of the three providers' bodies.
-    #[error("not a saved EasySlip, NextOCR or CLOVA response: {reason}; starts {excerpt:?}")]
+    #[error("not a saved EasySlip, NextOCR or CLOVA response: {reason}; starts “{excerpt}”")]
     Unrecognised { reason: String, excerpt: String },
     /// The local reader (QR + tesseract) failed. `slip_problem`: the image
     /// itself cannot be read (not an image, no amount on it); otherwise the
@@ -421,7 +421,7 @@ mod tests {
                     reason: "an HTML page instead of JSON".into(),
                     excerpt: "<html>".into(),
                 },
-                "clova: unexpected response (HTTP 200): an HTML page instead of JSON; body starts \"<html>\"",
+                "clova: unexpected response (HTTP 200): an HTML page instead of JSON; body starts “<html>”",
             ),
             (
                 OcrError::Field {
