@@ -120,9 +120,23 @@ impl Ledger {
         // it comes before the switch to WAL.
         conn.pragma_update(None, "page_size", PAGE_SIZE)
             .map_err(open_err)?;
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))
-            .map_err(open_err)?;
+        // The switch to WAL takes the file exclusively for a moment and, on
+        // a fresh file that several processes open at once, SQLite answers
+        // "busy" without calling the busy handler: wait as the timeout says.
+        let started = std::time::Instant::now();
+        let mode: String = loop {
+            match conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0)) {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if matches!(
+                        e.code,
+                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                    ) && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                other => break other.map_err(open_err)?,
+            }
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(LedgerError::NotWal {
                 path: path.to_path_buf(),
