@@ -669,6 +669,34 @@ fn finance_decides_a_generated_day() {
     }
 }
 
+#[test]
+fn a_learned_alias_is_listed_and_can_be_taken_back() {
+    let w = one_day();
+    let out = decide(&w, D1, &["confirm", "ORD-P1", "--note", "his wife"]);
+    assert!(matches!(out.status.code(), Some(0 | 2)), "{}", text(&out));
+    let listed = String::from_utf8_lossy(&w.recon_ledger(&["aliases"]).stdout).to_string();
+    assert_eq!(
+        listed.trim(),
+        "Peter Evans <- Laura Evans (since 2026-11-20)"
+    );
+    let out = w.recon_ledger(&[
+        "aliases",
+        "--remove",
+        "Peter Evans",
+        "Laura Evans",
+        "--by",
+        "nok",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&w.recon_ledger(&["aliases"]).stdout).trim(),
+        ""
+    );
+    let again = w.recon_ledger(&["aliases", "--remove", "Peter Evans", "Laura Evans"]);
+    assert_eq!(again.status.code(), Some(1), "{}", text(&again));
+    assert!(text(&again).contains("no alias"), "{}", text(&again));
+}
+
 /// The workbook round trip: finance opens `reconciliation.xlsx`, types the
 /// decisions into its Exceptions sheet, saves it, and hands it back.
 #[test]
