@@ -117,17 +117,6 @@ impl<'a> Cases<'a> {
     }
 }
 
-/// The difference found on an order (`short_by` / `over_by`).
-fn difference(o: &recon_core::OrderOutcome) -> Option<Money> {
-    o.reasons.iter().find_map(|r| {
-        if !(r.is(ReasonCode::ShortBy) || r.is(ReasonCode::OverBy)) {
-            return None;
-        }
-        let (amount, currency) = r.detail.as_deref()?.split_once(' ')?;
-        Money::parse(amount, currency.parse().ok()?).ok()
-    })
-}
-
 fn detail(o: &recon_core::OrderOutcome, code: ReasonCode) -> Option<&str> {
     o.reasons
         .iter()
@@ -269,7 +258,7 @@ pub fn check(result: &DayResult, in_force: &InForce, requests: &[Request]) -> Ve
                     .flatten();
                 match order {
                     Some(o) if o.status == Status::AmountMismatch => {
-                        let diff = difference(o);
+                        let diff = recon_matcher::decided::difference(&o.reasons);
                         match (&r.amount, diff) {
                             (None, _) => problem("write_off needs an amount".into()),
                             (Some(a), _) if !a.is_positive() => {

@@ -97,17 +97,15 @@ fn stale_reason(d: &Decision, why: &str) -> Reason {
     )
 }
 
-/// The difference found on an order: `short_by` or `over_by`.
-fn difference(reasons: &[Reason]) -> Option<(Money, bool)> {
+/// The difference found on an order, from its `short_by` or `over_by`
+/// reason (`50.00 THB`): what a write-off may accept at most.
+pub fn difference(reasons: &[Reason]) -> Option<Money> {
     reasons.iter().find_map(|r| {
-        let short = r.is(ReasonCode::ShortBy);
-        if !(short || r.is(ReasonCode::OverBy)) {
+        if !(r.is(ReasonCode::ShortBy) || r.is(ReasonCode::OverBy)) {
             return None;
         }
-        let detail = r.detail.as_deref()?;
-        let (amount, currency) = detail.split_once(' ')?;
-        let currency = currency.parse().ok()?;
-        Some((Money::parse(amount, currency).ok()?, short))
+        let (amount, currency) = r.detail.as_deref()?.split_once(' ')?;
+        Money::parse(amount, currency.parse().ok()?).ok()
     })
 }
 
@@ -132,7 +130,7 @@ pub fn apply(result: &mut DayResult, in_force: &InForce) -> DayDecisions {
                 s => Err(format!("the case is {s} now")),
             },
             DecisionKind::WriteOff => match (o.status, difference(&o.reasons), &d.amount) {
-                (Status::AmountMismatch, Some((diff, _)), Some(amount))
+                (Status::AmountMismatch, Some(diff), Some(amount))
                     if amount.currency == diff.currency && amount.amount <= diff.amount =>
                 {
                     o.status = Status::Matched;
@@ -142,7 +140,7 @@ pub fn apply(result: &mut DayResult, in_force: &InForce) -> DayDecisions {
                     ));
                     Ok(())
                 }
-                (Status::AmountMismatch, Some((diff, _)), Some(amount)) => Err(format!(
+                (Status::AmountMismatch, Some(diff), Some(amount)) => Err(format!(
                     "the difference is {diff} now, less than the {amount} written off"
                 )),
                 (s, _, _) => Err(format!("the case is {s} now")),

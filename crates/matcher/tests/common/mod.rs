@@ -50,33 +50,10 @@ pub fn usd(s: &str) -> Money {
     Money::parse(s, Currency::Usd).unwrap()
 }
 
+/// Our receiving accounts, as the sample job config and the generator
+/// have them.
 pub fn our_accounts() -> Vec<OurAccount> {
-    vec![
-        OurAccount {
-            name: "บริษัท ร้านดี จำกัด".into(),
-            alt_name: Some("RANDEE CO., LTD.".into()),
-            bank: Some("KBANK".into()),
-            account: "123-4-56789-0".into(),
-            currency: Currency::Thb,
-            proxies: vec!["0105561234567".into()],
-        },
-        OurAccount {
-            name: "RANDEE TRADING CO., LTD.".into(),
-            alt_name: None,
-            bank: Some("ABA".into()),
-            account: "001 234 567".into(),
-            currency: Currency::Usd,
-            proxies: vec![],
-        },
-        OurAccount {
-            name: "RANDEE TRADING CO., LTD.".into(),
-            alt_name: None,
-            bank: Some("ABA".into()),
-            account: "001 234 568".into(),
-            currency: Currency::Khr,
-            proxies: vec![],
-        },
-    ]
+    recon_testkit::labelled::our_accounts()
 }
 
 pub fn order(id: &str, customer: &str, amount: Money, time: &str, slip: Option<&str>) -> Order {
