@@ -2,13 +2,16 @@
 //!
 //! Owns: [`Money`] (exact decimal + ISO 4217 [`Currency`]), [`Day`],
 //! [`StatementLine`], [`Order`], [`Slip`], [`Party`], the contract
-//! [`Status`] words and the outcome rows, the quarantine [`Rejection`], and
-//! helpers to mask personal data ([`mask`]).
+//! [`Status`] words and the outcome rows, the quarantine [`Rejection`],
+//! [`case`]s (one payment problem, however many rows it touches, in the
+//! order a person should take them), and helpers to mask personal data
+//! ([`mask`]).
 //!
 //! Never does I/O: types are parsed once at the edge (ingest, ocr-client)
 //! and trusted inside.
 
 pub mod carry;
+pub mod case;
 mod day;
 pub mod decision;
 pub mod mask;
@@ -20,6 +23,7 @@ mod run;
 mod slip;
 
 pub use carry::{AgeBucket, Break, ItemKind, Lifecycle, OpenItem};
+pub use case::{Case, cases, open_cases};
 pub use day::Day;
 pub use decision::{
     Alias, CaseRef, DayDecisions, Decision, DecisionKind, DeclinedPair, InForce, Resolution,
