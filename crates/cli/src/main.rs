@@ -125,6 +125,34 @@ enum Command {
         #[command(flatten)]
         args: DayArgs,
     },
+    /// Open the review page: a local web application to work through a
+    /// day's cases (slip beside bank line and order) and record decisions.
+    ///
+    /// Listens on 127.0.0.1 by default; any other address needs a token
+    /// (`--token-file`, a file only its owner can read, or `--token`), and
+    /// the page is then opened once with `?token=…`. Decisions are recorded
+    /// as `--user` (default: the OS user) and re-run the day at once.
+    Review {
+        /// The day the page opens on (default: the last reconciled day).
+        #[arg(long)]
+        day: Option<Day>,
+        #[arg(long, default_value_t = 8321)]
+        port: u16,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The access token (prefer --token-file: a flag is visible in `ps`).
+        #[arg(long, conflicts_with = "token_file")]
+        token: Option<String>,
+        /// A file holding the access token on its first line (mode 600).
+        #[arg(long)]
+        token_file: Option<PathBuf>,
+        /// Who decides (default: the OS user).
+        #[arg(long)]
+        user: Option<String>,
+        #[command(flatten)]
+        args: DayArgs,
+    },
     /// List the decisions recorded (of one day, or all).
     Decisions {
         #[arg(long)]
@@ -358,6 +386,33 @@ fn run(cli: Cli) -> Result<u8, CliError> {
                 done.aliases_removed
             );
             Ok(print_outcomes(done.runs))
+        }
+        Command::Review {
+            day,
+            port,
+            bind,
+            token,
+            token_file,
+            user,
+            args,
+        } => {
+            let config = JobConfig::load(&cli.config)?;
+            let paths = paths(&cli.config, &config, &args);
+            let token = match token_file {
+                Some(f) => {
+                    Some(recon_review::security::read_token_file(&f).map_err(CliError::Usage)?)
+                }
+                None => token,
+            };
+            let options = recon_review::Options {
+                bind: std::net::SocketAddr::new(bind, port),
+                token,
+                user: user.unwrap_or_else(os_user),
+                day,
+            };
+            recon_review::run(config, paths, options)
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+            Ok(exit::CLEAN)
         }
         Command::Decisions { day, ledger } => {
             let ledger = Ledger::open(&ledger_path(&cli.config, ledger)?)?;

@@ -19,6 +19,8 @@
 //!   a batch whole before anything is recorded, reading a filled-in
 //!   decisions file ([`decisions_file`]), and re-running the decided day
 //!   with the days built on it; every run applies its day's decisions;
+//! - a reconciled day as a person looks at it ([`view`]): its last result,
+//!   cases and records, read without a lock, a provider call or a write;
 //! - scoring a day's reports against a labelled truth folder ([`eval`]),
 //!   read-only, for a rule change to be measured before it is trusted;
 //! - reading back the decisions a person filled into a day's exceptions
@@ -37,6 +39,7 @@ pub mod eval;
 pub mod manifest;
 pub mod reconcile;
 pub mod verify;
+pub mod view;
 
 use std::path::{Path, PathBuf};
 

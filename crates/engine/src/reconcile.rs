@@ -596,7 +596,7 @@ fn trend_point(result: &DayResult) -> TrendPoint {
 }
 
 /// Every file of the day's three input folders, sorted, with its SHA-256.
-fn list_inputs(day_dir: &Path) -> Result<(Vec<InputFile>, Vec<Rejection>), EngineError> {
+pub(crate) fn list_inputs(day_dir: &Path) -> Result<(Vec<InputFile>, Vec<Rejection>), EngineError> {
     let mut inputs = Vec::new();
     let mut refused = Vec::new();
     // Links are never followed, here or for slip names: a link can point
@@ -712,7 +712,7 @@ fn keep<T>(ingested: Ingested<T>, rows: &mut Vec<T>, quarantine: &mut Vec<Reject
     quarantine.extend(ingested.rejected);
 }
 
-fn read_statements(
+pub(crate) fn read_statements(
     config: &JobConfig,
     rules: &[ResolvedRule],
     day_dir: &Path,
@@ -749,7 +749,7 @@ fn read_statements(
     lines
 }
 
-fn read_orders(
+pub(crate) fn read_orders(
     config: &JobConfig,
     day_dir: &Path,
     inputs: &[InputFile],
@@ -848,7 +848,7 @@ fn read_slips(
     reads
 }
 
-fn safe_slip_path(slips_dir: &Path, name: &str) -> Result<PathBuf, String> {
+pub(crate) fn safe_slip_path(slips_dir: &Path, name: &str) -> Result<PathBuf, String> {
     let plain =
         !name.is_empty() && !name.contains(['/', '\\', '\0']) && name != "." && name != "..";
     if !plain {
