@@ -9,7 +9,8 @@
 //! the generator and the local reader's round-trip tests; varied saved
 //! provider bodies for the saved-slip tests and benchmark; a generated day
 //! read back into memory with its labels ([`labelled`]) for the matcher's
-//! tests and benchmark.
+//! tests and benchmark; a small WebDriver client driving headless
+//! Chromium for the browser tests of local pages ([`browser`]).
 //!
 //! Never does: reconciliation. The generator plans the expected outcome of
 //! each order from how it was planned, not by running the matcher, so that
@@ -19,6 +20,7 @@
 //! writes days of any size; the README's Performance section lists the
 //! figures of the days it writes.
 
+pub mod browser;
 pub mod gen_command;
 pub mod generator;
 pub mod labelled;
