@@ -80,6 +80,7 @@ mod html;
 mod summary;
 mod tables;
 mod width;
+pub mod words;
 mod xlsx;
 
 use std::path::{Path, PathBuf};
