@@ -117,7 +117,9 @@ pub(crate) fn render(summary: &Summary, tables: &Tables<'_>, trend: &[TrendPoint
     let (open, resolved): (Vec<usize>, Vec<usize>) =
         (0..tables.exceptions.len()).partition(|&i| tables.exceptions[i].brk.is_open());
     let mut cells = Vec::new();
-    let _ = writeln!(h, "<h2>Exceptions ({})</h2>", open.len());
+    // Rows, not cases: one case may be several rows (the headline counts
+    // cases).
+    let _ = writeln!(h, "<h2>Exception rows ({})</h2>", open.len());
     if open.is_empty() {
         h.push_str("<p class=\"empty\">Nothing to review.</p>\n");
     } else {
@@ -342,7 +344,7 @@ fn headline(h: &mut String, s: &Summary) {
         (s.orders.total.to_string(), "orders"),
         (s.orders.matched.to_string(), "matched orders"),
         (rate, "match rate"),
-        (s.exceptions.total.to_string(), "exceptions to review"),
+        (s.cases.open.to_string(), "cases to review"),
         (s.statement.total.to_string(), "statement lines"),
         (s.slips.total.to_string(), "slips"),
         (s.quarantine.to_string(), "quarantined rows"),
@@ -592,8 +594,8 @@ fn by_age_section(h: &mut String, s: &Summary) {
     h.push_str("</table>\n");
 }
 
-/// Orders, matched and exceptions per day over the last 30 days up to this
-/// one, from the ledger.
+/// Orders, matched orders and open cases per day over the last 30 days up
+/// to this one, from the ledger.
 fn trend_chart(h: &mut String, s: &Summary, trend: &[TrendPoint]) {
     let mut points: Vec<&TrendPoint> = trend.iter().filter(|p| p.day <= s.day).collect();
     points.sort_by_key(|p| p.day);
@@ -610,7 +612,7 @@ fn trend_chart(h: &mut String, s: &Summary, trend: &[TrendPoint]) {
     let plot_h = ht - top - bottom;
     let max = points
         .iter()
-        .map(|p| p.orders.max(p.matched).max(p.exceptions))
+        .map(|p| p.orders.max(p.matched).max(p.cases))
         .max()
         .unwrap_or(1)
         .max(1) as f64;
@@ -638,7 +640,7 @@ fn trend_chart(h: &mut String, s: &Summary, trend: &[TrendPoint]) {
     let series: [(&str, &str, Pick); 3] = [
         ("orders", "#555", |p| p.orders),
         ("matched", status_color(Status::Matched), |p| p.matched),
-        ("exceptions", "#c62828", |p| p.exceptions),
+        ("cases", "#c62828", |p| p.cases),
     ];
     for (name, color, pick) in series {
         let pts: Vec<String> = points
@@ -667,7 +669,7 @@ fn trend_chart(h: &mut String, s: &Summary, trend: &[TrendPoint]) {
         "<text x=\"{left}\" y=\"{ly}\" font-size=\"11\">{}</text>\
          <text x=\"{r}\" y=\"{ly}\" font-size=\"11\" text-anchor=\"end\">{}</text></svg>\
          <div><span style=\"color:#555\">■ orders</span> · <span style=\"color:#2e7d32\">■ matched</span> · \
-         <span style=\"color:#c62828\">■ exceptions</span> ({} days)</div></div>",
+         <span style=\"color:#c62828\">■ open cases</span> ({} days)</div></div>",
         esc(&first),
         esc(&last),
         points.len(),

@@ -31,7 +31,7 @@ mod join;
 pub(crate) use cell::{Cell, push_money};
 pub(crate) use decided::{DecisionIndex, past_tense};
 pub(crate) use exceptions::BreakRow;
-use exceptions::{BreakIndex, ExcItem, ExcRow, money_in, pick};
+use exceptions::{BreakIndex, ExcItem, ExcRow, pick};
 use join::{sorted_lines, sorted_orders};
 
 /// The look-ups are made once per row of a million-row day: foldhash is
@@ -236,6 +236,11 @@ impl<'a> Tables<'a> {
             }
         }
         for (&l, &record) in lines.iter().zip(&line_records) {
+            // Money going out is no payment and nobody decides on it: it
+            // stays in `statement.csv` (and `money_out`), not here.
+            if !l.amount.is_positive() {
+                continue;
+            }
             let brk = index.take(ItemKind::StatementLine, &l.line.file, Some(l.line.line));
             if let Some(block) = pick(l.status, brk, &mut open, &mut resolved) {
                 block.push(index.row(
@@ -244,7 +249,7 @@ impl<'a> Tables<'a> {
                     brk,
                     &l.line.file,
                     Some(l.amount.currency),
-                    money_in(l.amount),
+                    Some(l.amount),
                 ));
             }
         }

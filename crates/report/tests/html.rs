@@ -66,7 +66,7 @@ fn chromium_renders_figures_charts_and_the_exception_list() {
     assert!(dom.contains("<h1>Reconciliation 2026-11-21</h1>"), "{dom}");
     // headline figures
     assert!(dom.contains("33.3%"), "match rate");
-    assert!(dom.contains("exceptions to review"));
+    assert!(dom.contains("cases to review"));
     // charts were parsed as SVG
     for id in [
         "chart-match-rate",
@@ -159,7 +159,7 @@ fn chromium_renders_the_open_exceptions_by_age() {
         .expect("by-age table in the DOM");
     assert_eq!(table.matches("<tr>").count(), 5, "{table}");
     assert!(dom.contains("<h2>Resolved today (3)</h2>"));
-    assert!(dom.contains("new 11 · persisting 4 · resolved today 3"));
+    assert!(dom.contains("new 10 · persisting 4 · resolved today 3"));
 }
 
 #[test]
