@@ -11,14 +11,16 @@
 //! | `quarantine.csv` | input rows ingest rejected |
 //! | `summary.json` | the figures a monitoring check needs |
 //! | `reconciliation.xlsx` | a Summary sheet and the four tables, typed |
-//! | `summary.html` | one self-contained page with charts |
+//! | `summary.html` | one self-contained page: the open cases and what to do about each, then charts |
 //!
 //! Counting: a *case* is one payment problem, however many rows it touches
 //! (`recon_core::cases`: an amount mismatch is an order, its slip and its
 //! line, three rows of `exceptions.csv`). `summary.json`'s `cases`, the
 //! page and the workbook's Summary sheet count cases; `exceptions` counts
 //! rows. Money going out of our account (amount ≤ 0, reason `money_out`) is
-//! neither: it is in `statement.csv` and `money_out` only.
+//! neither: it is in `statement.csv` and `money_out` only. The page says
+//! statuses and reasons in plain English and Thai ([`words`]); the files
+//! keep the machine words.
 //!
 //! Days are not islands: a run also reports the items of earlier days
 //! carried into it (their names carry their day, `2026-11-20/orders.csv:5`).
@@ -343,7 +345,7 @@ fn render_into<S: Sink>(
         sink.finish(name, file)?;
 
         let name = "summary.html";
-        let html = html::render(&summary, &tables, input.trend);
+        let html = html::render(&summary, &tables, &cases, input.trend);
         let mut file = sink.create(name)?;
         file.write_all(html.as_bytes())
             .map_err(|e| sink.io_error(name, e))?;

@@ -678,7 +678,7 @@ fn the_page_shows_open_exceptions_by_age_and_what_was_resolved() {
     for banned in ["<script", "<link", " src=", " href=", "url("] {
         assert!(!html.contains(banned), "{banned}");
     }
-    assert!(html.contains("<h2>Open exceptions by age</h2>"));
+    assert!(html.contains("<h2>Open exception rows by age</h2>"));
     let table = html
         .split("<table id=\"open-by-age\">")
         .nth(1)
@@ -687,11 +687,13 @@ fn the_page_shows_open_exceptions_by_age_and_what_was_resolved() {
     let row = |label: &str| {
         table
             .split("<tr>")
-            .find(|r| r.starts_with(&format!("<td>{label}</td>")))
+            .find(|r| r.starts_with(&format!("<td data-label=\"Age (days)\">{label}</td>")))
             .unwrap_or_else(|| panic!("no row {label}: {table}"))
     };
     assert!(
-        row("0-1").contains("<td class=\"n\">11</td><td class=\"n\">4</td>"),
+        row("0-1").contains(
+            "<td class=\"n\" data-label=\"Open\">11</td><td class=\"n\" data-label=\"Orders\">4</td>"
+        ),
         "{table}"
     );
     assert!(row("8-30").contains("1,200.00 THB"), "{table}");

@@ -441,7 +441,7 @@ fn the_page_badges_decided_rows_and_escapes_their_notes() {
     assert!(!html.contains(SCRIPT_NOTE));
     assert!(
         html.contains(
-            "<td>&lt;script&gt;alert(&#39;note&#39;)&lt;/script&gt; payer is his wife</td>"
+            "<td data-label=\"Note\">&lt;script&gt;alert(&#39;note&#39;)&lt;/script&gt; payer is his wife</td>"
         )
     );
     assert!(html.contains(
@@ -460,7 +460,7 @@ fn the_page_badges_decided_rows_and_escapes_their_notes() {
     let row = |id: &str| {
         decided
             .split("<tr")
-            .find(|r| r.contains(&format!("<td>{id}</td>")))
+            .find(|r| r.contains(&format!("<td data-label=\"Id\">{id}</td>")))
             .unwrap_or_else(|| panic!("no row {id}: {decided}"))
     };
     assert!(
@@ -490,7 +490,7 @@ fn the_page_badges_decided_rows_and_escapes_their_notes() {
     let exc_row = |id: &str| {
         exceptions
             .split("<tr")
-            .find(|r| r.contains(&format!("<td>{id}</td>")))
+            .find(|r| r.contains(&format!("<td data-label=\"Id\">{id}</td>")))
             .unwrap_or_else(|| panic!("no row {id}: {exceptions}"))
     };
     assert!(

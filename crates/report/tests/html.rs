@@ -71,7 +71,7 @@ fn chromium_renders_figures_charts_and_the_exception_list() {
     for id in [
         "chart-match-rate",
         "chart-amounts",
-        "chart-exceptions",
+        "chart-cases",
         "chart-trend",
     ] {
         assert!(dom.contains(&format!("id=\"{id}\"")), "{id}");
