@@ -78,7 +78,7 @@
 //! of the workbook. The Exceptions and Quarantine sheets are always
 //! written, up to Excel's 1,048,575 rows (the Summary sheet says when rows
 //! were left to the CSV). The CSVs always hold every row. The HTML lists at
-//! most 2,000 rows per table. Measure: `cargo run --release -p
+//! most 200 cases and 2,000 rows per table. Measure: `cargo run --release -p
 //! recon-report --example report_timing` (every order with a line and a
 //! slip, every tenth an exception with its break; CPU s and memory the
 //! report adds); the README's Performance section has the figures.
