@@ -21,7 +21,7 @@ pub mod exit {
     pub const CLEAN: u8 = 0;
     /// Something failed: nothing new was written; the previous reports stand.
     pub const FAILURE: u8 = 1;
-    /// The run finished; there are exceptions or quarantined rows to review.
+    /// The run finished; there are open cases or quarantined rows to review.
     pub const EXCEPTIONS: u8 = 2;
 }
 

@@ -267,11 +267,11 @@ fn print_outcomes(outcomes: Vec<recon_engine::reconcile::RunOutcome>) -> u8 {
     let mut code = exit::CLEAN;
     for outcome in outcomes {
         println!(
-            "{}: {} orders, {} matched, {} exceptions, {} quarantined rows -> {}",
+            "{}: {} orders, {} matched, {} cases to review, {} quarantined rows -> {}",
             outcome.day,
             outcome.orders,
             outcome.matched,
-            outcome.exceptions,
+            outcome.cases,
             outcome.quarantined,
             outcome.report_dir.display()
         );

@@ -85,7 +85,8 @@ fn a_clean_day_exits_zero_and_a_day_with_problems_exits_two() {
         text(&clean)
     );
     assert!(
-        String::from_utf8_lossy(&clean.stdout).contains("30 orders, 30 matched, 0 exceptions"),
+        String::from_utf8_lossy(&clean.stdout)
+            .contains("30 orders, 30 matched, 0 cases to review, 0 quarantined rows"),
         "{}",
         text(&clean)
     );

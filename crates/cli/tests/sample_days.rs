@@ -322,3 +322,130 @@ fn history_and_status_read_the_ledger() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// Every string inside a JSON value, keys included.
+fn json_strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| json_strings(x, out)),
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                out.push(k.clone());
+                json_strings(x, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Text a person reads must never show Rust's debug escapes.
+fn assert_no_debug_escapes(what: &str, text: &str) {
+    for bad in ["\\u{", "\\\""] {
+        assert!(!text.contains(bad), "{what} contains {bad:?}");
+    }
+}
+
+/// One count of cases on the command line, in summary.json and on the page;
+/// money going out is no exception row; and no report file of either
+/// sample day shows a Rust debug escape.
+#[test]
+fn sample_days_count_cases_once_and_keep_money_out_off_the_list() {
+    let env = Env::new();
+    for day in ["2026-11-20", "2026-11-21"] {
+        let out = env.reconcile(day);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        let dir = env.reports().join(day);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(day))
+            .unwrap_or_else(|| panic!("no line for {day}: {stdout}"));
+        let printed: u64 = line
+            .split(" cases to review")
+            .next()
+            .and_then(|s| s.rsplit(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no case count in {line:?}"));
+
+        let summary: serde_json::Value =
+            serde_json::from_slice(&fs::read(dir.join("summary.json")).unwrap()).unwrap();
+        let cases = &summary["cases"];
+        assert_eq!(cases["open"].as_u64(), Some(printed), "{day}: {line}");
+        let by_status: u64 = cases["by_status"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|n| n.as_u64().unwrap())
+            .sum();
+        assert_eq!(by_status, printed, "{day}: cases by status add up");
+        // Planted amount mismatches touch an order, its slip and its line:
+        // fewer cases than rows.
+        let rows = summary["exceptions"]["total"].as_u64().unwrap();
+        assert!(
+            printed > 0 && printed < rows,
+            "{day}: {printed} cases, {rows} rows"
+        );
+        assert_eq!(summary["needs_review"], true);
+
+        let html = fs::read_to_string(dir.join("summary.html")).unwrap();
+        assert!(
+            html.contains(&format!("<span id=\"cases-open\">{printed}</span>")),
+            "{day}: the page counts {printed} cases"
+        );
+
+        // Money going out stays in statement.csv, off the exception list.
+        let statement = read_csv(&dir.join("statement.csv"));
+        let money_out: Vec<&String> = statement
+            .iter()
+            .filter(|r| r["reasons"].contains("money_out"))
+            .map(|r| &r["statement_line"])
+            .collect();
+        assert!(!money_out.is_empty(), "{day}: the sample day has money out");
+        assert_eq!(
+            summary["money_out"]["lines"].as_u64(),
+            Some(money_out.len() as u64)
+        );
+        for r in statement
+            .iter()
+            .filter(|r| r["reasons"].contains("money_out"))
+        {
+            assert_eq!(r["status"], "statement_unmatched");
+        }
+        let exceptions = read_csv(&dir.join("exceptions.csv"));
+        for r in &exceptions {
+            assert!(
+                !money_out.contains(&&r["id"]) && !r["reasons"].contains("money_out"),
+                "{day}: money out listed as an exception: {r:?}"
+            );
+        }
+
+        // No debug escapes: the text files as they are, the JSON's strings
+        // (JSON itself escapes a quote as \"), the workbook's cells.
+        for file in [
+            "reconciliation.csv",
+            "statement.csv",
+            "exceptions.csv",
+            "quarantine.csv",
+            "summary.html",
+        ] {
+            let text = fs::read_to_string(dir.join(file)).unwrap();
+            assert_no_debug_escapes(&format!("{day}/{file}"), &text);
+        }
+        let mut strings = Vec::new();
+        json_strings(&summary, &mut strings);
+        for s in &strings {
+            assert_no_debug_escapes(&format!("{day}/summary.json"), s);
+        }
+        use calamine::Reader as _;
+        let mut wb: calamine::Xlsx<_> =
+            calamine::open_workbook(dir.join("reconciliation.xlsx")).unwrap();
+        for sheet in wb.sheet_names() {
+            let range = wb.worksheet_range(&sheet).unwrap();
+            for cell in range.used_cells() {
+                if let calamine::Data::String(s) = cell.2 {
+                    assert_no_debug_escapes(&format!("{day}/reconciliation.xlsx {sheet}"), s);
+                }
+            }
+        }
+    }
+}

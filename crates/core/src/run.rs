@@ -32,7 +32,12 @@ pub struct TrendPoint {
     pub day: Day,
     pub orders: u64,
     pub matched: u64,
-    pub exceptions: u64,
+    /// The day's open cases (`recon_core::open_cases`: one payment
+    /// problem, however many rows it touches; carried ones included), the
+    /// figure the command line and `summary.json`'s `cases.open` give.
+    /// Days recorded before runs kept that figure show their unmatched own
+    /// orders instead.
+    pub cases: u64,
 }
 
 /// Where read slips are remembered, so that a rerun never pays a provider

@@ -45,7 +45,9 @@ pub struct RunOutcome {
     pub report_dir: PathBuf,
     pub orders: usize,
     pub matched: usize,
-    pub exceptions: usize,
+    /// Open cases (`recon_core::open_cases`): one payment problem, however
+    /// many rows of `exceptions.csv` it touches; carried ones included.
+    pub cases: usize,
     pub quarantined: usize,
     pub status: RunStatus,
 }
@@ -231,8 +233,9 @@ fn reconcile_one(
         // The trend is the earlier days as the ledger has them plus today as
         // just computed, so the reports do not depend on whether an earlier
         // run of this same day had already been recorded.
+        let cases = recon_core::open_cases(&result);
         let mut trend = ledger.trend(day.previous(), 29)?;
-        trend.push(trend_point(&result));
+        trend.push(trend_point(&result, cases as u64));
 
         let report = ReportInput {
             result: &result,
@@ -276,18 +279,19 @@ fn reconcile_one(
             record_manifest(&ledger, run, day, carried_from, &inputs, &written)
         })?;
         info!(manifest = %link.sha256, "manifest recorded");
-        Ok::<_, EngineError>((result, quarantine, breaks))
+        Ok::<_, EngineError>((result, quarantine, breaks, cases))
     })();
 
     let finished_at = Utc::now().fixed_offset();
     match result {
-        Ok((result, quarantine, breaks)) => {
-            let outcome = outcome_of(day, &paths.reports_dir, &result, &quarantine);
+        Ok((result, quarantine, breaks, cases)) => {
+            let outcome = outcome_of(day, &paths.reports_dir, &result, cases, &quarantine);
             let count = |l: Lifecycle| breaks.iter().filter(|b| b.lifecycle == l).count();
             let summary = serde_json::json!({
                 "orders": outcome.orders,
                 "matched": outcome.matched,
-                "exceptions": outcome.exceptions,
+                "exceptions": exception_rows(&result),
+                "cases": outcome.cases,
                 "quarantined": outcome.quarantined,
                 "breaks_new": count(Lifecycle::New),
                 "breaks_persisting": count(Lifecycle::Persisting),
@@ -537,31 +541,18 @@ fn crash_point(stage: &str) {
     }
 }
 
+/// What the run tells its caller. `cases` is the day's open cases: every
+/// open one needs review, carried ones included, so a break stays on the
+/// list (and the exit code says so) until it is resolved.
 fn outcome_of(
     day: Day,
     reports_dir: &Path,
     result: &DayResult,
+    cases: usize,
     quarantine: &[Rejection],
 ) -> RunOutcome {
-    let point = trend_point(result);
-    // Everything open needs review, carried rows included: a break stays on
-    // the list (and the exit code says so) until it is resolved.
-    let exceptions = result
-        .orders
-        .iter()
-        .filter(|o| o.status.is_exception())
-        .count()
-        + result
-            .statement
-            .iter()
-            .filter(|s| s.status.is_exception())
-            .count()
-        + result
-            .slips
-            .iter()
-            .filter(|s| s.status.is_exception())
-            .count();
-    let status = if exceptions == 0 && quarantine.is_empty() {
+    let point = trend_point(result, cases as u64);
+    let status = if cases == 0 && quarantine.is_empty() {
         RunStatus::Clean
     } else {
         RunStatus::Exceptions
@@ -571,15 +562,28 @@ fn outcome_of(
         report_dir: reports_dir.join(day.to_string()),
         orders: point.orders as usize,
         matched: point.matched as usize,
-        exceptions,
+        cases,
         quarantined: quarantine.len(),
         status,
     }
 }
 
+/// Rows of `exceptions.csv` that are open (money going out is none): the
+/// run summary's secondary `exceptions` figure.
+fn exception_rows(result: &DayResult) -> usize {
+    let open = |s: Status| s.is_exception();
+    result.orders.iter().filter(|o| open(o.status)).count()
+        + result
+            .statement
+            .iter()
+            .filter(|l| open(l.status) && l.amount.is_positive())
+            .count()
+        + result.slips.iter().filter(|s| open(s.status)).count()
+}
+
 /// The day's own orders (not those carried from earlier days), as the
-/// ledger's trend counts them.
-fn trend_point(result: &DayResult) -> TrendPoint {
+/// ledger's trend counts them, and the day's open `cases`.
+fn trend_point(result: &DayResult, cases: u64) -> TrendPoint {
     let own = result
         .orders
         .iter()
@@ -591,7 +595,7 @@ fn trend_point(result: &DayResult) -> TrendPoint {
         day: result.day,
         orders,
         matched,
-        exceptions: orders - matched,
+        cases,
     }
 }
 

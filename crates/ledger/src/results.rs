@@ -124,7 +124,8 @@ impl Ledger {
     /// Headline figures of the recorded days in `[until - (days - 1), until]`,
     /// oldest first, from the counts each day's results were recorded with
     /// (one row a day, however many orders): orders, matched orders, and
-    /// orders with any other status. Only each day's own orders count (an
+    /// open cases (`cases` of the summary the day's run finished with; the
+    /// day's unmatched own orders when it has none). Only each day's own orders count (an
     /// order carried for a week would otherwise count seven times). Days
     /// that were never recorded are left out rather than shown as zero.
     pub fn trend(&self, until: Day, days: u32) -> Result<Vec<TrendPoint>, LedgerError> {
@@ -140,8 +141,14 @@ impl Ledger {
         let conn = self.conn();
         let mut stmt = conn
             .prepare(
-                "SELECT day, own_orders, own_matched FROM days
-                 WHERE day BETWEEN ?1 AND ?2 ORDER BY day",
+                // A day's open cases are in the summary its run finished
+                // with (`cases`); a run recorded before it kept that
+                // figure, or one that never finished, has none.
+                "SELECT d.day, d.own_orders, d.own_matched,
+                        CASE WHEN json_valid(r.summary_json)
+                             THEN json_extract(r.summary_json, '$.cases') END
+                 FROM days d LEFT JOIN runs r ON r.id = d.run_id
+                 WHERE d.day BETWEEN ?1 AND ?2 ORDER BY d.day",
             )
             .context(ctx)?;
         let rows = stmt
@@ -150,19 +157,20 @@ impl Ledger {
                     r.get::<_, String>(0)?,
                     r.get::<_, i64>(1)?,
                     r.get::<_, i64>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
                 ))
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .context(ctx)?;
         rows.into_iter()
-            .map(|(day, orders, matched)| {
+            .map(|(day, orders, matched, cases)| {
                 let orders = orders.max(0) as u64;
                 let matched = matched.max(0) as u64;
                 Ok(TrendPoint {
                     day: parse_day("days", &day, &day)?,
                     orders,
                     matched,
-                    exceptions: orders - matched.min(orders),
+                    cases: cases.map_or(orders - matched.min(orders), |c| c.max(0) as u64),
                 })
             })
             .collect()

@@ -367,13 +367,13 @@ fn trend_counts_stored_orders_per_recorded_day() {
     );
     let last = trend.last().unwrap();
     // 13 orders: indexes 0, 2, .., 12 matched.
-    assert_eq!((last.orders, last.matched, last.exceptions), (13, 7, 6));
+    assert_eq!((last.orders, last.matched, last.cases), (13, 7, 6));
     let first = &trend[0];
-    assert_eq!((first.orders, first.matched, first.exceptions), (8, 4, 4));
+    assert_eq!((first.orders, first.matched, first.cases), (8, 4, 4));
 
     let with_empty = ledger.trend(empty, 1).unwrap();
     assert_eq!(with_empty.len(), 1);
-    assert_eq!((with_empty[0].orders, with_empty[0].exceptions), (0, 0));
+    assert_eq!((with_empty[0].orders, with_empty[0].cases), (0, 0));
     assert!(ledger.trend(empty, 0).unwrap().is_empty());
     assert_eq!(ledger.trend(day("2026-11-30"), 30).unwrap().len(), 12);
     // A rerun changes the trend: it is read from the stored results.
@@ -383,7 +383,22 @@ fn trend_counts_stored_orders_per_recorded_day() {
         .record_day(run_of(&ledger, d21), &smaller, &slips)
         .unwrap();
     let p = ledger.trend(d21, 1).unwrap();
-    assert_eq!((p[0].orders, p[0].matched, p[0].exceptions), (2, 1, 1));
+    assert_eq!((p[0].orders, p[0].matched, p[0].cases), (2, 1, 1));
+
+    // A run that finished with its open cases (one problem however many
+    // rows, carried ones included) gives the trend that figure.
+    let run = run_of(&ledger, d21);
+    ledger.record_day(run, &smaller, &slips).unwrap();
+    ledger
+        .finish_run(
+            run,
+            at("2026-11-21T23:40:00+07:00"),
+            RunStatus::Exceptions,
+            r#"{"orders": 2, "matched": 1, "exceptions": 5, "cases": 3}"#,
+        )
+        .unwrap();
+    let p = ledger.trend(d21, 1).unwrap();
+    assert_eq!((p[0].orders, p[0].matched, p[0].cases), (2, 1, 3));
 }
 
 #[test]
@@ -654,7 +669,7 @@ fn trend_counts_only_a_days_own_orders() {
         .record_day(run_of(&ledger, d), &result, &slips)
         .unwrap();
     let p = ledger.trend(d, 1).unwrap();
-    assert_eq!((p[0].orders, p[0].matched, p[0].exceptions), (4, 2, 2));
+    assert_eq!((p[0].orders, p[0].matched, p[0].cases), (4, 2, 2));
     // The same figures as counting the stored rows.
     let own = sql_count(
         dir.path(),

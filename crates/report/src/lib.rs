@@ -7,11 +7,20 @@
 //! | --- | --- |
 //! | `reconciliation.csv` | one row per order |
 //! | `statement.csv` | one row per statement line |
-//! | `exceptions.csv` | every order, statement line and slip that is not `matched` or `resolved` |
+//! | `exceptions.csv` | every order, statement line (money in) and slip that is not `matched` or `resolved` |
 //! | `quarantine.csv` | input rows ingest rejected |
 //! | `summary.json` | the figures a monitoring check needs |
 //! | `reconciliation.xlsx` | a Summary sheet and the four tables, typed |
-//! | `summary.html` | one self-contained page with charts |
+//! | `summary.html` | one self-contained page: the open cases and what to do about each, then charts |
+//!
+//! Counting: a *case* is one payment problem, however many rows it touches
+//! (`recon_core::cases`: an amount mismatch is an order, its slip and its
+//! line, three rows of `exceptions.csv`). `summary.json`'s `cases`, the
+//! page and the workbook's Summary sheet count cases; `exceptions` counts
+//! rows. Money going out of our account (amount ≤ 0, reason `money_out`) is
+//! neither: it is in `statement.csv` and `money_out` only. The page says
+//! statuses and reasons in plain English and Thai ([`words`]); the files
+//! keep the machine words.
 //!
 //! Days are not islands: a run also reports the items of earlier days
 //! carried into it (their names carry their day, `2026-11-20/orders.csv:5`).
@@ -69,7 +78,7 @@
 //! of the workbook. The Exceptions and Quarantine sheets are always
 //! written, up to Excel's 1,048,575 rows (the Summary sheet says when rows
 //! were left to the CSV). The CSVs always hold every row. The HTML lists at
-//! most 2,000 rows per table. Measure: `cargo run --release -p
+//! most 200 cases and 2,000 rows per table. Measure: `cargo run --release -p
 //! recon-report --example report_timing` (every order with a line and a
 //! slip, every tenth an exception with its break; CPU s and memory the
 //! report adds); the README's Performance section has the figures.
@@ -93,8 +102,8 @@ use tables::{TableId, Tables};
 
 pub use recon_core::{Order, SlipRead, StatementLine};
 pub use summary::{
-    AgeCount, AgeTally, BreakFigures, ExceptionCounts, MoneyOut, OrderDecisions, SUMMARY_SCHEMA,
-    Section, StaleDecision, Summary, Tally,
+    AgeCount, AgeTally, BreakFigures, CaseCounts, ExceptionCounts, MoneyOut, OrderDecisions,
+    SUMMARY_SCHEMA, Section, StaleDecision, Summary, Tally,
 };
 
 /// Everything one day's reports are made of.
@@ -210,7 +219,7 @@ pub fn write_day_reports_with(
 /// ledger's run record and the CLI's exit code.
 pub fn day_summary(input: &ReportInput) -> Summary {
     let tables = Tables::build(input, &DayRecords::default());
-    Summary::build(input, &tables)
+    Summary::build(input, &tables, &recon_core::cases(input.result))
 }
 
 /// Renders every report file in memory, in [`REPORT_FILES`] order, without
@@ -304,7 +313,8 @@ fn render_into<S: Sink>(
 ) -> Result<(), ReportError> {
     let day = input.result.day.to_string();
     let tables = Tables::build(input, records);
-    let summary = Summary::build(input, &tables);
+    let cases = recon_core::cases(input.result);
+    let summary = Summary::build(input, &tables, &cases);
     let with_day = |e: ReportError| match e {
         ReportError::Render { file, message, .. } => ReportError::Render {
             day: day.clone(),
@@ -335,7 +345,7 @@ fn render_into<S: Sink>(
         sink.finish(name, file)?;
 
         let name = "summary.html";
-        let html = html::render(&summary, &tables, input.trend);
+        let html = html::render(&summary, &tables, &cases, input.trend);
         let mut file = sink.create(name)?;
         file.write_all(html.as_bytes())
             .map_err(|e| sink.io_error(name, e))?;

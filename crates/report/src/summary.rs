@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use recon_core::carry::{self, AgeBucket, ItemKind, Lifecycle};
-use recon_core::{Currency, Day, Decimal, DecisionKind, InputFile, Money, Status};
+use recon_core::{Case, Currency, Day, Decimal, DecisionKind, InputFile, Money, Status};
 use serde::Serialize;
 
 use crate::ReportInput;
@@ -25,7 +25,7 @@ pub struct Summary {
     /// Matched orders / all orders, rounded to 4 decimals; `null` when the
     /// day has no orders.
     pub match_rate: Option<f64>,
-    /// `true` when anything needs a person: an exception or a quarantined
+    /// `true` when anything needs a person: an open case or a quarantined
     /// input row (what cron's "finished with exceptions" exit code means).
     pub needs_review: bool,
     pub orders: Section,
@@ -37,7 +37,13 @@ pub struct Summary {
     pub slips: Section,
     /// Money-out lines (amount ≤ 0) on our statements: not payments.
     pub money_out: MoneyOut,
+    /// Open rows of `exceptions.csv`: one problem may be several rows (an
+    /// order, its slip and its line). [`Summary::cases`] counts problems.
     pub exceptions: ExceptionCounts,
+    /// Cases: one payment problem each, however many rows it touches
+    /// (`recon_core::cases`); the figure the command line, the page and the
+    /// trend give.
+    pub cases: CaseCounts,
     /// The break lifecycle: what is new, still open, closed today, and how
     /// old the open exceptions are.
     pub breaks: BreakFigures,
@@ -130,6 +136,38 @@ pub struct ExceptionCounts {
     pub by_kind: BTreeMap<&'static str, u64>,
     /// Every exception status word → rows of any kind, zeros included.
     pub by_status: BTreeMap<&'static str, u64>,
+}
+
+/// The day's cases in figures (`cases` in `summary.json`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseCounts {
+    /// Cases that need a person (or wait for more): not `matched` or
+    /// `resolved`.
+    pub open: u64,
+    /// Every exception status word → open cases, zeros included.
+    pub by_status: BTreeMap<&'static str, u64>,
+    /// Every case of the day, open or not (money going out is none).
+    pub total: u64,
+}
+
+impl CaseCounts {
+    fn build(cases: &[Case<'_>]) -> CaseCounts {
+        let mut by_status: BTreeMap<&'static str, u64> = Status::ALL
+            .iter()
+            .filter(|s| s.is_exception())
+            .map(|s| (s.as_str(), 0))
+            .collect();
+        let mut open = 0;
+        for c in cases.iter().filter(|c| c.is_open()) {
+            open += 1;
+            *by_status.entry(c.status.as_str()).or_default() += 1;
+        }
+        CaseCounts {
+            open,
+            by_status,
+            total: cases.len() as u64,
+        }
+    }
 }
 
 /// The day's break lifecycle in figures. Open means `new` or
@@ -354,7 +392,8 @@ impl SectionBuilder {
 }
 
 impl Summary {
-    pub(crate) fn build(input: &ReportInput, tables: &Tables<'_>) -> Summary {
+    /// `cases` is `recon_core::cases(input.result)`.
+    pub(crate) fn build(input: &ReportInput, tables: &Tables<'_>, cases: &[Case<'_>]) -> Summary {
         let result = input.result;
 
         let mut orders = SectionBuilder::default();
@@ -414,12 +453,13 @@ impl Summary {
         inputs.sort();
 
         let quarantine = input.quarantine.len() as u64;
+        let cases = CaseCounts::build(cases);
         Summary {
             schema: SUMMARY_SCHEMA,
             day: result.day,
             tool_version: input.tool_version.to_string(),
             match_rate,
-            needs_review: exceptions_total > 0 || quarantine > 0,
+            needs_review: cases.open > 0 || quarantine > 0,
             orders_of_day: result
                 .orders
                 .iter()
@@ -440,6 +480,7 @@ impl Summary {
                 by_kind,
                 by_status: exc_status,
             },
+            cases,
             breaks: BreakFigures::build(tables.exceptions.iter().map(|r| &r.brk)),
             quarantine,
             inputs,

@@ -31,13 +31,13 @@ mod join;
 pub(crate) use cell::{Cell, push_money};
 pub(crate) use decided::{DecisionIndex, past_tense};
 pub(crate) use exceptions::BreakRow;
-use exceptions::{BreakIndex, ExcItem, ExcRow, money_in, pick};
+use exceptions::{BreakIndex, ExcItem, ExcRow, pick};
 use join::{sorted_lines, sorted_orders};
 
 /// The look-ups are made once per row of a million-row day: foldhash is
 /// several times faster than SipHash on these short keys and still seeded
 /// per process.
-type HashMap<K, V> = StdHashMap<K, V, foldhash::fast::RandomState>;
+pub(crate) type HashMap<K, V> = StdHashMap<K, V, foldhash::fast::RandomState>;
 type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 /// One row's status (what drives the highlighting of exception rows).
@@ -236,6 +236,11 @@ impl<'a> Tables<'a> {
             }
         }
         for (&l, &record) in lines.iter().zip(&line_records) {
+            // Money going out is no payment and nobody decides on it: it
+            // stays in `statement.csv` (and `money_out`), not here.
+            if !l.amount.is_positive() {
+                continue;
+            }
             let brk = index.take(ItemKind::StatementLine, &l.line.file, Some(l.line.line));
             if let Some(block) = pick(l.status, brk, &mut open, &mut resolved) {
                 block.push(index.row(
@@ -244,7 +249,7 @@ impl<'a> Tables<'a> {
                     brk,
                     &l.line.file,
                     Some(l.amount.currency),
-                    money_in(l.amount),
+                    Some(l.amount),
                 ));
             }
         }
@@ -326,6 +331,24 @@ impl<'a> Tables<'a> {
             TableId::Exceptions => on_item(&self.applied, &self.exceptions[i].item),
             TableId::Quarantine => None,
         }
+    }
+
+    /// The stale decision waiting on the case `kind` `id` names, if any.
+    pub(crate) fn waiting_on(&self, kind: ItemKind, id: &str) -> Option<&'a Decision> {
+        self.stale.case(kind, id)
+    }
+
+    /// The sender's name of each exception row's slip, as read, by file.
+    pub(crate) fn slip_senders(&self) -> HashMap<&'a str, &'a str> {
+        self.exceptions
+            .iter()
+            .filter_map(|r| match r.item {
+                ExcItem::Slip(s, Some(slip)) => {
+                    Some((s.file.as_str(), slip.sender.name.as_deref()?))
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// The stale decision waiting on exception row `i`, if any.

@@ -475,7 +475,11 @@ fn summary_sheet(
         ("Resolved orders (settled outside Recon)", decided.resolved),
         ("Statement lines", summary.statement.total),
         ("Slips", summary.slips.total),
-        ("Exceptions to review", summary.exceptions.total),
+        ("Cases to review", summary.cases.open),
+        (
+            "Exception rows (a case may be several)",
+            summary.exceptions.total,
+        ),
         ("New today", summary.breaks.new),
         ("Persisting from earlier days", summary.breaks.persisting),
         ("Resolved today", summary.breaks.resolved),
@@ -772,7 +776,7 @@ mod tests {
             decisions: &recon_core::DayDecisions::default(),
         };
         let tables = Tables::build(&input, &DayRecords::default());
-        let summary = Summary::build(&input, &tables);
+        let summary = Summary::build(&input, &tables, &recon_core::cases(result));
         let mut out = Vec::new();
         write(&summary, &tables, &mut out, detail_rows).unwrap();
         Xlsx::new(std::io::Cursor::new(out)).unwrap()

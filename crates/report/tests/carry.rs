@@ -60,6 +60,9 @@ fn read_csv(path: &Path) -> (Vec<String>, Vec<csv::StringRecord>) {
     (header, rows)
 }
 
+/// Open cases of the carried fixture (`recon_core::open_cases`).
+const CASES_OPEN: u64 = 10;
+
 fn field<'a>(header: &[String], row: &'a csv::StringRecord, name: &str) -> &'a str {
     let i = header
         .iter()
@@ -85,7 +88,9 @@ fn the_fixture_breaks_are_what_the_lifecycle_says() {
     assert_eq!(life[UNPAID_ORDER], (Lifecycle::Persisting, 9));
     assert_eq!(life[OLD_ORDER], (Lifecycle::Persisting, 42));
     assert_eq!(life["2026-11-21/orders.csv:3"], (Lifecycle::New, 0));
-    assert_eq!(f.breaks.len(), 11 + 4 + 3);
+    // The money-out line (kbank.csv:11) is no break.
+    assert_eq!(f.breaks.len(), 10 + 4 + 3);
+    assert!(!life.contains_key("2026-11-21/kbank.csv:11"));
 }
 
 #[test]
@@ -94,7 +99,20 @@ fn exceptions_csv_lists_open_rows_then_resolved_ones_with_their_life() {
     let dir = write(tmp.path());
     let (header, rows) = read_csv(&dir.join("exceptions.csv"));
     assert_eq!(header, EXCEPTIONS_HEADER);
-    assert_eq!(rows.len(), 15 + 3, "15 open exceptions, 3 resolved today");
+    assert_eq!(rows.len(), 14 + 3, "14 open exceptions, 3 resolved today");
+    // Money going out is no exception row; it stays in statement.csv.
+    assert!(
+        rows.iter()
+            .all(|r| field(&header, r, "id") != "kbank.csv:11"),
+        "the money-out line is not an exception"
+    );
+    let (sh, lines) = read_csv(&dir.join("statement.csv"));
+    let out = lines
+        .iter()
+        .find(|r| field(&sh, r, "statement_line") == "kbank.csv:11")
+        .expect("the money-out line is in statement.csv");
+    assert_eq!(field(&sh, out, "status"), "statement_unmatched");
+    assert_eq!(field(&sh, out, "reasons"), "money_out");
 
     // Open rows first (the earlier layout's rows stay on top), resolved last.
     let lifecycles: Vec<&str> = rows
@@ -102,14 +120,14 @@ fn exceptions_csv_lists_open_rows_then_resolved_ones_with_their_life() {
         .map(|r| field(&header, r, "lifecycle"))
         .collect();
     assert!(
-        lifecycles[..15].iter().all(|l| *l != "resolved"),
+        lifecycles[..14].iter().all(|l| *l != "resolved"),
         "{lifecycles:?}"
     );
     assert!(
-        lifecycles[15..].iter().all(|l| *l == "resolved"),
+        lifecycles[14..].iter().all(|l| *l == "resolved"),
         "{lifecycles:?}"
     );
-    assert_eq!(lifecycles.iter().filter(|l| **l == "new").count(), 11);
+    assert_eq!(lifecycles.iter().filter(|l| **l == "new").count(), 10);
     assert_eq!(lifecycles.iter().filter(|l| **l == "persisting").count(), 4);
 
     let by_id = |id: &str| {
@@ -376,21 +394,32 @@ fn summary_json_counts_the_lifecycle_and_open_exceptions_by_age() {
     // Existing totals keep their meaning: all rows of the run.
     assert_eq!(v["orders"]["total"], 10);
     assert_eq!(v["orders_of_day"], 7);
-    assert_eq!(v["exceptions"]["total"], 15, "open exceptions only");
+    assert_eq!(v["exceptions"]["total"], 14, "open exception rows only");
+    assert_eq!(v["money_out"]["lines"], 1);
+    // One count of cases: a problem touching an order, its slip and its
+    // line is one case.
+    assert_eq!(v["cases"]["open"], CASES_OPEN);
+    assert_eq!(v["needs_review"], true);
+    let by_status = v["cases"]["by_status"].as_object().unwrap();
+    assert_eq!(
+        by_status.values().map(|n| n.as_u64().unwrap()).sum::<u64>(),
+        CASES_OPEN
+    );
+    assert!(by_status.contains_key("unpaid") && !by_status.contains_key("matched"));
     assert_eq!(v["exceptions"]["by_kind"]["order"], 6);
     assert!(v["exceptions"]["by_status"].get("matched").is_none());
     let b = &v["breaks"];
     assert_eq!(
         (b["new"].as_u64(), b["persisting"].as_u64()),
-        (Some(11), Some(4))
+        (Some(10), Some(4))
     );
     assert_eq!(
         (b["resolved"].as_u64(), b["open"].as_u64()),
-        (Some(3), Some(15))
+        (Some(3), Some(14))
     );
     assert_eq!(
         b["open_by_age"],
-        serde_json::json!({"0-1": 12, "2-7": 1, "8-30": 1, ">30": 1})
+        serde_json::json!({"0-1": 11, "2-7": 1, "8-30": 1, ">30": 1})
     );
     let k = &b["open_by_age_and_kind"];
     assert_eq!(k["0-1"]["slip"]["count"], 4);
@@ -400,8 +429,8 @@ fn summary_json_counts_the_lifecycle_and_open_exceptions_by_age() {
     assert_eq!(k["8-30"]["order"]["amounts"]["THB"], "1200.00");
     assert_eq!(k[">30"]["order"]["amounts"]["USD"], "10.00");
     assert_eq!(k[">30"]["slip"]["count"], 0);
-    // Money-out lines are counted, never summed with payments.
-    assert_eq!(k["0-1"]["statement_line"]["count"], 4);
+    // The money-out line is no exception row: neither counted nor summed.
+    assert_eq!(k["0-1"]["statement_line"]["count"], 3);
     assert_eq!(k["0-1"]["statement_line"]["amounts"]["THB"], "2650.00");
 
     let f = carried_fixture();
@@ -426,7 +455,7 @@ fn rows_without_a_break_are_new_and_aged_from_their_origin_day() {
     let mut r = csv::Reader::from_reader(&csv[3..]);
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 15, "no break: nothing resolved to list");
+    assert_eq!(rows.len(), 14, "no break: nothing resolved to list");
     let old = rows.iter().find(|r| &r[1] == "A-0702").unwrap();
     assert_eq!(
         [
@@ -445,7 +474,7 @@ fn rows_without_a_break_are_new_and_aged_from_their_origin_day() {
             summary.breaks.persisting,
             summary.breaks.resolved
         ),
-        (15, 0, 0)
+        (14, 0, 0)
     );
     assert_eq!(summary.breaks.open_by_age[">30"], 1);
 }
@@ -521,7 +550,7 @@ fn the_workbook_has_the_break_columns_typed_and_the_summary_by_age() {
         .map(|c| c.to_string())
         .collect();
     assert_eq!(header, EXCEPTIONS_HEADER);
-    assert_eq!(exc.height(), 1 + 18);
+    assert_eq!(exc.height(), 1 + 17);
     let row = |id: &str| {
         exc.rows()
             .find(|r| matches!(&r[1], Data::String(s) if s == id))
@@ -598,8 +627,12 @@ fn the_workbook_has_the_break_columns_typed_and_the_summary_by_age() {
             .to_vec()
     };
     assert_eq!(label("Orders of the day")[1], Data::Float(7.0));
-    assert_eq!(label("Exceptions to review")[1], Data::Float(15.0));
-    assert_eq!(label("New today")[1], Data::Float(11.0));
+    assert_eq!(
+        label("Exception rows (a case may be several)")[1],
+        Data::Float(14.0)
+    );
+    assert_eq!(label("Cases to review")[1], Data::Float(CASES_OPEN as f64));
+    assert_eq!(label("New today")[1], Data::Float(10.0));
     assert_eq!(label("Persisting from earlier days")[1], Data::Float(4.0));
     assert_eq!(label("Resolved today")[1], Data::Float(3.0));
     // Per bucket: open, orders, statement lines, slips.
@@ -616,7 +649,7 @@ fn the_workbook_has_the_break_columns_typed_and_the_summary_by_age() {
             })
             .collect()
     };
-    assert_eq!(counts("0-1"), [12.0, 4.0, 4.0, 4.0]);
+    assert_eq!(counts("0-1"), [11.0, 4.0, 3.0, 4.0]);
     assert_eq!(counts("2-7"), [1.0, 0.0, 1.0, 0.0]);
     assert_eq!(counts("8-30"), [1.0, 1.0, 0.0, 0.0]);
     assert_eq!(counts(">30"), [1.0, 1.0, 0.0, 0.0]);
@@ -645,7 +678,7 @@ fn the_page_shows_open_exceptions_by_age_and_what_was_resolved() {
     for banned in ["<script", "<link", " src=", " href=", "url("] {
         assert!(!html.contains(banned), "{banned}");
     }
-    assert!(html.contains("<h2>Open exceptions by age</h2>"));
+    assert!(html.contains("<h2>Open exception rows by age</h2>"));
     let table = html
         .split("<table id=\"open-by-age\">")
         .nth(1)
@@ -654,11 +687,13 @@ fn the_page_shows_open_exceptions_by_age_and_what_was_resolved() {
     let row = |label: &str| {
         table
             .split("<tr>")
-            .find(|r| r.starts_with(&format!("<td>{label}</td>")))
+            .find(|r| r.starts_with(&format!("<td data-label=\"Age (days)\">{label}</td>")))
             .unwrap_or_else(|| panic!("no row {label}: {table}"))
     };
     assert!(
-        row("0-1").contains("<td class=\"n\">12</td><td class=\"n\">4</td>"),
+        row("0-1").contains(
+            "<td class=\"n\" data-label=\"Open\">11</td><td class=\"n\" data-label=\"Orders\">4</td>"
+        ),
         "{table}"
     );
     assert!(row("8-30").contains("1,200.00 THB"), "{table}");
@@ -671,8 +706,8 @@ fn the_page_shows_open_exceptions_by_age_and_what_was_resolved() {
         .and_then(|c| c.split("</svg>").next())
         .expect("age chart");
     assert_eq!(chart.matches("class=\"age-bar\"").count(), 4);
-    assert!(html.contains("new 11 · persisting 4 · resolved today 3"));
-    assert!(html.contains("<h2>Exceptions (15)</h2>"));
+    assert!(html.contains("new 10 · persisting 4 · resolved today 3"));
+    assert!(html.contains("<h2>Exception rows (14)</h2>"));
     assert!(html.contains("<h2>Resolved today (3)</h2>"));
     let resolved = html
         .split("<table id=\"resolved\">")

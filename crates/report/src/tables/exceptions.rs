@@ -20,9 +20,9 @@ pub(crate) struct BreakRow {
     pub age_days: u32,
     /// The row's currency, when it has one.
     pub currency: Option<recon_core::Currency>,
-    /// What the by-age sums add: the order's expected amount, a statement
-    /// line's money in (money out is counted, never summed, as in the
-    /// statement section), the slip's amount.
+    /// What the by-age sums add: the order's expected amount, the
+    /// statement line's money in (money going out is no exception row),
+    /// the slip's amount.
     pub amount: Option<Money>,
 }
 
@@ -214,12 +214,6 @@ fn kind_slot(kind: ItemKind) -> usize {
         ItemKind::StatementLine => 1,
         ItemKind::Slip => 2,
     }
-}
-
-/// Money in only: a money-out line is counted in the by-age figures but
-/// never summed with payments.
-pub(super) fn money_in(m: Money) -> Option<Money> {
-    m.is_positive().then_some(m)
 }
 
 /// Which block an outcome row goes to: every exception is listed; a

@@ -381,7 +381,7 @@ pub fn fixture() -> Fixture {
                 ),
                 orders: 10 + i,
                 matched: 8 + i / 2,
-                exceptions: 2 + i / 2,
+                cases: 2 + i / 2,
             })
             .collect(),
         orders: input_orders,
