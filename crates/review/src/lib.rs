@@ -176,7 +176,9 @@ pub fn run(config: JobConfig, paths: RunPaths, options: Options) -> Result<(), R
     })
 }
 
-/// Headers of every answer: no framing, no referrer, nothing loaded from
+/// Headers of every answer: no framing, no referrer to other sites (the
+/// same origin keeps its `Origin` header, which the POST check reads),
+/// nothing loaded from
 /// elsewhere.
 async fn headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let mut res = next.run(req).await;
@@ -190,7 +192,7 @@ async fn headers(req: axum::extract::Request, next: axum::middleware::Next) -> R
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
