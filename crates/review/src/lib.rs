@@ -15,6 +15,10 @@
 //! Plain HTML with a few lines of inline script for the keyboard; no
 //! build step, nothing fetched from elsewhere.
 
+// Handlers answer a refusal with the page that says why: their error is a
+// whole response, on the cold path of one request.
+#![allow(clippy::result_large_err)]
+
 mod case_page;
 pub mod page;
 mod queue;

@@ -219,11 +219,11 @@ pub fn render(view: &DayView, cases: &[Case<'_>], f: &Filters, days: &[String]) 
         h.push_str("<p class=\"muted\" id=\"empty\">No case fits these filters.</p>");
         return h;
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<p class=\"muted\">{} of {} cases shown</p>\
          <table class=\"queue\"><thead><tr><th>Status</th><th>Case</th><th>Name</th>\
-         <th>Amount</th><th>Age</th><th>What to do</th></tr></thead><tbody>\n",
+         <th>Amount</th><th>Age</th><th>What to do</th></tr></thead><tbody>",
         shown.len(),
         rows.len()
     );
@@ -235,7 +235,7 @@ pub fn render(view: &DayView, cases: &[Case<'_>], f: &Filters, days: &[String]) 
         } else {
             ""
         };
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<tr class=\"case\" data-href=\"{href}\" data-kind=\"{}\" data-id=\"{}\" data-status=\"{}\">\
              <td data-label=\"Status\">{}{decided}</td>\
@@ -243,7 +243,7 @@ pub fn render(view: &DayView, cases: &[Case<'_>], f: &Filters, days: &[String]) 
              <td data-label=\"Name\">{}</td>\
              <td class=\"n\" data-label=\"Amount\">{}</td>\
              <td class=\"n\" data-label=\"Age\">{} d</td>\
-             <td class=\"next\" data-label=\"What to do\">{}</td></tr>\n",
+             <td class=\"next\" data-label=\"What to do\">{}</td></tr>",
             c.anchor.kind.as_str(),
             esc(&c.anchor.id),
             c.status.as_str(),
