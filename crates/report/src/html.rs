@@ -24,7 +24,7 @@ use crate::tables::{
 use crate::words;
 
 /// Escapes text for element content and quoted attribute values.
-pub(crate) fn esc(text: &str) -> String {
+pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -55,7 +55,7 @@ fn status_color(status: Status) -> &'static str {
 }
 
 /// `1234567.50` → `1,234,567.50` for display (the CSV keeps it plain).
-fn grouped(plain: &str) -> String {
+pub fn grouped(plain: &str) -> String {
     let (sign, rest) = match plain.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", plain),

@@ -86,6 +86,8 @@
 mod atomic;
 mod csv_out;
 mod html;
+/// Escaping and digit grouping for pages, shared with the review page.
+pub use html::{esc, grouped};
 mod summary;
 mod tables;
 mod width;

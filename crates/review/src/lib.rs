@@ -251,6 +251,12 @@ async fn load(app: &Arc<App>, day: Day) -> Result<Arc<DayView>, Response> {
     }
 }
 
+/// The day a path names, loaded.
+async fn day_view(app: &Arc<App>, text: &str) -> Result<(Day, Arc<DayView>), Response> {
+    let day = parse_day(app, text)?;
+    Ok((day, load(app, day).await?))
+}
+
 async fn root(State(app): State<Arc<App>>) -> Response {
     let day = match app.day {
         Some(d) => Some(d),
@@ -278,12 +284,8 @@ async fn queue_page(
     Path(day): Path<String>,
     Query(filters): Query<queue::Filters>,
 ) -> Response {
-    let day = match parse_day(&app, &day) {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let view = match load(&app, day).await {
-        Ok(v) => v,
+    let (day, view) = match day_view(&app, &day).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let a = app.clone();
@@ -395,12 +397,8 @@ async fn slip(
     Path(day): Path<String>,
     Query(q): Query<SlipQuery>,
 ) -> Response {
-    let day = match parse_day(&app, &day) {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let view = match load(&app, day).await {
-        Ok(v) => v,
+    let (day, view) = match day_view(&app, &day).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let refused = |why: String| (StatusCode::NOT_FOUND, why).into_response();

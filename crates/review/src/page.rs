@@ -7,22 +7,7 @@ use std::fmt::Write;
 use chrono::{DateTime, FixedOffset};
 use recon_core::{Money, Status};
 
-/// Escapes text for element content and quoted attribute values: every
-/// name on these pages is customer input.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use recon_report::esc;
 
 /// Percent-encodes a query value.
 pub fn url(text: &str) -> String {
@@ -42,25 +27,11 @@ pub fn url(text: &str) -> String {
 
 /// `12345.5 THB` → `12,345.50 THB`.
 pub fn money(m: &Money) -> String {
-    let plain = m.plain();
-    let (sign, rest) = match plain.strip_prefix('-') {
-        Some(r) => ("-", r),
-        None => ("", plain.as_str()),
-    };
-    let (int, frac) = rest
-        .split_once('.')
-        .map_or((rest, None), |(i, f)| (i, Some(f)));
-    let mut g = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            g.push(',');
-        }
-        g.push(ch);
-    }
-    match frac {
-        Some(f) => format!("{sign}{g}.{f} {}", m.currency.code()),
-        None => format!("{sign}{g} {}", m.currency.code()),
-    }
+    format!(
+        "{} {}",
+        recon_report::grouped(&m.plain()),
+        m.currency.code()
+    )
 }
 
 pub fn time(t: &DateTime<FixedOffset>) -> String {
