@@ -14,6 +14,7 @@ pub mod carry;
 pub mod case;
 mod day;
 pub mod decision;
+mod health;
 pub mod mask;
 mod money;
 mod outcome;
@@ -29,6 +30,7 @@ pub use decision::{
     Alias, CaseRef, DayDecisions, Decision, DecisionKind, DeclinedPair, InForce, Resolution,
     WriteOffReason,
 };
+pub use health::{HealthReason, HealthStatus, ProviderHealth};
 pub use money::{Currency, Money};
 pub use outcome::{
     DayResult, NameScore, OrderOutcome, Reason, ReasonCode, SlipOutcome, StatementOutcome, Status,

@@ -116,7 +116,10 @@ pub use config::{
 pub use easyslip::{EasySlipClient, SlipInput, Verification, VerifyOptions};
 pub use error::OcrError;
 pub use nextocr::NextOcrClient;
-pub use run::{BundleLine, SlipJob, bundle_slip_names, is_bundle, read_slips, read_slips_with};
+pub use run::{
+    BundleLine, SlipJob, bundle_slip_names, is_bundle, read_slips, read_slips_checked,
+    read_slips_with,
+};
 pub use secret::{Credentials, Secret};
 
 use recon_core::{Currency, Provider, Slip};

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use recon_core::{Provider, Slip, SlipCache, SlipRead};
+use recon_core::{HealthReason, HealthStatus, Provider, ProviderHealth, Slip, SlipCache, SlipRead};
 use sha2::{Digest, Sha256};
 use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
@@ -61,25 +61,56 @@ pub fn read_slips_with(
     progress: &(dyn Fn(u64) + Sync),
     credentials: &Credentials,
 ) -> Vec<SlipRead> {
+    read_slips_checked(jobs, config, cache, progress, credentials).0
+}
+
+/// [`read_slips_with`], and how the reader fared: whether it was stopped
+/// (quota, credentials, configuration), down, or left some slips pending.
+pub fn read_slips_checked(
+    jobs: Vec<SlipJob>,
+    config: &OcrConfig,
+    cache: &dyn SlipCache,
+    progress: &(dyn Fn(u64) + Sync),
+    credentials: &Credentials,
+) -> (Vec<SlipRead>, ProviderHealth) {
     // A caller already inside a runtime cannot block on a second one on its
     // own thread: run ours on a scoped thread instead of panicking.
     if tokio::runtime::Handle::try_current().is_ok() {
         let files: Vec<String> = jobs.iter().map(|j| j.file.clone()).collect();
+        let provider = provider_of(config.provider);
         return std::thread::scope(|s| {
             s.spawn(|| read_on_own_runtime(jobs, config, cache, progress, credentials))
                 .join()
                 .unwrap_or_else(|_| {
-                    files
-                        .into_iter()
-                        .map(|file| SlipRead::Pending {
-                            file,
-                            reason: "the slip reader thread failed".into(),
-                        })
-                        .collect()
+                    let reason = "the slip reader thread failed".to_string();
+                    all_pending(files, provider, reason)
                 })
         });
     }
     read_on_own_runtime(jobs, config, cache, progress, credentials)
+}
+
+/// Every slip pending for one reason that stops the reader.
+fn all_pending(
+    files: Vec<String>,
+    provider: Provider,
+    reason: String,
+) -> (Vec<SlipRead>, ProviderHealth) {
+    let health = ProviderHealth {
+        provider,
+        status: HealthStatus::Stopped,
+        reason: Some(HealthReason::ReaderFailed),
+        message: Some(reason.clone()),
+        pending_slips: files.len() as u64,
+    };
+    let reads = files
+        .into_iter()
+        .map(|file| SlipRead::Pending {
+            file,
+            reason: reason.clone(),
+        })
+        .collect();
+    (reads, health)
 }
 
 fn read_on_own_runtime(
@@ -88,7 +119,7 @@ fn read_on_own_runtime(
     cache: &dyn SlipCache,
     progress: &(dyn Fn(u64) + Sync),
     credentials: &Credentials,
-) -> Vec<SlipRead> {
+) -> (Vec<SlipRead>, ProviderHealth) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("recon-ocr")
@@ -96,16 +127,72 @@ fn read_on_own_runtime(
         .build();
     match runtime {
         Ok(rt) => rt.block_on(read_all(jobs, config, cache, progress, credentials)),
-        Err(e) => jobs
-            .into_iter()
-            .map(|j| {
-                progress(1);
-                SlipRead::Pending {
-                    file: j.file,
-                    reason: format!("cannot start the async runtime: {e}"),
-                }
-            })
-            .collect(),
+        Err(e) => {
+            progress(jobs.len() as u64);
+            let files = jobs.into_iter().map(|j| j.file).collect();
+            all_pending(
+                files,
+                provider_of(config.provider),
+                format!("cannot start the async runtime: {e}"),
+            )
+        }
+    }
+}
+
+/// What the run learned about its reader while reading: the first error
+/// that stopped it, the first that only left a slip pending, and how many
+/// images it answered either way.
+#[derive(Default)]
+struct Watch {
+    stop: Option<(HealthReason, String)>,
+    transient: Option<(HealthReason, String)>,
+    answered: u64,
+}
+
+impl Watch {
+    fn saw(&mut self, e: &OcrError) {
+        if e.is_final_for_slip() {
+            self.answered += 1;
+            return;
+        }
+        let reason = match e {
+            OcrError::QuotaExceeded { .. } => HealthReason::QuotaExceeded,
+            OcrError::Unauthorized { .. } => HealthReason::CredentialsRefused,
+            OcrError::Config { .. } => HealthReason::NotConfigured,
+            OcrError::Local { .. } => HealthReason::ReaderFailed,
+            OcrError::Malformed { .. } | OcrError::Provider { .. } => HealthReason::Malformed,
+            _ => HealthReason::ProviderDown,
+        };
+        let slot = if reason.stops() {
+            &mut self.stop
+        } else {
+            &mut self.transient
+        };
+        slot.get_or_insert_with(|| (reason, e.to_string()));
+    }
+
+    /// The verdict once every slip has its read: stopped when something
+    /// stopped the reader or nothing it was asked got an answer; degraded
+    /// when only some were left pending.
+    fn health(self, provider: Provider, pending: u64) -> ProviderHealth {
+        let mut health = ProviderHealth::ok(provider);
+        if pending == 0 {
+            return health;
+        }
+        let stopped = self.stop.is_some() || self.answered == 0;
+        let (reason, message) = self
+            .stop
+            .or(self.transient)
+            .unwrap_or((HealthReason::ProviderDown, "slips left pending".into()));
+        health.status = if stopped {
+            HealthStatus::Stopped
+        } else {
+            HealthStatus::Degraded
+        };
+        health.reason = Some(reason);
+        health.message = Some(message);
+        health.pending_slips = pending;
+        health
     }
 }
 
@@ -649,8 +736,9 @@ async fn read_all(
     cache: &dyn SlipCache,
     progress: &(dyn Fn(u64) + Sync),
     credentials: &Credentials,
-) -> Vec<SlipRead> {
+) -> (Vec<SlipRead>, ProviderHealth) {
     let provider = provider_of(config.provider);
+    let mut watch = Watch::default();
     let reader = Reader::from_config(config, credentials);
     if let Err(e) = &reader {
         warn!(%provider, error = %e, "provider unavailable: slip images stay pending (cached reads still used)");
@@ -687,6 +775,7 @@ async fn read_all(
             }
             Prepared::Call { bytes, sha256 } => match &reader {
                 Err(e) => {
+                    watch.saw(e);
                     reads[i] = Some(failed(e, &job.file));
                     progress(1);
                 }
@@ -703,6 +792,7 @@ async fn read_all(
                             &mut reads,
                             cache,
                             progress,
+                            &mut watch,
                         )
                         .await;
                     }
@@ -727,6 +817,7 @@ async fn read_all(
             &mut reads,
             cache,
             progress,
+            &mut watch,
         )
         .await;
     }
@@ -749,7 +840,8 @@ async fn read_all(
         pending = count(|r| matches!(r, SlipRead::Pending { .. })),
         "slips read"
     );
-    out
+    let pending = count(|r| matches!(r, SlipRead::Pending { .. })) as u64;
+    (out, watch.health(provider, pending))
 }
 
 async fn collect_one(
@@ -759,6 +851,7 @@ async fn collect_one(
     reads: &mut [Option<SlipRead>],
     cache: &dyn SlipCache,
     progress: &(dyn Fn(u64) + Sync),
+    watch: &mut Watch,
 ) {
     let Some(joined) = set.join_next_with_id().await else {
         return;
@@ -780,6 +873,7 @@ async fn collect_one(
     let jobs = waiting.by_image.remove(&sha256).unwrap_or_default();
     match result {
         Ok(mut slip) => {
+            watch.answered += 1;
             slip.image_sha256 = Some(sha256.clone());
             cache.store(&sha256, &slip);
             for (i, file) in jobs {
@@ -788,6 +882,7 @@ async fn collect_one(
             }
         }
         Err(e) => {
+            watch.saw(&e);
             for (i, file) in jobs {
                 warn!(%file, error = %e, "slip not read");
                 reads[i] = Some(failed(&e, &file));
@@ -800,6 +895,79 @@ async fn collect_one(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reader_is_stopped_by_a_refusal_or_by_no_answer_at_all_and_degraded_by_some() {
+        let p = Provider::Easyslip;
+        let down = OcrError::Timeout {
+            provider: p,
+            after: std::time::Duration::from_secs(1),
+        };
+        let quota = OcrError::QuotaExceeded {
+            provider: p,
+            status: 403,
+            message: "Your API quota has been exceeded".into(),
+        };
+        let not_a_slip = OcrError::SlipNotFound {
+            provider: p,
+            status: 404,
+            message: "not found".into(),
+        };
+
+        // Nothing pending: ok, whatever was seen.
+        let mut w = Watch::default();
+        w.saw(&down);
+        assert_eq!(w.health(p, 0).status, HealthStatus::Ok);
+
+        // A quota refusal stops it even after answers.
+        let mut w = Watch {
+            answered: 5,
+            ..Watch::default()
+        };
+        w.saw(&down);
+        w.saw(&quota);
+        let h = w.health(p, 3);
+        assert_eq!(
+            (h.status, h.reason, h.pending_slips),
+            (HealthStatus::Stopped, Some(HealthReason::QuotaExceeded), 3)
+        );
+        assert!(h.message.unwrap().contains("quota"));
+
+        // Down for every slip: stopped; down for some: degraded.
+        let mut w = Watch::default();
+        w.saw(&down);
+        let h = w.health(p, 2);
+        assert_eq!(
+            (h.status, h.reason),
+            (HealthStatus::Stopped, Some(HealthReason::ProviderDown))
+        );
+        let mut w = Watch::default();
+        w.saw(&not_a_slip); // an answer about the slip, not the provider
+        w.saw(&down);
+        let h = w.health(p, 1);
+        assert_eq!(
+            (h.status, h.reason),
+            (HealthStatus::Degraded, Some(HealthReason::ProviderDown))
+        );
+
+        // Missing credentials stop it; a broken local reader too.
+        let mut w = Watch::default();
+        w.saw(&OcrError::Config {
+            provider: p,
+            reason: "EASYSLIP_API_KEY is not set".into(),
+        });
+        assert_eq!(w.health(p, 4).reason, Some(HealthReason::NotConfigured));
+        let mut w = Watch {
+            answered: 9,
+            ..Watch::default()
+        };
+        w.saw(&local_failure("tesseract not found".into()));
+        let h = w.health(Provider::Local, 1);
+        assert_eq!(
+            (h.status, h.reason),
+            (HealthStatus::Degraded, Some(HealthReason::ReaderFailed))
+        );
+    }
 
     #[test]
     fn bundle_lines_are_written_and_read_by_one_type() {
