@@ -473,6 +473,13 @@ impl ClovaClient {
         })
     }
 
+    /// The same client, its calls stopped and paced with every other
+    /// client of `session` (one run).
+    pub fn in_session(mut self, session: &crate::OcrSession) -> ClovaClient {
+        self.endpoint = self.endpoint.in_session(session);
+        self
+    }
+
     pub fn requests(&self) -> u64 {
         self.endpoint.requests()
     }

@@ -574,6 +574,13 @@ impl EasySlipClient {
         })
     }
 
+    /// The same client, its calls stopped and paced with every other
+    /// client of `session` (one run).
+    pub fn in_session(mut self, session: &crate::OcrSession) -> EasySlipClient {
+        self.endpoint = self.endpoint.in_session(session);
+        self
+    }
+
     /// HTTP requests sent so far, retries included.
     pub fn requests(&self) -> u64 {
         self.endpoint.requests()

@@ -103,6 +103,14 @@ pub enum OcrError {
     /// engine failed (tesseract missing, stopped by its timeout).
     #[error("local reader: {reason}")]
     Local { reason: String, slip_problem: bool },
+    /// Not sent: the provider was stopped earlier this run by `cause`
+    /// (quota, credentials, or too many slips in a row that failed). The
+    /// slip stays pending for the next run.
+    #[error("{provider}: not called, stopped earlier this run: {cause}")]
+    NotCalled {
+        provider: Provider,
+        cause: Box<OcrError>,
+    },
     /// The job config or the environment does not allow the call (missing
     /// credential variable, missing base URL, bad input). Names the variable,
     /// never its value.
@@ -284,6 +292,10 @@ impl OcrError {
                 provider,
                 reason: blank(reason),
             },
+            OcrError::NotCalled { provider, cause } => OcrError::NotCalled {
+                provider,
+                cause: Box::new(cause.redacted(secrets)),
+            },
             e @ (OcrError::RateLimited { .. } | OcrError::Timeout { .. }) => e,
         }
     }
@@ -303,7 +315,8 @@ impl OcrError {
             | OcrError::Connection { provider, .. }
             | OcrError::Malformed { provider, .. }
             | OcrError::Field { provider, .. }
-            | OcrError::Config { provider, .. } => Some(*provider),
+            | OcrError::Config { provider, .. }
+            | OcrError::NotCalled { provider, .. } => Some(*provider),
             OcrError::Local { .. } => Some(Provider::Local),
             OcrError::Unrecognised { .. } => None,
         }

@@ -3,8 +3,8 @@
 //! exponential backoff and jitter, and the stop switch for a run once the
 //! quota is gone or the credentials are refused.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use recon_core::Provider;
@@ -24,19 +24,60 @@ pub(crate) struct Answer {
     pub body: Vec<u8>,
 }
 
+/// What every call of one run to its provider shares, whichever batch of
+/// slips or client makes it (the day's own slips, the carried ones read
+/// again): the stop switch, the start pacer and the count of slips in a
+/// row that failed. A stop lasts the run; a new run starts afresh.
+#[derive(Clone, Default)]
+pub struct OcrSession(Arc<SessionState>);
+
+#[derive(Default)]
+struct SessionState {
+    next_start: Mutex<Option<Instant>>,
+    stopped: Mutex<Option<OcrError>>,
+    stopped_flag: AtomicBool,
+    /// Slips in a row that failed after all their retries.
+    failed_in_a_row: AtomicU32,
+}
+
+impl std::fmt::Debug for OcrSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OcrSession")
+            .field("stopped", &self.0.stopped_flag.load(Ordering::Acquire))
+            .finish()
+    }
+}
+
+impl OcrSession {
+    pub fn new() -> OcrSession {
+        OcrSession::default()
+    }
+
+    /// The error that stopped the provider this run, if one did.
+    pub fn stopped(&self) -> Option<OcrError> {
+        if !self.0.stopped_flag.load(Ordering::Acquire) {
+            return None;
+        }
+        self.0.stopped.lock().ok().and_then(|g| g.clone())
+    }
+
+    fn stop(&self, e: &OcrError) {
+        if let Ok(mut g) = self.0.stopped.lock() {
+            g.get_or_insert_with(|| e.clone());
+        }
+        self.0.stopped_flag.store(true, Ordering::Release);
+    }
+}
+
 pub(crate) struct Endpoint {
     pub provider: Provider,
     client: reqwest::Client,
     limits: Limits,
     in_flight: Semaphore,
-    next_start: Mutex<Option<Instant>>,
-    stopped: Mutex<Option<OcrError>>,
-    stopped_flag: AtomicBool,
+    session: OcrSession,
     /// Values blanked out of every excerpt and message.
     secrets: Vec<String>,
     requests: AtomicU64,
-    /// Slips in a row that failed after all their retries.
-    failed_in_a_row: AtomicU32,
 }
 
 impl Endpoint {
@@ -59,13 +100,16 @@ impl Endpoint {
             client,
             limits: limits.clone(),
             in_flight: Semaphore::new(limits.concurrency.max(1)),
-            next_start: Mutex::new(None),
-            stopped: Mutex::new(None),
-            stopped_flag: AtomicBool::new(false),
+            session: OcrSession::new(),
             secrets,
             requests: AtomicU64::new(0),
-            failed_in_a_row: AtomicU32::new(0),
         })
+    }
+
+    /// The same endpoint, sharing `session`'s stop and pacer.
+    pub fn in_session(mut self, session: &OcrSession) -> Endpoint {
+        self.session = session.clone();
+        self
     }
 
     /// HTTP requests sent so far (every attempt counts).
@@ -77,11 +121,12 @@ impl Endpoint {
         self.secrets.iter().map(String::as_str).collect()
     }
 
+    /// Not to be sent: the provider was stopped earlier this run.
     fn stop_error(&self) -> Option<OcrError> {
-        if !self.stopped_flag.load(Ordering::Acquire) {
-            return None;
-        }
-        self.stopped.lock().ok().and_then(|g| g.clone())
+        self.session.stopped().map(|cause| OcrError::NotCalled {
+            provider: self.provider,
+            cause: Box::new(cause),
+        })
     }
 
     /// Waits for this request's start slot so starts are at least
@@ -93,7 +138,7 @@ impl Endpoint {
         }
         let interval = Duration::from_secs_f64(1.0 / rps);
         let slot = {
-            let Ok(mut next) = self.next_start.lock() else {
+            let Ok(mut next) = self.session.0.next_start.lock() else {
                 return;
             };
             let now = Instant::now();
@@ -144,6 +189,11 @@ impl Endpoint {
         let mut attempt = 1;
         loop {
             self.pace().await;
+            // Checked before every send, retries included: a stop another
+            // slip hit while this one waited costs no further request.
+            if let Some(e) = self.stop_error() {
+                return Err(e);
+            }
             self.requests.fetch_add(1, Ordering::Relaxed);
             let outcome = match tokio::time::timeout(self.limits.timeout(), self.exchange(&build))
                 .await
@@ -164,7 +214,7 @@ impl Endpoint {
             .map_err(|e| e.redacted(&self.secrets()));
             match outcome {
                 Ok(v) => {
-                    self.failed_in_a_row.store(0, Ordering::Relaxed);
+                    self.session.0.failed_in_a_row.store(0, Ordering::Relaxed);
                     return Ok(v);
                 }
                 Err(e) if e.is_retryable() && attempt < max_attempts => {
@@ -179,20 +229,22 @@ impl Endpoint {
                 }
                 Err(e) => {
                     let down = if e.is_retryable() {
-                        let n = self.failed_in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
+                        let n = self
+                            .session
+                            .0
+                            .failed_in_a_row
+                            .fetch_add(1, Ordering::Relaxed)
+                            + 1;
                         let limit = self.limits.give_up_after_failed_slips;
                         limit > 0 && n >= limit
                     } else {
                         // The provider answered sensibly: it is up.
-                        self.failed_in_a_row.store(0, Ordering::Relaxed);
+                        self.session.0.failed_in_a_row.store(0, Ordering::Relaxed);
                         false
                     };
                     if e.stops_provider() || down {
                         warn!(provider = %self.provider, file, error = %e, "no more calls to this provider this run");
-                        if let Ok(mut g) = self.stopped.lock() {
-                            g.get_or_insert_with(|| e.clone());
-                        }
-                        self.stopped_flag.store(true, Ordering::Release);
+                        self.session.stop(&e);
                     }
                     return Err(e);
                 }
@@ -258,8 +310,15 @@ impl Endpoint {
         }
     }
 
-    /// The answers every provider treats alike: 429 and 5xx.
+    /// The answers every provider treats alike, whatever their body says
+    /// (JSON with any code, an HTML page from a gateway, nothing): the one
+    /// table of refusals. 401 and 403 refuse the account (a quota when the
+    /// body says so, else the credentials) and stop the provider for the
+    /// run; 429 is paced and retried; 5xx retried.
     fn check_status(&self, a: &Answer) -> Result<(), OcrError> {
+        if let Some(e) = refusal(self.provider, a.status, &a.body, &self.secrets()) {
+            return Err(e);
+        }
         if a.status == 429 {
             return Err(OcrError::RateLimited {
                 provider: self.provider,
@@ -275,6 +334,66 @@ impl Endpoint {
         }
         Ok(())
     }
+}
+
+/// 401 or 403 as a typed refusal: `QuotaExceeded` when the body names a
+/// quota or limit (EasySlip's `QUOTA_EXCEEDED`), else `Unauthorized`
+/// (EasySlip `UNAUTHORIZED` or `FORBIDDEN`, NextOCR's and CLOVA's refusals,
+/// an HTML error page). The message is the body's `message`/`msg` when it
+/// is JSON, else a short excerpt; `None` for any other status.
+pub(crate) fn refusal(
+    provider: Provider,
+    status: u16,
+    body: &[u8],
+    secrets: &[&str],
+) -> Option<OcrError> {
+    if !matches!(status, 401 | 403) {
+        return None;
+    }
+    let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    let text_at = |v: &serde_json::Value, keys: &[&str]| -> Option<String> {
+        keys.iter()
+            .find_map(|k| v.get(*k).and_then(|m| m.as_str()).map(str::to_string))
+    };
+    let (code, message) = match &json {
+        Some(v) => {
+            let inner = v.get("error").filter(|e| e.is_object()).unwrap_or(v);
+            (
+                text_at(inner, &["code"]).unwrap_or_default(),
+                text_at(inner, &["message", "msg"]).or_else(|| text_at(v, &["message", "msg"])),
+            )
+        }
+        None => (String::new(), None),
+    };
+    let message = match message {
+        Some(m) => {
+            let mut m: String = m.chars().take(crate::error::EXCERPT_CHARS).collect();
+            for s in secrets.iter().filter(|s| s.len() >= 4) {
+                m = m.replace(s, "***");
+            }
+            m
+        }
+        None => excerpt(body, secrets),
+    };
+    let says_quota = |t: &str| {
+        let t = t.to_ascii_lowercase();
+        t.contains("quota") || t.contains("limit exceeded") || t.contains("credit")
+    };
+    Some(
+        if status == 403 && (says_quota(&code) || says_quota(&message)) {
+            OcrError::QuotaExceeded {
+                provider,
+                status,
+                message,
+            }
+        } else {
+            OcrError::Unauthorized {
+                provider,
+                status,
+                message,
+            }
+        },
+    )
 }
 
 /// `Retry-After` as delta-seconds (what rate limiters usually send) or as
@@ -309,6 +428,52 @@ fn unit_random() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_refusal_shape_stops_the_provider() {
+        let p = Provider::Easyslip;
+        let html = b"<!DOCTYPE html><html><body><h1>403 Forbidden</h1></body></html>";
+        let cases: [(u16, &[u8], &str); 7] = [
+            (
+                403,
+                br#"{"success":false,"error":{"code":"QUOTA_EXCEEDED","message":"Your API quota has been exceeded"}}"#,
+                "quota",
+            ),
+            (
+                403,
+                br#"{"success":false,"error":{"code":"FORBIDDEN","message":"Access denied"}}"#,
+                "auth",
+            ),
+            (
+                401,
+                br#"{"success":false,"error":{"code":"UNAUTHORIZED","message":"Invalid API key"}}"#,
+                "auth",
+            ),
+            (401, html, "auth"),
+            (403, html, "auth"),
+            (403, br#"{"status":false,"msg":"Forbidden"}"#, "auth"),
+            (401, b"", "auth"),
+        ];
+        for (status, body, want) in cases {
+            let e = refusal(p, status, body, &[]).unwrap();
+            assert!(e.stops_provider(), "{status} {e}");
+            match want {
+                "quota" => assert!(matches!(e, OcrError::QuotaExceeded { .. }), "{e}"),
+                _ => assert!(matches!(e, OcrError::Unauthorized { .. }), "{e}"),
+            }
+        }
+        for status in [200, 400, 404, 429, 500] {
+            assert!(refusal(p, status, b"{}", &[]).is_none());
+        }
+        let echoed = refusal(
+            p,
+            401,
+            br#"{"error":{"code":"UNAUTHORIZED","message":"key sk-secret-123 is wrong"}}"#,
+            &["sk-secret-123"],
+        )
+        .unwrap();
+        assert!(!echoed.to_string().contains("sk-secret-123"), "{echoed}");
+    }
 
     #[test]
     fn retry_after_is_seconds() {

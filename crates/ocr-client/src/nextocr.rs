@@ -68,6 +68,21 @@ pub(crate) fn interpret(body: &Body<'_>) -> Result<Slip, OcrError> {
             message: resp.msg.as_deref().unwrap_or_default().to_string(),
         });
     }
+    // NextOCR answers refused credentials with `200 {"status": false,
+    // "msg": "Invalid username or secret key"}`: about the account, not
+    // the image, so it stops the provider and the slips stay pending.
+    if !resp.status
+        && resp
+            .msg
+            .as_deref()
+            .is_some_and(|m| is_credential_refusal(m))
+    {
+        return Err(OcrError::Unauthorized {
+            provider: P,
+            status,
+            message: resp.msg.as_deref().unwrap_or_default().to_string(),
+        });
+    }
     if !resp.status || !(200..300).contains(&status) {
         return Err(OcrError::Provider {
             provider: P,
@@ -82,6 +97,24 @@ pub(crate) fn interpret(body: &Body<'_>) -> Result<Slip, OcrError> {
     }
     let fields = resp.fields.unwrap_or_default();
     to_slip(resp.bank.as_deref(), &fields)
+}
+
+/// A `status: false` message that is about the account's credentials.
+fn is_credential_refusal(msg: &str) -> bool {
+    let m = msg.to_ascii_lowercase();
+    [
+        "username",
+        "secret",
+        "api key",
+        "apikey",
+        "unauthori",
+        "authenticat",
+        "credential",
+        "token",
+        "forbidden",
+    ]
+    .iter()
+    .any(|w| m.contains(w))
 }
 
 fn clean<'t>(s: &'t Option<Text>) -> Option<&'t str> {
@@ -274,6 +307,13 @@ impl NextOcrClient {
         })
     }
 
+    /// The same client, its calls stopped and paced with every other
+    /// client of `session` (one run).
+    pub fn in_session(mut self, session: &crate::OcrSession) -> NextOcrClient {
+        self.endpoint = self.endpoint.in_session(session);
+        self
+    }
+
     pub fn requests(&self) -> u64 {
         self.endpoint.requests()
     }
@@ -317,6 +357,20 @@ impl NextOcrClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_credential_refusal_in_a_200_is_told_from_a_picture_without_a_receipt() {
+        for m in [
+            "Invalid username or secret key",
+            "Unauthorized",
+            "API key expired",
+        ] {
+            assert!(is_credential_refusal(m), "{m}");
+        }
+        for m in ["No receipt found", "Image is not a bank slip", ""] {
+            assert!(!is_credential_refusal(m), "{m}");
+        }
+    }
 
     #[test]
     fn finished_at_is_cambodia_local_time() {

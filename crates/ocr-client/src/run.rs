@@ -24,7 +24,9 @@ use tracing::{debug, info, warn};
 
 use crate::config::{OcrConfig, ProviderChoice};
 use crate::wire::image_format;
-use crate::{ClovaClient, Credentials, EasySlipClient, NextOcrClient, OcrError, read_saved_body};
+use crate::{
+    ClovaClient, Credentials, EasySlipClient, NextOcrClient, OcrError, OcrSession, read_saved_body,
+};
 
 /// One slip file of the day.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,17 +63,28 @@ pub fn read_slips_with(
     progress: &(dyn Fn(u64) + Sync),
     credentials: &Credentials,
 ) -> Vec<SlipRead> {
-    read_slips_checked(jobs, config, cache, progress, credentials).0
+    read_slips_checked(
+        jobs,
+        config,
+        cache,
+        progress,
+        credentials,
+        &OcrSession::new(),
+    )
+    .0
 }
 
-/// [`read_slips_with`], and how the reader fared: whether it was stopped
-/// (quota, credentials, configuration), down, or left some slips pending.
+/// [`read_slips_with`] as one batch of a run's `session` (a stop hit by an
+/// earlier batch holds for this one), and how the reader fared: whether it
+/// was stopped (quota, credentials, configuration, down), or left some
+/// slips pending.
 pub fn read_slips_checked(
     jobs: Vec<SlipJob>,
     config: &OcrConfig,
     cache: &dyn SlipCache,
     progress: &(dyn Fn(u64) + Sync),
     credentials: &Credentials,
+    session: &OcrSession,
 ) -> (Vec<SlipRead>, ProviderHealth) {
     // A caller already inside a runtime cannot block on a second one on its
     // own thread: run ours on a scoped thread instead of panicking.
@@ -79,7 +92,7 @@ pub fn read_slips_checked(
         let files: Vec<String> = jobs.iter().map(|j| j.file.clone()).collect();
         let provider = provider_of(config.provider);
         return std::thread::scope(|s| {
-            s.spawn(|| read_on_own_runtime(jobs, config, cache, progress, credentials))
+            s.spawn(|| read_on_own_runtime(jobs, config, cache, progress, credentials, session))
                 .join()
                 .unwrap_or_else(|_| {
                     let reason = "the slip reader thread failed".to_string();
@@ -87,7 +100,7 @@ pub fn read_slips_checked(
                 })
         });
     }
-    read_on_own_runtime(jobs, config, cache, progress, credentials)
+    read_on_own_runtime(jobs, config, cache, progress, credentials, session)
 }
 
 /// Every slip pending for one reason that stops the reader.
@@ -119,6 +132,7 @@ fn read_on_own_runtime(
     cache: &dyn SlipCache,
     progress: &(dyn Fn(u64) + Sync),
     credentials: &Credentials,
+    session: &OcrSession,
 ) -> (Vec<SlipRead>, ProviderHealth) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -126,7 +140,14 @@ fn read_on_own_runtime(
         .enable_all()
         .build();
     match runtime {
-        Ok(rt) => rt.block_on(read_all(jobs, config, cache, progress, credentials)),
+        Ok(rt) => rt.block_on(read_all(
+            jobs,
+            config,
+            cache,
+            progress,
+            credentials,
+            session,
+        )),
         Err(e) => {
             progress(jobs.len() as u64);
             let files = jobs.into_iter().map(|j| j.file).collect();
@@ -155,6 +176,13 @@ impl Watch {
             self.answered += 1;
             return;
         }
+        // A slip not sent because of an earlier stop: the stop's cause,
+        // whatever it was (a run that gave up on a provider that is down
+        // is stopped too).
+        let (e, stopped) = match e {
+            OcrError::NotCalled { cause, .. } => (cause.as_ref(), true),
+            e => (e, false),
+        };
         let reason = match e {
             OcrError::QuotaExceeded { .. } => HealthReason::QuotaExceeded,
             OcrError::Unauthorized { .. } => HealthReason::CredentialsRefused,
@@ -163,7 +191,7 @@ impl Watch {
             OcrError::Malformed { .. } | OcrError::Provider { .. } => HealthReason::Malformed,
             _ => HealthReason::ProviderDown,
         };
-        let slot = if reason.stops() {
+        let slot = if stopped || reason.stops() {
             &mut self.stop
         } else {
             &mut self.transient
@@ -206,20 +234,23 @@ enum Reader {
 }
 
 impl Reader {
-    fn from_config(config: &OcrConfig, credentials: &Credentials) -> Result<Reader, OcrError> {
+    fn from_config(
+        config: &OcrConfig,
+        credentials: &Credentials,
+        session: &OcrSession,
+    ) -> Result<Reader, OcrError> {
         Ok(match config.provider {
             ProviderChoice::Local => Reader::Local,
             ProviderChoice::Easyslip => Reader::EasySlip(Arc::new(
-                EasySlipClient::with_credentials(&config.easyslip, credentials)?,
+                EasySlipClient::with_credentials(&config.easyslip, credentials)?
+                    .in_session(session),
             )),
-            ProviderChoice::Nextocr => Reader::NextOcr(Arc::new(NextOcrClient::with_credentials(
-                &config.nextocr,
-                credentials,
-            )?)),
-            ProviderChoice::Clova => Reader::Clova(Arc::new(ClovaClient::with_credentials(
-                &config.clova,
-                credentials,
-            )?)),
+            ProviderChoice::Nextocr => Reader::NextOcr(Arc::new(
+                NextOcrClient::with_credentials(&config.nextocr, credentials)?.in_session(session),
+            )),
+            ProviderChoice::Clova => Reader::Clova(Arc::new(
+                ClovaClient::with_credentials(&config.clova, credentials)?.in_session(session),
+            )),
         })
     }
 
@@ -736,10 +767,11 @@ async fn read_all(
     cache: &dyn SlipCache,
     progress: &(dyn Fn(u64) + Sync),
     credentials: &Credentials,
+    session: &OcrSession,
 ) -> (Vec<SlipRead>, ProviderHealth) {
     let provider = provider_of(config.provider);
     let mut watch = Watch::default();
-    let reader = Reader::from_config(config, credentials);
+    let reader = Reader::from_config(config, credentials, session);
     if let Err(e) = &reader {
         warn!(%provider, error = %e, "provider unavailable: slip images stay pending (cached reads still used)");
     }

@@ -187,16 +187,12 @@ async fn garbled_bodies_are_typed_errors_with_status_and_excerpt_and_not_retried
         matches!(e, OcrError::Malformed { ref reason, .. } if reason.contains("documented shape")),
         "{e:?}"
     );
+    // A gateway's HTML 403 refuses the account like a JSON one: it stops
+    // the provider for the run instead of costing a call per slip.
     server.script([Fault::Html(403)]);
     let e = verify(&c, "G5").await.unwrap_err();
     assert!(
-        matches!(
-            e,
-            OcrError::Malformed {
-                status: Some(403),
-                ..
-            }
-        ),
+        matches!(e, OcrError::Unauthorized { status: 403, .. }) && e.stops_provider(),
         "{e:?}"
     );
     assert_eq!(server.requests(), 5, "none of these is retried");
