@@ -540,7 +540,7 @@ impl ClovaClient {
                         },
                         self.currency,
                     )
-                    .map(|s| with_raw(s, &a.body))
+                    .map(|s| with_raw(s, &a.body, &secrets))
                 },
             )
             .await

@@ -627,7 +627,7 @@ impl EasySlipClient {
                         secrets: &secrets,
                     })
                     .map(|mut v| {
-                        v.slip = with_raw(v.slip, &a.body);
+                        v.slip = with_raw(v.slip, &a.body, &secrets);
                         v
                     })
                 },

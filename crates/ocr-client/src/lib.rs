@@ -209,7 +209,7 @@ pub fn parse_saved(bytes: &[u8]) -> Result<Slip, OcrError> {
 
 /// [`parse_saved`] with the currency CLOVA receipt totals are in.
 pub fn parse_saved_with(bytes: &[u8], clova_currency: Currency) -> Result<Slip, OcrError> {
-    read_saved_body(bytes, clova_currency).map(|slip| wire::with_raw(slip, bytes))
+    read_saved_body(bytes, clova_currency).map(|slip| wire::with_raw(slip, bytes, &[]))
 }
 
 /// What [`parse_saved_with`] reads, without copying the body into

@@ -347,7 +347,7 @@ impl NextOcrClient {
                         bytes: &a.body,
                         secrets: &secrets,
                     })
-                    .map(|s| with_raw(s, &a.body))
+                    .map(|s| with_raw(s, &a.body, &secrets))
                 },
             )
             .await

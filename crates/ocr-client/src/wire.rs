@@ -119,8 +119,22 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
 /// The slip with the body it was read from as its `raw_response`, for
 /// audit: what a provider answered over HTTP, or what `parse_saved` was
 /// handed (`read_slips` leaves saved bodies out: the file is the record).
-pub(crate) fn with_raw(mut slip: recon_core::Slip, bytes: &[u8]) -> recon_core::Slip {
-    slip.raw_response = Some(String::from_utf8_lossy(bytes).into_owned());
+///
+/// A body that repeats a credential it was sent (some gateways echo the key
+/// even in a success) has it blanked out before the slip is kept: the
+/// `raw_response` goes into the OCR cache in the ledger.
+pub(crate) fn with_raw(
+    mut slip: recon_core::Slip,
+    bytes: &[u8],
+    secrets: &[&str],
+) -> recon_core::Slip {
+    let mut raw = String::from_utf8_lossy(bytes).into_owned();
+    for s in secrets.iter().filter(|s| s.len() >= 4) {
+        if raw.contains(s) {
+            raw = raw.replace(s, "***");
+        }
+    }
+    slip.raw_response = Some(raw);
     slip
 }
 
@@ -232,6 +246,23 @@ impl ImageFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_echoed_in_a_successful_answer_is_not_kept() {
+        let key = "sk-live-echoed-0123456789";
+        let body = include_str!("../tests/data/easyslip-success.json").replacen(
+            '{',
+            &format!("{{\"echo\":\"{key}\","),
+            1,
+        );
+        let slip = crate::read_saved_body(body.as_bytes(), recon_core::Currency::Thb).unwrap();
+        let kept = with_raw(slip, body.as_bytes(), &[key]);
+        let raw = kept.raw_response.unwrap();
+        assert!(
+            !raw.contains(key) && raw.contains("\"echo\":\"***\""),
+            "{raw}"
+        );
+    }
 
     #[derive(Deserialize)]
     struct Amounts {
