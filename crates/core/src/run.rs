@@ -46,4 +46,11 @@ pub struct TrendPoint {
 pub trait SlipCache: Send + Sync {
     fn cached(&self, image_sha256: &str, provider: crate::Provider) -> Option<Slip>;
     fn store(&self, image_sha256: &str, slip: &Slip);
+    /// The provider's final "not a slip" answer for this image, as the
+    /// reason it was reported with; `None` when it never gave one.
+    fn refused(&self, _image_sha256: &str, _provider: crate::Provider) -> Option<String> {
+        None
+    }
+    /// Keeps a final "not a slip" answer so that a rerun does not pay for it.
+    fn store_refusal(&self, _image_sha256: &str, _provider: crate::Provider, _reason: &str) {}
 }

@@ -1,5 +1,6 @@
-//! The OCR cache: a read slip per image SHA-256 and provider, so that a
-//! rerun never pays a provider twice for the same image.
+//! The OCR cache: a read slip (or the provider's final "not a slip"
+//! answer) per image SHA-256 and provider, so that a rerun never pays a
+//! provider twice for the same image.
 //!
 //! Best effort by design: a cache that cannot be read or written only costs
 //! a provider call, so errors are logged (with the image hash, never slip
@@ -62,6 +63,38 @@ impl SlipCache for Ledger {
         );
         if let Err(e) = stored {
             warn!(image_sha256, provider = %slip.provider, error = %e, "slip could not be cached");
+        }
+    }
+
+    fn refused(&self, image_sha256: &str, provider: Provider) -> Option<String> {
+        let found = self
+            .conn()
+            .query_row(
+                "SELECT reason FROM ocr_refusals WHERE image_sha256 = ?1 AND provider = ?2",
+                params![image_sha256, provider.as_str()],
+                |r| r.get(0),
+            )
+            .optional();
+        match found {
+            Ok(reason) => reason,
+            Err(e) => {
+                warn!(image_sha256, %provider, error = %e, "OCR refusal lookup failed; reading the slip again");
+                None
+            }
+        }
+    }
+
+    fn store_refusal(&self, image_sha256: &str, provider: Provider, reason: &str) {
+        let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+        let stored = self.conn().execute(
+            "INSERT INTO ocr_refusals (image_sha256, provider, reason, created_at)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (image_sha256, provider)
+             DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at",
+            params![image_sha256, provider.as_str(), reason, now],
+        );
+        if let Err(e) = stored {
+            warn!(image_sha256, %provider, error = %e, "refusal could not be cached");
         }
     }
 }

@@ -376,6 +376,18 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         SELECT RAISE(ABORT, 'alias events are append-only');
     END;
     "#,
+    // A provider's final answer that an image is no slip it can read
+    // (EasySlip SLIP_NOT_FOUND, NextOCR status false, CLOVA inferResult
+    // ERROR), kept like a read so that a rerun does not pay for it again.
+    r#"
+    CREATE TABLE ocr_refusals (
+        image_sha256 TEXT NOT NULL,
+        provider     TEXT NOT NULL,
+        reason       TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        PRIMARY KEY (image_sha256, provider)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes and understands.
@@ -845,9 +857,10 @@ mod tests {
         assert_eq!(ledger.decisions(Some(d21)).unwrap()[0].decision, confirm);
         assert!(ledger.verify_decisions().unwrap().is_empty());
         let conn = ledger.conn();
-        assert_eq!(version(&conn), 5);
-        assert_eq!(SCHEMA_VERSION, 5);
+        assert_eq!(version(&conn), SCHEMA_VERSION);
+        assert_eq!(SCHEMA_VERSION, 6);
         assert!(has_table(&conn, "decisions"));
+        assert!(has_table(&conn, "ocr_refusals"));
         assert!(has_table(&conn, "alias_events"));
         let count = |table: &str| -> i64 {
             conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))

@@ -12,6 +12,7 @@ const TABLES: [&str; 12] = [
     "days",
     "decisions",
     "ocr_cache",
+    "ocr_refusals",
     "open_items",
     "order_results",
     "runs",

@@ -30,6 +30,9 @@ pub struct OcrConfig {
     pub easyslip: EasySlipConfig,
     pub nextocr: NextOcrConfig,
     pub clova: ClovaConfig,
+    /// Ask the provider again about images it answered "not a slip" on an
+    /// earlier run (those answers are cached like reads; default false).
+    pub reread_refused: bool,
 }
 
 impl Default for OcrConfig {
@@ -40,6 +43,7 @@ impl Default for OcrConfig {
             easyslip: EasySlipConfig::default(),
             nextocr: NextOcrConfig::default(),
             clova: ClovaConfig::default(),
+            reread_refused: false,
         }
     }
 }

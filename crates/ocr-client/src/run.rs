@@ -363,6 +363,12 @@ fn prepare(
         debug!(file = %job.file, %provider, "slip from the OCR cache");
         return Prepared::Done(Box::new(finish(slip, job.file.clone())));
     }
+    if !config.reread_refused
+        && let Some(reason) = cache.refused(&sha256, provider)
+    {
+        debug!(file = %job.file, %provider, "the provider's earlier 'not a slip' answer, from the OCR cache");
+        return unreadable(reason);
+    }
     Prepared::Call { bytes, sha256 }
 }
 
@@ -915,6 +921,10 @@ async fn collect_one(
         }
         Err(e) => {
             watch.saw(&e);
+            // A final answer about the image itself is kept like a read.
+            if e.is_final_for_slip() && !matches!(e, OcrError::Local { .. }) {
+                cache.store_refusal(&sha256, provider, &e.to_string());
+            }
             for (i, file) in jobs {
                 warn!(%file, error = %e, "slip not read");
                 reads[i] = Some(failed(&e, &file));

@@ -432,3 +432,34 @@ fn the_same_image_twice_in_one_run_is_read_once() {
         "the matcher sees the reuse by image hash"
     );
 }
+
+#[test]
+fn a_not_a_slip_answer_is_cached_and_a_rerun_pays_nothing_for_it() {
+    let server = TestServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(&tmp.path().join("ledger.sqlite")).unwrap();
+    let jobs = vec![job(tmp.path(), "cat.png", &slip_png("NOT-A-SLIP"))];
+    let mut cfg = config(&server, quick_limits());
+    server.script([support::Fault::Answer {
+        status: 404,
+        content_type: "application/json",
+        body: r#"{"success":false,"error":{"code":"SLIP_NOT_FOUND","message":"The slip could not be found or is invalid"}}"#.into(),
+    }]);
+    let (first, _) = run(&jobs, &cfg, &ledger, &credentials());
+    assert!(
+        matches!(&first[0], SlipRead::Unreadable { .. }),
+        "{first:?}"
+    );
+    assert_eq!(server.requests(), 1);
+
+    // The rerun gives the same verdict, word for word, without a call.
+    let (again, _) = run(&jobs, &cfg, &ledger, &credentials());
+    assert_eq!(again, first);
+    assert_eq!(server.requests(), 1, "the cached answer was paid again");
+
+    // Asked to, it reads the image again (the server now reads it).
+    cfg.reread_refused = true;
+    let (reread, _) = run(&jobs, &cfg, &ledger, &credentials());
+    assert_eq!(server.requests(), 2);
+    assert!(matches!(&reread[0], SlipRead::Read(_)), "{reread:?}");
+}
