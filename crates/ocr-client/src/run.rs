@@ -903,7 +903,7 @@ async fn collect_one(
             let Some(sha256) = waiting.tasks.remove(&e.id()) else {
                 return;
             };
-            warn!("slip reader task failed");
+            warn!(%provider, "slip reader task failed");
             let reason = format!("reader task failed: {e}");
             (sha256, Err(OcrError::Config { provider, reason }))
         }
@@ -926,7 +926,7 @@ async fn collect_one(
                 cache.store_refusal(&sha256, provider, &e.to_string());
             }
             for (i, file) in jobs {
-                warn!(%file, error = %e, "slip not read");
+                warn!(%provider, %file, error = %e, "slip not read");
                 reads[i] = Some(failed(&e, &file));
                 progress(1);
             }
