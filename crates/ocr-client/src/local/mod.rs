@@ -98,7 +98,7 @@ pub fn read_image(bytes: &[u8]) -> Result<Slip, LocalError> {
 /// Reads one slip image and also returns what was seen on the way.
 pub fn read_image_with(bytes: &[u8], engine: &Engine) -> Result<(Slip, Findings), LocalError> {
     let img = decode(bytes)?;
-    let gray = img.to_luma8();
+    let gray = within_work_budget(img.to_luma8());
     let mut findings = Findings::default();
     let grids = find_qr_codes(&gray);
     let mut payloads = Vec::new();
@@ -308,7 +308,29 @@ pub fn read_image_with(bytes: &[u8], engine: &Engine) -> Result<(Slip, Findings)
 /// Returns each payload with the angle (degrees, clockwise, in
 /// (-180, 180]) the code is turned by on the original image.
 pub fn find_qr_codes(gray: &GrayImage) -> Vec<(String, Option<f32>)> {
+    find_qr_codes_until(gray, std::time::Instant::now() + QR_BUDGET)
+}
+
+/// The longest the QR search of one slip may take: started attempts run
+/// to their end, none starts after it. A slip whose code is not found by
+/// then is read from its text alone.
+pub const QR_BUDGET: Duration = Duration::from_secs(6);
+
+/// The most pixels any search works on: a larger picture is reduced to
+/// this first (a 12 MP photo keeps text and a QR code readable at 8 MP),
+/// so the work a picture can cause is bounded whatever it declares.
+pub const WORK_PIXELS: u64 = 8_000_000;
+
+/// [`find_qr_codes`] with a deadline: no attempt starts after it.
+pub fn find_qr_codes_until(
+    gray: &GrayImage,
+    deadline: std::time::Instant,
+) -> Vec<(String, Option<f32>)> {
+    let in_time = || std::time::Instant::now() < deadline;
     let attempt = |img: &GrayImage, back: &dyn Fn(f32, f32) -> (f32, f32)| {
+        if !in_time() {
+            return Vec::new();
+        }
         let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
             img.width() as usize,
             img.height() as usize,
@@ -326,6 +348,15 @@ pub fn find_qr_codes(gray: &GrayImage) -> Vec<(String, Option<f32>)> {
         }
         out
     };
+    // rqrr tries every pair of finder-like marks and copies the image for
+    // each: on noise that is hours. A slip has a few QR codes; a picture
+    // with more marks than any slip (turned or scaled, still noise) gets
+    // no QR search at all.
+    let marks = finder_runs(gray);
+    if marks > MAX_FINDER_RUNS {
+        tracing::debug!(marks, "too many finder-like marks for a slip: no QR search");
+        return Vec::new();
+    }
     let identity = |x: f32, y: f32| (x, y);
     let found = attempt(gray, &identity);
     if !found.is_empty() {
@@ -374,6 +405,75 @@ pub fn find_qr_codes(gray: &GrayImage) -> Vec<(String, Option<f32>)> {
         }
     }
     Vec::new()
+}
+
+/// Above this many finder-like marks a picture is noise, not a slip, and
+/// no QR search is made on it (the slips we have seen give at most ~250).
+pub const MAX_FINDER_RUNS: usize = 2_000;
+
+/// How many places on the picture look like part of a QR finder mark:
+/// dark-light-dark-light-dark runs in the 1:1:3:1:1 proportion along a
+/// row, on every second row, after a fixed mid-grey threshold. Linear in
+/// the pixels, so it bounds what the search would cost before it starts.
+pub fn finder_runs(img: &GrayImage) -> usize {
+    let (w, h) = img.dimensions();
+    let mut count = 0;
+    let mut runs: [u32; 5] = [0; 5];
+    for y in (0..h).step_by(2) {
+        let mut n = 0usize; // runs filled so far in `runs`
+        let mut current = 0u32;
+        let mut dark_prev = None;
+        for x in 0..w {
+            let dark = img.get_pixel(x, y).0[0] < 128;
+            if Some(dark) == dark_prev {
+                current += 1;
+                continue;
+            }
+            if let Some(was_dark) = dark_prev {
+                // A run of `was_dark` ended.
+                if n < 5 {
+                    runs[n] = current;
+                    n += 1;
+                } else {
+                    runs.rotate_left(1);
+                    runs[4] = current;
+                }
+                if n == 5 && was_dark && looks_like_finder(&runs) {
+                    count += 1;
+                }
+            }
+            dark_prev = Some(dark);
+            current = 1;
+        }
+    }
+    count
+}
+
+fn looks_like_finder(r: &[u32; 5]) -> bool {
+    let total: u32 = r.iter().sum();
+    if total < 7 {
+        return false;
+    }
+    let module = total as f32 / 7.0;
+    let near =
+        |run: u32, modules: f32| (run as f32 - module * modules).abs() <= module * modules * 0.5;
+    near(r[0], 1.0) && near(r[1], 1.0) && near(r[2], 3.0) && near(r[3], 1.0) && near(r[4], 1.0)
+}
+
+/// The picture reduced to at most [`WORK_PIXELS`] (aspect kept).
+fn within_work_budget(gray: GrayImage) -> GrayImage {
+    let (w, h) = gray.dimensions();
+    let pixels = u64::from(w) * u64::from(h);
+    if pixels <= WORK_PIXELS {
+        return gray;
+    }
+    let k = (WORK_PIXELS as f64 / pixels as f64).sqrt();
+    image::imageops::resize(
+        &gray,
+        ((f64::from(w) * k).floor() as u32).max(1),
+        ((f64::from(h) * k).floor() as u32).max(1),
+        image::imageops::FilterType::Triangle,
+    )
 }
 
 /// An angle in degrees in (-180, 180].
