@@ -8,6 +8,7 @@
 //! decides, the report crate writes, the ledger remembers.
 
 pub mod logging;
+pub mod notify;
 pub mod progress;
 
 use std::path::PathBuf;
@@ -23,6 +24,46 @@ pub mod exit {
     pub const FAILURE: u8 = 1;
     /// The run finished; there are open cases or quarantined rows to review.
     pub const EXCEPTIONS: u8 = 2;
+    /// The run finished, but its OCR provider was stopped (credentials
+    /// refused, quota used up, not configured, down for every slip): the
+    /// slips it could not read are pending. The operator's to fix; the
+    /// reports stand and the next run reads the pending slips.
+    pub const PROVIDER_STOPPED: u8 = 3;
+
+    /// The code of one finished day: worst first, a stopped provider
+    /// before exceptions.
+    pub fn of(outcome: &recon_engine::reconcile::RunOutcome) -> u8 {
+        use recon_ledger::RunStatus;
+        if outcome.provider_health.is_stopped() {
+            return PROVIDER_STOPPED;
+        }
+        match outcome.status {
+            RunStatus::Clean => CLEAN,
+            RunStatus::Exceptions => EXCEPTIONS,
+            RunStatus::Failed => FAILURE,
+        }
+    }
+
+    /// How bad a code is, to keep the worst of several days: a failure
+    /// outranks a stopped provider, which outranks exceptions.
+    pub fn severity(code: u8) -> u8 {
+        match code {
+            CLEAN => 0,
+            EXCEPTIONS => 1,
+            PROVIDER_STOPPED => 2,
+            _ => 3,
+        }
+    }
+
+    /// The word for a code in the `run finished` event.
+    pub fn word(code: u8) -> &'static str {
+        match code {
+            CLEAN => "clean",
+            EXCEPTIONS => "exceptions",
+            PROVIDER_STOPPED => "provider_stopped",
+            _ => "failed",
+        }
+    }
 }
 
 /// Everything that can stop a command, phrased for the person reading it.

@@ -12,12 +12,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use recon_cli::logging::{self, LogFormat};
 use recon_cli::progress::Steps;
-use recon_cli::{CliError, EvalFormat, exit};
+use recon_cli::{CliError, EvalFormat, exit, notify};
 use recon_core::{Day, Lifecycle};
 use recon_engine::config::JobConfig;
-use recon_engine::reconcile::{RunPaths, reconcile_cascade, reconcile_day};
+use recon_engine::reconcile::{
+    RunOutcome, RunPaths, nightly_days, reconcile_cascade, reconcile_day,
+};
 use recon_engine::verify;
-use recon_ledger::{Ledger, RunStatus};
+use recon_ledger::Ledger;
 
 #[derive(Parser)]
 #[command(name = "recon", version, about, long_about = None)]
@@ -28,6 +30,11 @@ struct Cli {
     /// Log format on stderr.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Human)]
     log_format: LogFormat,
+    /// Print each day's one-line summary on stdout even when stdout is not
+    /// a terminal (it is printed on a terminal anyway). The `run finished`
+    /// log event carries the same figures for machines.
+    #[arg(long, global = true)]
+    summary: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -73,6 +80,18 @@ enum Command {
     Nightly {
         #[command(flatten)]
         args: DayArgs,
+    },
+    /// Send the job config's `[[notify]]` rules that fire on a failure, with
+    /// this message (what systemd's `OnFailure=` unit runs; also a way to
+    /// check the notifications reach people). Exit code 0 when every
+    /// notification was delivered, 1 otherwise.
+    Alert {
+        /// What went wrong, e.g. "systemd unit recon-nightly.service failed".
+        #[arg(long)]
+        message: String,
+        /// The day the alert is about (default: the last business day that ended).
+        #[arg(long)]
+        day: Option<Day>,
     },
     /// Read slip files and print what each says, as JSON (one per line).
     Ocr {
@@ -211,19 +230,36 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap's own exit code for a usage error is 2, which cron and systemd
+    // are told means "finished with exceptions": a mistyped flag is a
+    // failure (1). Help and version go to stdout and exit 0.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                exit::FAILURE
+            } else {
+                exit::CLEAN
+            });
+        }
+    };
     let log_format = cli.log_format;
     logging::init(log_format);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            // One message, in the form the reader of stderr expects.
-            match log_format {
-                LogFormat::Json => tracing::error!("{e}"),
-                LogFormat::Human => eprintln!("recon: {e}"),
-            }
+            say_error(log_format, &e);
             ExitCode::from(exit::FAILURE)
         }
+    }
+}
+
+/// One message, in the form the reader of stderr expects.
+fn say_error(log_format: LogFormat, e: &dyn std::fmt::Display) {
+    match log_format {
+        LogFormat::Json => tracing::error!("{e}"),
+        LogFormat::Human => eprintln!("recon: {e}"),
     }
 }
 
@@ -239,49 +275,153 @@ fn paths(cli_config: &Path, config: &JobConfig, args: &DayArgs) -> RunPaths {
     }
 }
 
-fn run_day(
-    cli_config: &Path,
-    args: &DayArgs,
-    day: Option<Day>,
-    cascade: bool,
-) -> Result<u8, CliError> {
-    let config = JobConfig::load(cli_config)?;
-    let day = day.unwrap_or_else(|| config.last_complete_day(chrono::Utc::now()));
-    let paths = paths(cli_config, &config, args);
-    let outcomes = if cascade {
-        reconcile_cascade(&config, &paths, day, args.wait, &Steps::default())?
-    } else {
-        vec![reconcile_day(
-            &config,
-            &paths,
-            day,
-            args.wait,
-            &Steps::default(),
-        )?]
-    };
-    Ok(print_outcomes(outcomes))
+/// How a day-running command reports: on stdout for a person, in the log
+/// for machines, and to the people the job config names.
+struct Reporting<'a> {
+    log_format: LogFormat,
+    /// Print the summary line on stdout.
+    summary: bool,
+    config: &'a JobConfig,
+    /// Send the `[[notify]]` notifications (the nightly job and `reconcile`;
+    /// not the re-runs a decision causes).
+    notify: bool,
 }
 
-/// Prints one line per day run and returns the exit code of the worst.
-fn print_outcomes(outcomes: Vec<recon_engine::reconcile::RunOutcome>) -> u8 {
-    let mut code = exit::CLEAN;
-    for outcome in outcomes {
-        println!(
-            "{}: {} orders, {} matched, {} cases to review, {} quarantined rows -> {}",
-            outcome.day,
-            outcome.orders,
-            outcome.matched,
-            outcome.cases,
-            outcome.quarantined,
-            outcome.report_dir.display()
-        );
-        code = code.max(match outcome.status {
-            RunStatus::Clean => exit::CLEAN,
-            RunStatus::Exceptions => exit::EXCEPTIONS,
-            RunStatus::Failed => exit::FAILURE,
-        });
+impl<'a> Reporting<'a> {
+    fn new(log_format: LogFormat, summary: bool, config: &'a JobConfig, notify: bool) -> Self {
+        use std::io::IsTerminal;
+        Reporting {
+            log_format,
+            summary: summary || std::io::stdout().is_terminal(),
+            config,
+            notify,
+        }
     }
-    code
+
+    /// One finished day: its summary line, its `run finished` event, its
+    /// notifications. Returns its exit code.
+    fn finished(&self, outcome: &RunOutcome) -> u8 {
+        let code = exit::of(outcome);
+        if self.summary {
+            println!(
+                "{}: {} orders, {} matched, {} cases to review, {} quarantined rows -> {}{}",
+                outcome.day,
+                outcome.orders,
+                outcome.matched,
+                outcome.cases,
+                outcome.quarantined,
+                outcome.report_dir.display(),
+                if outcome.provider_health.is_stopped() {
+                    format!(
+                        "; OCR provider {} stopped, {} slips pending",
+                        outcome.provider_health.provider, outcome.provider_health.pending_slips
+                    )
+                } else {
+                    String::new()
+                }
+            );
+        }
+        let health = &outcome.provider_health;
+        tracing::info!(
+            day = %outcome.day,
+            exit_code = code,
+            outcome = exit::word(code),
+            orders = outcome.orders as u64,
+            matched = outcome.matched as u64,
+            cases = outcome.cases as u64,
+            quarantined = outcome.quarantined as u64,
+            provider = %health.provider,
+            provider_health = %health.status,
+            provider_reason = health.reason.map(|r| r.as_str()).unwrap_or(""),
+            pending_slips = health.pending_slips,
+            report_dir = %outcome.report_dir.display(),
+            "run finished"
+        );
+        if self.notify {
+            notify::after_run(self.config, &notify::of_outcome(outcome, code));
+        }
+        code
+    }
+
+    /// One day that did not finish: its error, its `run finished` event,
+    /// its notifications. Returns the failure code.
+    fn failed(&self, day: Day, report_dir: &Path, e: &dyn std::fmt::Display) -> u8 {
+        say_error(self.log_format, e);
+        let error = e.to_string();
+        tracing::info!(
+            day = %day,
+            exit_code = exit::FAILURE,
+            outcome = exit::word(exit::FAILURE),
+            error = %error,
+            report_dir = %report_dir.display(),
+            "run finished"
+        );
+        if self.notify {
+            notify::after_run(self.config, &notify::of_failure(day, report_dir, &error));
+        }
+        exit::FAILURE
+    }
+}
+
+/// The worst of two exit codes.
+fn worst(a: u8, b: u8) -> u8 {
+    if exit::severity(b) > exit::severity(a) {
+        b
+    } else {
+        a
+    }
+}
+
+/// `reconcile` (one day, or with later days on `--cascade`) and `nightly`
+/// (`day` is `None`: every day [`nightly_days`] names, in order, each its
+/// own run; the first that fails ends the catch-up, so that no later day
+/// is built on a gap).
+fn run_day(cli: &Cli, args: &DayArgs, day: Option<Day>, cascade: bool) -> Result<u8, CliError> {
+    let config = match JobConfig::load(&cli.config) {
+        Ok(config) => config,
+        Err(e) => {
+            // No config, no notifications: the log and the exit code are
+            // all the operator gets, so the log still ends as every run's.
+            say_error(cli.log_format, &e);
+            tracing::info!(
+                day = day.map(|d| d.to_string()).unwrap_or_default(),
+                exit_code = exit::FAILURE,
+                outcome = exit::word(exit::FAILURE),
+                error = %e,
+                "run finished"
+            );
+            return Ok(exit::FAILURE);
+        }
+    };
+    let paths = paths(&cli.config, &config, args);
+    let reporting = Reporting::new(cli.log_format, cli.summary, &config, true);
+    let days = match day {
+        Some(day) => vec![day],
+        None => nightly_days(&config, &paths, chrono::Utc::now())?,
+    };
+    if days.len() > 1 {
+        tracing::info!(days = days.len(), first = %days[0], "catching up on days not yet reconciled");
+    }
+    let mut code = exit::CLEAN;
+    for day in days {
+        let run = if cascade {
+            reconcile_cascade(&config, &paths, day, args.wait, &Steps::default())
+        } else {
+            reconcile_day(&config, &paths, day, args.wait, &Steps::default()).map(|o| vec![o])
+        };
+        match run {
+            Ok(outcomes) => {
+                for outcome in &outcomes {
+                    code = worst(code, reporting.finished(outcome));
+                }
+            }
+            Err(e) => {
+                let report_dir = paths.reports_dir.join(day.to_string());
+                return Ok(worst(code, reporting.failed(day, &report_dir, &e)));
+            }
+        }
+    }
+    Ok(code)
 }
 
 /// Who is deciding when `--by` is not given: the OS user.
@@ -303,10 +443,30 @@ fn ledger_path(cli_config: &Path, flag: Option<PathBuf>) -> Result<PathBuf, CliE
 
 fn run(cli: Cli) -> Result<u8, CliError> {
     match cli.command {
-        Command::Reconcile { day, cascade, args } => {
-            run_day(&cli.config, &args, Some(day), cascade)
+        Command::Reconcile {
+            day,
+            cascade,
+            ref args,
+        } => run_day(&cli, args, Some(day), cascade),
+        Command::Nightly { ref args } => run_day(&cli, args, None, false),
+        Command::Alert { message, day } => {
+            let config = JobConfig::load(&cli.config)?;
+            let day = day.unwrap_or_else(|| config.last_complete_day(chrono::Utc::now()));
+            let report_dir = config.reports_dir.join(day.to_string());
+            let summary = notify::of_failure(day, &report_dir, &message);
+            let deliveries = notify::after_run(&config, &summary);
+            if deliveries.is_empty() {
+                return Err(CliError::Usage(format!(
+                    "no [[notify]] rule of {} fires on a failure",
+                    cli.config.display()
+                )));
+            }
+            Ok(if deliveries.iter().all(|d| d.ok) {
+                exit::CLEAN
+            } else {
+                exit::FAILURE
+            })
         }
-        Command::Nightly { args } => run_day(&cli.config, &args, None, false),
         Command::Verify { day, args } => {
             let config = JobConfig::load(&cli.config)?;
             let paths = paths(&cli.config, &config, &args);
@@ -385,7 +545,12 @@ fn run(cli: Cli) -> Result<u8, CliError> {
                 done.aliases_learned,
                 done.aliases_removed
             );
-            Ok(print_outcomes(done.runs))
+            let reporting = Reporting::new(cli.log_format, cli.summary, &config, false);
+            Ok(done
+                .runs
+                .iter()
+                .map(|o| reporting.finished(o))
+                .fold(exit::CLEAN, worst))
         }
         Command::Review {
             day,

@@ -85,7 +85,7 @@ fn late_booking_after_midnight_is_pending_then_resolved() {
     );
 
     // The 20th's record says when and by what its open items were closed.
-    let status = Command::new(env!("CARGO_BIN_EXE_recon"))
+    let status = recon_cmd()
         .current_dir(&w.root)
         .args([
             "--config",
@@ -344,4 +344,11 @@ fn the_manifest_chain_verifies_and_catches_rewrites() {
         "{}",
         text(&caught)
     );
+}
+
+/// The `recon` binary, its summary line on stdout as a person would see it.
+fn recon_cmd() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_recon"));
+    cmd.arg("--summary");
+    cmd
 }

@@ -20,7 +20,7 @@ fn workspace() -> PathBuf {
 }
 
 fn recon(cwd: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_recon"))
+    let out = recon_cmd()
         .current_dir(cwd)
         .arg("--config")
         .arg(workspace().join("jobs/nightly.toml"))
@@ -175,4 +175,11 @@ fn bundled_slips_reconcile_exactly_like_one_file_per_slip() {
             "status"
         )
     );
+}
+
+/// The `recon` binary, its summary line on stdout as a person would see it.
+fn recon_cmd() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_recon"));
+    cmd.arg("--summary");
+    cmd
 }

@@ -41,7 +41,7 @@ fn workspace() -> PathBuf {
 }
 
 fn recon(cwd: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_recon"))
+    let out = recon_cmd()
         .current_dir(cwd)
         .arg("--config")
         .arg(workspace().join("jobs/nightly.toml"))
@@ -265,4 +265,11 @@ fn a_crowded_day_of_thirty_thousand_orders_is_reconciled_as_planted() {
         &false_matches[..false_matches.len().min(10)]
     );
     assert!(accuracy >= 0.98, "order accuracy {accuracy:.4}");
+}
+
+/// The `recon` binary, its summary line on stdout as a person would see it.
+fn recon_cmd() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_recon"));
+    cmd.arg("--summary");
+    cmd
 }

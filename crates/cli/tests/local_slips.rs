@@ -39,7 +39,7 @@ impl Env {
     /// when given (the tesseract command is found through PATH).
     fn reconcile(&self, day: &str, path: Option<&Path>) -> Output {
         let ws = workspace();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_recon"));
+        let mut cmd = recon_cmd();
         cmd.current_dir(self.dir.path())
             .arg("--config")
             .arg(ws.join("jobs/nightly.toml"))
@@ -174,7 +174,7 @@ fn image_slips_reach_their_planted_status_and_come_from_the_cache_on_rerun() {
     // image slip came from the ledger's OCR cache.
     let no_tools = env.dir.path().join("no-tools");
     fs::create_dir_all(&no_tools).unwrap();
-    let probe = Command::new(env!("CARGO_BIN_EXE_recon"))
+    let probe = recon_cmd()
         .current_dir(env.dir.path())
         .arg("--config")
         .arg(workspace().join("jobs/nightly.toml"))
@@ -279,7 +279,7 @@ fn recon_ocr_prints_the_slip_the_local_reader_sees() {
     assert!(!trans_ref.is_empty());
 
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_recon"))
+    let out = recon_cmd()
         .current_dir(dir.path())
         .arg("--config")
         .arg(workspace().join("jobs/nightly.toml"))
@@ -299,4 +299,11 @@ fn recon_ocr_prints_the_slip_the_local_reader_sees() {
     assert_eq!(slip["trans_ref"], trans_ref.as_str(), "{slip}");
     assert_eq!(slip["evidence"]["trans_ref"]["source"], "qr", "{slip}");
     assert_eq!(slip["receiver"]["account"], "xxx-x-x6789-x", "{slip}");
+}
+
+/// The `recon` binary, its summary line on stdout as a person would see it.
+fn recon_cmd() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_recon"));
+    cmd.arg("--summary");
+    cmd
 }

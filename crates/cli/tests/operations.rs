@@ -12,7 +12,7 @@ mod common;
 use common::{copy_dir, text, workspace};
 
 fn recon(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_recon"));
+    let mut cmd = recon_cmd();
     cmd.current_dir(dir)
         .arg("--config")
         .arg(workspace().join("jobs/nightly.toml"));
@@ -210,4 +210,11 @@ fn two_runs_of_one_day_at_once_take_turns_and_agree() {
         history.iter().all(|r| r.finished_at.is_some()),
         "both runs finished"
     );
+}
+
+/// The `recon` binary, its summary line on stdout as a person would see it.
+fn recon_cmd() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_recon"));
+    cmd.arg("--summary");
+    cmd
 }

@@ -35,7 +35,7 @@ impl Env {
 
     fn recon_with_data(&self, data: &Path, args: &[&str]) -> Output {
         let ws = workspace();
-        Command::new(env!("CARGO_BIN_EXE_recon"))
+        recon_cmd()
             .current_dir(self.dir.path())
             .arg("--config")
             .arg(ws.join("jobs/nightly.toml"))
@@ -262,7 +262,7 @@ fn missing_day_and_bad_config_are_failures_with_a_message() {
 
     let bad = env.dir.path().join("bad.toml");
     fs::write(&bad, "timezon = \"Asia/Bangkok\"\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_recon"))
+    let out = recon_cmd()
         .args([
             "--config",
             bad.to_str().unwrap(),
@@ -286,7 +286,7 @@ fn history_and_status_read_the_ledger() {
     env.reconcile("2026-11-20");
     env.reconcile("2026-11-21");
     let ledger = env.ledger();
-    let out = Command::new(env!("CARGO_BIN_EXE_recon"))
+    let out = recon_cmd()
         .args(["history", "--ledger", ledger.to_str().unwrap()])
         .output()
         .unwrap();
@@ -297,7 +297,7 @@ fn history_and_status_read_the_ledger() {
         "{listing}"
     );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_recon"))
+    let out = recon_cmd()
         .args([
             "status",
             "--day",
@@ -310,7 +310,7 @@ fn history_and_status_read_the_ledger() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("2026-11-21"));
 
-    let out = Command::new(env!("CARGO_BIN_EXE_recon"))
+    let out = recon_cmd()
         .args([
             "status",
             "--day",
@@ -448,4 +448,11 @@ fn sample_days_count_cases_once_and_keep_money_out_off_the_list() {
             }
         }
     }
+}
+
+/// The `recon` binary, its summary line on stdout as a person would see it.
+fn recon_cmd() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_recon"));
+    cmd.arg("--summary");
+    cmd
 }

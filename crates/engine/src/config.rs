@@ -50,6 +50,8 @@ pub struct JobConfig {
     pub lookback_days: u32,
     pub matching: MatchConfig,
     pub ocr: OcrConfig,
+    /// Who is told after each run (`[[notify]]`): e-mail, LINE, webhooks.
+    pub notify: Vec<recon_notify::NotifyRule>,
 }
 
 impl Default for JobConfig {
@@ -66,6 +68,7 @@ impl Default for JobConfig {
             lookback_days: 45,
             matching: MatchConfig::default(),
             ocr: OcrConfig::default(),
+            notify: Vec::new(),
         }
     }
 }

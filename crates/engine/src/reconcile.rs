@@ -14,12 +14,12 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use recon_core::carry::{self, CarriedRecord, Lifecycle, OpenItem};
 use recon_core::{
-    Day, DayResult, InputFile, Order, Rejection, SlipKey, SlipRead, StatementLine, Status,
-    TrendPoint,
+    Currency, Day, DayResult, Decimal, InputFile, Money, Order, ProviderHealth, Rejection, SlipKey,
+    SlipRead, StatementLine, Status, TrendPoint,
 };
 use recon_ingest::{Ingested, ReadOptions};
 use recon_ledger::{DayCarry, Ledger, ManifestLink, RunId, RunStatus};
-use recon_ocr_client::{BundleLine, SlipJob, is_bundle};
+use recon_ocr_client::{BundleLine, Credentials, SlipJob, is_bundle};
 use recon_report::{DayRecords, ReportInput};
 use sha2::{Digest, Sha256};
 use tracing::{info, warn};
@@ -50,6 +50,38 @@ pub struct RunOutcome {
     pub cases: usize,
     pub quarantined: usize,
     pub status: RunStatus,
+    /// How the slip reader fared: a stopped provider is the operator's to
+    /// fix, not finance's (the CLI exits with its own code).
+    pub provider_health: ProviderHealth,
+    /// Money per currency, in currency order: what matched and what the
+    /// open cases are about.
+    pub money: Vec<MoneyFigures>,
+    /// The riskiest open cases, in queue order (at most [`TOP_CASES`]).
+    pub top_cases: Vec<CaseBrief>,
+}
+
+/// How many open cases a run's outcome names (for notifications).
+pub const TOP_CASES: usize = 10;
+
+/// One currency's money of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoneyFigures {
+    pub currency: Currency,
+    /// The expected amounts of the orders that are `matched`.
+    pub matched: Decimal,
+    /// The amounts of the open cases.
+    pub open: Decimal,
+}
+
+/// An open case, in short.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseBrief {
+    /// The order id, statement line or slip file the case is about.
+    pub id: String,
+    pub status: Status,
+    /// The customer, or the payer for a lone line.
+    pub name: String,
+    pub amount: Option<Money>,
 }
 
 /// Reconciles one day. `wait` decides what happens when another run holds
@@ -104,6 +136,44 @@ pub fn reconcile_cascade(
     Ok(outcomes)
 }
 
+/// The days `recon nightly` runs at `now`, oldest first: every ended
+/// business day after the last one the ledger holds results for that has
+/// an input folder (a machine that was off for two nights loses neither),
+/// no further back than `lookback_days`; and always the last ended day,
+/// whose missing folder is an error the operator must see. With an empty
+/// ledger, the last ended day only: a first install does not reconcile
+/// every old folder it finds.
+pub fn nightly_days(
+    config: &JobConfig,
+    paths: &RunPaths,
+    now: chrono::DateTime<Utc>,
+) -> Result<Vec<Day>, EngineError> {
+    let last = config.last_complete_day(now);
+    let recorded = if paths.ledger.exists() {
+        Ledger::open(&paths.ledger)?
+            .recorded_days()?
+            .into_iter()
+            .map(|(d, _)| d)
+            .filter(|d| *d < last)
+            .max()
+    } else {
+        None
+    };
+    let mut days = Vec::new();
+    if let Some(recorded) = recorded {
+        let mut day = recorded.next();
+        while day < last {
+            let back = carry::days_between(day, last);
+            if back <= config.lookback_days && paths.data_dir.join(day.to_string()).is_dir() {
+                days.push(day);
+            }
+            day = day.next();
+        }
+    }
+    days.push(last);
+    Ok(days)
+}
+
 fn reconcile_one(
     config: &JobConfig,
     paths: &RunPaths,
@@ -145,8 +215,11 @@ fn reconcile_one(
             quarantine.extend(order_rejects);
             (lines, orders)
         });
-        let mut slips = timings.time("slips", || {
-            read_slips(config, &ledger, &day_dir, &inputs, &orders, progress)
+        // One session for the run's provider calls: a stop (quota,
+        // credentials, down) on the day's slips holds for the carried ones.
+        let ocr = recon_ocr_client::OcrSession::new();
+        let (mut slips, mut health) = timings.time("slips", || {
+            read_slips(config, &ledger, &day_dir, &inputs, &orders, progress, &ocr)
         });
 
         // Only the day's own slips are looked up in (and later added to) the
@@ -174,12 +247,10 @@ fn reconcile_one(
             let frozen: Vec<OpenItem> = frozen.into_iter().cloned().collect();
             lines.extend(carried.lines);
             orders.extend(carried.orders);
-            slips.extend(reread_pending_slips(
-                config,
-                &ledger,
-                &paths.data_dir,
-                carried.slips,
-            ));
+            let (reread, reread_health) =
+                reread_pending_slips(config, &ledger, &paths.data_dir, carried.slips, &ocr);
+            slips.extend(reread);
+            health = health.clone().worst(reread_health);
             Ok::<_, EngineError>((carried_from, previous, frozen, expired))
         })?;
         let frozen: Vec<&OpenItem> = frozen.iter().collect();
@@ -245,6 +316,7 @@ fn reconcile_one(
             breaks: &breaks,
             tool_version: env!("CARGO_PKG_VERSION"),
             decisions: &decisions,
+            provider_health: Some(&health),
         };
         let records = DayRecords {
             orders: &orders,
@@ -279,13 +351,13 @@ fn reconcile_one(
             record_manifest(&ledger, run, day, carried_from, &inputs, &written)
         })?;
         info!(manifest = %link.sha256, "manifest recorded");
-        Ok::<_, EngineError>((result, quarantine, breaks, cases))
+        Ok::<_, EngineError>((result, quarantine, breaks, cases, health))
     })();
 
     let finished_at = Utc::now().fixed_offset();
     match result {
-        Ok((result, quarantine, breaks, cases)) => {
-            let outcome = outcome_of(day, &paths.reports_dir, &result, cases, &quarantine);
+        Ok((result, quarantine, breaks, cases, health)) => {
+            let outcome = outcome_of(day, &paths.reports_dir, &result, cases, &quarantine, health);
             let count = |l: Lifecycle| breaks.iter().filter(|b| b.lifecycle == l).count();
             let summary = serde_json::json!({
                 "orders": outcome.orders,
@@ -293,6 +365,7 @@ fn reconcile_one(
                 "exceptions": exception_rows(&result),
                 "cases": outcome.cases,
                 "quarantined": outcome.quarantined,
+                "provider_health": outcome.provider_health,
                 "breaks_new": count(Lifecycle::New),
                 "breaks_persisting": count(Lifecycle::Persisting),
                 "breaks_resolved": count(Lifecycle::Resolved),
@@ -346,7 +419,8 @@ fn reread_pending_slips(
     ledger: &Ledger,
     data_dir: &Path,
     slips: Vec<SlipRead>,
-) -> Vec<SlipRead> {
+    session: &recon_ocr_client::OcrSession,
+) -> (Vec<SlipRead>, ProviderHealth) {
     let (pending, mut out): (Vec<SlipRead>, Vec<SlipRead>) = slips
         .into_iter()
         .partition(|s| matches!(s, SlipRead::Pending { .. }));
@@ -363,16 +437,32 @@ fn reread_pending_slips(
             Err(reason) => out.push(SlipRead::Unreadable { file, reason }),
         }
     }
+    let mut health = ProviderHealth::ok(provider_of(config));
     if !jobs.is_empty() {
         info!(slips = jobs.len(), "reading carried slips again");
-        out.extend(recon_ocr_client::read_slips(
+        let (reads, h) = recon_ocr_client::read_slips_checked(
             jobs,
             &config.ocr,
             ledger,
             &|_| {},
-        ));
+            &Credentials::Environment,
+            session,
+        );
+        out.extend(reads);
+        health = h;
     }
-    out
+    (out, health)
+}
+
+/// The reader the config names, as slips record it.
+fn provider_of(config: &JobConfig) -> recon_core::Provider {
+    use recon_ocr_client::ProviderChoice;
+    match config.ocr.provider {
+        ProviderChoice::Local => recon_core::Provider::Local,
+        ProviderChoice::Easyslip => recon_core::Provider::Easyslip,
+        ProviderChoice::Nextocr => recon_core::Provider::Nextocr,
+        ProviderChoice::Clova => recon_core::Provider::Clova,
+    }
 }
 
 /// A rerun of a day that later days built on must not change it under
@@ -490,14 +580,14 @@ fn prior_uses_split(
 /// Wall time per stage, for the log, the ledger's run record and `just bench`
 /// (never for the reports, which must not change between reruns).
 #[derive(Default)]
-struct Timings(Vec<(&'static str, u128)>);
+struct Timings(Vec<(&'static str, u64)>);
 
 impl Timings {
     fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
         let start = std::time::Instant::now();
         let cpu_start = process_cpu_ms();
         let out = f();
-        let ms = start.elapsed().as_millis();
+        let ms = start.elapsed().as_millis() as u64;
         // CPU time of every thread: on a shared machine wall time says as
         // much about the neighbours as about the stage.
         let cpu_ms = process_cpu_ms()
@@ -550,8 +640,10 @@ fn outcome_of(
     result: &DayResult,
     cases: usize,
     quarantine: &[Rejection],
+    provider_health: ProviderHealth,
 ) -> RunOutcome {
     let point = trend_point(result, cases as u64);
+    let (money, top_cases) = brief(result);
     let status = if cases == 0 && quarantine.is_empty() {
         RunStatus::Clean
     } else {
@@ -565,7 +657,50 @@ fn outcome_of(
         cases,
         quarantined: quarantine.len(),
         status,
+        provider_health,
+        money,
+        top_cases,
     }
+}
+
+/// The money per currency and the riskiest open cases of a result.
+fn brief(result: &DayResult) -> (Vec<MoneyFigures>, Vec<CaseBrief>) {
+    use std::collections::BTreeMap;
+    let mut money: BTreeMap<Currency, (Decimal, Decimal)> = BTreeMap::new();
+    for o in result.orders.iter().filter(|o| o.status == Status::Matched) {
+        money.entry(o.expected.currency).or_default().0 += o.expected.amount;
+    }
+    let mut top = Vec::new();
+    for case in recon_core::cases(result)
+        .into_iter()
+        .filter(|c| c.is_open())
+    {
+        if let Some(m) = case.amount {
+            money.entry(m.currency).or_default().1 += m.amount;
+        }
+        if top.len() < TOP_CASES {
+            let name = case
+                .order
+                .map(|o| o.customer_name.clone())
+                .or_else(|| case.lines.first().and_then(|l| l.counterparty_name.clone()))
+                .unwrap_or_default();
+            top.push(CaseBrief {
+                id: case.anchor.id.clone(),
+                status: case.status,
+                name,
+                amount: case.amount,
+            });
+        }
+    }
+    let money = money
+        .into_iter()
+        .map(|(currency, (matched, open))| MoneyFigures {
+            currency,
+            matched,
+            open,
+        })
+        .collect();
+    (money, top)
 }
 
 /// Rows of `exceptions.csv` that are open (money going out is none): the
@@ -790,7 +925,8 @@ fn read_slips(
     inputs: &[InputFile],
     orders: &[Order],
     progress: &dyn Progress,
-) -> Vec<SlipRead> {
+    session: &recon_ocr_client::OcrSession,
+) -> (Vec<SlipRead>, ProviderHealth) {
     let slips_dir = day_dir.join("slips");
     let mut names: BTreeSet<String> = BTreeSet::new();
     let mut reads = Vec::new();
@@ -842,14 +978,17 @@ fn read_slips(
         }
     }
     progress.start("slips", jobs.len() as u64);
-    reads.extend(recon_ocr_client::read_slips(
+    let (read, health) = recon_ocr_client::read_slips_checked(
         jobs,
         &config.ocr,
         ledger,
         &|n| progress.advance("slips", n),
-    ));
+        &Credentials::Environment,
+        session,
+    );
+    reads.extend(read);
     progress.finish("slips");
-    reads
+    (reads, health)
 }
 
 pub(crate) fn safe_slip_path(slips_dir: &Path, name: &str) -> Result<PathBuf, String> {

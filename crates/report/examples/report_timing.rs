@@ -156,6 +156,7 @@ fn main() {
         tool_version: env!("CARGO_PKG_VERSION"),
         breaks: &breaks,
         decisions: &recon_core::DayDecisions::default(),
+        provider_health: None,
     };
     let records = DayRecords {
         orders: &order_rows,

@@ -135,6 +135,8 @@ pub struct ReportInput<'a> {
     /// it) and those that no longer fit the day's inputs (`stale`). Empty
     /// (`&DayDecisions::default()`) on a day nobody decided anything.
     pub decisions: &'a DayDecisions,
+    /// How the run's slip reader fared, for `summary.json`.
+    pub provider_health: Option<&'a recon_core::ProviderHealth>,
 }
 
 /// The day's input rows, optional: when given, the reports add the times

@@ -49,6 +49,11 @@ pub struct Summary {
     pub breaks: BreakFigures,
     /// Rows in `quarantine.csv`.
     pub quarantine: u64,
+    /// How the slip reader fared (`ok`, `degraded`, `stopped` with a
+    /// reason and the slips left pending); absent when the caller did not
+    /// read slips.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_health: Option<recon_core::ProviderHealth>,
     /// The run's inputs, sorted by kind and name.
     pub inputs: Vec<InputFile>,
     /// Decisions that no longer fit the day's inputs and were not applied:
@@ -483,6 +488,7 @@ impl Summary {
             cases,
             breaks: BreakFigures::build(tables.exceptions.iter().map(|r| &r.brk)),
             quarantine,
+            provider_health: input.provider_health.cloned(),
             inputs,
             stale_decisions: input
                 .decisions

@@ -603,6 +603,7 @@ mod tests {
             tool_version: "test",
             breaks: &[],
             decisions: &decisions,
+            provider_health: None,
         };
         let tables = Tables::build(&input, &DayRecords::default());
         let mut cells = Vec::new();

@@ -774,6 +774,7 @@ mod tests {
             tool_version: "test",
             breaks: &[],
             decisions: &recon_core::DayDecisions::default(),
+            provider_health: None,
         };
         let tables = Tables::build(&input, &DayRecords::default());
         let summary = Summary::build(&input, &tables, &recon_core::cases(result));

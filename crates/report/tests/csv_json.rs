@@ -225,6 +225,7 @@ fn empty_day_still_writes_headers_and_a_null_match_rate() {
         tool_version: "0.1.0-test",
         breaks: &[],
         decisions: &recon_core::DayDecisions::default(),
+        provider_health: None,
     };
     write_day_reports(tmp.path(), &input).unwrap();
     let dir = tmp.path().join(DAY);

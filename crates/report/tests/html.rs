@@ -348,6 +348,7 @@ fn long_exception_lists_are_cut_with_a_pointer_to_the_csv() {
         tool_version: "0.1.0-test",
         breaks: &[],
         decisions: &recon_core::DayDecisions::default(),
+        provider_health: None,
     };
     let files = recon_report::render_day_reports(&input, &Default::default()).unwrap();
     let html = String::from_utf8(

@@ -103,7 +103,7 @@ impl World {
 
     /// `recon --config job.toml ARGS` in the world's folder.
     fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_recon"));
+        let mut cmd = recon_cmd();
         cmd.current_dir(&self.root)
             .arg("--config")
             .arg(self.root.join("job.toml"))
@@ -223,4 +223,11 @@ pub fn exception<'a>(
     rows.iter()
         .find(|r| r["kind"] == kind && r["id"] == id)
         .unwrap_or_else(|| panic!("no {kind} {id} in exceptions: {rows:#?}"))
+}
+
+/// The `recon` binary, its summary line on stdout as a person would see it.
+fn recon_cmd() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_recon"));
+    cmd.arg("--summary");
+    cmd
 }

@@ -57,6 +57,18 @@ impl Run {
         );
     }
 
+    /// Exit code 3: the run finished, but its OCR provider was stopped
+    /// (refused, unreachable): the operator's, not finance's.
+    #[track_caller]
+    pub fn assert_provider_stopped(&self) {
+        assert_eq!(
+            self.code,
+            Some(3),
+            "expected exit 3 (finished, OCR provider stopped)\nstderr:\n{}",
+            tail(&self.stderr)
+        );
+    }
+
     /// Everything the process printed.
     pub fn all_output(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
@@ -159,6 +171,7 @@ impl HostileDay {
             .arg("ulimit -v 4000000 && exec \"$@\"")
             .arg("sh")
             .arg(env!("CARGO_BIN_EXE_recon"))
+            .arg("--summary")
             .arg("--config")
             .arg(&self.config)
             .arg("reconcile")

@@ -222,3 +222,47 @@ fn a_png_bomb_is_refused_before_decoding() {
     let (day, _run, row) = run_with_slip("bomb.png", &bomb);
     assert_unreadable(&day, &row, "bomb.png", &["16000"]);
 }
+
+/// A 6320 x 6320 greyscale PNG of black and white 4-pixel squares at
+/// random: 40 megapixels, under 1 MB, and the worst case for a QR search
+/// (tens of thousands of finder-like marks).
+fn noise_png() -> Vec<u8> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(17);
+    let cells: Vec<bool> = (0..1580 * 1580).map(|_| rng.random()).collect();
+    let img = image::GrayImage::from_fn(6320, 6320, |x, y| {
+        image::Luma([if cells[(y / 4 * 1580 + x / 4) as usize] {
+            255
+        } else {
+            0
+        }])
+    });
+    let mut png = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    png.into_inner()
+}
+
+#[test]
+fn forty_megapixels_of_noise_finish_within_the_work_budget() {
+    let noise = noise_png();
+    assert!(noise.len() < 4 * 1024 * 1024, "{} bytes", noise.len());
+    let marks =
+        recon_ocr_client::local::finder_runs(&image::load_from_memory(&noise).unwrap().to_luma8());
+    assert!(marks > recon_ocr_client::local::MAX_FINDER_RUNS, "{marks}");
+    let day = HostileDay::new();
+    day.remove(&format!("slips/{ORDER}.json"));
+    day.write("slips/noise.png", &noise);
+    day.set_order_slip(ORDER, "noise.png");
+    let started = Instant::now();
+    let run = day.reconcile();
+    // A guard against a stall, not a speed target: before the bound the
+    // QR search alone ran for more than six minutes.
+    assert!(
+        started.elapsed() < Duration::from_secs(90),
+        "the run took {:?}",
+        started.elapsed()
+    );
+    run.assert_finished_with_exceptions();
+    let row = day.orders()[ORDER].clone();
+    assert_unreadable(&day, &row, "noise.png", &["no amount", "no qr"]);
+}

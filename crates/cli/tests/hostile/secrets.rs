@@ -88,7 +88,7 @@ fn a_key_is_never_written_when_the_provider_cannot_be_reached() {
         ("NEXTOCR_SECRET_KEY", PLANTED),
         ("CLOVA_OCR_SECRET", PLANTED),
     ]);
-    run.assert_finished_with_exceptions();
+    run.assert_provider_stopped();
     // The provider was really tried (and failed), so the key was in use.
     assert!(
         run.stderr.to_lowercase().contains("easyslip"),
@@ -145,7 +145,7 @@ fn a_key_echoed_back_by_the_provider_is_blanked_out() {
     day.set_config(&easyslip_config(&echoing_provider()));
     with_image_slips(&day);
     let run = day.reconcile_with(&[("EASYSLIP_API_KEY", PLANTED)]);
-    run.assert_finished_with_exceptions();
+    run.assert_provider_stopped();
     assert!(
         run.stderr.contains("UNAUTHORIZED") || run.stderr.contains("401"),
         "{}",
@@ -203,7 +203,7 @@ fn a_key_file_must_be_private() {
 
     std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
     let run = day.reconcile();
-    run.assert_finished_with_exceptions();
+    run.assert_provider_stopped();
     assert!(!run.stderr.contains("must be 600"));
     assert_secret_nowhere(&day, &run);
 }

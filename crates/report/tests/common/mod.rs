@@ -100,6 +100,7 @@ impl Fixture {
             tool_version: "0.1.0-test",
             breaks: &self.breaks,
             decisions: &self.decisions,
+            provider_health: None,
         }
     }
 
