@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 packages=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-tha tesseract-ocr-khm
           fonts-thai-tlwg fonts-noto-core libreoffice-calc-nogui chromium chromium-driver
-          time systemd)
+          time systemd openssl python3-aiosmtpd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
