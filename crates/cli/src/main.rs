@@ -321,6 +321,10 @@ impl<'a> Reporting<'a> {
                 }
             );
         }
+        // Notifications first: the log of a run ends with its `run finished`.
+        if self.notify {
+            notify::after_run(self.config, &notify::of_outcome(outcome, code));
+        }
         let health = &outcome.provider_health;
         tracing::info!(
             day = %outcome.day,
@@ -337,9 +341,6 @@ impl<'a> Reporting<'a> {
             report_dir = %outcome.report_dir.display(),
             "run finished"
         );
-        if self.notify {
-            notify::after_run(self.config, &notify::of_outcome(outcome, code));
-        }
         code
     }
 
@@ -348,6 +349,9 @@ impl<'a> Reporting<'a> {
     fn failed(&self, day: Day, report_dir: &Path, e: &dyn std::fmt::Display) -> u8 {
         say_error(self.log_format, e);
         let error = e.to_string();
+        if self.notify {
+            notify::after_run(self.config, &notify::of_failure(day, report_dir, &error));
+        }
         tracing::info!(
             day = %day,
             exit_code = exit::FAILURE,
@@ -356,9 +360,6 @@ impl<'a> Reporting<'a> {
             report_dir = %report_dir.display(),
             "run finished"
         );
-        if self.notify {
-            notify::after_run(self.config, &notify::of_failure(day, report_dir, &error));
-        }
         exit::FAILURE
     }
 }

@@ -83,26 +83,11 @@ pub fn of_failure(day: Day, report_dir: &Path, error: &str) -> RunSummary {
     }
 }
 
-/// Sends the notifications that fire for `summary`, logs each delivery and
-/// returns them.
+/// Sends the notifications that fire for `summary` (recon-notify logs each
+/// delivery, without secrets) and returns what became of them.
 pub fn after_run(config: &JobConfig, summary: &RunSummary) -> Vec<Delivery> {
     if config.notify.is_empty() {
         return Vec::new();
     }
-    let report_dir = Path::new(&summary.report_dir);
-    let deliveries = recon_notify::send_all(&config.notify, summary, report_dir);
-    for d in &deliveries {
-        if d.ok {
-            tracing::info!(channel = %d.channel, target = %d.target, attempts = d.attempts, "notification sent");
-        } else {
-            tracing::warn!(
-                channel = %d.channel,
-                target = %d.target,
-                attempts = d.attempts,
-                error = d.error.as_deref().unwrap_or(""),
-                "notification not delivered"
-            );
-        }
-    }
-    deliveries
+    recon_notify::send_all(&config.notify, summary, Path::new(&summary.report_dir))
 }

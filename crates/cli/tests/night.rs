@@ -500,3 +500,52 @@ fn cron_mails_the_operator_on_failure_only_and_the_log_stays_json() {
         serde_json::from_str::<serde_json::Value>(line).unwrap_or_else(|e| panic!("{e}: {line}"));
     }
 }
+
+#[test]
+fn a_notification_that_cannot_be_delivered_is_logged_and_changes_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hooks", closed.local_addr().unwrap());
+    drop(closed);
+    let secret = dir.path().join("hook.secret");
+    fs::write(&secret, "whsec-never-logged-77").unwrap();
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o600)).unwrap();
+    let config = dir.path().join("job.toml");
+    fs::write(
+        &config,
+        format!(
+            "{}\n[[notify]]\nkind = \"webhook\"\non = [\"exceptions\", \"failure\"]\nurl = \"{url}\"\nsecret_file = \"{}\"\nattempts = 2\nbackoff_ms = 20\ntimeout_secs = 2\n",
+            nightly_toml(),
+            secret.display()
+        ),
+    )
+    .unwrap();
+    let mut cmd = recon(dir.path(), &config);
+    cmd.args(["reconcile", "--day", "2026-11-21", "--log-format", "json"]);
+    day_flags(&mut cmd, dir.path(), &workspace().join("sample-data"));
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let events = json_lines(&out);
+    let failed: Vec<_> = events
+        .iter()
+        .filter(|e| e["message"] == "notification not delivered")
+        .collect();
+    assert_eq!(failed.len(), 1, "{events:?}");
+    assert_eq!(failed[0]["channel"], "webhook");
+    assert_eq!(failed[0]["attempts"], 2);
+    assert_eq!(
+        events.last().unwrap()["message"],
+        "run finished",
+        "the log still ends with it"
+    );
+    assert!(dir.path().join("reports/2026-11-21/summary.json").is_file());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("whsec-never-logged-77"));
+
+    // `recon alert` sends the failure rules and says whether they arrived.
+    let alert = recon(dir.path(), &config)
+        .args(["alert", "--message", "unit failed", "--day", "2026-11-21"])
+        .output()
+        .unwrap();
+    assert_eq!(alert.status.code(), Some(1), "{}", text(&alert));
+}
