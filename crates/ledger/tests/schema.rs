@@ -6,7 +6,7 @@ use common::{at, day, day_result, inputs};
 use recon_ledger::{Ledger, LedgerError, RunStatus, SCHEMA_VERSION};
 use rusqlite::Connection;
 
-const TABLES: [&str; 12] = [
+const TABLES: [&str; 13] = [
     "alias_events",
     "breaks",
     "days",

@@ -278,9 +278,12 @@ fn a_refused_password_is_reported_without_the_password() {
 
 // ------------------------------------------------------------------ HTTP servers
 
-/// What a local HTTP server saw: headers and bodies, in order.
+/// One request a local HTTP server saw: its headers and body.
+type Request = (HeaderMap, Vec<u8>);
+
+/// What a local HTTP server saw, in order.
 #[derive(Clone, Default)]
-struct Seen(Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>);
+struct Seen(Arc<Mutex<Vec<Request>>>);
 
 /// Serves `app` on a free port of 127.0.0.1 from its own thread and runtime.
 fn serve(app: axum::Router) -> String {

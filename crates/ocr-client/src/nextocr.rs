@@ -75,7 +75,7 @@ pub(crate) fn interpret(body: &Body<'_>) -> Result<Slip, OcrError> {
         && resp
             .msg
             .as_deref()
-            .is_some_and(|m| is_credential_refusal(m))
+            .is_some_and(is_credential_refusal)
     {
         return Err(OcrError::Unauthorized {
             provider: P,
