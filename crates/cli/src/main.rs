@@ -172,6 +172,21 @@ enum Command {
         #[command(flatten)]
         args: DayArgs,
     },
+    /// Write a reconciled day's matched payments in a layout the books
+    /// import: `xero`, `qbo` (QuickBooks Online) and `odoo` bank statement
+    /// CSVs (one file per currency), or `journal` (every field, one file).
+    /// The same files `[[export]]` in the job config writes with every run.
+    Export {
+        #[arg(long)]
+        day: Day,
+        #[arg(long)]
+        format: recon_report::export::ExportFormat,
+        /// The folder the files go to (default: the current folder).
+        #[arg(long = "to", default_value = ".")]
+        to: PathBuf,
+        #[command(flatten)]
+        args: DayArgs,
+    },
     /// List the decisions recorded (of one day, or all).
     Decisions {
         #[arg(long)]
@@ -578,6 +593,19 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             };
             recon_review::run(config, paths, options)
                 .map_err(|e| CliError::Usage(e.to_string()))?;
+            Ok(exit::CLEAN)
+        }
+        Command::Export {
+            day,
+            format,
+            to,
+            args,
+        } => {
+            let config = JobConfig::load(&cli.config)?;
+            let paths = paths(&cli.config, &config, &args);
+            for path in recon_engine::export::export_day(&config, &paths, day, format, &to)? {
+                println!("{}", path.display());
+            }
             Ok(exit::CLEAN)
         }
         Command::Decisions { day, ledger } => {

@@ -52,6 +52,17 @@ pub struct JobConfig {
     pub ocr: OcrConfig,
     /// Who is told after each run (`[[notify]]`): e-mail, LINE, webhooks.
     pub notify: Vec<recon_notify::NotifyRule>,
+    /// Exports to the books written with every run's reports (`[[export]]`).
+    pub export: Vec<ExportRule>,
+}
+
+/// One `[[export]]`: a layout the books import (`xero`, `qbo`, `odoo`,
+/// `journal`), written into the day's report folder with every run and
+/// recorded in its manifest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportRule {
+    pub format: recon_report::export::ExportFormat,
 }
 
 impl Default for JobConfig {
@@ -69,6 +80,7 @@ impl Default for JobConfig {
             matching: MatchConfig::default(),
             ocr: OcrConfig::default(),
             notify: Vec::new(),
+            export: Vec::new(),
         }
     }
 }
@@ -143,6 +155,22 @@ impl JobConfig {
     }
 
     /// Compiles the statement rules and loads their profiles.
+    /// The export formats of `[[export]]`, each once, in a fixed order.
+    pub fn export_formats(&self) -> Vec<recon_report::export::ExportFormat> {
+        let mut formats: Vec<_> = self.export.iter().map(|e| e.format).collect();
+        formats.sort();
+        formats.dedup();
+        formats
+    }
+
+    /// The currencies of our accounts, sorted, each once.
+    pub fn currencies(&self) -> Vec<Currency> {
+        let mut currencies: Vec<Currency> = self.accounts.iter().map(|a| a.currency).collect();
+        currencies.sort_by_key(|c| c.to_string());
+        currencies.dedup();
+        currencies
+    }
+
     pub fn statement_rules(&self, config_path: &Path) -> Result<Vec<ResolvedRule>, EngineError> {
         let base = config_path.parent().unwrap_or(Path::new("."));
         self.statements

@@ -19,6 +19,8 @@
 //!   a batch whole before anything is recorded, reading a filled-in
 //!   decisions file ([`decisions_file`]), and re-running the decided day
 //!   with the days built on it; every run applies its day's decisions;
+//! - exports of a reconciled day to the books ([`export`]; the layouts
+//!   are the report crate's);
 //! - a reconciled day as a person looks at it ([`view`]): its last result,
 //!   cases and records, read without a lock, a provider call or a write;
 //! - scoring a day's reports against a labelled truth folder ([`eval`]),
@@ -36,6 +38,7 @@ pub mod config;
 pub mod decide;
 pub mod decisions_file;
 pub mod eval;
+pub mod export;
 pub mod manifest;
 pub mod reconcile;
 pub mod verify;

@@ -323,8 +323,20 @@ fn reconcile_one(
             lines: &lines,
             slips: &slips,
         };
+        let formats = config.export_formats();
+        let currencies = config.currencies();
+        let exports = recon_report::export::Exports {
+            formats: &formats,
+            timezone: config.timezone,
+            currencies: &currencies,
+        };
         let written = timings.time("report", || {
-            recon_report::write_day_reports_with(&paths.reports_dir, &report, &records)
+            recon_report::write_day_reports_exporting(
+                &paths.reports_dir,
+                &report,
+                &records,
+                Some(&exports),
+            )
         })?;
         info!(files = written.len(), folder = %paths.reports_dir.join(day.to_string()).display(), "reports written");
 

@@ -71,12 +71,7 @@ pub(crate) fn interpret(body: &Body<'_>) -> Result<Slip, OcrError> {
     // NextOCR answers refused credentials with `200 {"status": false,
     // "msg": "Invalid username or secret key"}`: about the account, not
     // the image, so it stops the provider and the slips stay pending.
-    if !resp.status
-        && resp
-            .msg
-            .as_deref()
-            .is_some_and(is_credential_refusal)
-    {
+    if !resp.status && resp.msg.as_deref().is_some_and(is_credential_refusal) {
         return Err(OcrError::Unauthorized {
             provider: P,
             status,

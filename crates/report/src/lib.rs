@@ -12,6 +12,7 @@
 //! | `summary.json` | the figures a monitoring check needs |
 //! | `reconciliation.xlsx` | a Summary sheet and the four tables, typed |
 //! | `summary.html` | one self-contained page: the open cases and what to do about each, then charts |
+//! | `export-*.csv` | when asked ([`write_day_reports_exporting`]): the day's payments for the books ([`export`]) |
 //!
 //! Counting: a *case* is one payment problem, however many rows it touches
 //! (`recon_core::cases`: an amount mismatch is an order, its slip and its
@@ -85,6 +86,7 @@
 
 mod atomic;
 mod csv_out;
+pub mod export;
 mod html;
 /// Escaping and digit grouping for pages, shared with the review page.
 pub use html::{esc, grouped};
@@ -213,10 +215,65 @@ pub fn write_day_reports_with(
     input: &ReportInput,
     records: &DayRecords,
 ) -> Result<Vec<PathBuf>, ReportError> {
+    write_day_reports_exporting(out_root, input, records, None)
+}
+
+/// Like [`write_day_reports_with`], with the exports to the books
+/// ([`export`]) written into the same set: they are published with the
+/// reports, atomically, and returned after them (so the run's manifest
+/// records them).
+pub fn write_day_reports_exporting(
+    out_root: &Path,
+    input: &ReportInput,
+    records: &DayRecords,
+    exports: Option<&export::Exports>,
+) -> Result<Vec<PathBuf>, ReportError> {
     let day = input.result.day.to_string();
-    atomic::publish_with(out_root, &day, &REPORT_FILES, |dir| {
-        render_into(input, records, &Staging { dir })
+    let files = match exports {
+        Some(e) if !e.formats.is_empty() => export_files(input.result, records, e)?,
+        _ => Vec::new(),
+    };
+    let mut names: Vec<&str> = REPORT_FILES.to_vec();
+    names.extend(files.iter().map(|(n, _)| n.as_str()));
+    atomic::publish_with(out_root, &day, &names, |dir| {
+        render_into(input, records, &Staging { dir })?;
+        for (name, bytes) in &files {
+            let path = dir.join(name);
+            let mut f = atomic::create(&path)?;
+            f.write_all(bytes).map_err(|e| ReportError::io(&path, e))?;
+            atomic::finish(&path, f)?;
+        }
+        Ok(())
     })
+}
+
+/// The export files of the day, rendered in memory (one row per matched
+/// line: a small part of the reports).
+fn export_files(
+    result: &DayResult,
+    records: &DayRecords,
+    exports: &export::Exports,
+) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
+    let lines: std::collections::HashMap<(&str, u64), &StatementLine> = records
+        .lines
+        .iter()
+        .map(|l| ((l.source.file.as_str(), l.source.line), l))
+        .collect();
+    let payments = export::payments(
+        result,
+        |s| lines.get(&(s.file.as_str(), s.line)).copied(),
+        exports.timezone,
+    )
+    .map_err(|e| ReportError::Render {
+        day: result.day.to_string(),
+        file: "export",
+        message: e.to_string(),
+    })?;
+    Ok(exports
+        .formats
+        .iter()
+        .flat_map(|&f| export::render(f, &payments, exports.currencies))
+        .collect())
 }
 
 /// The day's headline figures (what `summary.json` holds), e.g. for the
