@@ -112,3 +112,31 @@ pub fn ocr_files(
         })
         .collect()
 }
+
+/// Writes one line for a person on stdout, or nothing once its reader is
+/// gone (`recon history | head -1`). A closed pipe is not the command's
+/// failure: its work (reports, ledger, notifications, the log) goes on,
+/// and nothing panics. Any other write error is said once on stderr.
+pub fn say(args: std::fmt::Arguments) {
+    use std::io::Write as _;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static GONE: AtomicBool = AtomicBool::new(false);
+    if GONE.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        GONE.store(true, Ordering::Relaxed);
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("recon: cannot write to stdout: {e}");
+        }
+    }
+}
+
+/// `println!` through [`say`].
+#[macro_export]
+macro_rules! say {
+    ($($t:tt)*) => {
+        $crate::say(format_args!($($t)*))
+    };
+}

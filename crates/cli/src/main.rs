@@ -318,7 +318,7 @@ impl<'a> Reporting<'a> {
     fn finished(&self, outcome: &RunOutcome) -> u8 {
         let code = exit::of(outcome);
         if self.summary {
-            println!(
+            recon_cli::say!(
                 "{}: {} orders, {} matched, {} cases to review, {} quarantined rows -> {}{}",
                 outcome.day,
                 outcome.orders,
@@ -488,7 +488,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             let paths = paths(&cli.config, &config, &args);
             let report = verify::verify(&paths, day)?;
             for line in &report.lines {
-                println!("{line}");
+                recon_cli::say!("{line}");
             }
             Ok(if report.ok {
                 exit::CLEAN
@@ -505,7 +505,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             let mut all_read = true;
             for (doc, read) in recon_cli::ocr_files(&files, &ocr) {
                 all_read &= read;
-                println!("{doc}");
+                recon_cli::say!("{doc}");
             }
             Ok(if all_read {
                 exit::CLEAN
@@ -543,7 +543,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
                 _ => unreachable!("clap takes one or two values"),
             };
             if requests.is_empty() {
-                println!("no decisions in the file: nothing to record");
+                recon_cli::say!("no decisions in the file: nothing to record");
                 return Ok(exit::CLEAN);
             }
             let by = by.unwrap_or_else(os_user);
@@ -555,7 +555,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
                 &by,
                 &Steps::default(),
             )?;
-            println!(
+            recon_cli::say!(
                 "{day}: {} decisions recorded by {by}; {} aliases learned, {} removed",
                 done.recorded.len(),
                 done.aliases_learned,
@@ -604,7 +604,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             let config = JobConfig::load(&cli.config)?;
             let paths = paths(&cli.config, &config, &args);
             for path in recon_engine::export::export_day(&config, &paths, day, format, &to)? {
-                println!("{}", path.display());
+                recon_cli::say!("{}", path.display());
             }
             Ok(exit::CLEAN)
         }
@@ -613,7 +613,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             for r in ledger.decisions(day)? {
                 let d = &r.decision;
                 let with: Vec<&str> = d.with.iter().map(|w| w.id.as_str()).collect();
-                println!(
+                recon_cli::say!(
                     "{} {} {} {} {}{}{}{} by {} at {}{}",
                     r.id,
                     d.day,
@@ -652,18 +652,18 @@ fn run(cli: Cli) -> Result<u8, CliError> {
                         pair[1], pair[0]
                     )));
                 }
-                println!("removed: {} is no longer taken for {}", pair[1], pair[0]);
+                recon_cli::say!("removed: {} is no longer taken for {}", pair[1], pair[0]);
                 return Ok(exit::CLEAN);
             }
             for a in ledger.aliases()? {
-                println!("{} <- {} (since {})", a.customer, a.payer, a.since);
+                recon_cli::say!("{} <- {} (since {})", a.customer, a.payer, a.since);
             }
             Ok(exit::CLEAN)
         }
         Command::History { limit, ledger } => {
             let ledger = Ledger::open(&ledger_path(&cli.config, ledger)?)?;
             for run in ledger.history(limit)? {
-                println!("{run}");
+                recon_cli::say!("{run}");
             }
             Ok(exit::CLEAN)
         }
@@ -671,12 +671,12 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             let ledger = Ledger::open(&ledger_path(&cli.config, ledger)?)?;
             match ledger.last_run(day)? {
                 Some(run) => {
-                    println!("{run}");
+                    recon_cli::say!("{run}");
                     let breaks = ledger.breaks(day)?;
                     if !breaks.is_empty() {
                         let count =
                             |l: Lifecycle| breaks.iter().filter(|b| b.lifecycle == l).count();
-                        println!(
+                        recon_cli::say!(
                             "breaks: {} new, {} persisting, {} resolved",
                             count(Lifecycle::New),
                             count(Lifecycle::Persisting),
@@ -689,7 +689,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
                                 .filter(|(on, _)| *on > day)
                                 .map(|(on, by)| format!(", resolved on {on} by {by}"))
                                 .unwrap_or_default();
-                            println!(
+                            recon_cli::say!(
                                 "  {} {} {} ({}, age {} days{later})",
                                 b.kind.as_str(),
                                 b.key,
@@ -709,10 +709,8 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             reports,
             format,
         } => {
-            print!(
-                "{}",
-                recon_engine::eval::run(&truth, &reports, format.into())?
-            );
+            let text = recon_engine::eval::run(&truth, &reports, format.into())?;
+            recon_cli::say!("{}", text.trim_end_matches('\n'));
             Ok(exit::CLEAN)
         }
     }

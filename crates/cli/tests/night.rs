@@ -549,3 +549,22 @@ fn a_notification_that_cannot_be_delivered_is_logged_and_changes_nothing() {
         .unwrap();
     assert_eq!(alert.status.code(), Some(1), "{}", text(&alert));
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_a_crash() {
+    // `recon … | head -1`: the pipe is closed before recon writes a line.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let slip = workspace().join("sample-data/2026-11-21/slips/ORD-20261121-0001.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_recon"))
+        .args(["--config", "/nonexistent/job.toml", "ocr"])
+        .arg(&slip)
+        .arg(&slip)
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

@@ -212,6 +212,75 @@ fn two_runs_of_one_day_at_once_take_turns_and_agree() {
     );
 }
 
+#[test]
+fn two_days_started_at_once_never_record_the_later_one_built_on_a_gap() {
+    let data = workspace().join("sample-data");
+    let run = |dir: &std::path::Path, day: &str| {
+        recon(dir)
+            .args(["reconcile", "--day", day, "--wait", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(dir.join("reports"))
+            .arg("--ledger")
+            .arg(dir.join("ledger.sqlite"))
+            .env("RECON_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    // The 21st carries the 20th's open items, run one after the other.
+    let sequential = tempfile::tempdir().unwrap();
+    for day in ["2026-11-20", "2026-11-21"] {
+        let out = run(sequential.path(), day).wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    }
+    let carried = fs::read(
+        sequential
+            .path()
+            .join("reports/2026-11-21/reconciliation.csv"),
+    )
+    .unwrap();
+
+    // Both at once: the ledger takes them in turn. Either the 20th went
+    // first and the 21st carries it, or the 21st went first and the 20th
+    // is refused (a day under a later one needs --cascade): never a 21st
+    // recorded without the 20th's items while the 20th is recorded too.
+    let together = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        run(together.path(), "2026-11-20"),
+        run(together.path(), "2026-11-21"),
+    );
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert_eq!(b.status.code(), Some(2), "{}", text(&b));
+    match a.status.code() {
+        Some(2) => {
+            let got = fs::read(
+                together
+                    .path()
+                    .join("reports/2026-11-21/reconciliation.csv"),
+            )
+            .unwrap();
+            assert!(
+                got == carried,
+                "the 21st ran beside the 20th and carried nothing from it"
+            );
+        }
+        Some(1) => assert!(text(&a).contains("--cascade"), "{}", text(&a)),
+        other => panic!("the 20th exited {other:?}: {}", text(&a)),
+    }
+    let out = recon(together.path())
+        .args(["verify", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(together.path().join("reports"))
+        .arg("--ledger")
+        .arg(together.path().join("ledger.sqlite"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
 /// The `recon` binary, its summary line on stdout as a person would see it.
 fn recon_cmd() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_recon"));

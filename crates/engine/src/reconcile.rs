@@ -114,7 +114,9 @@ pub fn reconcile_cascade(
 ) -> Result<Vec<RunOutcome>, EngineError> {
     let mut later: BTreeSet<Day> = {
         let ledger = Ledger::open(&paths.ledger)?;
-        ledger.days_depending_on(day)?.into_iter().collect()
+        later_days(&ledger, day, config.lookback_days)?
+            .into_iter()
+            .collect()
     };
     if let Some(missing) = later
         .iter()
@@ -188,7 +190,7 @@ fn reconcile_one(
     }
     let rules = config.statement_rules(&paths.config)?;
     let ledger = Ledger::open(&paths.ledger)?;
-    let _lock = ledger.lock_day(day, wait)?;
+    let _lock = ledger.lock_run(day, wait)?;
     let started_at = Utc::now().fixed_offset();
     info!(%day, folder = %day_dir.display(), "reconciling");
 
@@ -289,7 +291,7 @@ fn reconcile_one(
             &breaks,
         );
         quarantine.sort();
-        refuse_silent_rewrite(&ledger, day, &result, cascade)?;
+        refuse_silent_rewrite(&ledger, day, &result, cascade, config.lookback_days)?;
         // The reports join rows to their records for times and references:
         // the frozen items' records go in too (after matching, which must
         // not see them).
@@ -477,6 +479,27 @@ fn provider_of(config: &JobConfig) -> recon_core::Provider {
     }
 }
 
+/// The recorded days built on `day`: those that carried its items or
+/// share its slips, and, while `day` was never recorded, every recorded
+/// day after it within `lookback_days` (they would have carried its open
+/// items and known its slips: they were built on a gap).
+fn later_days(ledger: &Ledger, day: Day, lookback_days: u32) -> Result<Vec<Day>, EngineError> {
+    let mut later = ledger.days_depending_on(day)?;
+    let recorded = ledger.recorded_days()?;
+    if !recorded.iter().any(|(d, _)| *d == day) {
+        let until = day.date() + chrono::Days::new(u64::from(lookback_days));
+        later.extend(
+            recorded
+                .iter()
+                .map(|(d, _)| *d)
+                .filter(|d| *d > day && d.date() <= until),
+        );
+    }
+    later.sort();
+    later.dedup();
+    Ok(later)
+}
+
 /// A rerun of a day that later days built on must not change it under
 /// them: when the recomputed result differs from the recorded one, refuse
 /// (naming those days) unless the caller will recompute them too.
@@ -485,11 +508,12 @@ fn refuse_silent_rewrite(
     day: Day,
     result: &DayResult,
     cascade: bool,
+    lookback_days: u32,
 ) -> Result<(), EngineError> {
     if cascade {
         return Ok(());
     }
-    let later = ledger.days_depending_on(day)?;
+    let later = later_days(ledger, day, lookback_days)?;
     if later.is_empty() {
         return Ok(());
     }

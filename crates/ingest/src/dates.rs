@@ -6,15 +6,20 @@
 use std::borrow::Cow;
 
 use chrono::format::{Item, Parsed, StrftimeItems};
-use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{
+    DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+};
 use serde::Deserialize;
 
 /// How years are read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BuddhistEra {
-    /// A year from 2400 on is a Buddhist-era year and loses 543. No bank
-    /// statement of ours is dated after 2399 CE, and none before 1857 CE.
+    /// A year from 2400 to 2699 is a Buddhist-era year and loses 543 (it
+    /// is 1857–2156 CE; no statement is dated 2400 CE or later); any other
+    /// year is Common Era. ISO 8601 text is read the same way: `2569-11-21`
+    /// is a Thai export's 2026, `9999-12-31` is 9999 and refused
+    /// ([`YEARS`]), never 9456.
     #[default]
     Auto,
     /// Years are always Common Era.
@@ -24,9 +29,14 @@ pub enum BuddhistEra {
     Always,
 }
 
-/// The first year read as Buddhist era under [`BuddhistEra::Auto`].
-const BE_FROM: i32 = 2400;
+/// The years read as Buddhist era under [`BuddhistEra::Auto`].
+const BE_YEARS: std::ops::Range<i32> = 2400..2700;
 const BE_OFFSET: i32 = 543;
+
+/// The Common-Era years a date may have once read: anything else is a typo
+/// or a placeholder (`9999-12-31`, `0001-01-01`) and is refused with the
+/// row, not reported as a payment in another century.
+pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
 
 /// A moment as read from a cell, before the time zone is applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,6 +198,18 @@ pub(crate) fn resolve<Z: TimeZone>(
     time: Option<NaiveTime>,
     tz: &Z,
 ) -> Result<DateTime<FixedOffset>, String> {
+    let year = match when {
+        When::Date(d) => d.year(),
+        When::Local(dt) => dt.year(),
+        When::Fixed(dt) => dt.year(),
+    };
+    if !YEARS.contains(&year) {
+        return Err(format!(
+            "year {year} is outside {}–{}: a typo or a placeholder date?",
+            YEARS.start(),
+            YEARS.end()
+        ));
+    }
     let local = match (when, time) {
         (When::Fixed(dt), None) => return Ok(dt),
         (When::Fixed(dt), Some(t)) => {
@@ -226,7 +248,7 @@ fn parse_iso(text: &str, era: BuddhistEra) -> Option<When> {
         return None;
     }
     let mut year = num(&b[0..4])? as i32;
-    if era == BuddhistEra::Always || era == BuddhistEra::Auto && year >= BE_FROM {
+    if era == BuddhistEra::Always || era == BuddhistEra::Auto && BE_YEARS.contains(&year) {
         year -= BE_OFFSET;
     }
     let date = NaiveDate::from_ymd_opt(year, num(&b[5..7])?, num(&b[8..10])?)?;
@@ -353,7 +375,7 @@ pub(crate) fn local_digit(c: char) -> Option<char> {
     char::from_digit(c as u32 - zero as u32, 10)
 }
 
-/// Rewrites every run of exactly four digits from 2400 to 2999 as the
+/// Rewrites every run of exactly four digits from 2400 to 2699 as the
 /// Common-Era year. Done on the text, before chrono validates the date,
 /// because 29/02/2567 is a real day (2024) in a year chrono would think is
 /// not a leap year.
@@ -370,7 +392,7 @@ fn be_years_to_ce(text: &str) -> Option<String> {
             }
             if i - start == 4 {
                 let year = num(&b[start..i]).unwrap_or(0) as i32;
-                if (BE_FROM..3000).contains(&year) {
+                if BE_YEARS.contains(&year) {
                     let s = out.get_or_insert_with(String::new);
                     s.push_str(&text[copied..start]);
                     s.push_str(&(year - BE_OFFSET).to_string());
@@ -390,7 +412,40 @@ fn be_years_to_ce(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{Datelike, Timelike};
+    use chrono::Timelike;
+
+    #[test]
+    fn iso_years_past_the_buddhist_era_window_are_common_era_and_refused() {
+        let iso = formats(&["iso8601"]);
+        let read = |text: &str| {
+            let w = parse_when(text, &iso, BuddhistEra::Auto).unwrap();
+            resolve(w, None, &bangkok())
+        };
+        // A Thai export's Buddhist-era year.
+        assert_eq!(
+            read("2569-11-21T10:00:00+07:00").unwrap().to_rfc3339(),
+            "2026-11-21T10:00:00+07:00"
+        );
+        // Never shifted by 543: refused, naming the year.
+        for (text, year) in [
+            ("9999-12-31T10:00:00+07:00", "9999"),
+            ("3000-01-01", "3000"),
+            ("0001-01-01T00:00:00Z", "1"),
+            ("1850-06-01", "1850"),
+        ] {
+            let err = read(text).unwrap_err();
+            assert!(
+                err.contains(&format!("year {year} is outside 1900–2199")),
+                "{text}: {err}"
+            );
+        }
+        // The same through a chrono pattern.
+        let dmy = formats(&["%d/%m/%Y"]);
+        let w = parse_when("21/11/2569", &dmy, BuddhistEra::Auto).unwrap();
+        assert_eq!(w.date().year(), 2026);
+        let w = parse_when("31/12/2999", &dmy, BuddhistEra::Auto).unwrap();
+        assert!(resolve(w, None, &bangkok()).is_err());
+    }
 
     fn formats(list: &[&str]) -> Vec<DateFormat> {
         list.iter()

@@ -15,6 +15,14 @@ pub enum LedgerError {
         source: std::io::Error,
     },
 
+    #[error(
+        "the ledger {} is empty (0 bytes) although runs were made with it: a truncated \
+         copy? Nothing was written. Restore it from a backup; to start a new ledger on \
+         purpose, remove the file and its .locks folder",
+        path.display()
+    )]
+    Truncated { path: PathBuf },
+
     #[error("cannot open the ledger {}: {source}", path.display())]
     Open {
         path: PathBuf,
@@ -53,6 +61,19 @@ pub enum LedgerError {
         path.display()
     )]
     DayLocked { day: Day, path: PathBuf },
+
+    #[error(
+        "cannot reconcile {day} now: another run{} is writing this ledger (lock {}). \
+         Days carry into each other, so one run at a time per ledger: wait for \
+         it to finish, or run again with --wait to queue behind it",
+        other.map(|d| format!(" (of {d})")).unwrap_or_default(),
+        path.display()
+    )]
+    LedgerBusy {
+        day: Day,
+        other: Option<Day>,
+        path: PathBuf,
+    },
 
     #[error("cannot lock day {day} with {}: {source}", path.display())]
     Lock {

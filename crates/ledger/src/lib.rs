@@ -107,6 +107,18 @@ impl Ledger {
                 source,
             })?;
         }
+        // A ledger file cut to nothing (a truncated copy or disk image) would
+        // open as a new, empty ledger: every earlier day's slip registry
+        // gone and a reused slip let through. Its `.locks` folder, made by
+        // the first run after the file had its header, tells it from a file
+        // another process is creating right now.
+        if fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0)
+            && lock::locks_dir(path).is_dir()
+        {
+            return Err(LedgerError::Truncated {
+                path: path.to_path_buf(),
+            });
+        }
         let open_err = |source| LedgerError::Open {
             path: path.to_path_buf(),
             source,
@@ -183,6 +195,14 @@ impl Ledger {
     /// returned guard is dropped or the process ends in any way.
     pub fn lock_day(&self, day: Day, wait: bool) -> Result<DayLock, LedgerError> {
         lock::lock_day(&self.locks_dir, day, wait)
+    }
+
+    /// What a run holds: its day ([`Ledger::lock_day`]), then the whole
+    /// ledger, so that no two runs of one ledger interleave (days carry
+    /// into each other). Without `wait`, a ledger another day's run holds
+    /// fails at once with [`LedgerError::LedgerBusy`].
+    pub fn lock_run(&self, day: Day, wait: bool) -> Result<DayLock, LedgerError> {
+        lock::lock_run(&self.locks_dir, day, wait)
     }
 
     /// Whether a run holds `day` right now. `recon status` uses it to tell a

@@ -1,4 +1,10 @@
-//! One run per day at a time: an OS file lock on `<db>.locks/<day>.lock`.
+//! One run per day at a time: an OS file lock on `<db>.locks/<day>.lock`;
+//! and one run per ledger at a time: `<db>.locks/ledger.lock`, taken after
+//! the day's. Days carry into each other (a day's run reads what the days
+//! before it left open and writes what it leaves open), so a run of the
+//! 22nd beside a run of the 21st would carry nothing from it and record a
+//! day built on a gap; queued one behind the other, the later one sees the
+//! earlier one's result.
 //!
 //! An OS lock (flock on Unix, LockFileEx on Windows) rather than a row in
 //! the database because the operating system releases it when the process
@@ -21,6 +27,9 @@ pub struct DayLock {
     day: Day,
     path: PathBuf,
     file: File,
+    /// The ledger's lock, held by a run (not by a look at whether a day is
+    /// in progress).
+    ledger: Option<File>,
 }
 
 impl DayLock {
@@ -38,6 +47,9 @@ impl Drop for DayLock {
     fn drop(&mut self) {
         // Closing the file releases the lock anyway; unlocking first makes
         // the release immediate even if the handle were duplicated.
+        if let Some(ledger) = &self.ledger {
+            let _ = ledger.unlock();
+        }
         let _ = self.file.unlock();
     }
 }
@@ -78,7 +90,52 @@ pub(crate) fn lock_day(locks_dir: &Path, day: Day, wait: bool) -> Result<DayLock
     // Who holds it, for a person looking at the folder; never read back.
     let _ = file.set_len(0);
     let _ = writeln!(file, "pid {}", std::process::id());
-    Ok(DayLock { day, path, file })
+    Ok(DayLock {
+        day,
+        path,
+        file,
+        ledger: None,
+    })
+}
+
+/// The day's lock, then the ledger's: what a run holds.
+pub(crate) fn lock_run(locks_dir: &Path, day: Day, wait: bool) -> Result<DayLock, LedgerError> {
+    let mut held = lock_day(locks_dir, day, wait)?;
+    let path = locks_dir.join("ledger.lock");
+    let lock_err = |source| LedgerError::Lock {
+        day,
+        path: path.clone(),
+        source,
+    };
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(lock_err)?;
+    if wait {
+        file.lock().map_err(lock_err)?;
+    } else {
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                // Who holds it, as that run wrote it (best effort).
+                let holder = fs::read_to_string(&path).unwrap_or_default();
+                let other = holder
+                    .split_whitespace()
+                    .skip_while(|w| *w != "day")
+                    .nth(1)
+                    .and_then(|d| d.parse().ok());
+                return Err(LedgerError::LedgerBusy { day, other, path });
+            }
+            Err(TryLockError::Error(e)) => return Err(lock_err(e)),
+        }
+    }
+    let _ = file.set_len(0);
+    let _ = writeln!(file, "pid {} day {day}", std::process::id());
+    held.ledger = Some(file);
+    Ok(held)
 }
 
 #[cfg(test)]
