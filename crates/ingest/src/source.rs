@@ -215,7 +215,7 @@ pub(crate) fn scan_csv(
             let skip = if prefix.starts_with(UTF8_BOM) { 3 } else { 0 };
             let mut head = Cursor::new(prefix);
             head.set_position(skip);
-            let reader = BufReader::with_capacity(1 << 16, head.chain(file));
+            let reader = BufReader::with_capacity(1 << 16, LoneCr::new(head.chain(file)));
             scan_records(path, reader, delimiter, sink)
         }
         TextEncoding::Auto if !utf16 => {
@@ -302,7 +302,80 @@ fn scan_bytes(
     delimiter: u8,
     sink: &mut dyn RowSink,
 ) -> Result<u64, IngestError> {
+    let mut text = text;
+    lone_cr_to_lf(&mut text);
     scan_records(path, Cursor::new(text), delimiter, sink)
+}
+
+/// [`LoneCr`] on a whole buffer, in place (the change keeps the length).
+fn lone_cr_to_lf(text: &mut [u8]) {
+    for i in 0..text.len() {
+        if text[i] == b'\r' && text.get(i + 1) != Some(&b'\n') {
+            text[i] = b'\n';
+        }
+    }
+}
+
+/// Reads `inner` with every lone CR (one not followed by LF) turned into
+/// LF, byte for byte: a file with old Mac line ends (CR only, as some Excel
+/// exports still write) or one stray CR in a CRLF file is read line by line
+/// as a spreadsheet shows it, instead of as one long line whose rows would
+/// all be lost. CRLF stays as it is. A CR inside a quoted field becomes a
+/// line break too, which is what it shows as.
+pub(crate) struct LoneCr<R> {
+    inner: R,
+    /// The byte read to look past a CR at the end of a read, handed out
+    /// first by the next one.
+    peeked: Option<u8>,
+}
+
+impl<R: Read> LoneCr<R> {
+    pub(crate) fn new(inner: R) -> LoneCr<R> {
+        LoneCr {
+            inner,
+            peeked: None,
+        }
+    }
+}
+
+impl<R: Read> Read for LoneCr<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        let mut n = 0;
+        if let Some(b) = self.peeked.take() {
+            out[0] = b;
+            n = 1;
+        }
+        if n < out.len() {
+            n += self.inner.read(&mut out[n..])?;
+        }
+        if n == 0 {
+            return Ok(0);
+        }
+        for i in 0..n - 1 {
+            if out[i] == b'\r' && out[i + 1] != b'\n' {
+                out[i] = b'\n';
+            }
+        }
+        if out[n - 1] == b'\r' {
+            let mut one = [0u8];
+            let got = loop {
+                match self.inner.read(&mut one) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    other => break other?,
+                }
+            };
+            if got == 0 || one[0] != b'\n' {
+                out[n - 1] = b'\n';
+            }
+            if got == 1 {
+                self.peeked = Some(one[0]);
+            }
+        }
+        Ok(n)
+    }
 }
 
 /// Says why the first bytes look like a binary file, not text: a NUL byte,
@@ -314,9 +387,9 @@ fn binary_detail(prefix: &[u8]) -> Option<String> {
     if prefix.starts_with(b"\xD0\xCF\x11\xE0") {
         return Some("it is an OLE document, perhaps an .xls workbook named .csv".into());
     }
-    if let Some(at) = prefix.iter().position(|&b| b == 0) {
-        return Some(format!("a NUL byte at offset {at}"));
-    }
+    // A NUL byte counts as a control byte: one in a text file is that row's
+    // problem (the row is quarantined, see `Cell::unfit`), many are a
+    // binary file or UTF-16 without its BOM.
     let control = prefix
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C) || b == 0x7F)
@@ -324,8 +397,13 @@ fn binary_detail(prefix: &[u8]) -> Option<String> {
     // Text has next to no control characters; random or compressed bytes
     // have about one in eight.
     (control * 50 > prefix.len().max(1)).then(|| {
+        let nul = prefix
+            .iter()
+            .position(|&b| b == 0)
+            .map(|at| format!(", the first NUL byte at offset {at}"))
+            .unwrap_or_default();
         format!(
-            "{control} control bytes in the first {} bytes",
+            "{control} control bytes in the first {} bytes{nul}",
             prefix.len()
         )
     })
@@ -364,7 +442,10 @@ fn scan_records<R: std::io::BufRead>(
                 .fields()
                 .map(|field| match std::str::from_utf8(field) {
                     Ok("") => Cell::Empty,
-                    Ok(text) => Cell::Text(text),
+                    Ok(text) => match visible(text) {
+                        "" => Cell::Empty,
+                        text => Cell::Text(text),
+                    },
                     Err(_) => Cell::NotUtf8(field),
                 }),
         );
@@ -393,6 +474,20 @@ fn scan_records<R: std::io::BufRead>(
 fn recycle<'x>(mut v: Vec<Cell<'_>>) -> Vec<Cell<'x>> {
     v.clear();
     v.into_iter().map(|_| Cell::Empty).collect()
+}
+
+/// A cell's text without the invisible format characters at its edges: a
+/// BOM (U+FEFF) left at the start of a row by concatenated exports, zero-
+/// width spaces and joiners (U+200B–U+200D, U+2060) pasted with a name. Left
+/// on, `\u{FEFF}ORD-1` would be a second order beside `ORD-1`, passing the
+/// duplicate-id check, and a name would not equal itself.
+pub(crate) fn visible(text: &str) -> &str {
+    text.trim_matches(|c| {
+        matches!(
+            c,
+            '\u{FEFF}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}'
+        )
+    })
 }
 
 /// Columns a statement or order sheet may use. Excel allows 16,384; bank
@@ -540,7 +635,10 @@ fn cell_of(data: &Data) -> Cell<'_> {
     match data {
         Data::Empty => Cell::Empty,
         Data::String(s) if s.is_empty() => Cell::Empty,
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => match visible(s) {
+            "" => Cell::Empty,
+            text => Cell::Text(text),
+        },
         Data::Int(i) => Cell::Int(*i),
         Data::Float(f) => Cell::Float(*f),
         Data::Bool(b) => Cell::Bool(*b),
@@ -755,11 +853,63 @@ mod tests {
     }
 
     #[test]
+    fn lone_carriage_returns_end_lines() {
+        // Old Mac line ends, a stray CR in a CRLF file, a CR at the very end.
+        for bytes in [
+            &b"a,b\r1,2\r3,4\r"[..],
+            &b"a,b\r\n1,2\r3,4\r\n"[..],
+            &b"a,b\n1,2\n3,4\r"[..],
+        ] {
+            let rows = scan(bytes, TextEncoding::Utf8).unwrap();
+            let cells: Vec<Vec<String>> = rows.iter().map(|(_, c)| c.clone()).collect();
+            assert_eq!(cells, [["a", "b"], ["1", "2"], ["3", "4"]], "{bytes:?}");
+            let lines: Vec<u64> = rows.iter().map(|(l, _)| *l).collect();
+            assert_eq!(lines, [1, 2, 3], "{bytes:?}");
+        }
+        // A CR at every possible read boundary.
+        let text = "h\r".repeat(70_000);
+        let mut read = Vec::new();
+        LoneCr::new(Cursor::new(text.as_bytes()))
+            .read_to_end(&mut read)
+            .unwrap();
+        assert_eq!(read, "h\n".repeat(70_000).as_bytes());
+        let text = "h\r\n".repeat(70_000);
+        let mut read = Vec::new();
+        let mut reader = BufReader::with_capacity(7, LoneCr::new(Cursor::new(text.as_bytes())));
+        reader.read_to_end(&mut read).unwrap();
+        assert_eq!(read, text.as_bytes());
+    }
+
+    #[test]
+    fn invisible_characters_at_a_cells_edges_are_not_data() {
+        let rows = scan(
+            "id,name\n\u{FEFF}ORD-1,\u{200B}Somchai\u{200D}\n\u{FEFF},x\n".as_bytes(),
+            TextEncoding::Utf8,
+        )
+        .unwrap();
+        assert_eq!(rows[1].1, ["ORD-1", "Somchai"]);
+        assert_eq!(rows[2].1[0], "");
+        assert_eq!(
+            visible("so\u{200B}mchai"),
+            "so\u{200B}mchai",
+            "inside stays"
+        );
+    }
+
+    #[test]
     fn binary_is_refused() {
         let err = scan(b"PK\x03\x04\x14\x00\x00\x00", TextEncoding::Utf8).unwrap_err();
         assert!(err.to_string().contains("ZIP archive"), "{err}");
         let err = scan(b"abc\x00def", TextEncoding::Utf8).unwrap_err();
         assert!(err.to_string().contains("NUL byte at offset 3"), "{err}");
+        // One NUL in a text file is its row's problem, not the file's.
+        let mut text = b"order_id,amount\n".to_vec();
+        for i in 0..40 {
+            text.extend_from_slice(format!("ORD-{i},100.00\n").as_bytes());
+        }
+        text.extend_from_slice(b"ORD-\x0041,100.00\nORD-42,100.00\n");
+        let rows = scan(&text, TextEncoding::Utf8).unwrap();
+        assert_eq!(rows.len(), 43, "every row is handed on, the NUL row too");
         let junk: Vec<u8> = (0..600u32).map(|i| (i * 37 % 251) as u8 | 1).collect();
         let err = scan(&junk, TextEncoding::Utf8).unwrap_err();
         assert!(err.to_string().contains("control bytes"), "{err}");
@@ -887,10 +1037,22 @@ mod line_properties {
             encoding in 0..3u8,
         ) {
             let nl = if crlf { "\r\n" } else { "\n" };
-            let lines: Vec<String> = lines.iter().map(|l| l.concat()).collect();
-            let mut text = lines.join(nl);
+            let raw: Vec<String> = lines.iter().map(|l| l.concat()).collect();
+            let mut text = raw.join(nl);
             if final_newline {
                 text.push_str(nl);
+            }
+            // The physical lines as a spreadsheet shows them: a lone CR
+            // ends one too.
+            let mut model = text.clone().into_bytes();
+            lone_cr_to_lf(&mut model);
+            let model = String::from_utf8(model).unwrap();
+            let mut lines: Vec<String> = model
+                .split('\n')
+                .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
+                .collect();
+            if final_newline {
+                lines.pop();
             }
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("q.csv");

@@ -85,3 +85,67 @@ fn an_order_with_a_nul_in_its_name_is_quarantined() {
     assert!(got.rejected[0].reason.contains("NUL byte"));
     assert!(!got.rejected[0].value.as_deref().unwrap().contains('\0'));
 }
+
+fn orders(bytes: &[u8]) -> recon_ingest::Ingested<recon_core::Order> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orders.csv");
+    std::fs::write(&path, bytes).unwrap();
+    read_orders(&path, &OrderColumns::default(), chrono_tz::Asia::Bangkok).unwrap()
+}
+
+const ORDERS: &str = "order_id,customer_name,amount,currency,ordered_at,slip";
+
+fn order_rows(n: usize, end: &str) -> String {
+    let mut text = format!("{ORDERS}{end}");
+    for i in 1..=n {
+        text.push_str(&format!(
+            "ORD-{i},Somchai Jaidee,{i}00.00,THB,2026-11-21T10:00:00+07:00,{end}"
+        ));
+    }
+    text
+}
+
+#[test]
+fn old_mac_line_ends_and_a_stray_cr_lose_no_order() {
+    let got = orders(order_rows(55, "\r").as_bytes());
+    assert_eq!(got.rows.len(), 55, "{:?}", got.rejected);
+    assert!(got.rejected.is_empty());
+    assert_eq!(got.rows[54].order_id.0, "ORD-55");
+    assert_eq!(got.rows[54].source.line, 56);
+    // One lone CR in a CRLF file ends its row instead of merging two.
+    let text = order_rows(3, "\r\n").replacen("\r\nORD-2", "\rORD-2", 1);
+    let got = orders(text.as_bytes());
+    let ids: Vec<&str> = got.rows.iter().map(|o| o.order_id.0.as_str()).collect();
+    assert_eq!(ids, ["ORD-1", "ORD-2", "ORD-3"], "{:?}", got.rejected);
+}
+
+#[test]
+fn one_nul_byte_in_the_first_rows_quarantines_its_row_not_the_file() {
+    let text = order_rows(55, "\n").replacen("ORD-7,", "ORD-\x007,", 1);
+    let got = orders(text.as_bytes());
+    assert_eq!(got.rows.len(), 54);
+    assert_eq!(got.rejected.len(), 1, "{:?}", got.rejected);
+    assert_eq!(got.rejected[0].line, Some(8));
+    assert!(
+        got.rejected[0].reason.contains("NUL byte"),
+        "{:?}",
+        got.rejected[0]
+    );
+}
+
+#[test]
+fn a_bom_or_zero_width_space_before_an_id_is_not_a_second_order() {
+    let text = format!(
+        "{}\u{FEFF}ORD-1,Somchai Jaidee,100.00,THB,2026-11-21T11:00:00+07:00,\n\u{200B}ORD-2\u{200B},Somchai Jaidee,200.00,THB,2026-11-21T11:00:00+07:00,\n",
+        order_rows(2, "\n")
+    );
+    let got = orders(text.as_bytes());
+    let ids: Vec<&str> = got.rows.iter().map(|o| o.order_id.0.as_str()).collect();
+    assert_eq!(ids, ["ORD-1", "ORD-2"], "the copies are the same ids");
+    assert_eq!(got.rejected.len(), 2, "{:?}", got.rejected);
+    assert!(
+        got.rejected.iter().all(|r| r.reason.contains("duplicate")),
+        "{:?}",
+        got.rejected
+    );
+}
