@@ -168,8 +168,7 @@ fn json_logs_are_one_object_per_line_without_full_account_numbers() {
             "carry",
             "match",
             "report",
-            "ledger",
-            "manifest"
+            "ledger"
         ]
     );
     assert!(

@@ -332,15 +332,12 @@ fn reconcile_one(
             timezone: config.timezone,
             currencies: &currencies,
         };
-        let written = timings.time("report", || {
-            recon_report::write_day_reports_exporting(
-                &paths.reports_dir,
-                &report,
-                &records,
-                Some(&exports),
-            )
+        // Staged, not yet in place: the ledger records the day first, and
+        // the reports are swapped in only once it has, so that after any
+        // failure the reports on disk are the ones the ledger recorded.
+        let staged = timings.time("report", || {
+            recon_report::stage_day_reports(&paths.reports_dir, &report, &records, Some(&exports))
         })?;
-        info!(files = written.len(), folder = %paths.reports_dir.join(day.to_string()).display(), "reports written");
 
         // The reports were the last readers of the slips: move them (a
         // copy of a million slips would cost ~0.5 GB). Only the day's own
@@ -358,12 +355,12 @@ fn reconcile_one(
             open: &open,
             breaks: &breaks,
         };
-        timings.time("ledger", || {
-            ledger.record_day_with(run, &result, &read, &day_carry)
+        let (link, written) = timings.time("ledger", || -> Result<_, EngineError> {
+            ledger.record_day_with(run, &result, &read, &day_carry)?;
+            let link = record_manifest(&ledger, run, day, carried_from, &inputs, &staged.paths())?;
+            Ok((link, staged.publish()?))
         })?;
-        let link = timings.time("manifest", || {
-            record_manifest(&ledger, run, day, carried_from, &inputs, &written)
-        })?;
+        info!(files = written.len(), folder = %paths.reports_dir.join(day.to_string()).display(), "reports written");
         info!(manifest = %link.sha256, "manifest recorded");
         Ok::<_, EngineError>((result, quarantine, breaks, cases, health))
     })();

@@ -349,7 +349,7 @@ impl Ledger {
         }
         drop(insert);
 
-        crate::fail_point_before_commit(&tx, "decisions_commit", "decisions");
+        crate::fail_point_before_commit(&tx, "decisions_commit", "decisions").context(ctx)?;
 
         tx.commit().context(ctx)?;
         Ok(ids)

@@ -252,9 +252,23 @@ impl Ledger {
 /// `RECON_TEST_ABORT_MARKER` set it first writes there how many rows
 /// `table` held in the transaction, the proof that it died at that moment.
 /// One environment look-up otherwise.
-pub(crate) fn fail_point_before_commit(tx: &rusqlite::Transaction<'_>, stage: &str, table: &str) {
+///
+/// `RECON_TEST_FULL_AT=<stage>` instead fails the transaction there with
+/// the error SQLite gives on a full disk (`SQLITE_FULL`), rolled back: what
+/// a run does when its ledger cannot be written.
+pub(crate) fn fail_point_before_commit(
+    tx: &rusqlite::Transaction<'_>,
+    stage: &str,
+    table: &str,
+) -> rusqlite::Result<()> {
+    if std::env::var_os("RECON_TEST_FULL_AT").is_some_and(|s| s == stage) {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            Some("database or disk is full (injected by RECON_TEST_FULL_AT)".into()),
+        ));
+    }
     if std::env::var_os("RECON_TEST_ABORT_AT").is_none_or(|s| s != stage) {
-        return;
+        return Ok(());
     }
     if let Some(marker) = std::env::var_os("RECON_TEST_ABORT_MARKER") {
         let rows: i64 = tx

@@ -67,28 +67,78 @@ pub(crate) fn publish(
 /// given (each with [`create`] and [`finish`]), streaming: no file needs to
 /// be held in memory. `names` are the files `write` writes, returned as
 /// their published paths.
+#[cfg(test)]
 pub(crate) fn publish_with(
     out_root: &Path,
     day: &str,
     names: &[&str],
     write: impl FnOnce(&Path) -> Result<(), ReportError>,
 ) -> Result<Vec<PathBuf>, ReportError> {
+    stage_with(out_root, day, names, write)?.publish()
+}
+
+/// Writes the files of a set into a staging directory beside the target
+/// (each written with [`create`] and [`finish`], the directory synced) and
+/// returns it unpublished: readers still see the previous set until
+/// [`Staged::publish`]; dropped unpublished, the staging directory goes.
+pub(crate) fn stage_with(
+    out_root: &Path,
+    day: &str,
+    names: &[&str],
+    write: impl FnOnce(&Path) -> Result<(), ReportError>,
+) -> Result<Staged, ReportError> {
     fs::create_dir_all(out_root).map_err(|e| ReportError::io(out_root, e))?;
     let target = out_root.join(day);
     recover(out_root, day, &target)?;
 
     let staging = out_root.join(format!("{}{}", staging_prefix(day), std::process::id()));
-    let result = fs::create_dir(&staging)
-        .map_err(|e| ReportError::io(&staging, e))
-        .and_then(|()| write(&staging))
-        .and_then(|()| sync_dir(&staging))
-        .and_then(|()| swap_in(out_root, day, &staging, &target));
-    if result.is_err() {
-        // Best effort: the error that matters is the one being returned.
-        let _ = remove_any(&staging);
+    let staged = Staged {
+        out_root: out_root.to_path_buf(),
+        day: day.to_string(),
+        staging,
+        target,
+        names: names.iter().map(|n| n.to_string()).collect(),
+        published: false,
+    };
+    fs::create_dir(&staged.staging).map_err(|e| ReportError::io(&staged.staging, e))?;
+    write(&staged.staging)?;
+    sync_dir(&staged.staging)?;
+    Ok(staged)
+}
+
+/// A complete report set, written and flushed, not yet in place.
+#[derive(Debug)]
+pub struct Staged {
+    out_root: PathBuf,
+    day: String,
+    staging: PathBuf,
+    target: PathBuf,
+    names: Vec<String>,
+    published: bool,
+}
+
+impl Staged {
+    /// The staged files, in the set's order (to hash them before they are
+    /// published, e.g. for a manifest recorded first).
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.names.iter().map(|n| self.staging.join(n)).collect()
     }
-    result?;
-    Ok(names.iter().map(|name| target.join(name)).collect())
+
+    /// Swaps the set into place and returns the published paths.
+    pub fn publish(mut self) -> Result<Vec<PathBuf>, ReportError> {
+        swap_in(&self.out_root, &self.day, &self.staging, &self.target)?;
+        self.published = true;
+        Ok(self.names.iter().map(|n| self.target.join(n)).collect())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.published {
+            // Best effort: the error that matters is the one being returned.
+            let _ = remove_any(&self.staging);
+        }
+    }
 }
 
 /// A new file in the staging directory.

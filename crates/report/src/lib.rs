@@ -104,6 +104,7 @@ use recon_core::{Break, DayDecisions, DayResult, InputFile, Rejection, TrendPoin
 
 use tables::{TableId, Tables};
 
+pub use atomic::Staged;
 pub use recon_core::{Order, SlipRead, StatementLine};
 pub use summary::{
     AgeCount, AgeTally, BreakFigures, CaseCounts, ExceptionCounts, MoneyOut, OrderDecisions,
@@ -228,6 +229,20 @@ pub fn write_day_reports_exporting(
     records: &DayRecords,
     exports: Option<&export::Exports>,
 ) -> Result<Vec<PathBuf>, ReportError> {
+    stage_day_reports(out_root, input, records, exports)?.publish()
+}
+
+/// Writes the set of [`write_day_reports_exporting`] into its staging
+/// directory and stops there: the previous set stays in place until
+/// [`Staged::publish`], so that a caller can record the day (and the
+/// staged files' digests) first and publish only what was recorded. A
+/// [`Staged`] dropped unpublished removes itself.
+pub fn stage_day_reports(
+    out_root: &Path,
+    input: &ReportInput,
+    records: &DayRecords,
+    exports: Option<&export::Exports>,
+) -> Result<Staged, ReportError> {
     let day = input.result.day.to_string();
     let files = match exports {
         Some(e) if !e.formats.is_empty() => export_files(input.result, records, e)?,
@@ -235,7 +250,7 @@ pub fn write_day_reports_exporting(
     };
     let mut names: Vec<&str> = REPORT_FILES.to_vec();
     names.extend(files.iter().map(|(n, _)| n.as_str()));
-    atomic::publish_with(out_root, &day, &names, |dir| {
+    atomic::stage_with(out_root, &day, &names, |dir| {
         render_into(input, records, &Staging { dir })?;
         for (name, bytes) in &files {
             let path = dir.join(name);

@@ -23,6 +23,7 @@ pub fn nightly_toml() -> String {
 const SCRUBBED_ENV: &[&str] = &[
     "RECON_LOG",
     "RECON_TEST_ABORT_AT",
+    "RECON_TEST_FULL_AT",
     "EASYSLIP_API_KEY",
     "NEXTOCR_USERNAME",
     "NEXTOCR_SECRET_KEY",

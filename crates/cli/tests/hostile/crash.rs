@@ -155,7 +155,9 @@ fn aborting_after_each_stage_loses_and_duplicates_nothing() {
             "{stage}: fail point not reached"
         );
         let s = state(&d);
-        let reports_written = matches!(stage, "report" | "ledger");
+        // Reports are staged by `report` and put in place only after the
+        // ledger recorded the day: they appear together.
+        let reports_written = stage == "ledger";
         assert_eq!(!s.reports.is_empty(), reports_written, "{stage}: reports");
         if reports_written {
             assert_eq!(
@@ -428,4 +430,30 @@ fn a_kill_in_the_middle_of_slip_reading_pays_no_slip_twice() {
     assert_eq!(s.result, expected.result);
     assert_eq!(s.reports, expected.reports);
     assert_no_leftovers(&d);
+}
+
+#[test]
+fn a_ledger_that_cannot_be_written_leaves_the_previous_reports_in_place() {
+    let d = HostileDay::new();
+    d.reconcile().assert_finished_with_exceptions();
+    let before = state(&d);
+    // The inputs change (one order fewer), then the ledger's disk is full
+    // when the day is recorded.
+    let orders = String::from_utf8(d.read("orders/orders.csv")).unwrap();
+    let mut lines: Vec<&str> = orders.lines().collect();
+    lines.remove(1);
+    d.write("orders/orders.csv", lines.join("\n") + "\n");
+    let run = d.reconcile_with(&[("RECON_TEST_FULL_AT", "ledger_commit")]);
+    assert_eq!(run.code, Some(1), "{}", tail(&run.stderr));
+    assert!(run.stderr.contains("disk is full"), "{}", tail(&run.stderr));
+    let after = state(&d);
+    assert!(
+        after.reports == before.reports,
+        "the reports changed although the ledger did not record the run"
+    );
+    assert_eq!(after.result, before.result);
+    assert_no_leftovers(&d);
+    // Once the disk has room again, the run goes through.
+    d.reconcile().assert_finished_with_exceptions();
+    assert!(state(&d).reports != before.reports);
 }

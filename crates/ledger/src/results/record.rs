@@ -155,7 +155,7 @@ impl Ledger {
         open::insert_open_items(&tx, day, carry.open)?;
         open::insert_breaks(&tx, day, carry.breaks)?;
 
-        crate::fail_point_before_commit(&tx, "ledger_commit", "order_results");
+        crate::fail_point_before_commit(&tx, "ledger_commit", "order_results").context(ctx)?;
 
         tx.commit().context(ctx)?;
         Ok(())
