@@ -16,6 +16,17 @@ fn orders_using(file: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// The statement lines of `file` on the untouched day, in report order.
+fn baseline_statement_lines(file: &str) -> Vec<String> {
+    let day = HostileDay::new();
+    day.reconcile().assert_finished_with_exceptions();
+    day.report_rows("statement.csv")
+        .into_iter()
+        .map(|r| r["statement_line"].clone())
+        .filter(|l| l.starts_with(&format!("{file}:")))
+        .collect()
+}
+
 fn append(day: &HostileDay, rel: &str, bytes: &[u8]) {
     let mut all = day.read(rel);
     all.extend_from_slice(bytes);
@@ -89,7 +100,7 @@ fn a_utf8_row_in_a_windows_874_statement_is_read_right_or_quarantined() {
 }
 
 #[test]
-fn a_nul_byte_near_the_top_rejects_the_file_with_the_offset_named() {
+fn a_nul_byte_near_the_top_quarantines_its_row_and_keeps_the_file() {
     let day = HostileDay::new();
     let mut text = day.read(ABA);
     let at = text.iter().position(|&b| b == b'\n').unwrap() + 30;
@@ -99,15 +110,30 @@ fn a_nul_byte_near_the_top_rejects_the_file_with_the_offset_named() {
     run.assert_finished_with_exceptions();
 
     let rows = day.quarantined("aba-usd.csv");
-    assert_eq!(rows.len(), 1, "{rows:?}");
-    assert!(rows[0]["reason"].contains("aba-usd.csv"), "{rows:?}");
-    assert!(
-        rows[0]["reason"].contains(&format!("NUL byte at offset {at}")),
-        "{rows:?}"
-    );
-    assert!(run.stderr.contains("aba-usd.csv"), "the log names the file");
-    // The KBank statement and every THB order are untouched.
-    assert_rest_of_day_unchanged(&day, &orders_using("aba-usd.csv"));
+    let nul: Vec<_> = rows.iter().filter(|r| r["reason"].contains("NUL")).collect();
+    assert_eq!(nul.len(), 1, "{rows:?}");
+    assert_eq!(nul[0]["line"], "2", "the first data row holds the byte: {rows:?}");
+    assert!(!nul[0]["value"].contains('\0'), "{rows:?}");
+    // Every other line of the file is still on the statement.
+    let statement = day.report_rows("statement.csv");
+    let before = baseline_statement_lines("aba-usd.csv");
+    let now: Vec<&str> = statement
+        .iter()
+        .map(|r| r["statement_line"].as_str())
+        .filter(|l| l.starts_with("aba-usd.csv:"))
+        .collect();
+    let want: Vec<&str> = before
+        .iter()
+        .map(String::as_str)
+        .filter(|l| *l != "aba-usd.csv:2")
+        .collect();
+    assert_eq!(now, want, "the file's other lines are read as before");
+    let paid_by_line_2: Vec<&str> = baseline()
+        .iter()
+        .filter(|(_, row)| row["statement_line"] == "aba-usd.csv:2")
+        .map(|(id, _)| id.as_str())
+        .collect();
+    assert_rest_of_day_unchanged(&day, &paid_by_line_2);
 }
 
 #[test]
