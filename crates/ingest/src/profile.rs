@@ -248,9 +248,20 @@ impl Profile {
 
     /// Parses and checks a profile from TOML text; `origin` names it in errors.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Profile, IngestError> {
-        let profile: Profile = toml::from_str(text).map_err(|e| IngestError::Profile {
-            origin: origin.to_string(),
-            message: e.to_string(),
+        // The line and what is wrong, never the line's text: a file that is
+        // not a profile at all must not have its content quoted back.
+        let profile: Profile = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text.get(..s.start).unwrap_or(text).matches('\n').count() + 1);
+            let what: String = e.message().chars().take(200).collect();
+            IngestError::Profile {
+                origin: origin.to_string(),
+                message: match line {
+                    Some(line) => format!("line {line}: {what}"),
+                    None => what,
+                },
+            }
         })?;
         profile.validate().map_err(|message| IngestError::Profile {
             origin: origin.to_string(),

@@ -59,6 +59,18 @@ impl Cell<'_> {
         if t.contains('\0') {
             return Some("contains a NUL byte: binary data in a text file".into());
         }
+        // Bidirectional embeddings, overrides and isolates make a cell show
+        // other text than it holds (`ORD-1\u{202E}9-DRO`): no id, amount or
+        // name of ours needs them.
+        if let Some(c) = t
+            .chars()
+            .find(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        {
+            return Some(format!(
+                "contains the bidirectional control character U+{:04X}, which makes text display other than it is",
+                c as u32
+            ));
+        }
         if t.len() > MAX_FIELD_CHARS {
             let n = t.chars().count();
             if n > MAX_FIELD_CHARS {

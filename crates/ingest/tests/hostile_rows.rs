@@ -149,3 +149,17 @@ fn a_bom_or_zero_width_space_before_an_id_is_not_a_second_order() {
         got.rejected
     );
 }
+
+#[test]
+fn a_bidi_override_in_an_id_quarantines_its_row() {
+    let text = order_rows(3, "\n").replacen("ORD-2,", "ORD-\u{202E}2,", 1);
+    let got = orders(text.as_bytes());
+    let ids: Vec<&str> = got.rows.iter().map(|o| o.order_id.0.as_str()).collect();
+    assert_eq!(ids, ["ORD-1", "ORD-3"]);
+    assert_eq!(got.rejected.len(), 1);
+    assert!(
+        got.rejected[0].reason.contains("U+202E"),
+        "{:?}",
+        got.rejected[0]
+    );
+}
