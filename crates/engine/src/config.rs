@@ -109,6 +109,38 @@ pub struct ResolvedRule {
     pub profile: Profile,
 }
 
+/// Where a custom statement profile named in the config is: a relative
+/// path inside the config file's folder (or a folder below it), after
+/// links are followed. A config must not make Recon read, and quote in an
+/// error, any file it can name (`../../etc/passwd`).
+fn profile_path(base: &Path, name: &str) -> Result<PathBuf, String> {
+    let relative = Path::new(name);
+    let outside = || {
+        format!(
+            "profile {name:?} is not inside the config's folder {}: custom profiles live beside the job config, named by a relative path",
+            base.display()
+        )
+    };
+    if relative.is_absolute()
+        || relative.components().any(|c| {
+            !matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
+    {
+        return Err(outside());
+    }
+    let path = base.join(relative);
+    // A link inside the folder may point anywhere: compare real paths.
+    if let (Ok(real), Ok(root)) = (path.canonicalize(), base.canonicalize())
+        && !real.starts_with(&root)
+    {
+        return Err(outside());
+    }
+    Ok(path)
+}
+
 impl JobConfig {
     /// Reads and checks a job config file. Relative paths inside it are
     /// resolved against the current directory (cron and systemd units set
@@ -185,13 +217,14 @@ impl JobConfig {
                     .compile_matcher();
                 let profile = match Profile::builtin(&rule.profile) {
                     Some(p) => p,
-                    None => Profile::from_path(&base.join(&rule.profile)).map_err(|e| {
-                        bad(format!(
-                            "profile {:?} is neither built in ({}) nor a readable file: {e}",
-                            rule.profile,
-                            Profile::builtin_names().join(", ")
-                        ))
-                    })?,
+                    None => Profile::from_path(&profile_path(base, &rule.profile).map_err(bad)?)
+                        .map_err(|e| {
+                            bad(format!(
+                                "profile {:?} is neither built in ({}) nor a readable file: {e}",
+                                rule.profile,
+                                Profile::builtin_names().join(", ")
+                            ))
+                        })?,
                 };
                 Ok(ResolvedRule {
                     rule: rule.clone(),
@@ -293,6 +326,38 @@ mod tests {
         assert!(message.starts_with("line 3: "), "{message}");
         assert!(message.contains("api_key"), "{message}");
         assert!(!message.contains("sk-live-123"), "{message}");
+    }
+
+    #[test]
+    fn a_profile_path_outside_the_config_folder_is_refused_and_nothing_is_quoted() {
+        let dir = tempfile::tempdir().unwrap();
+        let jobs = dir.path().join("jobs");
+        std::fs::create_dir_all(jobs.join("profiles")).unwrap();
+        let secret = dir.path().join("secret.txt");
+        std::fs::write(&secret, "root:x:0:0:root:/root:/bin/bash\n").unwrap();
+        std::os::unix::fs::symlink(&secret, jobs.join("profiles/link.toml")).unwrap();
+        std::fs::write(jobs.join("profiles/notes.toml"), "root:x:0:0:root\n").unwrap();
+        let config_path = jobs.join("job.toml");
+        for (profile, want) in [
+            ("../secret.txt", "not inside the config's folder"),
+            (secret.to_str().unwrap(), "not inside the config's folder"),
+            ("profiles/link.toml", "not inside the config's folder"),
+            ("profiles/notes.toml", "line 1"),
+        ] {
+            let c = config(&format!(
+                "[[statements]]\npattern = \"*.csv\"\nprofile = {profile:?}\n"
+            ));
+            let e = c
+                .statement_rules(&config_path)
+                .err()
+                .expect(profile)
+                .to_string();
+            assert!(e.contains(want), "{profile}: {e}");
+            assert!(
+                !e.contains("root:x"),
+                "{profile}: the file's content is quoted: {e}"
+            );
+        }
     }
 
     #[test]
