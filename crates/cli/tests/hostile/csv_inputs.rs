@@ -110,9 +110,15 @@ fn a_nul_byte_near_the_top_quarantines_its_row_and_keeps_the_file() {
     run.assert_finished_with_exceptions();
 
     let rows = day.quarantined("aba-usd.csv");
-    let nul: Vec<_> = rows.iter().filter(|r| r["reason"].contains("NUL")).collect();
+    let nul: Vec<_> = rows
+        .iter()
+        .filter(|r| r["reason"].contains("NUL"))
+        .collect();
     assert_eq!(nul.len(), 1, "{rows:?}");
-    assert_eq!(nul[0]["line"], "2", "the first data row holds the byte: {rows:?}");
+    assert_eq!(
+        nul[0]["line"], "2",
+        "the first data row holds the byte: {rows:?}"
+    );
     assert!(!nul[0]["value"].contains('\0'), "{rows:?}");
     // Every other line of the file is still on the statement.
     let statement = day.report_rows("statement.csv");
