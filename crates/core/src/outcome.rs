@@ -100,12 +100,26 @@ impl Reason {
         }
     }
 
+    /// A reason with its detail, cut to [`Reason::MAX_DETAIL_CHARS`] (its
+    /// head and tail kept around a `…`): a detail quoting an input, such as
+    /// a provider's answer or a broken value, must not carry kilobytes of it
+    /// into every report.
     pub fn with(code: ReasonCode, detail: impl fmt::Display) -> Reason {
+        let detail = detail.to_string();
         Reason {
             code: code.as_str().to_string(),
-            detail: Some(detail.to_string()),
+            detail: Some(
+                match crate::mask::shorten(&detail, Reason::MAX_DETAIL_CHARS) {
+                    std::borrow::Cow::Borrowed(_) => detail,
+                    std::borrow::Cow::Owned(cut) => cut,
+                },
+            ),
         }
     }
+
+    /// The longest detail a reason keeps. Lists of competing orders or
+    /// lines on a crowded day stay well under it.
+    pub const MAX_DETAIL_CHARS: usize = 1024;
 
     /// Is this reason of `code`? (The text read back from a ledger may hold
     /// any code.)

@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use crate::OcrError;
-use crate::error::excerpt;
+use crate::error::{EXCERPT_CHARS, excerpt};
 
 /// A decimal read from a JSON number (or a numeric string) via its exact
 /// text, so `1500.10` stays `1500.10`.
@@ -28,9 +28,12 @@ impl<'de> Deserialize<'de> for Num {
             .strip_prefix('"')
             .and_then(|t| t.strip_suffix('"'))
             .unwrap_or(text);
-        parse_decimal(text)
-            .map(Num)
-            .ok_or_else(|| D::Error::custom(format!("not a decimal number: {text}")))
+        parse_decimal(text).map(Num).ok_or_else(|| {
+            D::Error::custom(format!(
+                "not a decimal number: {}",
+                recon_core::mask::shorten(text, 40)
+            ))
+        })
     }
 }
 
@@ -154,6 +157,8 @@ impl<'a> Body<'a> {
         for s in self.secrets.iter().filter(|s| s.len() >= 4) {
             reason = reason.replace(s, "***");
         }
+        // serde's messages quote the value they refused, whatever its size.
+        let reason = recon_core::mask::shorten(&reason, 2 * EXCERPT_CHARS).into_owned();
         OcrError::Malformed {
             provider: self.provider,
             status: self.status,
