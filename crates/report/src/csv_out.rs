@@ -44,12 +44,14 @@ pub(crate) fn write<W: Write>(
 /// A cell a spreadsheet would read as a formula (or as DDE) gets a leading
 /// `'`, which Excel and LibreOffice show as text. Plain numbers such as a
 /// money-out amount `-50.00` are left alone so they stay numbers.
+/// Bidirectional controls are shown, not obeyed ([`crate::bidi`]).
 pub(crate) fn defuse(cell: &str) -> Cow<'_, str> {
+    let cell = crate::bidi::neutral(cell);
     match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_plain_number(cell) => {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_plain_number(&cell) => {
             Cow::Owned(format!("'{cell}"))
         }
-        _ => Cow::Borrowed(cell),
+        _ => cell,
     }
 }
 

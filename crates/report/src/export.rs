@@ -281,8 +281,11 @@ pub fn render(
             let mut w = csv::WriterBuilder::new()
                 .terminator(csv::Terminator::CRLF)
                 .from_writer(Vec::new());
+            // No formula guard for importers, but direction controls are
+            // shown, not obeyed, as in every report.
             let row = |w: &mut csv::Writer<Vec<u8>>, cells: &[&str]| {
-                w.write_record(cells).expect("writing to memory")
+                w.write_record(cells.iter().map(|c| crate::bidi::neutral(c).into_owned()))
+                    .expect("writing to memory")
             };
             row(&mut w, format.header());
             for p in payments.iter().filter(|p| p.amount.currency == currency) {

@@ -25,6 +25,7 @@ use crate::words;
 
 /// Escapes text for element content and quoted attribute values.
 pub fn esc(text: &str) -> String {
+    let text = crate::bidi::neutral(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -55,6 +55,8 @@
 //! joined with `; `. A text cell starting with `=`, `+`, `-`, `@`, tab or CR
 //! that is not a plain number gets a leading `'` so that a spreadsheet never
 //! runs customer input as a formula; the XLSX writes such cells as strings.
+//! A bidirectional control character (which makes text display other than
+//! it is) shows as `\u{FFFD}` in every file a person reads ([`bidi`]).
 //!
 //! Atomicity: every file is first written into `out_root/.<day>.tmp-<pid>`
 //! and fsynced, then the directory is swapped with `out_root/<day>` (Linux
@@ -85,6 +87,7 @@
 //! report adds); the README's Performance section has the figures.
 
 mod atomic;
+mod bidi;
 mod csv_out;
 pub mod export;
 mod html;

@@ -134,10 +134,13 @@ fn excel_date(d: recon_core::Day) -> Result<ExcelDateTime, XlsxError> {
     )
 }
 
+/// A text cell as the workbook holds it: within Excel's length limit,
+/// bidirectional controls shown, not obeyed ([`crate::bidi`]).
 fn clip(s: &str) -> std::borrow::Cow<'_, str> {
+    let s = crate::bidi::neutral(s);
     // A string of no more bytes than the limit has no more characters.
     if s.len() <= MAX_TEXT || s.chars().count() <= MAX_TEXT {
-        s.into()
+        s
     } else {
         let mut t: String = s.chars().take(MAX_TEXT - 1).collect();
         t.push('…');
