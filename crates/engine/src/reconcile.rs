@@ -867,15 +867,25 @@ fn file_name_of(input: &InputFile) -> &str {
 }
 
 /// A file that cannot be read at all goes to the quarantine as one row with
-/// no line, and the rest of the day goes on.
-fn quarantine_file(quarantine: &mut Vec<Rejection>, file: &str, error: &dyn std::fmt::Display) {
-    warn!(file, error = %error, "input file rejected");
+/// no line, and the rest of the day goes on. The reason names the file as
+/// the day folder knows it (`statements/kbank.csv`), not by where the data
+/// folder happens to be on this machine.
+fn quarantine_file(
+    quarantine: &mut Vec<Rejection>,
+    day_dir: &Path,
+    input: &InputFile,
+    error: &dyn std::fmt::Display,
+) {
+    let absolute = day_dir.join(&input.name).display().to_string();
+    let reason = error.to_string().replace(&absolute, &input.name);
+    let file = file_name_of(input);
+    warn!(file, error = %reason, "input file rejected");
     quarantine.push(Rejection {
         file: file.to_string(),
         line: None,
         column: None,
         value: None,
-        reason: error.to_string(),
+        reason,
     });
 }
 
@@ -915,7 +925,7 @@ pub(crate) fn read_statements(
                 );
                 keep(ingested, &mut lines, quarantine);
             }
-            Err(e) => quarantine_file(quarantine, name, &e),
+            Err(e) => quarantine_file(quarantine, day_dir, input, &e),
         }
     }
     lines
@@ -941,7 +951,7 @@ pub(crate) fn read_orders(
                 );
                 keep(ingested, &mut orders, quarantine);
             }
-            Err(e) => quarantine_file(quarantine, name, &e),
+            Err(e) => quarantine_file(quarantine, day_dir, input, &e),
         }
     }
     orders
