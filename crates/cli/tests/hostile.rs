@@ -18,6 +18,8 @@ mod common;
 mod crash;
 #[path = "hostile/csv_inputs.rs"]
 mod csv_inputs;
+#[path = "hostile/echoes.rs"]
+mod echoes;
 #[path = "hostile/formulas.rs"]
 mod formulas;
 #[path = "hostile/images.rs"]

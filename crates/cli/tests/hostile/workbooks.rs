@@ -37,6 +37,11 @@ fn assert_file_refused(day: &HostileDay, file: &str, words: &[&str]) {
     assert_eq!(rows.len(), 1, "{rows:?}");
     let reason = &rows[0]["reason"];
     assert!(reason.contains(file), "the reason names the file: {reason}");
+    let data_dir = day.day_dir().parent().unwrap().display().to_string();
+    assert!(
+        !reason.contains(&data_dir),
+        "the reason names the file inside the day folder, not where the data folder is: {reason}"
+    );
     assert!(
         reason.len() < 1024,
         "a short reason, not {} bytes",
