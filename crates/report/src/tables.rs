@@ -379,7 +379,7 @@ impl<'a> Tables<'a> {
                     Cell::text_opt(o.slip.as_deref()),
                     Cell::sources(&o.statement_lines),
                     Cell::Money(o.expected),
-                    Cell::money_opt(o.paid),
+                    Cell::money_in(o.paid, o.expected.currency),
                     Cell::Text(o.expected.currency.code()),
                     o.name_score.map_or(Cell::Empty, Cell::Score),
                     Cell::reasons(&o.reasons),

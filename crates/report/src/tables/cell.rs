@@ -34,6 +34,10 @@ pub(crate) enum Cell<'a> {
     /// empty).
     Cases(&'a [CaseRef]),
     Money(Money),
+    /// Money in another currency than its row's (`currency` column): text
+    /// with its code, `12.50 USD`, so that it is neither read nor summed
+    /// as the row's currency.
+    ForeignMoney(Money),
     Score(NameScore),
     Time(DateTime<FixedOffset>),
     /// A calendar day (`origin_day`, `first_seen`): a date cell in the XLSX.
@@ -48,6 +52,15 @@ impl<'a> Cell<'a> {
 
     pub(super) fn money_opt(m: Option<Money>) -> Cell<'a> {
         m.map_or(Cell::Empty, Cell::Money)
+    }
+
+    /// `m` in a row of `currency`: a money cell, or, in another currency,
+    /// [`Cell::ForeignMoney`].
+    pub(super) fn money_in(m: Option<Money>, currency: recon_core::Currency) -> Cell<'a> {
+        match m {
+            Some(m) if m.currency != currency => Cell::ForeignMoney(m),
+            m => Cell::money_opt(m),
+        }
     }
 
     pub(super) fn time_opt(t: Option<DateTime<FixedOffset>>) -> Cell<'a> {
@@ -122,6 +135,7 @@ impl<'a> Cell<'a> {
                 | Cell::Related { .. }
                 | Cell::Reasons(_)
                 | Cell::Cases(_)
+                | Cell::ForeignMoney(_)
         )
     }
 
@@ -206,6 +220,11 @@ impl<'a> Cell<'a> {
                 }
             }
             Cell::Money(m) => push_money(out, &m),
+            Cell::ForeignMoney(m) => {
+                push_money(out, &m);
+                out.push(' ');
+                out.push_str(m.currency.code());
+            }
             Cell::Score(s) if s.is_finite() => {
                 let _ = write!(out, "{s:.3}");
             }
@@ -345,6 +364,14 @@ mod tests {
     fn cells_render_per_contract() {
         let m = Money::parse("1500", Currency::Thb).unwrap();
         assert_eq!(Cell::Money(m).plain(), "1500.00");
+        assert_eq!(Cell::money_in(Some(m), m.currency).plain(), "1500.00");
+        let usd = Money::new(
+            rust_decimal::Decimal::new(1250, 2),
+            recon_core::Currency::Usd,
+        );
+        let foreign = Cell::money_in(Some(usd), m.currency);
+        assert_eq!(foreign.plain(), "12.50 USD");
+        assert!(foreign.is_text(), "never summed as the row's currency");
         assert_eq!(Cell::Score(0.91666).plain(), "0.917");
         assert_eq!(Cell::Score(1.0).plain(), "1.000");
         assert_eq!(Cell::Score(f64::NAN).plain(), "");
