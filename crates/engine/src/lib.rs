@@ -41,6 +41,7 @@ pub mod eval;
 pub mod export;
 pub mod manifest;
 pub mod reconcile;
+mod settle;
 pub mod verify;
 pub mod view;
 

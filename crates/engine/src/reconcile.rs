@@ -191,6 +191,7 @@ fn reconcile_one(
     let rules = config.statement_rules(&paths.config)?;
     let ledger = Ledger::open(&paths.ledger)?;
     let _lock = ledger.lock_run(day, wait)?;
+    crate::settle::settle_interrupted_publishes(&ledger, &paths.reports_dir)?;
     let started_at = Utc::now().fixed_offset();
     info!(%day, folder = %day_dir.display(), "reconciling");
 
@@ -358,6 +359,7 @@ fn reconcile_one(
         let (link, written) = timings.time("ledger", || -> Result<_, EngineError> {
             ledger.record_day_with(run, &result, &read, &day_carry)?;
             let link = record_manifest(&ledger, run, day, carried_from, &inputs, &staged.paths())?;
+            crash_point("ledger_recorded");
             Ok((link, staged.publish()?))
         })?;
         info!(files = written.len(), folder = %paths.reports_dir.join(day.to_string()).display(), "reports written");
@@ -655,8 +657,9 @@ fn process_cpu_ms() -> Option<u64> {
 
 /// A fail point for the crash-safety tests: with `RECON_TEST_ABORT_AT=<stage>`
 /// (ingest, slips, match, report, ledger) the process aborts right after that
-/// stage, as a power cut or `kill -9` would. Costs one environment look-up
-/// per stage otherwise.
+/// stage, as a power cut or `kill -9` would; `ledger_recorded` is the moment
+/// between the ledger recording the day and the reports being put in place.
+/// Costs one environment look-up per stage otherwise.
 fn crash_point(stage: &str) {
     if std::env::var_os("RECON_TEST_ABORT_AT").is_some_and(|s| s == stage) {
         warn!(stage, "RECON_TEST_ABORT_AT: aborting on purpose");

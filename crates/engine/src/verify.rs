@@ -37,6 +37,15 @@ pub fn verify(paths: &RunPaths, day: Option<Day>) -> Result<Verification, Engine
         ok: true,
         lines: Vec::new(),
     };
+    // A run stopped between recording and publishing left the recorded set
+    // staged: put it in place first, unless a run holds the ledger now.
+    if let Some(_lock) = ledger.try_lock_ledger()? {
+        for settled in crate::settle::settle_interrupted_publishes(&ledger, &paths.reports_dir)? {
+            v.lines.push(format!(
+                "note {settled}: a run was stopped after recording the day; its reports were put in place now"
+            ));
+        }
+    }
     let chain = ledger.verify_manifest_chain()?;
     for broken in &chain.broken {
         v.fail(format!("manifest chain: {broken}"));

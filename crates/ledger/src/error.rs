@@ -82,6 +82,12 @@ pub enum LedgerError {
         source: std::io::Error,
     },
 
+    #[error("cannot lock the ledger with {}: {source}", path.display())]
+    LockLedger {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
     #[error("run {0} is not in the ledger")]
     UnknownRun(RunId),
 

@@ -61,7 +61,7 @@ mod schema;
 
 pub use decisions::RecordedDecision;
 pub use error::LedgerError;
-pub use lock::DayLock;
+pub use lock::{DayLock, LedgerLock};
 pub use manifest::{ChainBreak, ChainCheck, ChainProblem, ManifestLink, PREVIOUS_FIELD};
 pub use open::DayCarry;
 pub use results::SlipRegistration;
@@ -203,6 +203,15 @@ impl Ledger {
     /// fails at once with [`LedgerError::LedgerBusy`].
     pub fn lock_run(&self, day: Day, wait: bool) -> Result<DayLock, LedgerError> {
         lock::lock_run(&self.locks_dir, day, wait)
+    }
+
+    /// The ledger's lock without a day, taken only if no run holds it
+    /// ([`LedgerLock`]); released when dropped.
+    pub fn try_lock_ledger(&self) -> Result<Option<LedgerLock>, LedgerError> {
+        lock::try_lock_ledger(&self.locks_dir).map_err(|source| LedgerError::LockLedger {
+            path: self.locks_dir.join("ledger.lock"),
+            source,
+        })
     }
 
     /// Whether a run holds `day` right now. `recon status` uses it to tell a

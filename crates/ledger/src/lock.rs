@@ -98,6 +98,32 @@ pub(crate) fn lock_day(locks_dir: &Path, day: Day, wait: bool) -> Result<DayLock
     })
 }
 
+/// The ledger's lock alone, when no run holds it: for a command that is no
+/// run of a day but must not act beside one (`recon verify` putting an
+/// interrupted publish in place). `None` while a run holds it.
+pub struct LedgerLock(File);
+
+impl Drop for LedgerLock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+pub(crate) fn try_lock_ledger(locks_dir: &Path) -> std::io::Result<Option<LedgerLock>> {
+    fs::create_dir_all(locks_dir)?;
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(locks_dir.join("ledger.lock"))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(LedgerLock(file))),
+        Err(TryLockError::WouldBlock) => Ok(None),
+        Err(TryLockError::Error(e)) => Err(e),
+    }
+}
+
 /// The day's lock, then the ledger's: what a run holds.
 pub(crate) fn lock_run(locks_dir: &Path, day: Day, wait: bool) -> Result<DayLock, LedgerError> {
     let mut held = lock_day(locks_dir, day, wait)?;

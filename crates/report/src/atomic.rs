@@ -141,6 +141,63 @@ impl Drop for Staged {
     }
 }
 
+/// A staging folder a stopped run left behind (`.<day>.tmp-<pid>`): a
+/// complete set that the ledger may already have recorded (the run was
+/// stopped between recording the day and putting the set in place), or a
+/// half-written one. Which of the two only the ledger can say; the engine
+/// asks it before anything else runs.
+#[derive(Debug)]
+pub struct Leftover {
+    /// The day the set was for, as its folder name says (`2026-11-21`).
+    pub day: String,
+    pub dir: PathBuf,
+}
+
+/// The staging folders stopped runs left in `out_root`, of any day, in
+/// name order.
+pub fn leftovers(out_root: &Path) -> Result<Vec<Leftover>, ReportError> {
+    let entries = match fs::read_dir(out_root) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(ReportError::io(out_root, e)),
+    };
+    let mut found = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| ReportError::io(out_root, e))?;
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let Some((day, pid)) = name
+            .strip_prefix('.')
+            .and_then(|rest| rest.split_once(".tmp-"))
+        else {
+            continue;
+        };
+        if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) {
+            found.push(Leftover {
+                day: day.to_string(),
+                dir: entry.path(),
+            });
+        }
+    }
+    found.sort_by(|a, b| a.dir.cmp(&b.dir));
+    Ok(found)
+}
+
+impl Leftover {
+    /// Puts this set in place of the day's, as the run that wrote it
+    /// would have.
+    pub fn publish(self, out_root: &Path) -> Result<(), ReportError> {
+        let target = out_root.join(&self.day);
+        swap_in(out_root, &self.day, &self.dir, &target)
+    }
+
+    /// Removes the set.
+    pub fn discard(self) -> Result<(), ReportError> {
+        remove_any(&self.dir).map_err(|e| ReportError::io(&self.dir, e))
+    }
+}
+
 /// A new file in the staging directory.
 pub(crate) fn create(path: &Path) -> Result<fs::File, ReportError> {
     fs::File::create(path).map_err(|e| ReportError::io(path, e))

@@ -107,7 +107,7 @@ use recon_core::{Break, DayDecisions, DayResult, InputFile, Rejection, TrendPoin
 
 use tables::{TableId, Tables};
 
-pub use atomic::Staged;
+pub use atomic::{Leftover, Staged, leftovers};
 pub use recon_core::{Order, SlipRead, StatementLine};
 pub use summary::{
     AgeCount, AgeTally, BreakFigures, CaseCounts, ExceptionCounts, MoneyOut, OrderDecisions,

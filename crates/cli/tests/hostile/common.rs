@@ -208,6 +208,27 @@ impl HostileDay {
         self.reconcile_with(&[])
     }
 
+    /// `recon verify --day` on this day's ledger and reports.
+    pub fn verify(&self) -> Run {
+        let out = Command::new(env!("CARGO_BIN_EXE_recon"))
+            .arg("--config")
+            .arg(&self.config)
+            .args(["verify", "--day", DAY, "--data"])
+            .arg(self.root.path().join("data"))
+            .arg("--out")
+            .arg(self.out_dir())
+            .arg("--ledger")
+            .arg(self.ledger_path())
+            .current_dir(self.root.path())
+            .output()
+            .expect("run recon verify");
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     /// A report file's bytes.
     pub fn report_bytes(&self, name: &str) -> Vec<u8> {
         fs::read(self.report_dir().join(name)).unwrap_or_else(|e| panic!("report {name}: {e}"))

@@ -12,7 +12,16 @@ use recon_ledger::{Ledger, RunStatus};
 
 use crate::common::{DAY, HostileDay, tail};
 
-const STAGES: &[&str] = &["ingest", "slips", "match", "report", "ledger"];
+/// The fail points, in run order: after each stage, and between the ledger
+/// recording the day and the reports being put in place.
+const STAGES: &[&str] = &[
+    "ingest",
+    "slips",
+    "match",
+    "report",
+    "ledger_recorded",
+    "ledger",
+];
 
 type Registration = (String, String, Option<String>, String);
 
@@ -81,12 +90,17 @@ fn reference() -> &'static State {
 }
 
 /// No half-written report folder is left next to the day's.
+/// The reports folder holds the day's folder (when there is one) and no
+/// staging or set-aside folder.
 fn assert_no_leftovers(d: &HostileDay) {
     if let Ok(entries) = std::fs::read_dir(d.out_dir()) {
         let names: Vec<String> = entries
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(names, [DAY], "left in the reports folder: {names:?}");
+        assert!(
+            names.iter().all(|n| n == DAY),
+            "left in the reports folder: {names:?}"
+        );
     }
 }
 
@@ -165,7 +179,7 @@ fn aborting_after_each_stage_loses_and_duplicates_nothing() {
                 "{stage}: reports are a whole set"
             );
         }
-        let recorded = stage == "ledger";
+        let recorded = matches!(stage, "ledger_recorded" | "ledger");
         assert_eq!(s.result.is_some(), recorded, "{stage}: results");
         assert_eq!(
             !s.registrations.is_empty(),
@@ -178,6 +192,22 @@ fn aborting_after_each_stage_loses_and_duplicates_nothing() {
         assert_eq!(crashed.status, None, "{stage}: {crashed:?}");
         drop(ledger);
         assert_whole_or_nothing(&d, stage);
+        // `recon verify` confirms that reports and ledger are in step: a
+        // set the ledger recorded is put in place first; a day it never
+        // recorded has no run to confirm.
+        let verified = d.verify();
+        if recorded {
+            assert_eq!(verified.code, Some(0), "{stage}: {}", verified.all_output());
+            assert_eq!(&state(&d), reference, "{stage}: after verify");
+        } else {
+            assert_eq!(verified.code, Some(1), "{stage}: {}", verified.all_output());
+            assert!(
+                verified.stdout.contains("no recorded run"),
+                "{stage}: {}",
+                verified.all_output()
+            );
+        }
+        assert_no_leftovers(&d);
         rerun_and_check(&d, stage);
 
         // A rerun of a recorded day dies after `stage`: the recorded state
@@ -188,6 +218,13 @@ fn aborting_after_each_stage_loses_and_duplicates_nothing() {
             &state(&d),
             reference,
             "{stage}: rerun crash changed the state"
+        );
+        let verified = d.verify();
+        assert_eq!(
+            verified.code,
+            Some(0),
+            "{stage} (rerun): {}",
+            verified.all_output()
         );
         rerun_and_check(&d, &format!("{stage} (rerun)"));
     }
@@ -244,6 +281,8 @@ fn sigkill_at_random_moments_then_a_rerun_is_whole() {
     }
     assert!(kills >= 3, "too few runs were killed: {outcomes:?}");
     rerun_and_check(&d, &outcomes.join("; "));
+    let verified = d.verify();
+    assert_eq!(verified.code, Some(0), "{}", verified.all_output());
 }
 
 /// A local EasySlip that answers each uploaded image with the saved body
