@@ -15,6 +15,7 @@ use tracing::{debug, warn};
 use crate::OcrError;
 use crate::config::Limits;
 use crate::error::excerpt;
+use crate::wire::Body;
 
 /// One HTTP exchange as the interpreters see it.
 pub(crate) struct Answer {
@@ -205,7 +206,8 @@ impl Endpoint {
                 Ok(Err(e)) => Err(e),
                 Ok(Ok(answer)) => {
                     debug!(provider = %self.provider, file, attempt, status = answer.status, "answer");
-                    self.check_status(&answer).and_then(|()| interpret(&answer))
+                    status_table(self.provider, &answer, &self.secrets())
+                        .and_then(|()| interpret(&answer))
                 }
             }
             // A provider may quote the credential it was sent (a gateway
@@ -309,31 +311,77 @@ impl Endpoint {
             message,
         }
     }
+}
 
-    /// The answers every provider treats alike, whatever their body says
-    /// (JSON with any code, an HTML page from a gateway, nothing): the one
-    /// table of refusals. 401 and 403 refuse the account (a quota when the
-    /// body says so, else the credentials) and stop the provider for the
-    /// run; 429 is paced and retried; 5xx retried.
-    fn check_status(&self, a: &Answer) -> Result<(), OcrError> {
-        if let Some(e) = refusal(self.provider, a.status, &a.body, &self.secrets()) {
-            return Err(e);
-        }
-        if a.status == 429 {
-            return Err(OcrError::RateLimited {
-                provider: self.provider,
-                retry_after: a.retry_after,
-            });
-        }
-        if a.status >= 500 {
-            return Err(OcrError::Server {
-                provider: self.provider,
-                status: a.status,
-                excerpt: excerpt(&a.body, &self.secrets()),
-            });
-        }
-        Ok(())
+/// The answers every provider treats alike, whatever their body says
+/// (JSON with any code, an HTML page from a gateway, nothing): the one
+/// table of refusals. 401 and 403 refuse the account (a quota when the
+/// body says so, else the credentials) and stop the provider for the
+/// run; 429 is paced and retried; 5xx retried. `Ok` leaves the body to the
+/// provider's own reading.
+pub(crate) fn status_table(
+    provider: Provider,
+    a: &Answer,
+    secrets: &[&str],
+) -> Result<(), OcrError> {
+    if let Some(e) = refusal(provider, a.status, &a.body, secrets) {
+        return Err(e);
     }
+    if a.status == 429 {
+        return Err(OcrError::RateLimited {
+            provider,
+            retry_after: a.retry_after,
+        });
+    }
+    if a.status >= 500 {
+        return Err(OcrError::Server {
+            provider,
+            status: a.status,
+            excerpt: excerpt(&a.body, secrets),
+        });
+    }
+    Ok(())
+}
+
+/// What one provider answer (HTTP status, content type, body) becomes, as
+/// a live call judges it after the exchange: [`status_table`], then the
+/// provider's documented body, every known credential value blanked out of
+/// the error or of the slip's `raw_response`. The same function a call
+/// uses, for tools that replay saved exchanges and for the fuzz target.
+pub fn classify_answer(
+    provider: Provider,
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+    secrets: &[&str],
+) -> Result<recon_core::Slip, OcrError> {
+    let answer = Answer {
+        status,
+        content_type: content_type.map(str::to_string),
+        retry_after: None,
+        body: body.to_vec(),
+    };
+    let read = Body {
+        provider,
+        status: Some(status),
+        content_type,
+        bytes: body,
+        secrets,
+    };
+    status_table(provider, &answer, secrets)
+        .and_then(|()| match provider {
+            Provider::Easyslip => crate::easyslip::interpret(&read).map(|v| v.slip),
+            Provider::Nextocr => crate::nextocr::interpret(&read),
+            Provider::Clova => {
+                crate::clova::interpret(&read, crate::ClovaConfig::default().currency)
+            }
+            Provider::Local => Err(OcrError::Config {
+                provider,
+                reason: "the local reader has no HTTP answers".into(),
+            }),
+        })
+        .map(|slip| crate::wire::with_raw(slip, body, secrets))
+        .map_err(|e| e.redacted(secrets))
 }
 
 /// 401 or 403 as a typed refusal: `QuotaExceeded` when the body names a
@@ -473,6 +521,39 @@ mod tests {
         )
         .unwrap();
         assert!(!echoed.to_string().contains("sk-secret-123"), "{echoed}");
+    }
+
+    #[test]
+    fn an_answer_is_judged_by_the_status_table_then_its_body() {
+        let secret = "sk-live-classified-1";
+        let html = b"<html><body>403 Forbidden</body></html>";
+        for p in [Provider::Easyslip, Provider::Nextocr, Provider::Clova] {
+            let e = classify_answer(p, 403, Some("text/html"), html, &[secret]).unwrap_err();
+            assert!(e.stops_provider(), "{p}: {e}");
+            let e = classify_answer(p, 503, None, b"", &[secret]).unwrap_err();
+            assert!(e.is_retryable() && !e.stops_provider(), "{p}: {e}");
+            let e = classify_answer(p, 200, Some("application/json"), b"{", &[secret]).unwrap_err();
+            assert!(!e.stops_provider(), "{p}: {e}");
+        }
+        // A validation answer quoting the key: blanked out of the error.
+        let body = format!(
+            r#"{{"success":false,"error":{{"code":"VALIDATION_ERROR","message":"bad key {secret}"}}}}"#
+        );
+        let e =
+            classify_answer(Provider::Easyslip, 400, None, body.as_bytes(), &[secret]).unwrap_err();
+        assert!(!e.to_string().contains(secret), "{e}");
+        // A slip whose answer quotes the key: blanked out of raw_response.
+        let saved = include_bytes!("../tests/data/easyslip-success.json");
+        let echoed = String::from_utf8_lossy(saved).replacen(
+            "\"ref1\": \"\"",
+            &format!("\"ref1\": \"{secret}\""),
+            1,
+        );
+        assert!(echoed.contains(secret));
+        let slip =
+            classify_answer(Provider::Easyslip, 200, None, echoed.as_bytes(), &[secret]).unwrap();
+        let raw = slip.raw_response.unwrap();
+        assert!(!raw.contains(secret) && raw.contains("***"));
     }
 
     #[test]

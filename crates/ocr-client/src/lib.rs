@@ -115,7 +115,7 @@ pub use config::{
 };
 pub use easyslip::{EasySlipClient, SlipInput, Verification, VerifyOptions};
 pub use error::OcrError;
-pub use http::OcrSession;
+pub use http::{OcrSession, classify_answer};
 pub use nextocr::NextOcrClient;
 pub use run::{
     BundleLine, SlipJob, bundle_slip_names, is_bundle, read_slips, read_slips_checked,

@@ -97,8 +97,7 @@ pub fn read_image(bytes: &[u8]) -> Result<Slip, LocalError> {
 
 /// Reads one slip image and also returns what was seen on the way.
 pub fn read_image_with(bytes: &[u8], engine: &Engine) -> Result<(Slip, Findings), LocalError> {
-    let img = decode(bytes)?;
-    let gray = within_work_budget(img.to_luma8());
+    let gray = decode_within_budget(bytes)?;
     let mut findings = Findings::default();
     let grids = find_qr_codes(&gray);
     let mut payloads = Vec::new();
@@ -458,6 +457,14 @@ fn looks_like_finder(r: &[u32; 5]) -> bool {
     let near =
         |run: u32, modules: f32| (run as f32 - module * modules).abs() <= module * modules * 0.5;
     near(r[0], 1.0) && near(r[1], 1.0) && near(r[2], 3.0) && near(r[3], 1.0) && near(r[4], 1.0)
+}
+
+/// Any bytes to the gray picture every later step works on, within every
+/// bound the reader keeps: the header's size checked before decoding, the
+/// decoder's allocations limited, the result reduced to [`WORK_PIXELS`].
+/// What the fuzz target `image_decode` exercises.
+pub fn decode_within_budget(bytes: &[u8]) -> Result<GrayImage, LocalError> {
+    Ok(within_work_budget(decode(bytes)?.to_luma8()))
 }
 
 /// The picture reduced to at most [`WORK_PIXELS`] (aspect kept).
