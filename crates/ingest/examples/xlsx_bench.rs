@@ -15,7 +15,7 @@
 
 use std::time::Instant;
 
-use recon_ingest::{Profile, ReadOptions, read_statement};
+use recon_ingest::{CANONICAL_STATEMENT_HEADER, Profile, ReadOptions, read_statement};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,17 +33,7 @@ fn write(file: &str, rows: u32) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let mut book = rust_xlsxwriter::Workbook::new();
     let ws = book.add_worksheet();
-    let header = [
-        "account",
-        "booked_at",
-        "amount",
-        "currency",
-        "counterparty_name",
-        "counterparty_account",
-        "counterparty_bank",
-        "reference",
-        "description",
-    ];
+    let header = CANONICAL_STATEMENT_HEADER;
     for (c, h) in header.iter().enumerate() {
         ws.write_string(0, c as u16, *h)?;
     }

@@ -64,7 +64,7 @@ pub use amounts::NumberStyle;
 pub use dates::BuddhistEra;
 pub use error::IngestError;
 pub use orders::OrderColumns;
-pub use profile::{Names, Profile, StatementColumns};
+pub use profile::{CANONICAL_STATEMENT_HEADER, Names, Profile, StatementColumns};
 
 use source::{FileKind, check_file, kind_of, scan_csv, scan_workbook};
 

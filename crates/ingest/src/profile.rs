@@ -94,6 +94,20 @@ pub struct StatementColumns {
     pub description: Names,
 }
 
+/// The header of the `canonical` statement layout, a public contract
+/// (README "Input contract"): signed `amount`, `booked_at` ISO 8601.
+pub const CANONICAL_STATEMENT_HEADER: [&str; 9] = [
+    "account",
+    "booked_at",
+    "amount",
+    "currency",
+    "counterparty_name",
+    "counterparty_account",
+    "counterparty_bank",
+    "reference",
+    "description",
+];
+
 /// The field keys of [`StatementColumns`], in the order messages list them.
 pub(crate) const FIELD_KEYS: [&str; 12] = [
     "date",

@@ -8,7 +8,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use recon_ingest::{Profile, ReadOptions, read_statement};
+use recon_ingest::{CANONICAL_STATEMENT_HEADER, Profile, ReadOptions, read_statement};
 
 struct Counting;
 
@@ -63,17 +63,7 @@ fn a_whole_sheet_of_statement_lines_is_read_as_a_stream() {
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("statement.xlsx");
     let csv = dir.path().join("statement.csv");
-    let header = [
-        "account",
-        "booked_at",
-        "amount",
-        "currency",
-        "counterparty_name",
-        "counterparty_account",
-        "counterparty_bank",
-        "reference",
-        "description",
-    ];
+    let header = CANONICAL_STATEMENT_HEADER;
     {
         let mut book = rust_xlsxwriter::Workbook::new();
         let ws = book.add_worksheet();

@@ -10,17 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use recon_core::{Provider, SlipCache, SlipRead};
 use recon_ledger::Ledger;
 use recon_ocr_client::{Credentials, Limits, OcrConfig, ProviderChoice, SlipJob, read_slips_with};
-use support::{TestServer, credentials, quick_limits, slip_jpeg, slip_png};
-
-fn config(server: &TestServer, limits: Limits) -> OcrConfig {
-    let mut cfg = OcrConfig {
-        provider: ProviderChoice::Easyslip,
-        ..OcrConfig::default()
-    };
-    cfg.easyslip = server.easyslip_config();
-    cfg.easyslip.limits = limits;
-    cfg
-}
+use support::{TestServer, credentials, easyslip_reader, quick_limits, slip_jpeg, slip_png};
 
 fn job(dir: &Path, name: &str, bytes: &[u8]) -> SlipJob {
     let path = dir.join(name);
@@ -76,7 +66,7 @@ fn rerun_of_a_day_makes_zero_provider_calls() {
             include_bytes!("data/easyslip-success.json"),
         )])
         .collect();
-    let cfg = config(&server, quick_limits());
+    let cfg = easyslip_reader(&server, quick_limits());
 
     let first = {
         let ledger = Ledger::open(&ledger_path).unwrap();
@@ -133,7 +123,7 @@ fn quota_exhausted_mid_run_leaves_the_rest_pending_for_the_next_run() {
             )
         })
         .collect();
-    let cfg = config(
+    let cfg = easyslip_reader(
         &server,
         Limits {
             concurrency: 1,
@@ -203,7 +193,7 @@ fn each_kind_of_file_gets_its_outcome_in_job_order() {
             include_bytes!("data/clova-credit-card.json"),
         ),
     ];
-    let cfg = config(&server, quick_limits());
+    let cfg = easyslip_reader(&server, quick_limits());
     let (reads, progressed) = run(&jobs, &cfg, &ledger, &credentials());
     assert_eq!(progressed, 8);
     assert_eq!(reads.len(), 8);
@@ -247,7 +237,7 @@ fn missing_credentials_leave_images_pending_but_saved_json_reads() {
     ];
     let (reads, _) = run(
         &jobs,
-        &config(&server, quick_limits()),
+        &easyslip_reader(&server, quick_limits()),
         &ledger,
         &Credentials::given([]),
     );
@@ -269,7 +259,7 @@ fn provider_down_after_retries_is_pending() {
     let tmp = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(&tmp.path().join("ledger.sqlite")).unwrap();
     let jobs = vec![job(tmp.path(), "down.png", &slip_png("D1"))];
-    let cfg = config(
+    let cfg = easyslip_reader(
         &server,
         Limits {
             concurrency: 1,
@@ -389,7 +379,12 @@ fn a_provider_that_stays_down_is_given_up_for_the_run() {
         give_up_after_failed_slips: 3,
         ..quick_limits()
     };
-    let (reads, progressed) = run(&jobs, &config(&server, limits), &ledger, &credentials());
+    let (reads, progressed) = run(
+        &jobs,
+        &easyslip_reader(&server, limits),
+        &ledger,
+        &credentials(),
+    );
     assert_eq!(progressed, 10);
     assert!(
         reads
@@ -416,7 +411,7 @@ fn the_same_image_twice_in_one_run_is_read_once() {
     ];
     let (reads, progressed) = run(
         &jobs,
-        &config(&server, quick_limits()),
+        &easyslip_reader(&server, quick_limits()),
         &ledger,
         &credentials(),
     );
@@ -439,7 +434,7 @@ fn a_not_a_slip_answer_is_cached_and_a_rerun_pays_nothing_for_it() {
     let tmp = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(&tmp.path().join("ledger.sqlite")).unwrap();
     let jobs = vec![job(tmp.path(), "cat.png", &slip_png("NOT-A-SLIP"))];
-    let mut cfg = config(&server, quick_limits());
+    let mut cfg = easyslip_reader(&server, quick_limits());
     server.script([support::Fault::Answer {
         status: 404,
         content_type: "application/json",

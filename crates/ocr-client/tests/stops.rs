@@ -12,7 +12,7 @@ use recon_ledger::Ledger;
 use recon_ocr_client::{
     Limits, OcrConfig, OcrSession, ProviderChoice, SlipJob, read_slips_checked,
 };
-use support::{Fault, TestServer, credentials, quick_limits, slip_png};
+use support::{Fault, TestServer, credentials, easyslip_reader, quick_limits, slip_png};
 
 fn jobs(dir: &Path, prefix: &str, n: usize) -> Vec<SlipJob> {
     (0..n)
@@ -23,16 +23,6 @@ fn jobs(dir: &Path, prefix: &str, n: usize) -> Vec<SlipJob> {
             SlipJob { file, path }
         })
         .collect()
-}
-
-fn easyslip(server: &TestServer, limits: Limits) -> OcrConfig {
-    let mut cfg = OcrConfig {
-        provider: ProviderChoice::Easyslip,
-        ..OcrConfig::default()
-    };
-    cfg.easyslip = server.easyslip_config();
-    cfg.easyslip.limits = limits;
-    cfg
 }
 
 /// One sender at a time, so that "requests after the stop" is exact.
@@ -88,7 +78,7 @@ fn stopped_in_the_first_batch(server: &TestServer, cfg: &OcrConfig, what: &str) 
 fn quota_used_up_stops_every_batch_of_the_run() {
     let server = TestServer::start();
     server.set_quota(2);
-    let cfg = easyslip(&server, one_at_a_time());
+    let cfg = easyslip_reader(&server, one_at_a_time());
     let sent = stopped_in_the_first_batch(&server, &cfg, "quota");
     assert_eq!(sent, 3, "two slips read, one QUOTA_EXCEEDED, then nothing");
 }
@@ -118,7 +108,7 @@ fn every_refusal_shape_costs_one_request_per_run() {
     for (what, fault) in refusals {
         let server = TestServer::start();
         server.script(std::iter::repeat_n(fault, 20));
-        let cfg = easyslip(&server, one_at_a_time());
+        let cfg = easyslip_reader(&server, one_at_a_time());
         let sent = stopped_in_the_first_batch(&server, &cfg, what);
         assert_eq!(sent, 1, "{what}: one refusal, then nothing");
     }
@@ -156,7 +146,7 @@ fn a_provider_down_is_given_up_for_every_batch_and_a_new_run_tries_again() {
         give_up_after_failed_slips: 3,
         ..quick_limits()
     };
-    let cfg = easyslip(&server, limits);
+    let cfg = easyslip_reader(&server, limits);
     let sent = stopped_in_the_first_batch(&server, &cfg, "500 to everything");
     assert_eq!(sent, 6, "three slips x two attempts, then nothing");
 

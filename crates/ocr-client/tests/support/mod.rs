@@ -871,6 +871,21 @@ impl TestServer {
     }
 }
 
+/// A reader config that sends every image to this server's EasySlip
+/// with `limits`.
+pub fn easyslip_reader(
+    server: &TestServer,
+    limits: recon_ocr_client::Limits,
+) -> recon_ocr_client::OcrConfig {
+    let mut cfg = recon_ocr_client::OcrConfig {
+        provider: recon_ocr_client::ProviderChoice::Easyslip,
+        ..recon_ocr_client::OcrConfig::default()
+    };
+    cfg.easyslip = server.easyslip_config();
+    cfg.easyslip.limits = limits;
+    cfg
+}
+
 /// The credentials the server expects, under the variable names the
 /// configs above use.
 pub fn credentials() -> recon_ocr_client::Credentials {
