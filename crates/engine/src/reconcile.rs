@@ -239,6 +239,8 @@ fn reconcile_one(
         let prior_uses = timings.time("prior_uses", || {
             prior_uses(&ledger, &paths.ledger, &keys, day)
         })?;
+        // Two million keys at a million slips: let them go now.
+        drop(keys);
 
         // Days are not islands: what earlier runs left open comes back.
         let own_slips = slips.len();
@@ -339,9 +341,11 @@ fn reconcile_one(
             recon_report::stage_day_reports(&paths.reports_dir, &report, &records, Some(&exports))
         })?;
 
-        // The reports were the last readers of the slips: move them (a
-        // copy of a million slips would cost ~0.5 GB). Only the day's own
-        // slips are registered.
+        // The reports were the last readers of the records: the orders and
+        // lines go before the ledger's write (the open set keeps its own
+        // copies), the slips move to it (a copy of a million slips would
+        // cost ~0.5 GB). Only the day's own slips are registered.
+        drop((orders, lines));
         let read: Vec<_> = slips
             .into_iter()
             .take(own_slips)

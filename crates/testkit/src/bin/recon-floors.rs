@@ -229,6 +229,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let out = serde_json::json!({
         "bytes": bytes,
+        "report_bytes": args.report_bytes,
+        "ledger_bytes": args.ledger_bytes,
         "statement_lines": lines.len(),
         "orders": order_rows.len(),
         "slip_bodies": bodies,
