@@ -226,16 +226,18 @@ fn reconcile_one(
 
         // Only the day's own slips are looked up in (and later added to) the
         // registry: a carried slip was registered on its own day.
-        let keys: Vec<SlipKey> = slips
+        let mut keys: Vec<SlipKey> = slips
             .iter()
             .filter_map(|s| match s {
                 SlipRead::Read(slip) => Some(slip.registry_keys()),
                 _ => None,
             })
             .flatten()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
             .collect();
+        // Sorted and each once, as a set would give them, without a tree
+        // of two million keys.
+        keys.sort_unstable();
+        keys.dedup();
         let prior_uses = timings.time("prior_uses", || {
             prior_uses(&ledger, &paths.ledger, &keys, day)
         })?;
@@ -739,7 +741,12 @@ fn quarantine_file(quarantine: &mut Vec<Rejection>, file: &str, error: &dyn std:
 }
 
 fn keep<T>(ingested: Ingested<T>, rows: &mut Vec<T>, quarantine: &mut Vec<Rejection>) {
-    rows.extend(ingested.rows);
+    // The first file's rows are taken as they are, not copied.
+    if rows.is_empty() {
+        *rows = ingested.rows;
+    } else {
+        rows.extend(ingested.rows);
+    }
     quarantine.extend(ingested.rejected);
 }
 
