@@ -87,9 +87,8 @@ pub(crate) fn list_inputs(day_dir: &Path) -> Result<(Vec<InputFile>, Vec<Rejecti
 }
 
 /// [`sha256_file`] of every `names` in `dir`, in order, on every core: a
-/// day with one file per uploaded slip is a hundred thousand small files,
-/// each an open and a read that wait on the file system as much as on the
-/// hash.
+/// day with one file per uploaded slip is many small files, each an open
+/// and a read that wait on the file system as much as on the hash.
 fn sha256_files(dir: &Path, names: &[String]) -> Result<Vec<(String, u64)>, EngineError> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())

@@ -146,8 +146,8 @@ pub(crate) struct OrderSink<'a> {
 }
 
 impl<'a> OrderSink<'a> {
-    /// Room for `rows` rows up front: a file of a million rows would
-    /// otherwise copy its rows ~20 times as the list doubles.
+    /// Room for `rows` rows up front: a big file's rows would otherwise
+    /// be copied again each time the list doubles.
     pub(crate) fn reserve(&mut self, rows: usize) {
         self.out.rows.reserve(rows);
     }

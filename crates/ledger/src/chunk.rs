@@ -1,12 +1,11 @@
 //! A day's rows as compact binary chunks: what `day_chunks` holds (schema 7).
 //!
-//! A day of a million orders is ~3M result rows, ~2M slip keys and a few
-//! hundred thousand open items and breaks. One SQLite row each made ~9M
-//! B-tree entries written twice through the WAL; here a day is a few
-//! thousand rows of [`ROWS_PER_CHUNK`] items each, encoded field by field
-//! (varints, length-prefixed text, integer minor units) and compressed with
-//! LZ4. Open items keep their JSON form inside the chunk (their records are
-//! rich, and the JSON is what earlier schemas stored).
+//! A big day has millions of result rows and slip keys. One SQLite row each
+//! meant one B-tree entry each, written twice through the WAL; here a day is
+//! a few rows per [`ROWS_PER_CHUNK`] items, encoded field by field (varints,
+//! length-prefixed text, integer minor units) and compressed with LZ4. Open
+//! items keep their JSON form inside the chunk (their records are rich, and
+//! the JSON is what earlier schemas stored).
 //!
 //! Owns the byte layout, its version byte and the stable hash of a slip
 //! key; never touches SQLite. A chunk that does not decode is a
