@@ -426,21 +426,27 @@ pub fn open_after(
     previous: &[OpenItem],
     breaks: &[Break],
 ) -> Vec<OpenItem> {
-    let first_seen: BTreeMap<(ItemKind, &str), Day> = breaks
+    // Look-ups only, a million of each on a big day: hashed, not sorted.
+    type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+    let first_seen: Map<(ItemKind, &str), Day> = breaks
         .iter()
         .map(|b| ((b.kind, b.key.as_str()), b.first_seen))
         .collect();
-    let carried: BTreeMap<(ItemKind, &str), &CarriedRecord> = previous
+    let carried: Map<(ItemKind, &str), &CarriedRecord> = previous
         .iter()
         .map(|i| ((i.kind, i.key.as_str()), &i.record))
         .collect();
-    let orders: BTreeMap<&SourceRef, &Order> =
-        inputs.orders.iter().map(|o| (&o.source, o)).collect();
-    let lines: BTreeMap<&SourceRef, &StatementLine> =
+    let orders: Map<&SourceRef, &Order> = inputs.orders.iter().map(|o| (&o.source, o)).collect();
+    let lines: Map<&SourceRef, &StatementLine> =
         inputs.lines.iter().map(|l| (&l.source, l)).collect();
-    let slips: BTreeMap<&str, &SlipRead> = inputs.slips.iter().map(|s| (s.file(), s)).collect();
+    let slips: Map<&str, &SlipRead> = inputs.slips.iter().map(|s| (s.file(), s)).collect();
 
-    let mut out = Vec::new();
+    let open = |s: Status| s.is_exception();
+    let mut out = Vec::with_capacity(
+        result.orders.iter().filter(|o| open(o.status)).count()
+            + result.statement.iter().filter(|l| open(l.status)).count()
+            + result.slips.iter().filter(|s| open(s.status)).count(),
+    );
     let mut push =
         |kind: ItemKind, key: String, status: Status, own: Option<CarriedRecord>, verdict| {
             let record = match own {

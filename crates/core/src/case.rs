@@ -22,7 +22,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::carry::{self, ItemKind};
 use crate::{
-    CaseRef, Day, DayResult, Money, OrderOutcome, ReasonCode, SlipOutcome, StatementOutcome, Status,
+    CaseRef, Day, DayResult, Money, OrderOutcome, ReasonCode, SlipOutcome, SourceRef,
+    StatementOutcome, Status,
 };
 
 impl Status {
@@ -93,37 +94,60 @@ fn candidate_ids(o: &OrderOutcome) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty())
 }
 
+/// Hash maps keyed by borrowed text: a million-row day looks each row up
+/// several times, where SipHash and a `String` per key cost seconds.
+type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+type Set<T> = HashSet<T, foldhash::fast::FixedState>;
+
+/// A statement line's id (`<file>:<line>`) as its parts, when it is one
+/// exactly as [`SourceRef`]'s `Display` writes it (no sign, no leading
+/// zero).
+fn line_key(id: &str) -> Option<(&str, u64)> {
+    let (file, line) = id.rsplit_once(':')?;
+    let plain = !line.is_empty()
+        && line.bytes().all(|b| b.is_ascii_digit())
+        && (line == "0" || !line.starts_with('0'));
+    if !plain {
+        return None;
+    }
+    Some((file, line.parse().ok()?))
+}
+
+fn key_of(src: &SourceRef) -> (&str, u64) {
+    (src.file.as_str(), src.line)
+}
+
 /// Every case of `result` (money out excluded), in queue order.
 pub fn cases(result: &DayResult) -> Vec<Case<'_>> {
     let day = result.day;
-    let lines: HashMap<String, &StatementOutcome> = result
+    let lines: Map<(&str, u64), &StatementOutcome> = result
         .statement
         .iter()
-        .map(|l| (l.line.to_string(), l))
+        .map(|l| (key_of(&l.line), l))
         .collect();
-    let slips: HashMap<&str, &SlipOutcome> =
+    let slips: Map<&str, &SlipOutcome> =
         result.slips.iter().map(|s| (s.file.as_str(), s)).collect();
-    let mut slips_of_order: HashMap<&str, Vec<&SlipOutcome>> = HashMap::new();
+    let mut slips_of_order: Map<&str, Vec<&SlipOutcome>> = Map::default();
     for s in &result.slips {
         for id in &s.order_ids {
             slips_of_order.entry(id.0.as_str()).or_default().push(s);
         }
     }
-    let mut slips_of_line: HashMap<String, Vec<&SlipOutcome>> = HashMap::new();
+    let mut slips_of_line: Map<(&str, u64), Vec<&SlipOutcome>> = Map::default();
     for s in &result.slips {
         if let Some(l) = &s.statement_line {
-            slips_of_line.entry(l.to_string()).or_default().push(s);
+            slips_of_line.entry(key_of(l)).or_default().push(s);
         }
     }
 
-    let mut taken_lines: HashSet<String> = HashSet::new();
-    let mut taken_slips: HashSet<&str> = HashSet::new();
-    let mut out = Vec::new();
+    let mut taken_lines: Set<(&str, u64)> = Set::default();
+    let mut taken_slips: Set<&str> = Set::default();
+    let mut out = Vec::with_capacity(result.orders.len());
 
     for o in &result.orders {
         let mut own_lines: Vec<&StatementOutcome> = Vec::new();
         for src in &o.statement_lines {
-            let key = src.to_string();
+            let key = key_of(src);
             if let Some(l) = lines.get(&key) {
                 own_lines.push(l);
             }
@@ -131,11 +155,11 @@ pub fn cases(result: &DayResult) -> Vec<Case<'_>> {
         }
         let mut candidates = Vec::new();
         if o.status.is_exception() {
-            for id in candidate_ids(o) {
-                if let Some(l) = lines.get(id) {
+            for key in candidate_ids(o).filter_map(line_key) {
+                if let Some(l) = lines.get(&key) {
                     candidates.push(*l);
                     if l.order_ids.is_empty() {
-                        taken_lines.insert(id.to_string());
+                        taken_lines.insert(key);
                     }
                 }
             }
@@ -180,7 +204,7 @@ pub fn cases(result: &DayResult) -> Vec<Case<'_>> {
     }
 
     for l in &result.statement {
-        let key = l.line.to_string();
+        let key = key_of(&l.line);
         if is_money_out(l) || !l.order_ids.is_empty() || taken_lines.contains(&key) {
             continue;
         }
@@ -196,7 +220,7 @@ pub fn cases(result: &DayResult) -> Vec<Case<'_>> {
         }
         let origin = carry::origin_day(&l.line.file, day);
         out.push(Case {
-            anchor: CaseRef::line(key),
+            anchor: CaseRef::line(l.line.to_string()),
             status: l.status,
             order: None,
             lines: vec![l],
@@ -216,7 +240,7 @@ pub fn cases(result: &DayResult) -> Vec<Case<'_>> {
         let line = s
             .statement_line
             .as_ref()
-            .and_then(|src| lines.get(&src.to_string()).copied());
+            .and_then(|src| lines.get(&key_of(src)).copied());
         out.push(Case {
             anchor: CaseRef {
                 kind: ItemKind::Slip,

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::CoreError;
@@ -35,7 +35,15 @@ impl Day {
 
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        // Written directly (a day is printed for every row of a report and
+        // the ledger; chrono's format string is parsed on every call);
+        // chrono writes years outside 0–9999 with a sign.
+        let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
+        if (0..=9999).contains(&y) {
+            write!(f, "{y:04}-{m:02}-{d:02}")
+        } else {
+            write!(f, "{}", self.0.format("%Y-%m-%d"))
+        }
     }
 }
 
@@ -74,5 +82,23 @@ mod tests {
         assert_eq!(d.previous().to_string(), "2026-11-20");
         assert!("21/11/2026".parse::<Day>().is_err());
         assert!("2026-02-30".parse::<Day>().is_err());
+    }
+
+    #[test]
+    fn prints_as_chrono_does_in_every_year() {
+        for (y, m, d) in [
+            (2026, 1, 5),
+            (1, 12, 31),
+            (0, 1, 1),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-5, 3, 4),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(
+                Day::new(date).to_string(),
+                date.format("%Y-%m-%d").to_string()
+            );
+        }
     }
 }

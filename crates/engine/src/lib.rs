@@ -39,9 +39,11 @@ pub mod decide;
 pub mod decisions_file;
 pub mod eval;
 pub mod export;
+mod inputs;
 pub mod manifest;
 pub mod reconcile;
 mod settle;
+mod timings;
 pub mod verify;
 pub mod view;
 

@@ -8,7 +8,6 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
@@ -21,13 +20,14 @@ use recon_ingest::{Ingested, ReadOptions};
 use recon_ledger::{DayCarry, Ledger, ManifestLink, RunId, RunStatus};
 use recon_ocr_client::{BundleLine, Credentials, SlipJob, is_bundle};
 use recon_report::{DayRecords, ReportInput};
-use sha2::{Digest, Sha256};
 use tracing::{info, warn};
 
 use crate::EngineError;
 use crate::Progress;
 use crate::config::{JobConfig, ResolvedRule};
+pub(crate) use crate::inputs::{list_inputs, sha256_file};
 use crate::manifest::{FileDigest, Manifest};
+use crate::timings::{Timings, crash_point};
 
 /// Where a run reads and writes, after command-line overrides.
 #[derive(Debug, Clone)]
@@ -227,19 +227,23 @@ fn reconcile_one(
 
         // Only the day's own slips are looked up in (and later added to) the
         // registry: a carried slip was registered on its own day.
-        let keys: Vec<SlipKey> = slips
+        let mut keys: Vec<SlipKey> = slips
             .iter()
             .filter_map(|s| match s {
                 SlipRead::Read(slip) => Some(slip.registry_keys()),
                 _ => None,
             })
             .flatten()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
             .collect();
+        // Sorted and each once, as a set would give them, without a tree
+        // of two million keys.
+        keys.sort_unstable();
+        keys.dedup();
         let prior_uses = timings.time("prior_uses", || {
             prior_uses(&ledger, &paths.ledger, &keys, day)
         })?;
+        // Two million keys at a million slips: let them go now.
+        drop(keys);
 
         // Days are not islands: what earlier runs left open comes back.
         let own_slips = slips.len();
@@ -340,9 +344,11 @@ fn reconcile_one(
             recon_report::stage_day_reports(&paths.reports_dir, &report, &records, Some(&exports))
         })?;
 
-        // The reports were the last readers of the slips: move them (a
-        // copy of a million slips would cost ~0.5 GB). Only the day's own
-        // slips are registered.
+        // The reports were the last readers of the records: the orders and
+        // lines go before the ledger's write (the open set keeps its own
+        // copies), the slips move to it (a copy of a million slips would
+        // cost ~0.5 GB). Only the day's own slips are registered.
+        drop((orders, lines));
         let read: Vec<_> = slips
             .into_iter()
             .take(own_slips)
@@ -612,61 +618,6 @@ fn prior_uses_split(
     Ok(uses)
 }
 
-/// Wall time per stage, for the log, the ledger's run record and `just bench`
-/// (never for the reports, which must not change between reruns).
-#[derive(Default)]
-struct Timings(Vec<(&'static str, u64)>);
-
-impl Timings {
-    fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
-        let start = std::time::Instant::now();
-        let cpu_start = process_cpu_ms();
-        let out = f();
-        let ms = start.elapsed().as_millis() as u64;
-        // CPU time of every thread: on a shared machine wall time says as
-        // much about the neighbours as about the stage.
-        let cpu_ms = process_cpu_ms()
-            .zip(cpu_start)
-            .map(|(b, a)| b.saturating_sub(a));
-        info!(stage, ms, cpu_ms, "stage done");
-        self.0.push((stage, ms));
-        crash_point(stage);
-        out
-    }
-
-    fn as_json(&self) -> serde_json::Value {
-        self.0
-            .iter()
-            .map(|(s, ms)| (s.to_string(), serde_json::json!(ms)))
-            .collect()
-    }
-}
-
-/// User + system CPU time of the whole process so far, from
-/// `/proc/self/stat` (Linux; `None` elsewhere), in milliseconds.
-fn process_cpu_ms() -> Option<u64> {
-    let stat = fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which may hold spaces) start at 3.
-    let rest = &stat[stat.rfind(')')? + 2..];
-    let mut fields = rest.split(' ');
-    let utime: u64 = fields.nth(11)?.parse().ok()?;
-    let stime: u64 = fields.next()?.parse().ok()?;
-    // Clock ticks are 100 per second on every Linux we run on.
-    Some((utime + stime) * 10)
-}
-
-/// A fail point for the crash-safety tests: with `RECON_TEST_ABORT_AT=<stage>`
-/// (ingest, slips, match, report, ledger) the process aborts right after that
-/// stage, as a power cut or `kill -9` would; `ledger_recorded` is the moment
-/// between the ledger recording the day and the reports being put in place.
-/// Costs one environment look-up per stage otherwise.
-fn crash_point(stage: &str) {
-    if std::env::var_os("RECON_TEST_ABORT_AT").is_some_and(|s| s == stage) {
-        warn!(stage, "RECON_TEST_ABORT_AT: aborting on purpose");
-        std::process::abort();
-    }
-}
-
 /// What the run tells its caller. `cases` is the day's open cases: every
 /// open one needs review, carried ones included, so a break stays on the
 /// list (and the exit code says so) until it is resolved.
@@ -770,97 +721,6 @@ fn trend_point(result: &DayResult, cases: u64) -> TrendPoint {
     }
 }
 
-/// Every file of the day's three input folders, sorted, with its SHA-256.
-pub(crate) fn list_inputs(day_dir: &Path) -> Result<(Vec<InputFile>, Vec<Rejection>), EngineError> {
-    let mut inputs = Vec::new();
-    let mut refused = Vec::new();
-    // Links are never followed, here or for slip names: a link can point
-    // anywhere on the machine, and the day folder is all Recon may read.
-    let mut refuse = |file: String, reason: String| {
-        warn!(file = %file, reason = %reason, "input refused");
-        refused.push(Rejection {
-            file,
-            line: None,
-            column: None,
-            value: None,
-            reason,
-        });
-    };
-    for kind in ["statements", "orders", "slips"] {
-        let dir = day_dir.join(kind);
-        match fs::symlink_metadata(&dir) {
-            Err(_) => continue,
-            Ok(meta) if meta.file_type().is_symlink() => {
-                refuse(
-                    format!("{kind}/"),
-                    format!(
-                        "the {kind}/ folder is a symbolic link; links are not followed, nothing in it was read"
-                    ),
-                );
-                continue;
-            }
-            Ok(meta) if !meta.is_dir() => {
-                refuse(format!("{kind}/"), format!("{kind} is not a folder"));
-                continue;
-            }
-            Ok(_) => {}
-        }
-        let mut names = Vec::new();
-        for entry in fs::read_dir(&dir).map_err(|e| EngineError::io(&dir, e))? {
-            let entry = entry.map_err(|e| EngineError::io(&dir, e))?;
-            let Ok(name) = entry.file_name().into_string() else {
-                refuse(
-                    entry.file_name().to_string_lossy().into_owned(),
-                    "the file name is not valid UTF-8".into(),
-                );
-                continue;
-            };
-            if name.starts_with('.') {
-                continue;
-            }
-            let file_type = entry
-                .file_type()
-                .map_err(|e| EngineError::io(&entry.path(), e))?;
-            if file_type.is_symlink() {
-                refuse(name, "is a symbolic link; links are not followed".into());
-            } else if !file_type.is_file() {
-                refuse(name, "is not a regular file".into());
-            } else {
-                names.push(name);
-            }
-        }
-        names.sort();
-        for name in names {
-            let path = dir.join(&name);
-            let (sha256, bytes) = sha256_file(&path)?;
-            inputs.push(InputFile {
-                kind: kind.to_string(),
-                name: format!("{kind}/{name}"),
-                sha256,
-                bytes,
-            });
-        }
-    }
-    refused.sort();
-    Ok((inputs, refused))
-}
-
-pub(crate) fn sha256_file(path: &Path) -> Result<(String, u64), EngineError> {
-    let mut file = fs::File::open(path).map_err(|e| EngineError::io(path, e))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut total = 0u64;
-    loop {
-        let n = file.read(&mut buf).map_err(|e| EngineError::io(path, e))?;
-        if n == 0 {
-            break;
-        }
-        total += n as u64;
-        hasher.update(&buf[..n]);
-    }
-    Ok((hex::encode(hasher.finalize()), total))
-}
-
 fn file_name_of(input: &InputFile) -> &str {
     input
         .name
@@ -893,7 +753,12 @@ fn quarantine_file(
 }
 
 fn keep<T>(ingested: Ingested<T>, rows: &mut Vec<T>, quarantine: &mut Vec<Rejection>) {
-    rows.extend(ingested.rows);
+    // The first file's rows are taken as they are, not copied.
+    if rows.is_empty() {
+        *rows = ingested.rows;
+    } else {
+        rows.extend(ingested.rows);
+    }
     quarantine.extend(ingested.rejected);
 }
 

@@ -146,6 +146,12 @@ pub(crate) struct OrderSink<'a> {
 }
 
 impl<'a> OrderSink<'a> {
+    /// Room for `rows` rows up front: a big file's rows would otherwise
+    /// be copied again each time the list doubles.
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        self.out.rows.reserve(rows);
+    }
+
     pub(crate) fn new(
         path: &'a Path,
         columns: &'a OrderColumns,

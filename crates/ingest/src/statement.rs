@@ -49,6 +49,12 @@ pub(crate) struct StatementSink<'a> {
 }
 
 impl<'a> StatementSink<'a> {
+    /// Room for `rows` rows up front: a big file's rows would otherwise
+    /// be copied again each time the list doubles.
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        self.out.rows.reserve(rows);
+    }
+
     pub(crate) fn new(
         path: &'a Path,
         profile: &'a Profile,

@@ -349,7 +349,8 @@ impl Ledger {
         }
         drop(insert);
 
-        crate::fail_point_before_commit(&tx, "decisions_commit", "decisions").context(ctx)?;
+        crate::fail_point_before_commit(&tx, "decisions_commit", "SELECT COUNT(*) FROM decisions")
+            .context(ctx)?;
 
         tx.commit().context(ctx)?;
         Ok(ids)

@@ -110,6 +110,12 @@ pub enum LedgerError {
     #[error("day {day}: {detail}")]
     BadCarry { day: Day, detail: String },
 
+    /// A day's results name one item twice (an order's, a statement line's
+    /// or a slip's source is its key in the day): refused before anything
+    /// is written.
+    #[error("cannot record {day}: {what} is in its results twice")]
+    DuplicateResult { day: Day, what: String },
+
     /// A run's manifest is recorded once: rewriting it would break the
     /// chain every later run rests on.
     #[error("run {0} already has a manifest; a manifest is never replaced (start a new run)")]

@@ -36,8 +36,11 @@
 //! The file runs in WAL mode (readers such as `recon status` never block a
 //! run) with `synchronous = FULL` (a commit survives a power cut) and
 //! foreign keys on. Money is stored as integer minor units. A day is one
-//! transaction however large; `examples/record_day_bench.rs` times every
-//! step on days of up to a million orders, statement lines and slips.
+//! transaction however large, and its rows (results, slip registrations,
+//! open set, breaks) are stored as compact binary chunks, a few thousand
+//! rows a day (`chunk`); slip keys are indexed by a 64-bit hash.
+//! `examples/record_day_bench.rs` times every step on days of up to a
+//! million orders, statement lines and slips.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -50,6 +53,7 @@ use rusqlite::Connection;
 use crate::error::SqlContext;
 
 mod cache;
+mod chunk;
 mod decisions;
 mod error;
 mod lock;
@@ -258,8 +262,9 @@ impl Ledger {
 /// (`ledger_commit` in a day's write, `decisions_commit` in a batch of
 /// decisions) the process aborts inside the transaction, every row written
 /// and nothing committed, as a power cut would. With
-/// `RECON_TEST_ABORT_MARKER` set it first writes there how many rows
-/// `table` held in the transaction, the proof that it died at that moment.
+/// `RECON_TEST_ABORT_MARKER` set it first writes there what `count` (a
+/// query of one number: how many rows the transaction wrote) answers, the
+/// proof that it died at that moment.
 /// One environment look-up otherwise.
 ///
 /// `RECON_TEST_FULL_AT=<stage>` instead fails the transaction there with
@@ -268,7 +273,7 @@ impl Ledger {
 pub(crate) fn fail_point_before_commit(
     tx: &rusqlite::Transaction<'_>,
     stage: &str,
-    table: &str,
+    count: &str,
 ) -> rusqlite::Result<()> {
     if std::env::var_os("RECON_TEST_FULL_AT").is_some_and(|s| s == stage) {
         return Err(rusqlite::Error::SqliteFailure(
@@ -280,9 +285,7 @@ pub(crate) fn fail_point_before_commit(
         return Ok(());
     }
     if let Some(marker) = std::env::var_os("RECON_TEST_ABORT_MARKER") {
-        let rows: i64 = tx
-            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
-            .unwrap_or(-1);
+        let rows: i64 = tx.query_row(count, [], |r| r.get(0)).unwrap_or(-1);
         let _ = std::fs::write(marker, rows.to_string());
     }
     std::process::abort();

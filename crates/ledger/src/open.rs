@@ -3,12 +3,15 @@
 //!
 //! The ledger only keeps what the run computed with `recon_core::carry`
 //! (`open_after`, `breaks`); it never decides what is open, new or
-//! resolved.
+//! resolved. Both are stored in the day's chunks (`crate::chunk`), the
+//! resolved breaks also in `resolved_breaks` for [`Ledger::resolution`].
 
 use recon_core::{Break, Day, ItemKind, Lifecycle, OpenItem, Status};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 
+use crate::chunk::Part;
 use crate::error::SqlContext;
+use crate::results::for_each_chunk;
 use crate::runs::parse_day;
 use crate::{Ledger, LedgerError};
 
@@ -52,78 +55,6 @@ fn corrupt(table: &'static str, row: &str, detail: impl Into<String>) -> LedgerE
 /// their enum order, not alphabetically as SQL would sort their words).
 fn sort_key_order<T>(items: &mut [T], key: impl Fn(&T) -> (ItemKind, &str)) {
     items.sort_by(|a, b| key(a).cmp(&key(b)));
-}
-
-pub(crate) fn insert_open_items(
-    tx: &Transaction<'_>,
-    day: Day,
-    items: &[OpenItem],
-) -> Result<(), LedgerError> {
-    let day_text = day.to_string();
-    let mut stmt = tx
-        .prepare_cached(
-            "INSERT INTO open_items (day, kind, key, origin_day, first_seen, status, item_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )
-        .context(|| format!("recording the open items of {day}"))?;
-    for item in items {
-        let what = || {
-            format!(
-                "recording open {} {} of {day}",
-                item.kind.as_str(),
-                item.key
-            )
-        };
-        let json = serde_json::to_string(item).map_err(|e| LedgerError::BadCarry {
-            day,
-            detail: format!(
-                "open {} {} cannot be written as JSON: {e}",
-                item.kind.as_str(),
-                item.key
-            ),
-        })?;
-        stmt.execute(params![
-            day_text,
-            item.kind.as_str(),
-            item.key,
-            item.origin_day.to_string(),
-            item.first_seen.to_string(),
-            item.status.as_str(),
-            json,
-        ])
-        .context(what)?;
-    }
-    Ok(())
-}
-
-pub(crate) fn insert_breaks(
-    tx: &Transaction<'_>,
-    day: Day,
-    breaks: &[Break],
-) -> Result<(), LedgerError> {
-    let day_text = day.to_string();
-    let mut stmt = tx
-        .prepare_cached(
-            "INSERT INTO breaks (day, kind, key, origin_day, first_seen, status, lifecycle,
-                 age_days, resolved_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )
-        .context(|| format!("recording the breaks of {day}"))?;
-    for b in breaks {
-        stmt.execute(params![
-            day_text,
-            b.kind.as_str(),
-            b.key,
-            b.origin_day.to_string(),
-            b.first_seen.to_string(),
-            b.status.as_str(),
-            b.lifecycle.as_str(),
-            i64::from(b.age_days),
-            b.resolved_by,
-        ])
-        .context(|| format!("recording break {} {} of {day}", b.kind.as_str(), b.key))?;
-    }
-    Ok(())
 }
 
 struct RawOpen {
@@ -188,6 +119,64 @@ impl RawBreak {
     }
 }
 
+/// The open set and breaks of `day` as schema 6 and earlier stored them,
+/// one row each: what the migration to schema 7 reads.
+pub(crate) fn legacy_open_set(
+    conn: &rusqlite::Connection,
+    day: Day,
+) -> Result<(Vec<OpenItem>, Vec<Break>), LedgerError> {
+    let ctx = || format!("reading the open set of {day} as schema 6 kept it");
+    let day_text = day.to_string();
+    let raw = {
+        let mut stmt = conn
+            .prepare("SELECT kind, key, item_json FROM open_items WHERE day = ?1")
+            .context(ctx)?;
+        stmt.query_map([&day_text], |r| {
+            Ok(RawOpen {
+                kind: r.get(0)?,
+                key: r.get(1)?,
+                item_json: r.get(2)?,
+            })
+        })
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .context(ctx)?
+    };
+    let mut items = raw
+        .into_iter()
+        .map(|r| r.decode(day))
+        .collect::<Result<Vec<_>, _>>()?;
+    sort_key_order(&mut items, |i| (i.kind, i.key.as_str()));
+    let raw = {
+        let mut stmt = conn
+            .prepare(
+                "SELECT kind, key, origin_day, first_seen, status, lifecycle, age_days,
+                        resolved_by
+                 FROM breaks WHERE day = ?1",
+            )
+            .context(ctx)?;
+        stmt.query_map([&day_text], |r| {
+            Ok(RawBreak {
+                kind: r.get(0)?,
+                key: r.get(1)?,
+                origin_day: r.get(2)?,
+                first_seen: r.get(3)?,
+                status: r.get(4)?,
+                lifecycle: r.get(5)?,
+                age_days: r.get(6)?,
+                resolved_by: r.get(7)?,
+            })
+        })
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .context(ctx)?
+    };
+    let mut breaks = raw
+        .into_iter()
+        .map(|r| r.decode(day))
+        .collect::<Result<Vec<_>, _>>()?;
+    sort_key_order(&mut breaks, |b| (b.kind, b.key.as_str()));
+    Ok((items, breaks))
+}
+
 impl Ledger {
     /// The open set the next run of `day` starts from: the one left by the
     /// latest recorded day before `day` (days never run are skipped), with
@@ -214,25 +203,14 @@ impl Ledger {
             return Ok((None, Vec::new()));
         };
         let previous = parse_day("days", &previous_text, &previous_text)?;
-        let raw = {
-            let mut stmt = tx
-                .prepare_cached("SELECT kind, key, item_json FROM open_items WHERE day = ?1")
-                .context(ctx)?;
-            stmt.query_map([&previous_text], |r| {
-                Ok(RawOpen {
-                    kind: r.get(0)?,
-                    key: r.get(1)?,
-                    item_json: r.get(2)?,
-                })
-            })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .context(ctx)?
-        };
+        let mut items = Vec::new();
+        for_each_chunk(&tx, previous, Part::OpenItems, |r| {
+            for _ in 0..r.rows() {
+                items.push(r.open_item()?);
+            }
+            Ok(true)
+        })?;
         tx.finish().context(ctx)?;
-        let mut items = raw
-            .into_iter()
-            .map(|r| r.decode(previous))
-            .collect::<Result<Vec<_>, _>>()?;
         sort_key_order(&mut items, |i| (i.kind, i.key.as_str()));
         Ok((Some(previous), items))
     }
@@ -242,33 +220,16 @@ impl Ledger {
     /// recorded or recorded without breaks.
     pub fn breaks(&self, day: Day) -> Result<Vec<Break>, LedgerError> {
         let ctx = || format!("reading the breaks of {day}");
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT kind, key, origin_day, first_seen, status, lifecycle, age_days,
-                        resolved_by
-                 FROM breaks WHERE day = ?1",
-            )
-            .context(ctx)?;
-        let raw = stmt
-            .query_map([day.to_string()], |r| {
-                Ok(RawBreak {
-                    kind: r.get(0)?,
-                    key: r.get(1)?,
-                    origin_day: r.get(2)?,
-                    first_seen: r.get(3)?,
-                    status: r.get(4)?,
-                    lifecycle: r.get(5)?,
-                    age_days: r.get(6)?,
-                    resolved_by: r.get(7)?,
-                })
-            })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .context(ctx)?;
-        let mut breaks = raw
-            .into_iter()
-            .map(|r| r.decode(day))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut conn = self.conn();
+        let tx = conn.transaction().context(ctx)?;
+        let mut breaks = Vec::new();
+        for_each_chunk(&tx, day, Part::Breaks, |r| {
+            for _ in 0..r.rows() {
+                breaks.push(r.break_row()?);
+            }
+            Ok(true)
+        })?;
+        tx.finish().context(ctx)?;
         sort_key_order(&mut breaks, |b| (b.kind, b.key.as_str()));
         Ok(breaks)
     }
@@ -288,8 +249,8 @@ impl Ledger {
         let hit: Option<(String, Option<String>)> = self
             .conn()
             .query_row(
-                "SELECT day, resolved_by FROM breaks
-                 WHERE kind = ?1 AND key = ?2 AND lifecycle = 'resolved'
+                "SELECT day, resolved_by FROM resolved_breaks
+                 WHERE kind = ?1 AND key = ?2
                  ORDER BY day DESC LIMIT 1",
                 params![kind.as_str(), key],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -298,7 +259,10 @@ impl Ledger {
             .context(ctx)?;
         hit.map(|(day, by)| {
             let row = format!("{day} {} {key}", kind.as_str());
-            Ok((parse_day("breaks", &row, &day)?, by.unwrap_or_default()))
+            Ok((
+                parse_day("resolved_breaks", &row, &day)?,
+                by.unwrap_or_default(),
+            ))
         })
         .transpose()
     }

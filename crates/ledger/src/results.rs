@@ -6,12 +6,14 @@
 //! depend on one. Writing a day is [`record`]'s, reading its rows back
 //! [`read`]'s.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use chrono::Days;
 use recon_core::{Day, OrderId, PriorUse, SlipKey, TrendPoint};
-use rusqlite::params;
+use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::chunk::{Part, Reader, Registration, day_from_number, day_number, key_hash};
 use crate::error::SqlContext;
 use crate::runs::parse_day;
 use crate::{Ledger, LedgerError, RunId};
@@ -19,23 +21,94 @@ use crate::{Ledger, LedgerError, RunId};
 mod read;
 mod record;
 
-pub(crate) use record::minor_units;
+pub(crate) use read::legacy_day;
+pub(crate) use record::{encode_day, minor_units, write_day};
 
-/// The days whose stored results depend on `?1` (see
-/// [`Ledger::days_depending_on`]). `origin_day <> day` repeats what
-/// `origin_day = ?1 AND day > ?1` implies so that SQLite uses the partial
-/// indexes of carried rows (schema 3) instead of reading every row.
-const DAYS_DEPENDING_ON: &str = "SELECT day FROM order_results
-       WHERE origin_day = ?1 AND day > ?1 AND origin_day <> day
- UNION SELECT day FROM statement_results
-       WHERE origin_day = ?1 AND day > ?1 AND origin_day <> day
- UNION SELECT day FROM slip_results
-       WHERE origin_day = ?1 AND day > ?1 AND origin_day <> day
+/// Calls `each` with a reader over every chunk of `day`'s `part`, in
+/// order, until it answers `false`.
+pub(crate) fn for_each_chunk(
+    conn: &Connection,
+    day: Day,
+    part: Part,
+    mut each: impl FnMut(&mut Reader) -> Result<bool, LedgerError>,
+) -> Result<(), LedgerError> {
+    let ctx = || format!("reading the {} of {day}", part.as_str());
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT chunk, data FROM day_chunks WHERE day = ?1 AND part = ?2 ORDER BY chunk",
+        )
+        .context(ctx)?;
+    let mut rows = stmt
+        .query(params![day.to_string(), part.as_str()])
+        .context(ctx)?;
+    while let Some(row) = rows.next().context(ctx)? {
+        let chunk: i64 = row.get(0).context(ctx)?;
+        let data = row
+            .get_ref(1)
+            .context(ctx)?
+            .as_blob()
+            .map_err(|e| LedgerError::Corrupt {
+                table: "day_chunks",
+                row: format!("{day} {} {chunk}", part.as_str()),
+                detail: e.to_string(),
+            })?;
+        let mut reader = Reader::open(data, format!("{day} {} {chunk}", part.as_str()))?;
+        if !each(&mut reader)? {
+            return Ok(());
+        }
+        reader.end()?;
+    }
+    Ok(())
+}
+
+/// The registrations of `day` whose key hash is `hash`: read from the one
+/// registry chunk that can hold them (chunks never split a hash), decoded
+/// once per look-up session through `cache`.
+fn registrations_with_hash(
+    conn: &Connection,
+    day: Day,
+    hash: i64,
+    cache: &mut HashMap<(Day, i64), Rc<Vec<Registration>>>,
+) -> Result<Vec<Registration>, LedgerError> {
+    let ctx = || format!("reading the slip registry of {day}");
+    let found: Option<(i64, Vec<u8>)> = conn
+        .prepare_cached(
+            "SELECT chunk, data FROM day_chunks
+             WHERE day = ?1 AND part = 'registry' AND first_hash <= ?2
+             ORDER BY first_hash DESC LIMIT 1",
+        )
+        .context(ctx)?
+        .query_row(params![day.to_string(), hash], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()
+        .context(ctx)?;
+    let Some((chunk, data)) = found else {
+        return Ok(Vec::new());
+    };
+    let rows = match cache.get(&(day, chunk)) {
+        Some(rows) => rows.clone(),
+        None => {
+            let mut r = Reader::open(&data, format!("{day} registry {chunk}"))?;
+            let mut rows = Vec::with_capacity(r.rows());
+            for _ in 0..r.rows() {
+                rows.push(r.registration()?);
+            }
+            r.end()?;
+            let rows = Rc::new(rows);
+            cache.insert((day, chunk), rows.clone());
+            rows
+        }
+    };
+    Ok(rows.iter().filter(|r| r.hash == hash).cloned().collect())
+}
+
+/// The days whose stored results depend on `?1` through what they carry
+/// (see [`Ledger::days_depending_on`]; shared slip keys are looked up
+/// apart): those holding a carried item of `?1`, and those that carried an
+/// open set in at all after it.
+const DAYS_DEPENDING_ON: &str = "SELECT day FROM carried_origins WHERE origin_day = ?1 AND day > ?1
  UNION SELECT day FROM days WHERE carried_from IS NOT NULL AND day > ?1
- UNION SELECT later.day FROM slip_registry this
-       JOIN slip_registry later
-         ON later.key_kind = this.key_kind AND later.key_value = this.key_value
-       WHERE this.day = ?1 AND later.day > ?1
  ORDER BY 1";
 
 /// One row of the slip registry: a key of a slip read on a day, the order
@@ -61,62 +134,62 @@ impl Ledger {
         before: Day,
     ) -> Result<BTreeMap<SlipKey, PriorUse>, LedgerError> {
         let ctx = || format!("looking up earlier uses of {} slip keys", keys.len());
-        let before_text = before.to_string();
+        let before_number = day_number(before);
         let mut conn = self.conn();
         // One read transaction for all the look-ups: one snapshot (a day
         // recorded meanwhile by another process is seen by none or all),
         // and one WAL read lock instead of one per key, which cost more
         // than the look-ups themselves.
         let tx = conn.transaction().context(ctx)?;
-        // The key index hands over a key's rows day by day, earliest
-        // first, without a sort per look-up; the choice among the
-        // earliest day's rows is made below. `before` is bound once.
-        let mut stmt = tx
-            .prepare_cached(
-                "SELECT day, order_id, file FROM slip_registry
-                 WHERE key_kind = ?1 AND key_value = ?2 AND day < ?3
-                 ORDER BY day",
-            )
-            .context(ctx)?;
-        stmt.raw_bind_parameter(3, &before_text).context(ctx)?;
+        let mut cache = HashMap::new();
         let mut hits = BTreeMap::new();
-        for key in keys {
-            stmt.raw_bind_parameter(1, key.kind()).context(ctx)?;
-            stmt.raw_bind_parameter(2, key.value()).context(ctx)?;
-            let mut rows = stmt.raw_query();
-            let mut earliest: Option<(String, Option<String>, String)> = None;
-            while let Some(r) = rows.next().context(ctx)? {
-                let day: String = r.get(0).context(ctx)?;
-                if earliest.as_ref().is_some_and(|(first, ..)| *first != day) {
-                    break;
+        {
+            // The key index hands over a hash's days, earliest first; a
+            // day whose registrations hold another key of the same hash is
+            // passed over.
+            let mut stmt = tx
+                .prepare_cached(
+                    "SELECT day FROM slip_keys WHERE hash = ?1 AND day < ?2 ORDER BY day",
+                )
+                .context(ctx)?;
+            for key in keys {
+                let hash = key_hash(key.kind(), key.value());
+                let days: Vec<i64> = stmt
+                    .query_map(params![hash, before_number], |r| r.get(0))
+                    .and_then(|rows| rows.collect())
+                    .context(ctx)?;
+                for number in days {
+                    let day = day_from_number(number).ok_or_else(|| LedgerError::Corrupt {
+                        table: "slip_keys",
+                        row: format!("{hash} {number}"),
+                        detail: format!("day number {number}"),
+                    })?;
+                    // On the earliest day an order beats none, then the
+                    // smallest order id and file, so the answer is stable.
+                    let best = registrations_with_hash(&tx, day, hash, &mut cache)?
+                        .into_iter()
+                        .filter(|r| r.kind == key.kind() && r.value == key.value())
+                        .min_by(|a, b| {
+                            (a.order_id.is_none(), &a.order_id, &a.file).cmp(&(
+                                b.order_id.is_none(),
+                                &b.order_id,
+                                &b.file,
+                            ))
+                        });
+                    if let Some(r) = best {
+                        hits.insert(
+                            key.clone(),
+                            PriorUse {
+                                day,
+                                order_id: r.order_id.map(OrderId),
+                                file: r.file,
+                            },
+                        );
+                        break;
+                    }
                 }
-                let candidate = (day, r.get(1).context(ctx)?, r.get(2).context(ctx)?);
-                // On the earliest day an order beats none, then the
-                // smallest order id and file (SQLite's text order is
-                // Rust's), so the answer is stable.
-                let rank = |(_, order, file): &(String, Option<String>, String)| {
-                    (order.is_none(), order.clone(), file.clone())
-                };
-                if earliest
-                    .as_ref()
-                    .is_none_or(|best| rank(&candidate) < rank(best))
-                {
-                    earliest = Some(candidate);
-                }
-            }
-            if let Some((day, order_id, file)) = earliest {
-                let row = format!("{} {}", key.kind(), key.value());
-                hits.insert(
-                    key.clone(),
-                    PriorUse {
-                        day: parse_day("slip_registry", &row, &day)?,
-                        order_id: order_id.map(OrderId),
-                        file,
-                    },
-                );
             }
         }
-        drop(stmt);
         tx.finish().context(ctx)?;
         Ok(hits)
     }
@@ -182,25 +255,51 @@ impl Ledger {
     /// kill registers every slip exactly once.
     pub fn slip_registrations(&self, day: Day) -> Result<Vec<SlipRegistration>, LedgerError> {
         let ctx = || format!("listing the slip registrations of {day}");
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare(
-                "SELECT key_kind, key_value, order_id, file, run_id FROM slip_registry
-                 WHERE day = ?1
-                 ORDER BY key_kind, key_value, order_id IS NULL, order_id, file, run_id",
+        let mut conn = self.conn();
+        let tx = conn.transaction().context(ctx)?;
+        let run: Option<i64> = tx
+            .query_row(
+                "SELECT run_id FROM days WHERE day = ?1",
+                [day.to_string()],
+                |r| r.get(0),
             )
+            .optional()
             .context(ctx)?;
-        stmt.query_map([day.to_string()], |r| {
-            Ok(SlipRegistration {
-                key_kind: r.get(0)?,
-                key_value: r.get(1)?,
-                order_id: r.get::<_, Option<String>>(2)?.map(OrderId),
-                file: r.get(3)?,
-                run: RunId(r.get(4)?),
-            })
-        })
-        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-        .context(ctx)
+        let Some(run) = run else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for_each_chunk(&tx, day, Part::Registry, |r| {
+            for _ in 0..r.rows() {
+                let reg = r.registration()?;
+                out.push(SlipRegistration {
+                    key_kind: reg.kind.to_string(),
+                    key_value: reg.value,
+                    order_id: reg.order_id.map(OrderId),
+                    file: reg.file,
+                    run: RunId(run),
+                });
+            }
+            Ok(true)
+        })?;
+        tx.finish().context(ctx)?;
+        out.sort_by(|a, b| {
+            (
+                &a.key_kind,
+                &a.key_value,
+                a.order_id.is_none(),
+                &a.order_id,
+                &a.file,
+            )
+                .cmp(&(
+                    &b.key_kind,
+                    &b.key_value,
+                    b.order_id.is_none(),
+                    &b.order_id,
+                    &b.file,
+                ))
+        });
+        Ok(out)
     }
 
     /// Every day the ledger holds results for, in order, with the run
@@ -238,15 +337,70 @@ impl Ledger {
     /// after (new ones) to cover keys that appear or disappear.
     pub fn days_depending_on(&self, day: Day) -> Result<Vec<Day>, LedgerError> {
         let ctx = || format!("finding the days that depend on {day}");
-        let conn = self.conn();
-        let mut stmt = conn.prepare(DAYS_DEPENDING_ON).context(ctx)?;
-        let rows = stmt
-            .query_map([day.to_string()], |r| r.get::<_, String>(0))
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        let mut conn = self.conn();
+        let tx = conn.transaction().context(ctx)?;
+        let mut later: BTreeSet<Day> = {
+            let mut stmt = tx.prepare(DAYS_DEPENDING_ON).context(ctx)?;
+            let rows = stmt
+                .query_map([day.to_string()], |r| r.get::<_, String>(0))
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .context(ctx)?;
+            rows.iter()
+                .map(|d| parse_day("days", d, d))
+                .collect::<Result<_, _>>()?
+        };
+        // Shared slip keys: only a recorded later day can share one.
+        let any_later: bool = tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM days WHERE day > ?1)",
+                [day.to_string()],
+                |r| r.get(0),
+            )
             .context(ctx)?;
-        rows.iter()
-            .map(|d| parse_day("order_results", d, d))
-            .collect()
+        if any_later {
+            let mut mine: Vec<Registration> = Vec::new();
+            for_each_chunk(&tx, day, Part::Registry, |r| {
+                for _ in 0..r.rows() {
+                    mine.push(r.registration()?);
+                }
+                Ok(true)
+            })?;
+            let mut cache = HashMap::new();
+            let mut stmt = tx
+                .prepare_cached("SELECT day FROM slip_keys WHERE hash = ?1 AND day > ?2")
+                .context(ctx)?;
+            let number = day_number(day);
+            let mut previous_hash = None;
+            for reg in &mine {
+                if previous_hash == Some(reg.hash) {
+                    continue;
+                }
+                previous_hash = Some(reg.hash);
+                let days: Vec<i64> = stmt
+                    .query_map(params![reg.hash, number], |r| r.get(0))
+                    .and_then(|rows| rows.collect())
+                    .context(ctx)?;
+                for n in days {
+                    let Some(other) = day_from_number(n) else {
+                        continue;
+                    };
+                    if later.contains(&other) {
+                        continue;
+                    }
+                    let theirs = registrations_with_hash(&tx, other, reg.hash, &mut cache)?;
+                    let shared = mine.iter().filter(|m| m.hash == reg.hash).any(|m| {
+                        theirs
+                            .iter()
+                            .any(|t| t.kind == m.kind && t.value == m.value)
+                    });
+                    if shared {
+                        later.insert(other);
+                    }
+                }
+            }
+        }
+        tx.finish().context(ctx)?;
+        Ok(later.into_iter().collect())
     }
 }
 
@@ -255,7 +409,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn days_depending_on_reads_only_carried_rows_through_their_indexes() {
+    fn days_depending_on_reads_carried_origins_through_their_key() {
         let dir = tempfile::tempdir().unwrap();
         let ledger = Ledger::open(&dir.path().join("ledger.sqlite")).unwrap();
         let conn = ledger.conn();
@@ -268,20 +422,11 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         let plan = plan.join("\n");
-        for index in [
-            "order_results_carried",
-            "statement_results_carried",
-            "slip_results_carried",
-            "slip_registry_by_day",
-            "slip_registry_by_key",
-        ] {
-            assert!(plan.contains(index), "{index} unused:\n{plan}");
-        }
-        for table in ["order_results", "statement_results", "slip_results"] {
-            assert!(
-                !plan.contains(&format!("SCAN {table}")),
-                "{table} scanned:\n{plan}"
-            );
-        }
+        assert!(
+            plan.contains("SEARCH carried_origins USING PRIMARY KEY"),
+            "carried_origins not searched by its key:\n{plan}"
+        );
+        assert!(!plan.contains("SCAN carried_origins"), "{plan}");
+        assert!(!plan.contains("day_chunks"), "no chunk is read:\n{plan}");
     }
 }

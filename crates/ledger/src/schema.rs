@@ -11,15 +11,32 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::LedgerError;
 
+mod v7;
+
+/// One step of the schema: SQL, then (for a change of layout SQL cannot
+/// express) code, in the same transaction.
+#[derive(Clone, Copy)]
+pub(crate) struct Migration {
+    sql: &'static str,
+    then: Option<fn(&Transaction<'_>) -> rusqlite::Result<()>>,
+}
+
+impl Migration {
+    pub(crate) const fn sql(sql: &'static str) -> Migration {
+        Migration { sql, then: None }
+    }
+}
+
 /// Every migration, in order. `MIGRATIONS[i]` brings the schema from version
 /// `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[Migration] = &[
     // 1: runs, OCR cache, slip registry, per-day results.
-    r#"
+    Migration::sql(
+        r#"
     -- One row per `recon reconcile` of one day. `status` stays NULL while
     -- the run is going (or if its process died); finish_run sets it.
     CREATE TABLE runs (
@@ -136,10 +153,12 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX slip_results_by_origin ON slip_results (origin_day, day);
     "#,
+    ),
     // 2: days are not islands: the open set each day leaves, the
     // break lifecycle, where a run's open set came from, and the manifests
     // themselves (not only their hashes) so the chain can be re-verified.
-    r#"
+    Migration::sql(
+        r#"
     -- The day whose open set this day's run started from (the latest
     -- recorded day before it); NULL when it started from nothing.
     ALTER TABLE days ADD COLUMN carried_from TEXT REFERENCES days (day);
@@ -190,6 +209,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     -- One item's history across days (`resolution`).
     CREATE INDEX breaks_by_key ON breaks (kind, key, day);
     "#,
+    ),
     // 3: lean rows for days of a million orders, statement lines and slips
     //. The results and the registry are rebuilt (SQLite cannot
     // drop a column that carries a foreign key):
@@ -203,7 +223,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // - the `origin_day` indexes now hold only the carried rows (origin day
     //   before the day), the only ones `days_depending_on` asks for, a few
     //   rows a day instead of every row.
-    r#"
+    Migration::sql(
+        r#"
     CREATE TABLE order_results_3 (
         day             TEXT    NOT NULL,
         origin_day      TEXT    NOT NULL,
@@ -299,11 +320,13 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX slip_registry_by_key ON slip_registry (key_kind, key_value, day);
     CREATE INDEX slip_registry_by_day ON slip_registry (day);
     "#,
+    ),
     // 4: each day's own order counts, written with its results, so that
     // `trend` reads one row a day instead of every order of every day in
     // its window (30 million rows at a million orders a day). Days
     // recorded before get theirs counted here, once.
-    r#"
+    Migration::sql(
+        r#"
     ALTER TABLE days ADD COLUMN own_orders INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE days ADD COLUMN own_matched INTEGER NOT NULL DEFAULT 0;
     UPDATE days SET
@@ -313,13 +336,15 @@ pub(crate) const MIGRATIONS: &[&str] = &[
                        WHERE o.day = days.day AND o.origin_day = days.day
                          AND o.status = 'matched');
     "#,
+    ),
     // 5: what people decided about exceptions, and the aliases their
     // confirms taught. Both tables are append-only: triggers refuse UPDATE
     // and DELETE, a change of mind is a new row (a `reopen`, a `remove`).
     // AUTOINCREMENT so an id is never reused and `sqlite_sequence` still
     // knows the last id after the last row is deleted behind the triggers'
     // back (`verify_decisions` reports it).
-    r#"
+    Migration::sql(
+        r#"
     -- One row per recon_core::Decision. `sha256` is the SHA-256 of
     -- `previous_sha256` (empty for the first) followed by the decision's
     -- JSON, so the rows form a hash chain in id order.
@@ -376,10 +401,12 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         SELECT RAISE(ABORT, 'alias events are append-only');
     END;
     "#,
+    ),
     // A provider's final answer that an image is no slip it can read
     // (EasySlip SLIP_NOT_FOUND, NextOCR status false, CLOVA inferResult
     // ERROR), kept like a read so that a rerun does not pay for it again.
-    r#"
+    Migration::sql(
+        r#"
     CREATE TABLE ocr_refusals (
         image_sha256 TEXT NOT NULL,
         provider     TEXT NOT NULL,
@@ -388,6 +415,16 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (image_sha256, provider)
     ) WITHOUT ROWID;
     "#,
+    ),
+    // 7: a day's results, slip registrations, open set and breaks in
+    // compact binary chunks (a few thousand rows a day instead of millions),
+    // slip keys indexed by a 64-bit hash, the carried origins and resolved
+    // breaks each in a narrow table of their own. Every recorded day is
+    // converted; the tables of one row per result go.
+    Migration {
+        sql: v7::SQL,
+        then: Some(v7::convert),
+    },
 ];
 
 /// The schema version this build writes and understands.
@@ -409,7 +446,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), LedgerEr
 fn migrate_with(
     conn: &mut Connection,
     path: &Path,
-    migrations: &[&str],
+    migrations: &[Migration],
 ) -> Result<(), LedgerError> {
     let supported = migrations.len() as u32;
     let open_err = |source| LedgerError::Open {
@@ -447,8 +484,11 @@ fn migrate_with(
             version: next,
             source,
         };
-        tx.execute_batch(migrations[current as usize])
-            .map_err(migration_err)?;
+        let migration = migrations[current as usize];
+        tx.execute_batch(migration.sql).map_err(migration_err)?;
+        if let Some(then) = migration.then {
+            then(&tx).map_err(migration_err)?;
+        }
         tx.pragma_update(None, "user_version", next as i64)
             .map_err(migration_err)?;
         tx.commit().map_err(migration_err)?;
@@ -456,473 +496,4 @@ fn migrate_with(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const V1: &str = "CREATE TABLE a (x INTEGER NOT NULL);";
-    const V2: &str = "ALTER TABLE a ADD COLUMN y TEXT; CREATE TABLE b (z TEXT);";
-    const BROKEN: &str = "CREATE TABLE c (w TEXT); INSERT INTO nowhere VALUES (1);";
-
-    fn version(conn: &Connection) -> u32 {
-        user_version(conn).unwrap()
-    }
-
-    fn has_table(conn: &Connection, name: &str) -> bool {
-        conn.query_row(
-            "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
-            [name],
-            |r| r.get::<_, i64>(0),
-        )
-        .unwrap()
-            == 1
-    }
-
-    #[test]
-    fn an_older_file_is_upgraded_step_by_step_keeping_its_rows() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("l.sqlite");
-        let mut conn = Connection::open(&path).unwrap();
-        migrate_with(&mut conn, &path, &[V1]).unwrap();
-        conn.execute("INSERT INTO a (x) VALUES (7)", []).unwrap();
-        assert_eq!(version(&conn), 1);
-
-        migrate_with(&mut conn, &path, &[V1, V2]).unwrap();
-        assert_eq!(version(&conn), 2);
-        assert!(has_table(&conn, "b"));
-        let x: i64 = conn.query_row("SELECT x FROM a", [], |r| r.get(0)).unwrap();
-        assert_eq!(x, 7);
-        // Idempotent: nothing left to do.
-        migrate_with(&mut conn, &path, &[V1, V2]).unwrap();
-        assert_eq!(version(&conn), 2);
-        // And an older build refuses the upgraded file.
-        let err = migrate_with(&mut conn, &path, &[V1]).unwrap_err();
-        assert!(matches!(
-            err,
-            LedgerError::SchemaTooNew {
-                found: 2,
-                supported: 1,
-                ..
-            }
-        ));
-    }
-
-    #[test]
-    fn a_failing_migration_leaves_the_previous_version_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("l.sqlite");
-        let mut conn = Connection::open(&path).unwrap();
-        let err = migrate_with(&mut conn, &path, &[V1, BROKEN]).unwrap_err();
-        match &err {
-            LedgerError::Migration { version, .. } => assert_eq!(*version, 2),
-            other => panic!("expected a migration error, got {other:?}"),
-        }
-        assert!(err.to_string().contains("schema version 2"), "{err}");
-        // Version 1 was committed on its own; version 2 left no trace.
-        assert_eq!(version(&conn), 1);
-        assert!(has_table(&conn, "a"));
-        assert!(!has_table(&conn, "c"));
-    }
-
-    /// A ledger written by the first release (schema 1) with a recorded day
-    /// and two runs that stored manifest hashes the old way (hash only).
-    fn v1_file(path: &Path) {
-        let mut conn = Connection::open(path).unwrap();
-        migrate_with(&mut conn, path, &MIGRATIONS[..1]).unwrap();
-        conn.execute_batch(
-            "INSERT INTO runs (id, day, started_at, inputs_json, status, manifest_sha256)
-                 VALUES (1, '2026-11-20', '2026-11-21T00:10:00+07:00', '[]', 'clean', 'm1'),
-                        (2, '2026-11-21', '2026-11-22T00:10:00+07:00', '[]', 'clean', 'm2'),
-                        (3, '2026-11-21', '2026-11-22T00:20:00+07:00', '[]', NULL, NULL);
-             UPDATE runs SET previous_manifest_sha256 = 'm1' WHERE id = 2;
-             INSERT INTO days (day, run_id) VALUES ('2026-11-20', 1), ('2026-11-21', 2);
-             INSERT INTO order_results (day, origin_day, source_file, source_line, run_id, seq,
-                 order_id, status, customer_name, statement_lines, expected_minor, currency,
-                 reasons, reasons_json)
-             VALUES ('2026-11-21', '2026-11-21', 'orders.csv', 2, 2, 0, 'A-1', 'unpaid',
-                 'x', '[]', 150000, 'THB', 'no_slip', '[{\"code\":\"no_slip\",\"detail\":null}]');",
-        )
-        .unwrap();
-        assert_eq!(version(&conn), 1);
-    }
-
-    #[test]
-    fn a_schema_1_file_upgrades_keeping_its_days_runs_and_manifest_hashes() {
-        use crate::{ChainProblem, Ledger, RunId};
-        use recon_core::Day;
-
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ledger.sqlite");
-        v1_file(&path);
-        let ledger = Ledger::open(&path).unwrap();
-        assert_eq!(version(&ledger.conn()), SCHEMA_VERSION);
-        assert!(has_table(&ledger.conn(), "open_items"));
-        assert!(has_table(&ledger.conn(), "breaks"));
-
-        let d20: Day = "2026-11-20".parse().unwrap();
-        let d21: Day = "2026-11-21".parse().unwrap();
-        let result = ledger.day_result(d21).unwrap().unwrap();
-        assert_eq!(result.orders.len(), 1);
-        assert_eq!(result.orders[0].order_id.0, "A-1");
-        assert_eq!(ledger.history(10).unwrap().len(), 3);
-        // Old days carried nothing and left no open set.
-        let carried: Option<String> = ledger
-            .conn()
-            .query_row(
-                "SELECT carried_from FROM days WHERE day = '2026-11-21'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(carried, None);
-        assert_eq!(
-            ledger.open_items_before(d21.next()).unwrap(),
-            (Some(d21), vec![])
-        );
-        assert!(ledger.breaks(d21).unwrap().is_empty());
-        assert!(ledger.days_depending_on(d20).unwrap().is_empty());
-
-        // The old hashes took positions 1 and 2 in the chain; they cannot be
-        // verified (no JSON was kept), and say so, but the chain goes on
-        // from the last of them.
-        let check = ledger.verify_manifest_chain().unwrap();
-        assert_eq!(check.runs_checked, 2);
-        let problems: Vec<(RunId, &ChainProblem)> =
-            check.broken.iter().map(|b| (b.run, &b.problem)).collect();
-        assert_eq!(
-            problems,
-            [
-                (
-                    RunId(1),
-                    &ChainProblem::JsonMissing {
-                        stored: "m1".into()
-                    }
-                ),
-                (
-                    RunId(2),
-                    &ChainProblem::JsonMissing {
-                        stored: "m2".into()
-                    }
-                ),
-            ]
-        );
-        let link = ledger
-            .record_manifest_with(RunId(3), |p| {
-                format!(r#"{{"previous_manifest_sha256":"{}"}}"#, p.unwrap_or("-"))
-            })
-            .unwrap();
-        assert_eq!(link.previous.as_deref(), Some("m2"));
-        let check = ledger.verify_manifest_chain().unwrap();
-        assert_eq!(check.runs_checked, 3);
-        assert_eq!(check.broken.len(), 2, "only the two old hashes: {check:?}");
-    }
-
-    /// A ledger written by schema 2: two days, the second
-    /// carrying an order of the first, with results in every table, slip
-    /// registrations, an open set and breaks.
-    fn v2_file(path: &Path) {
-        let mut conn = Connection::open(path).unwrap();
-        migrate_with(&mut conn, path, &MIGRATIONS[..2]).unwrap();
-        conn.execute_batch(
-            r#"INSERT INTO runs (id, day, started_at, inputs_json, status)
-                 VALUES (1, '2026-11-20', '2026-11-21T00:10:00+07:00', '[]', 'exceptions'),
-                        (2, '2026-11-21', '2026-11-22T00:10:00+07:00', '[]', 'clean');
-             INSERT INTO days (day, run_id, carried_from)
-                 VALUES ('2026-11-20', 1, NULL), ('2026-11-21', 2, '2026-11-20');
-             INSERT INTO order_results (day, origin_day, source_file, source_line, run_id, seq,
-                 order_id, status, customer_name, slip, statement_lines, expected_minor,
-                 currency, paid_minor, paid_currency, name_score, reasons, reasons_json)
-             VALUES
-                 ('2026-11-20', '2026-11-20', 'orders.csv', 2, 1, 0, 'A-1', 'unpaid', 'x',
-                  NULL, '[]', 150000, 'THB', NULL, NULL, NULL, 'no_slip',
-                  '[{"code":"no_slip","detail":null}]'),
-                 ('2026-11-21', '2026-11-21', 'orders.csv', 2, 2, 1, 'B-1', 'matched',
-                  'นาย สมชาย ใจดี', 'b1.png', '[{"file":"kbank.csv","line":6}]', 99900, 'THB',
-                  99900, 'THB', 0.93, 'linked_by: trans_ref',
-                  '[{"code":"linked_by","detail":"trans_ref"}]'),
-                 ('2026-11-21', '2026-11-20', '2026-11-20/orders.csv', 2, 2, 0, 'A-1',
-                  'matched', 'x', NULL, '[{"file":"kbank.csv","line":7}]', 150000, 'THB',
-                  150000, 'THB', NULL, 'late_transfer', '[{"code":"late_transfer","detail":null}]');
-             INSERT INTO statement_results (day, origin_day, source_file, source_line, run_id,
-                 seq, status, order_ids, amount_minor, currency, counterparty_name, reasons,
-                 reasons_json)
-             VALUES ('2026-11-21', '2026-11-21', 'kbank.csv', 6, 2, 0, 'matched', '["B-1"]',
-                     99900, 'THB', 'MR. SOMCHAI', '', '[]');
-             INSERT INTO slip_results (day, origin_day, file, run_id, seq, status, order_ids,
-                 statement_file, statement_line, amount_minor, currency, trans_ref, reasons,
-                 reasons_json)
-             VALUES ('2026-11-21', '2026-11-21', 'b1.png', 2, 0, 'matched', '["B-1"]',
-                     'kbank.csv', 6, 99900, 'THB', 'TR-B1', '', '[]');
-             INSERT INTO slip_registry (key_kind, key_value, day, order_id, file, run_id)
-             VALUES ('trans_ref', 'TR-A1', '2026-11-20', NULL, 'a1.png', 1),
-                    ('trans_ref', 'TR-B1', '2026-11-21', 'B-1', 'b1.png', 2);
-             INSERT INTO breaks (day, kind, key, origin_day, first_seen, status, lifecycle,
-                 age_days, resolved_by)
-             VALUES ('2026-11-21', 'order', '2026-11-20/orders.csv:2', '2026-11-20',
-                     '2026-11-20', 'matched', 'resolved', 1, 'kbank.csv:7');"#,
-        )
-        .unwrap();
-        assert_eq!(version(&conn), 2);
-    }
-
-    fn columns(conn: &Connection, table: &str) -> Vec<String> {
-        let mut stmt = conn
-            .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
-            .unwrap();
-        stmt.query_map([table], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
-    }
-
-    fn indexes(conn: &Connection) -> Vec<String> {
-        let mut stmt = conn
-            .prepare(
-                "SELECT name FROM sqlite_schema
-                 WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
-            )
-            .unwrap();
-        stmt.query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
-    }
-
-    #[test]
-    fn a_schema_2_file_upgrades_to_lean_rows_and_day_counts_and_answers_as_before() {
-        use crate::{Ledger, RunId};
-        use recon_core::{Day, ItemKind, PriorUse, Reason, ReasonCode, SlipKey, Status};
-
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ledger.sqlite");
-        v2_file(&path);
-        let ledger = Ledger::open(&path).unwrap();
-        let d20: Day = "2026-11-20".parse().unwrap();
-        let d21: Day = "2026-11-21".parse().unwrap();
-        {
-            let conn = ledger.conn();
-            assert_eq!(version(&conn), SCHEMA_VERSION);
-            for table in [
-                "order_results",
-                "statement_results",
-                "slip_results",
-                "slip_registry",
-            ] {
-                let cols = columns(&conn, table);
-                assert!(!cols.contains(&"reasons".to_string()), "{table}: {cols:?}");
-                assert!(cols.contains(&"run_id".to_string()), "{table}: {cols:?}");
-                let fks: i64 = conn
-                    .query_row(
-                        "SELECT COUNT(*) FROM pragma_foreign_key_list(?1)",
-                        [table],
-                        |r| r.get(0),
-                    )
-                    .unwrap();
-                assert_eq!(fks, 0, "{table} keeps no per-row foreign keys");
-            }
-            assert_eq!(
-                indexes(&conn),
-                [
-                    "alias_events_by_pair",
-                    "breaks_by_key",
-                    "days_by_carried_from",
-                    "decisions_by_day",
-                    "order_results_carried",
-                    "runs_by_day",
-                    "runs_by_manifest_seq",
-                    "slip_registry_by_day",
-                    "slip_registry_by_key",
-                    "slip_results_carried",
-                    "statement_results_carried",
-                ]
-            );
-            let rows = |table: &str| -> i64 {
-                conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
-                    .unwrap()
-            };
-            assert_eq!(
-                [
-                    rows("order_results"),
-                    rows("statement_results"),
-                    rows("slip_results"),
-                    rows("slip_registry"),
-                    rows("breaks"),
-                ],
-                [3, 1, 1, 2, 1]
-            );
-        }
-        ledger.integrity_check().unwrap();
-        // An existing file keeps its page size (changing it would mean
-        // rewriting the whole file).
-        let page: i64 = ledger
-            .conn()
-            .pragma_query_value(None, "page_size", |r| r.get(0))
-            .unwrap();
-        assert_eq!(page, 4096);
-
-        // Every answer survives the rebuild.
-        let result = ledger.day_result(d21).unwrap().unwrap();
-        let orders: Vec<(&str, &str, Status)> = result
-            .orders
-            .iter()
-            .map(|o| (o.source.file.as_str(), o.order_id.0.as_str(), o.status))
-            .collect();
-        assert_eq!(
-            orders,
-            [
-                ("2026-11-20/orders.csv", "A-1", Status::Matched),
-                ("orders.csv", "B-1", Status::Matched),
-            ]
-        );
-        assert_eq!(
-            result.orders[1].reasons,
-            [Reason::with(ReasonCode::LinkedBy, "trans_ref")]
-        );
-        assert_eq!(result.orders[1].name_score, Some(0.93));
-        assert_eq!(result.statement[0].order_ids[0].0, "B-1");
-        assert_eq!(result.slips[0].trans_ref.as_deref(), Some("TR-B1"));
-        assert_eq!(ledger.days_depending_on(d20).unwrap(), [d21]);
-        let key = SlipKey::TransRef("TR-A1".into());
-        assert_eq!(
-            ledger.prior_uses(std::slice::from_ref(&key), d21).unwrap()[&key],
-            PriorUse {
-                day: d20,
-                order_id: None,
-                file: "a1.png".into(),
-            }
-        );
-        let trend: Vec<(u64, u64)> = ledger
-            .trend(d21, 2)
-            .unwrap()
-            .iter()
-            .map(|p| (p.orders, p.matched))
-            .collect();
-        assert_eq!(trend, [(1, 0), (1, 1)], "own orders only");
-        assert_eq!(
-            ledger
-                .resolution(ItemKind::Order, "2026-11-20/orders.csv:2")
-                .unwrap(),
-            Some((d21, "kbank.csv:7".to_string()))
-        );
-
-        // The upgraded file takes a rerun of the day and gives it back.
-        let run = ledger
-            .begin_run(
-                d21,
-                chrono::DateTime::parse_from_rfc3339("2026-11-22T02:00:00+07:00").unwrap(),
-                &[],
-            )
-            .unwrap();
-        ledger.record_day(run, &result, &[]).unwrap();
-        assert_eq!(ledger.day_result(d21).unwrap().as_ref(), Some(&result));
-        assert_eq!(ledger.recorded_days().unwrap()[1], (d21, run));
-        assert_ne!(run, RunId(2));
-        assert_eq!(ledger.days_depending_on(d20).unwrap(), [d21]);
-    }
-
-    #[test]
-    fn a_schema_4_file_gains_append_only_decision_tables_and_keeps_its_days() {
-        use crate::Ledger;
-        use recon_core::{CaseRef, Day, Decision, DecisionKind};
-
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ledger.sqlite");
-        v2_file(&path);
-        {
-            let mut conn = Connection::open(&path).unwrap();
-            migrate_with(&mut conn, &path, &MIGRATIONS[..4]).unwrap();
-            assert_eq!(version(&conn), 4);
-            assert!(!has_table(&conn, "decisions"));
-        }
-        let ledger = Ledger::open(&path).unwrap();
-        let d21: Day = "2026-11-21".parse().unwrap();
-        assert_eq!(ledger.day_result(d21).unwrap().unwrap().orders.len(), 2);
-        // The upgraded file takes decisions and gives them back.
-        let confirm = Decision {
-            day: d21,
-            kind: DecisionKind::Confirm,
-            case: CaseRef::order("B-1"),
-            with: vec![],
-            amount: None,
-            reason: None,
-            note: "จ่ายโดยภรรยา".into(),
-            by: "nok".into(),
-            at: chrono::DateTime::parse_from_rfc3339("2026-11-22T09:00:00+07:00").unwrap(),
-        };
-        assert_eq!(
-            ledger
-                .record_decisions(std::slice::from_ref(&confirm))
-                .unwrap(),
-            [1]
-        );
-        assert_eq!(ledger.decisions(Some(d21)).unwrap()[0].decision, confirm);
-        assert!(ledger.verify_decisions().unwrap().is_empty());
-        let conn = ledger.conn();
-        assert_eq!(version(&conn), SCHEMA_VERSION);
-        assert_eq!(SCHEMA_VERSION, 6);
-        assert!(has_table(&conn, "decisions"));
-        assert!(has_table(&conn, "ocr_refusals"));
-        assert!(has_table(&conn, "alias_events"));
-        let count = |table: &str| -> i64 {
-            conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
-                .unwrap()
-        };
-        assert_eq!((count("decisions"), count("alias_events")), (1, 0));
-
-        conn.execute_batch(
-            r#"INSERT INTO decisions (day, kind, case_kind, case_id, with_json, note,
-                   decided_by, decided_at, sha256)
-               VALUES ('2026-11-21', 'confirm', 'order', 'B-1', '[]', 'ok', 'nok',
-                       '2026-11-22T09:00:00+07:00', 'x');
-               INSERT INTO alias_events (customer, payer, action, since_day, decision_id,
-                   "by", at)
-               VALUES ('นาย สมชาย ใจดี', 'MRS. MALI JAIDEE', 'learn', '2026-11-21', 1, 'nok',
-                       '2026-11-22T09:00:00+07:00');"#,
-        )
-        .unwrap();
-        for (sql, message) in [
-            (
-                "UPDATE decisions SET note = 'changed'",
-                "decisions are append-only",
-            ),
-            ("DELETE FROM decisions", "decisions are append-only"),
-            (
-                "UPDATE alias_events SET payer = 'someone else'",
-                "alias events are append-only",
-            ),
-            ("DELETE FROM alias_events", "alias events are append-only"),
-        ] {
-            let err = conn.execute(sql, []).unwrap_err();
-            assert!(err.to_string().contains(message), "{sql}: {err}");
-        }
-        assert_eq!((count("decisions"), count("alias_events")), (2, 1));
-        // The CHECKs hold too: an unknown kind, an author with no name, an
-        // amount without its currency, a remove that says since when.
-        for sql in [
-            "INSERT INTO decisions (day, kind, case_kind, case_id, with_json, note, decided_by,
-                 decided_at, sha256)
-             VALUES ('2026-11-21', 'approve', 'order', 'B-1', '[]', '', 'nok', 't', 'x')",
-            "INSERT INTO decisions (day, kind, case_kind, case_id, with_json, note, decided_by,
-                 decided_at, sha256)
-             VALUES ('2026-11-21', 'confirm', 'order', 'B-1', '[]', '', '  ', 't', 'x')",
-            "INSERT INTO decisions (day, kind, case_kind, case_id, with_json, amount_minor,
-                 note, decided_by, decided_at, sha256)
-             VALUES ('2026-11-21', 'write_off', 'order', 'B-1', '[]', 500, '', 'nok', 't', 'x')",
-            "INSERT INTO alias_events (customer, payer, action, since_day, \"by\", at)
-             VALUES ('a', 'b', 'remove', '2026-11-21', 'nok', 't')",
-        ] {
-            let err = conn.execute(sql, []).unwrap_err();
-            assert!(err.to_string().contains("CHECK"), "{sql}: {err}");
-        }
-        assert_eq!((count("decisions"), count("alias_events")), (2, 1));
-    }
-
-    #[test]
-    fn the_release_migrations_apply_to_an_empty_database() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("l.sqlite");
-        let mut conn = Connection::open(&path).unwrap();
-        migrate(&mut conn, &path).unwrap();
-        assert_eq!(version(&conn), SCHEMA_VERSION);
-        assert!(has_table(&conn, "runs"));
-    }
-}
+mod tests;

@@ -22,22 +22,15 @@ fn results_read_back_exactly_as_recorded() {
     result.slips[0].statement_line = None;
     let run = run_of(&ledger, d);
     ledger.record_day(run, &result, &slips).unwrap();
-    assert_eq!(ledger.day_result(d).unwrap(), Some(result));
-    // Money sits in integer minor units.
+    let back = ledger.day_result(d).unwrap().unwrap();
+    assert_eq!(back, result);
+    // Money sits in integer minor units: it comes back with the
+    // currency's minor digits.
     assert_eq!(
-        sql_count(
-            dir.path(),
-            "SELECT paid_minor FROM order_results WHERE order_id = 'a-001'"
-        ),
-        144999
+        back.orders[1].paid,
+        Some(Money::from_minor(144999, Currency::Thb))
     );
-    assert_eq!(
-        sql_count(
-            dir.path(),
-            "SELECT typeof(expected_minor) = 'integer' FROM order_results LIMIT 1"
-        ),
-        1
-    );
+    assert_eq!(back.orders[2].expected.amount.scale(), 2);
     assert!(ledger.day_result(day("2026-11-20")).unwrap().is_none());
 }
 
@@ -65,42 +58,34 @@ fn a_rerun_leaves_exactly_one_set() {
 
     assert_eq!(ledger.day_result(d).unwrap().as_ref(), Some(&second));
     let db = dir.path();
-    let day_filter = "day = '2026-11-21'";
-    assert_eq!(
+    let rows = |part: &str| {
         sql_count(
             db,
-            &format!("SELECT COUNT(*) FROM order_results WHERE {day_filter}")
-        ),
-        3
+            &format!(
+                "SELECT COALESCE(SUM(rows), 0) FROM day_chunks
+                 WHERE day = '2026-11-21' AND part = '{part}'"
+            ),
+        )
+    };
+    assert_eq!(
+        [rows("orders"), rows("statement"), rows("slips")],
+        [3, 3, 2]
     );
+    // 2 slips × 3 keys (transRef, QR payload, image hash), none of the
+    // first run's, in the registry and in the key index.
+    assert_eq!(rows("registry"), 6);
+    assert_eq!(ledger.slip_registrations(d).unwrap().len(), 6);
+    let neighbours = ledger.slip_registrations(other).unwrap().len() as i64;
     assert_eq!(
-        sql_count(
-            db,
-            &format!("SELECT COUNT(*) FROM statement_results WHERE {day_filter}")
-        ),
-        3
+        sql_count(db, "SELECT COUNT(*) FROM slip_keys"),
+        6 + neighbours
     );
-    assert_eq!(
-        sql_count(
-            db,
-            &format!("SELECT COUNT(*) FROM slip_results WHERE {day_filter}")
-        ),
-        2
-    );
-    // 2 slips × 3 keys (transRef, QR payload, image hash), none of the first run's.
-    assert_eq!(
-        sql_count(
-            db,
-            &format!("SELECT COUNT(*) FROM slip_registry WHERE {day_filter}")
-        ),
-        6
-    );
-    assert_eq!(
-        sql_count(
-            db,
-            &format!("SELECT COUNT(DISTINCT run_id) FROM order_results WHERE {day_filter}")
-        ),
-        1
+    assert!(
+        ledger
+            .slip_registrations(d)
+            .unwrap()
+            .iter()
+            .all(|r| r.run == rerun)
     );
     // The other day is untouched.
     assert_eq!(ledger.day_result(other).unwrap().as_ref(), Some(&neighbour));
@@ -120,17 +105,19 @@ fn a_failure_inside_record_day_keeps_the_previous_set() {
     ledger.record_day(first_run, &first, &first_slips).unwrap();
     let first_keys: Vec<SlipKey> = first_slips.iter().flat_map(|s| s.registry_keys()).collect();
 
-    // 1. A constraint error half-way: the orders are already inserted when
-    //    the second copy of a statement line breaks the primary key.
+    // 1. A statement line listed twice: a key of the day, refused.
     let (mut broken, broken_slips) = day_result(d, 6, "broken");
     let copy = broken.statement[0].clone();
     broken.statement.push(copy);
     let err = ledger
         .record_day(run_of(&ledger, d), &broken, &broken_slips)
         .unwrap_err();
-    assert!(matches!(err, LedgerError::Sql { .. }), "{err:?}");
+    assert!(
+        matches!(err, LedgerError::DuplicateResult { .. }),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("kbank.csv:6"), "{err}");
-    assert!(err.to_string().contains("UNIQUE"), "{err}");
+    assert!(err.to_string().contains("twice"), "{err}");
 
     // 2. An amount the ledger cannot hold, on the last slip.
     let (mut huge, huge_slips) = day_result(d, 6, "huge");
@@ -154,8 +141,8 @@ fn a_failure_inside_record_day_keeps_the_previous_set() {
     let uses = ledger.prior_uses(&first_keys, d.next()).unwrap();
     assert_eq!(uses.len(), first_keys.len());
     assert_eq!(
-        sql_count(dir.path(), "SELECT COUNT(*) FROM slip_registry"),
-        first_keys.len() as i64
+        ledger.slip_registrations(d).unwrap().len(),
+        first_keys.len()
     );
     assert_eq!(
         ledger.recorded_days().unwrap(),
@@ -456,7 +443,7 @@ fn later_days_that_rest_on_a_day_are_named() {
     assert_eq!(
         sql_count(
             dir.path(),
-            "SELECT COUNT(*) FROM order_results WHERE day = '2026-11-23' AND origin_day = '2026-11-21'"
+            "SELECT COUNT(*) FROM carried_origins WHERE day = '2026-11-23' AND origin_day = '2026-11-21'"
         ),
         1
     );
@@ -534,7 +521,7 @@ fn integrity_check_reports_a_damaged_file() {
     conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
     let root: i64 = conn
         .query_row(
-            "SELECT rootpage FROM sqlite_master WHERE name = 'slip_registry_by_key'",
+            "SELECT rootpage FROM sqlite_master WHERE name = 'day_chunks_by_hash'",
             [],
             |r| r.get(0),
         )
@@ -671,10 +658,14 @@ fn trend_counts_only_a_days_own_orders() {
     let p = ledger.trend(d, 1).unwrap();
     assert_eq!((p[0].orders, p[0].matched, p[0].cases), (4, 2, 2));
     // The same figures as counting the stored rows.
-    let own = sql_count(
-        dir.path(),
-        "SELECT COUNT(*) FROM order_results WHERE day = '2026-11-21' AND origin_day = day",
-    );
+    let own = ledger
+        .day_result(d)
+        .unwrap()
+        .unwrap()
+        .orders
+        .iter()
+        .filter(|o| recon_core::carry::origin_of(&o.source.file).is_none())
+        .count();
     assert_eq!(own, 4);
     assert_eq!(ledger.day_result(d).unwrap().unwrap().orders.len(), 6);
 }

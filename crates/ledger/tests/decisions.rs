@@ -679,14 +679,15 @@ fn writers_in_several_processes_make_one_chain() {
 
 #[test]
 fn the_schema_version_counts_the_decisions_migration() {
-    // Decisions came with version 5; the cached OCR refusals with 6.
-    assert_eq!(SCHEMA_VERSION, 6);
+    // Decisions came with version 5; the cached OCR refusals with 6; days
+    // in chunks with 7.
+    assert_eq!(SCHEMA_VERSION, 7);
     let dir = tempfile::tempdir().unwrap();
     drop(open(dir.path()));
     let version: i64 = raw(dir.path())
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 6);
+    assert_eq!(version, 7);
 }
 
 #[test]

@@ -6,20 +6,18 @@ use common::{at, day, day_result, inputs};
 use recon_ledger::{Ledger, LedgerError, RunStatus, SCHEMA_VERSION};
 use rusqlite::Connection;
 
-const TABLES: [&str; 13] = [
+const TABLES: [&str; 11] = [
     "alias_events",
-    "breaks",
+    "carried_origins",
+    "day_chunks",
     "days",
     "decisions",
     "ocr_cache",
     "ocr_refusals",
-    "open_items",
-    "order_results",
+    "resolved_breaks",
     "runs",
-    "slip_registry",
-    "slip_results",
+    "slip_keys",
     "sqlite_sequence",
-    "statement_results",
 ];
 
 fn tables(conn: &Connection) -> Vec<String> {

@@ -1,7 +1,8 @@
 //! Reading a recorded day back: every stored row of its results, from one
-//! read snapshot, decoded into the matcher's outcomes (a damaged row is a
-//! `Corrupt` error naming it), either collected ([`Ledger::day_result`])
-//! or compared row by row ([`Ledger::day_result_matches`]).
+//! read snapshot, decoded chunk by chunk into the matcher's outcomes (a
+//! damaged chunk is a `Corrupt` error naming it), either collected
+//! ([`Ledger::day_result`]) or compared row by row
+//! ([`Ledger::day_result_matches`]).
 
 use recon_core::{
     Currency, Day, DayResult, Money, OrderId, OrderOutcome, Reason, SlipOutcome, SourceRef,
@@ -9,6 +10,8 @@ use recon_core::{
 };
 use rusqlite::OptionalExtension;
 
+use super::for_each_chunk;
+use crate::chunk::Part;
 use crate::error::SqlContext;
 use crate::{Ledger, LedgerError};
 
@@ -108,9 +111,10 @@ impl Ledger {
         Ok(recorded && !sink.differs && sink.seen.iter().all(|seen| seen.iter().all(|&s| s)))
     }
 
-    /// Reads every stored result row of `day` into `sink`, in primary-key
-    /// order with its `seq`, from one read snapshot, until the sink says
-    /// stop. `false` when the day was never recorded.
+    /// Reads every stored result row of `day` into `sink`, chunk by
+    /// chunk with its `seq` (its place in the matcher's order), from one
+    /// read snapshot, until the sink says stop. `false` when the day was
+    /// never recorded.
     fn read_day(&self, day: Day, sink: &mut impl ResultSink) -> Result<bool, LedgerError> {
         let day_text = day.to_string();
         let ctx = || format!("reading the results of {day}");
@@ -125,91 +129,120 @@ impl Ledger {
         if recorded.is_none() {
             return Ok(false);
         }
-        {
-            let mut stmt = tx
-                .prepare(
-                    "SELECT seq, source_file, source_line, order_id, status, customer_name, slip,
-                            statement_lines, expected_minor, currency, paid_minor, paid_currency,
-                            name_score, reasons_json
-                     FROM order_results WHERE day = ?1",
-                )
-                .context(ctx)?;
-            let mut rows = stmt.query([&day_text]).context(ctx)?;
-            while let Some(r) = rows.next().context(ctx)? {
-                let raw = RawOrder {
-                    file: r.get(1).context(ctx)?,
-                    line: r.get(2).context(ctx)?,
-                    order_id: r.get(3).context(ctx)?,
-                    status: r.get(4).context(ctx)?,
-                    customer_name: r.get(5).context(ctx)?,
-                    slip: r.get(6).context(ctx)?,
-                    statement_lines: r.get(7).context(ctx)?,
-                    expected_minor: r.get(8).context(ctx)?,
-                    currency: r.get(9).context(ctx)?,
-                    paid_minor: r.get(10).context(ctx)?,
-                    paid_currency: r.get(11).context(ctx)?,
-                    name_score: r.get(12).context(ctx)?,
-                    reasons_json: r.get(13).context(ctx)?,
-                };
-                if !sink.order(r.get(0).context(ctx)?, raw.decode()?) {
-                    return Ok(true);
+        let mut going = true;
+        for part in [Part::Orders, Part::Statement, Part::Slips] {
+            let mut seq = 0i64;
+            for_each_chunk(&tx, day, part, |r| {
+                for _ in 0..r.rows() {
+                    going = match part {
+                        Part::Orders => sink.order(seq, r.order()?),
+                        Part::Statement => sink.statement_line(seq, r.statement_line()?),
+                        _ => sink.slip(seq, r.slip()?),
+                    };
+                    seq += 1;
+                    if !going {
+                        return Ok(false);
+                    }
                 }
-            }
-        }
-        {
-            let mut stmt = tx
-                .prepare(
-                    "SELECT seq, source_file, source_line, status, order_ids, amount_minor,
-                            currency, counterparty_name, reasons_json
-                     FROM statement_results WHERE day = ?1",
-                )
-                .context(ctx)?;
-            let mut rows = stmt.query([&day_text]).context(ctx)?;
-            while let Some(r) = rows.next().context(ctx)? {
-                let raw = RawStatement {
-                    file: r.get(1).context(ctx)?,
-                    line: r.get(2).context(ctx)?,
-                    status: r.get(3).context(ctx)?,
-                    order_ids: r.get(4).context(ctx)?,
-                    amount_minor: r.get(5).context(ctx)?,
-                    currency: r.get(6).context(ctx)?,
-                    counterparty_name: r.get(7).context(ctx)?,
-                    reasons_json: r.get(8).context(ctx)?,
-                };
-                if !sink.statement_line(r.get(0).context(ctx)?, raw.decode()?) {
-                    return Ok(true);
-                }
-            }
-        }
-        {
-            let mut stmt = tx
-                .prepare(
-                    "SELECT seq, file, status, order_ids, statement_file, statement_line,
-                            amount_minor, currency, trans_ref, reasons_json
-                     FROM slip_results WHERE day = ?1",
-                )
-                .context(ctx)?;
-            let mut rows = stmt.query([&day_text]).context(ctx)?;
-            while let Some(r) = rows.next().context(ctx)? {
-                let raw = RawSlip {
-                    file: r.get(1).context(ctx)?,
-                    status: r.get(2).context(ctx)?,
-                    order_ids: r.get(3).context(ctx)?,
-                    statement_file: r.get(4).context(ctx)?,
-                    statement_line: r.get(5).context(ctx)?,
-                    amount_minor: r.get(6).context(ctx)?,
-                    currency: r.get(7).context(ctx)?,
-                    trans_ref: r.get(8).context(ctx)?,
-                    reasons_json: r.get(9).context(ctx)?,
-                };
-                if !sink.slip(r.get(0).context(ctx)?, raw.decode()?) {
-                    return Ok(true);
-                }
+                Ok(true)
+            })?;
+            if !going {
+                return Ok(true);
             }
         }
         tx.finish().context(ctx)?;
         Ok(true)
     }
+}
+
+/// A day as schema 6 and earlier stored it, one row per result, in the
+/// matcher's order: what the migration to schema 7 reads.
+pub(crate) fn legacy_day(conn: &rusqlite::Connection, day: Day) -> Result<DayResult, LedgerError> {
+    let day_text = day.to_string();
+    let ctx = || format!("reading the results of {day} as schema 6 kept them");
+    let mut result = DayResult {
+        day,
+        orders: Vec::new(),
+        statement: Vec::new(),
+        slips: Vec::new(),
+    };
+    {
+        let mut stmt = conn
+            .prepare(
+                "SELECT seq, source_file, source_line, order_id, status, customer_name, slip,
+                        statement_lines, expected_minor, currency, paid_minor, paid_currency,
+                        name_score, reasons_json
+                 FROM order_results WHERE day = ?1 ORDER BY seq",
+            )
+            .context(ctx)?;
+        let mut rows = stmt.query([&day_text]).context(ctx)?;
+        while let Some(r) = rows.next().context(ctx)? {
+            let raw = RawOrder {
+                file: r.get(1).context(ctx)?,
+                line: r.get(2).context(ctx)?,
+                order_id: r.get(3).context(ctx)?,
+                status: r.get(4).context(ctx)?,
+                customer_name: r.get(5).context(ctx)?,
+                slip: r.get(6).context(ctx)?,
+                statement_lines: r.get(7).context(ctx)?,
+                expected_minor: r.get(8).context(ctx)?,
+                currency: r.get(9).context(ctx)?,
+                paid_minor: r.get(10).context(ctx)?,
+                paid_currency: r.get(11).context(ctx)?,
+                name_score: r.get(12).context(ctx)?,
+                reasons_json: r.get(13).context(ctx)?,
+            };
+            result.orders.push(raw.decode()?);
+        }
+    }
+    {
+        let mut stmt = conn
+            .prepare(
+                "SELECT seq, source_file, source_line, status, order_ids, amount_minor,
+                        currency, counterparty_name, reasons_json
+                 FROM statement_results WHERE day = ?1 ORDER BY seq",
+            )
+            .context(ctx)?;
+        let mut rows = stmt.query([&day_text]).context(ctx)?;
+        while let Some(r) = rows.next().context(ctx)? {
+            let raw = RawStatement {
+                file: r.get(1).context(ctx)?,
+                line: r.get(2).context(ctx)?,
+                status: r.get(3).context(ctx)?,
+                order_ids: r.get(4).context(ctx)?,
+                amount_minor: r.get(5).context(ctx)?,
+                currency: r.get(6).context(ctx)?,
+                counterparty_name: r.get(7).context(ctx)?,
+                reasons_json: r.get(8).context(ctx)?,
+            };
+            result.statement.push(raw.decode()?);
+        }
+    }
+    {
+        let mut stmt = conn
+            .prepare(
+                "SELECT seq, file, status, order_ids, statement_file, statement_line,
+                        amount_minor, currency, trans_ref, reasons_json
+                 FROM slip_results WHERE day = ?1 ORDER BY seq",
+            )
+            .context(ctx)?;
+        let mut rows = stmt.query([&day_text]).context(ctx)?;
+        while let Some(r) = rows.next().context(ctx)? {
+            let raw = RawSlip {
+                file: r.get(1).context(ctx)?,
+                status: r.get(2).context(ctx)?,
+                order_ids: r.get(3).context(ctx)?,
+                statement_file: r.get(4).context(ctx)?,
+                statement_line: r.get(5).context(ctx)?,
+                amount_minor: r.get(6).context(ctx)?,
+                currency: r.get(7).context(ctx)?,
+                trans_ref: r.get(8).context(ctx)?,
+                reasons_json: r.get(9).context(ctx)?,
+            };
+            result.slips.push(raw.decode()?);
+        }
+    }
+    Ok(result)
 }
 
 /// Where [`Ledger::read_day`] puts each decoded row with its `seq`;
@@ -220,17 +253,14 @@ trait ResultSink {
     fn slip(&mut self, seq: i64, outcome: SlipOutcome) -> bool;
 }
 
-/// Rows read in primary-key order put back in the matcher's order. They
-/// are read unsorted because SQLite would sort a million rows in a temp
-/// B-tree first; here they are mostly in order already (the matcher's
-/// order follows files and lines), which the sort finds in one pass.
-fn in_seq_order<T>(mut rows: Vec<(i64, T)>) -> Vec<T> {
-    rows.sort_by_key(|(seq, _)| *seq);
+/// Rows in the matcher's order (chunks store them in that order already).
+fn in_seq_order<T>(rows: Vec<(i64, T)>) -> Vec<T> {
     rows.into_iter().map(|(_, item)| item).collect()
 }
 
-// Reading results back: raw columns first, decoded outside rusqlite's
-// closures so that a damaged row is a `Corrupt` error naming it.
+// Rows of the tables schema 6 and earlier kept one row per result (read
+// only by the migration to schema 7): raw columns first, decoded outside
+// rusqlite's closures so that a damaged row is a `Corrupt` error naming it.
 
 fn corrupt(table: &'static str, row: &str, detail: impl Into<String>) -> LedgerError {
     LedgerError::Corrupt {

@@ -1,18 +1,20 @@
-//! Recording a day: every row of its results, its slip registrations and
-//! what it carries, replacing what the ledger held for the day in one
-//! transaction, with amounts stored as exact integer minor units.
+//! Recording a day: its results, its slip registrations and what it
+//! carries, encoded into chunks (`crate::chunk`) before the write and
+//! replacing what the ledger held for the day in one transaction, with
+//! amounts stored as exact integer minor units.
 
 use std::collections::HashMap;
 
 use recon_core::carry::origin_day;
 use recon_core::{
-    Day, DayResult, Decimal, Money, OrderId, OrderOutcome, Slip, SlipKey, SlipOutcome,
-    StatementOutcome, Status,
+    Break, Day, DayResult, Decimal, ItemKind, Lifecycle, Money, OpenItem, OrderId, Slip, SlipKey,
+    SlipOutcome, SourceRef, Status,
 };
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
+use crate::chunk::{Part, ROWS_PER_CHUNK, Registration, day_number, encode_chunks, key_hash};
 use crate::error::SqlContext;
-use crate::open::{self, DayCarry};
+use crate::open::DayCarry;
 use crate::runs::parse_day;
 use crate::{Ledger, LedgerError, RunId};
 
@@ -36,24 +38,300 @@ pub(crate) fn minor_units(
         })
 }
 
-fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    // Serializing plain data structs (strings, numbers, vectors) into a
-    // String cannot fail.
-    serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
+/// Deletes everything the ledger holds for `day` except the runs (and the
+/// `days` row itself, which is updated in place): its chunks, the index
+/// entries of its slip keys (found through its own registry chunks), its
+/// carried origins and its resolved breaks.
+fn delete_day(tx: &Transaction<'_>, day: Day) -> Result<(), LedgerError> {
+    let day_text = day.to_string();
+    let ctx = || format!("removing the previous results of {day}");
+    let hashes = stored_registry_hashes(tx, day)?;
+    {
+        let mut stmt = tx
+            .prepare_cached("DELETE FROM slip_keys WHERE hash = ?1 AND day = ?2")
+            .context(ctx)?;
+        let number = day_number(day);
+        for h in hashes {
+            stmt.execute(params![h, number]).context(ctx)?;
+        }
+    }
+    for table in ["day_chunks", "carried_origins", "resolved_breaks"] {
+        tx.execute(&format!("DELETE FROM {table} WHERE day = ?1"), [&day_text])
+            .context(ctx)?;
+    }
+    Ok(())
 }
 
-/// Deletes everything the ledger holds for `day` except the runs (and the
-/// `days` row itself, which is updated in place).
-fn delete_day(tx: &Transaction<'_>, day: &str) -> rusqlite::Result<()> {
-    for table in [
-        "order_results",
-        "statement_results",
-        "slip_results",
-        "slip_registry",
-        "open_items",
-        "breaks",
-    ] {
-        tx.execute(&format!("DELETE FROM {table} WHERE day = ?1"), [day])?;
+/// The distinct key hashes `day`'s registry chunks hold, sorted.
+fn stored_registry_hashes(tx: &Transaction<'_>, day: Day) -> Result<Vec<i64>, LedgerError> {
+    let mut hashes = Vec::new();
+    crate::results::for_each_chunk(tx, day, Part::Registry, |r| {
+        for _ in 0..r.rows() {
+            hashes.push(r.registration()?.hash);
+        }
+        Ok(true)
+    })?;
+    hashes.sort_unstable();
+    hashes.dedup();
+    Ok(hashes)
+}
+
+/// A day's rows encoded, ready to be written: done before the write
+/// transaction (on every core), so that the ledger is locked only while
+/// the bytes go in.
+pub(crate) struct EncodedDay {
+    chunks: Vec<(Part, usize, Option<i64>, Vec<u8>)>,
+    key_hashes: Vec<i64>,
+    origins: Vec<Day>,
+    resolved: Vec<(ItemKind, String, Option<String>)>,
+    own_orders: i64,
+    own_matched: i64,
+}
+
+/// Encodes a day's results, its slip registrations (sorted as
+/// [`registrations`] sorts them), its open set and its breaks.
+pub(crate) fn encode_day(
+    result: &DayResult,
+    registrations: &[Registration],
+    open: &[OpenItem],
+    breaks: &[Break],
+) -> Result<EncodedDay, LedgerError> {
+    let day = result.day;
+    unique_items(
+        day,
+        "open item",
+        open.iter().map(|i| (i.kind, i.key.as_str())),
+    )?;
+    unique_items(
+        day,
+        "break",
+        breaks.iter().map(|b| (b.kind, b.key.as_str())),
+    )?;
+    unique_sources(day, "order", result.orders.iter().map(|o| &o.source))?;
+    unique_sources(
+        day,
+        "statement line",
+        result.statement.iter().map(|s| &s.line),
+    )?;
+    let mut files: Vec<&str> = result.slips.iter().map(|s| s.file.as_str()).collect();
+    files.sort_unstable();
+    if let Some(w) = files.windows(2).find(|w| w[0] == w[1]) {
+        return Err(LedgerError::DuplicateResult {
+            day,
+            what: format!("slip {}", w[0]),
+        });
+    }
+    let mut key_hashes: Vec<i64> = registrations.iter().map(|r| r.hash).collect();
+    key_hashes.dedup();
+
+    let mut chunks = Vec::new();
+    let mut add = |part: Part, encoded: Vec<(usize, Vec<u8>)>| {
+        chunks.extend(
+            encoded
+                .into_iter()
+                .map(|(rows, data)| (part, rows, None, data)),
+        );
+    };
+    add(
+        Part::Orders,
+        encode_chunks(&result.orders, |w, o| w.order(day, o))?,
+    );
+    add(
+        Part::Statement,
+        encode_chunks(&result.statement, |w, s| w.statement_line(day, s))?,
+    );
+    add(
+        Part::Slips,
+        encode_chunks(&result.slips, |w, s| w.slip(day, s))?,
+    );
+    add(
+        Part::OpenItems,
+        encode_chunks(open, |w, item| w.open_item(day, item))?,
+    );
+    add(
+        Part::Breaks,
+        encode_chunks(breaks, |w, b| {
+            w.break_row(b);
+            Ok(())
+        })?,
+    );
+    // Registry chunks end where the hash changes, so that every row of a
+    // hash is in the one chunk whose first hash is the greatest not above
+    // it.
+    let mut groups: Vec<&[Registration]> = Vec::new();
+    let mut rest = registrations;
+    while !rest.is_empty() {
+        let mut end = rest.len().min(ROWS_PER_CHUNK);
+        while end < rest.len() && rest[end].hash == rest[end - 1].hash {
+            end += 1;
+        }
+        let (group, tail) = rest.split_at(end);
+        groups.push(group);
+        rest = tail;
+    }
+    let encoded = encode_chunks(&groups, |w, group| {
+        for r in *group {
+            w.registration(r);
+        }
+        Ok(())
+    })?;
+    for (group, (_, data)) in groups.iter().zip(encoded) {
+        chunks.push((Part::Registry, group.len(), Some(group[0].hash), data));
+    }
+
+    let mut origins: Vec<Day> = result
+        .orders
+        .iter()
+        .map(|o| origin_day(&o.source.file, day))
+        .chain(
+            result
+                .statement
+                .iter()
+                .map(|s| origin_day(&s.line.file, day)),
+        )
+        .chain(result.slips.iter().map(|s| origin_day(&s.file, day)))
+        .filter(|d| *d != day)
+        .collect();
+    origins.sort_unstable();
+    origins.dedup();
+    let resolved = breaks
+        .iter()
+        .filter(|b| b.lifecycle == Lifecycle::Resolved)
+        .map(|b| (b.kind, b.key.clone(), b.resolved_by.clone()))
+        .collect();
+    // The day's own orders (not the carried ones) for `trend`.
+    let own = result
+        .orders
+        .iter()
+        .filter(|o| origin_day(&o.source.file, day) == day);
+    let (own_orders, own_matched) = own.fold((0i64, 0i64), |(n, m), o| {
+        (n + 1, m + i64::from(o.status == Status::Matched))
+    });
+    Ok(EncodedDay {
+        chunks,
+        key_hashes,
+        origins,
+        resolved,
+        own_orders,
+        own_matched,
+    })
+}
+
+/// Refuses results that name one source (`file:line`) twice.
+fn unique_sources<'a>(
+    day: Day,
+    what: &str,
+    sources: impl Iterator<Item = &'a SourceRef>,
+) -> Result<(), LedgerError> {
+    let mut keys: Vec<(&str, u64)> = sources.map(|s| (s.file.as_str(), s.line)).collect();
+    keys.sort_unstable();
+    match keys.windows(2).find(|w| w[0] == w[1]) {
+        Some(w) => Err(LedgerError::DuplicateResult {
+            day,
+            what: format!("{what} {}:{}", w[0].0, w[0].1),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Refuses an open set or a break list that names one item twice (a key
+/// is unique in a day's set).
+fn unique_items<'a>(
+    day: Day,
+    what: &str,
+    items: impl Iterator<Item = (ItemKind, &'a str)>,
+) -> Result<(), LedgerError> {
+    let mut keys: Vec<(ItemKind, &str)> = items.collect();
+    keys.sort_unstable();
+    match keys.windows(2).find(|w| w[0] == w[1]) {
+        Some(w) => Err(LedgerError::BadCarry {
+            day,
+            detail: format!("{what} {} {} is listed twice", w[0].0.as_str(), w[0].1),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Replaces what the ledger holds for `day` by `encoded`, inside `tx`:
+/// the `days` row (run, carried from, own order counts), the chunks, the
+/// slip key index, the carried origins and the resolved breaks.
+pub(crate) fn write_day(
+    tx: &Transaction<'_>,
+    day: Day,
+    run: RunId,
+    carried_from: Option<Day>,
+    encoded: &EncodedDay,
+) -> Result<(), LedgerError> {
+    let day_text = day.to_string();
+    let ctx = || format!("recording day {day} (run {run})");
+    delete_day(tx, day)?;
+    tx.execute(
+        "INSERT INTO days (day, run_id, carried_from, own_orders, own_matched)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (day) DO UPDATE
+         SET run_id = excluded.run_id, carried_from = excluded.carried_from,
+             own_orders = excluded.own_orders, own_matched = excluded.own_matched",
+        params![
+            day_text,
+            run.0,
+            carried_from.map(|d| d.to_string()),
+            encoded.own_orders,
+            encoded.own_matched
+        ],
+    )
+    .context(ctx)?;
+    {
+        let mut stmt = tx
+            .prepare_cached(
+                "INSERT INTO day_chunks (day, part, chunk, rows, first_hash, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .context(ctx)?;
+        let mut numbers: HashMap<Part, i64> = HashMap::new();
+        for (part, rows, first_hash, data) in &encoded.chunks {
+            let n = numbers.entry(*part).or_insert(0);
+            stmt.execute(params![
+                day_text,
+                part.as_str(),
+                *n,
+                *rows as i64,
+                first_hash,
+                data
+            ])
+            .context(ctx)?;
+            *n += 1;
+        }
+    }
+    {
+        // Sorted: each insert lands after the one before in the index.
+        let mut stmt = tx
+            .prepare_cached("INSERT INTO slip_keys (hash, day) VALUES (?1, ?2)")
+            .context(|| format!("registering the slips of {day}"))?;
+        let number = day_number(day);
+        for h in &encoded.key_hashes {
+            stmt.execute(params![h, number])
+                .context(|| format!("registering the slips of {day}"))?;
+        }
+    }
+    {
+        let mut stmt = tx
+            .prepare_cached("INSERT INTO carried_origins (origin_day, day) VALUES (?1, ?2)")
+            .context(ctx)?;
+        for origin in &encoded.origins {
+            stmt.execute(params![origin.to_string(), day_text])
+                .context(ctx)?;
+        }
+    }
+    {
+        let mut stmt = tx
+            .prepare_cached(
+                "INSERT INTO resolved_breaks (day, kind, key, resolved_by) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .context(ctx)?;
+        for (kind, key, by) in &encoded.resolved {
+            stmt.execute(params![day_text, kind.as_str(), key, by])
+                .context(|| format!("recording break {} {key} of {day}", kind.as_str()))?;
+        }
     }
     Ok(())
 }
@@ -92,7 +370,6 @@ impl Ledger {
         carry: &DayCarry<'_>,
     ) -> Result<(), LedgerError> {
         let day = result.day;
-        let day_text = day.to_string();
         if let Some(from) = carry.carried_from.filter(|from| *from >= day) {
             return Err(LedgerError::BadCarry {
                 day,
@@ -101,6 +378,12 @@ impl Ledger {
                 ),
             });
         }
+        let encoded = encode_day(
+            result,
+            &registrations(&result.slips, slips),
+            carry.open,
+            carry.breaks,
+        )?;
         let ctx = || format!("recording day {day} (run {run})");
         let mut conn = self.conn();
         let tx = conn
@@ -123,202 +406,19 @@ impl Ledger {
             });
         }
 
-        delete_day(&tx, &day_text).context(ctx)?;
-        // The day's own orders (not the carried ones) for `trend`.
-        let own = result
-            .orders
-            .iter()
-            .filter(|o| origin_day(&o.source.file, day) == day);
-        let (own_orders, own_matched) = own.fold((0i64, 0i64), |(n, m), o| {
-            (n + 1, m + i64::from(o.status == Status::Matched))
-        });
-        tx.execute(
-            "INSERT INTO days (day, run_id, carried_from, own_orders, own_matched)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (day) DO UPDATE
-             SET run_id = excluded.run_id, carried_from = excluded.carried_from,
-                 own_orders = excluded.own_orders, own_matched = excluded.own_matched",
-            params![
-                day_text,
-                run.0,
-                carry.carried_from.map(|d| d.to_string()),
-                own_orders,
-                own_matched
-            ],
+        write_day(&tx, day, run, carry.carried_from, &encoded)?;
+        drop(encoded);
+
+        crate::fail_point_before_commit(
+            &tx,
+            "ledger_commit",
+            "SELECT COALESCE(SUM(rows), 0) FROM day_chunks WHERE part = 'orders'",
         )
         .context(ctx)?;
-
-        insert_orders(&tx, run, day, &result.orders)?;
-        insert_statement(&tx, run, day, &result.statement)?;
-        insert_slips(&tx, run, day, &result.slips)?;
-        insert_registrations(&tx, run, day, &result.slips, slips)?;
-        open::insert_open_items(&tx, day, carry.open)?;
-        open::insert_breaks(&tx, day, carry.breaks)?;
-
-        crate::fail_point_before_commit(&tx, "ledger_commit", "order_results").context(ctx)?;
 
         tx.commit().context(ctx)?;
         Ok(())
     }
-}
-
-fn line_number(line: u64) -> i64 {
-    i64::try_from(line).unwrap_or(i64::MAX)
-}
-
-fn insert_orders(
-    tx: &Transaction<'_>,
-    run: RunId,
-    day: Day,
-    orders: &[OrderOutcome],
-) -> Result<(), LedgerError> {
-    let day_text = day.to_string();
-    let mut stmt = tx
-        .prepare_cached(
-            "INSERT INTO order_results (day, origin_day, source_file, source_line, run_id, seq,
-                 order_id, status, customer_name, slip, statement_lines, expected_minor, currency,
-                 paid_minor, paid_currency, name_score, reasons_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-        )
-        .context(|| format!("recording the orders of {day}"))?;
-    for (seq, origin) in key_order(day, orders, |o| (&o.source.file, o.source.line)) {
-        let o = &orders[seq];
-        let expected = minor_units(
-            day,
-            || format!("order {} expected", o.order_id),
-            &o.expected,
-        )?;
-        let paid = match &o.paid {
-            Some(m) => Some(minor_units(
-                day,
-                || format!("order {} paid", o.order_id),
-                m,
-            )?),
-            None => None,
-        };
-        stmt.execute(params![
-            day_text,
-            origin.as_deref().unwrap_or(&day_text),
-            o.source.file,
-            line_number(o.source.line),
-            run.0,
-            seq as i64,
-            o.order_id.0,
-            o.status.as_str(),
-            o.customer_name,
-            o.slip,
-            to_json(&o.statement_lines),
-            expected,
-            o.expected.currency.code(),
-            paid,
-            o.paid.map(|m| m.currency.code()),
-            o.name_score,
-            to_json(&o.reasons),
-        ])
-        .context(|| format!("recording order {} of {day} ({})", o.order_id, o.source))?;
-    }
-    Ok(())
-}
-
-fn insert_statement(
-    tx: &Transaction<'_>,
-    run: RunId,
-    day: Day,
-    lines: &[StatementOutcome],
-) -> Result<(), LedgerError> {
-    let day_text = day.to_string();
-    let mut stmt = tx
-        .prepare_cached(
-            "INSERT INTO statement_results (day, origin_day, source_file, source_line, run_id, seq,
-                 status, order_ids, amount_minor, currency, counterparty_name, reasons_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )
-        .context(|| format!("recording the statement lines of {day}"))?;
-    for (seq, origin) in key_order(day, lines, |s| (&s.line.file, s.line.line)) {
-        let s = &lines[seq];
-        let amount = minor_units(day, || format!("statement line {}", s.line), &s.amount)?;
-        stmt.execute(params![
-            day_text,
-            origin.as_deref().unwrap_or(&day_text),
-            s.line.file,
-            line_number(s.line.line),
-            run.0,
-            seq as i64,
-            s.status.as_str(),
-            to_json(&s.order_ids),
-            amount,
-            s.amount.currency.code(),
-            s.counterparty_name,
-            to_json(&s.reasons),
-        ])
-        .context(|| format!("recording statement line {} of {day}", s.line))?;
-    }
-    Ok(())
-}
-
-fn insert_slips(
-    tx: &Transaction<'_>,
-    run: RunId,
-    day: Day,
-    slips: &[SlipOutcome],
-) -> Result<(), LedgerError> {
-    let day_text = day.to_string();
-    let mut stmt = tx
-        .prepare_cached(
-            "INSERT INTO slip_results (day, origin_day, file, run_id, seq, status, order_ids,
-                 statement_file, statement_line, amount_minor, currency, trans_ref, reasons_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        )
-        .context(|| format!("recording the slips of {day}"))?;
-    for (seq, origin) in key_order(day, slips, |s| (&s.file, 0)) {
-        let s = &slips[seq];
-        let amount = match &s.amount {
-            Some(m) => Some(minor_units(day, || format!("slip {}", s.file), m)?),
-            None => None,
-        };
-        stmt.execute(params![
-            day_text,
-            origin.as_deref().unwrap_or(&day_text),
-            s.file,
-            run.0,
-            seq as i64,
-            s.status.as_str(),
-            to_json(&s.order_ids),
-            s.statement_line.as_ref().map(|l| l.file.as_str()),
-            s.statement_line.as_ref().map(|l| line_number(l.line)),
-            amount,
-            s.amount.map(|m| m.currency.code()),
-            s.trans_ref,
-            to_json(&s.reasons),
-        ])
-        .context(|| format!("recording slip {} of {day}", s.file))?;
-    }
-    Ok(())
-}
-
-/// The positions of `items` in the order of the results tables' primary
-/// key (origin day, file, line), each with its origin day as text when it
-/// is not `day` (a carried item). Inserting in key order makes every
-/// B-tree insert an append to its last page instead of a search that
-/// splits pages all over the table; `seq` keeps the matcher's order.
-fn key_order<T>(
-    day: Day,
-    items: &[T],
-    source: impl Fn(&T) -> (&str, u64),
-) -> Vec<(usize, Option<String>)> {
-    let mut keyed: Vec<(Day, &str, u64, usize)> = items
-        .iter()
-        .enumerate()
-        .map(|(seq, item)| {
-            let (file, line) = source(item);
-            (origin_day(file, day), file, line, seq)
-        })
-        .collect();
-    keyed.sort_unstable();
-    keyed
-        .into_iter()
-        .map(|(origin, _, _, seq)| (seq, (origin != day).then(|| origin.to_string())))
-        .collect()
 }
 
 /// [`Slip::registry_keys`] as `(kind, value)` borrowed from the slip
@@ -341,23 +441,15 @@ fn registry_keys(slip: &Slip) -> impl Iterator<Item = (&'static str, &str)> {
     .flatten()
 }
 
-fn insert_registrations(
-    tx: &Transaction<'_>,
-    run: RunId,
-    day: Day,
-    outcomes: &[SlipOutcome],
-    slips: &[Slip],
-) -> Result<(), LedgerError> {
+/// One registration per (key, order, file) of the day's own slips, sorted
+/// by key hash (then kind, value, order, file): the same slip listed
+/// twice, or one key under several orders, registers once per (key,
+/// order, file).
+pub(crate) fn registrations(outcomes: &[SlipOutcome], slips: &[Slip]) -> Vec<Registration> {
     let orders_by_file: HashMap<&str, &[OrderId]> = outcomes
         .iter()
         .map(|o| (o.file.as_str(), o.order_ids.as_slice()))
         .collect();
-    // One row per (key, order, file), in the key index's order (kind as
-    // text, then value) so that its inserts walk the index once from start
-    // to end; the same slip listed twice, or one key under several
-    // orders, registers once per (key, order, file). A sorted vector of
-    // borrowed text, not a set of owned keys: two million keys cost a set
-    // more than SQLite's inserts, and copies of them 250 MB.
     let mut rows: Vec<(&'static str, &str, Option<&str>, &str)> =
         Vec::with_capacity(slips.len() * 3);
     for slip in slips {
@@ -376,18 +468,18 @@ fn insert_registrations(
     }
     rows.sort_unstable();
     rows.dedup();
-    let day_text = day.to_string();
-    let mut stmt = tx
-        .prepare_cached(
-            "INSERT INTO slip_registry (key_kind, key_value, day, order_id, file, run_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )
-        .context(|| format!("registering the slips of {day}"))?;
-    for (kind, value, order, file) in rows {
-        stmt.execute(params![kind, value, day_text, order, file, run.0])
-            .context(|| format!("registering slip {file} of {day}"))?;
-    }
-    Ok(())
+    let mut out: Vec<Registration> = rows
+        .into_iter()
+        .map(|(kind, value, order, file)| Registration {
+            hash: key_hash(kind, value),
+            kind,
+            value: value.to_string(),
+            order_id: order.map(str::to_string),
+            file: file.to_string(),
+        })
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 #[cfg(test)]
